@@ -1,0 +1,3 @@
+"""Stretch: a Slack bot that helps sales leaders see whether goals stretch or snap their reps."""
+
+__version__ = "0.1.0"

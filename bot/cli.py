@@ -1,0 +1,313 @@
+"""The `stretch` command: serve, tick, team and db."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from bot import __version__
+from bot.config import ConfigError, Settings, load_settings
+from bot.domain.errors import UserError
+from bot.domain.schedule import WEEKDAYS, format_days, parse_days, parse_time
+from bot.domain.teams import TeamDraft
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from bot.db import SessionFactory
+
+logger = logging.getLogger("bot.cli")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stretch",
+        description="Stretch: a Slack bot that helps sales leaders see whether goals stretch or snap their reps.",
+    )
+    parser.add_argument("--version", action="version", version=f"stretch {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve", help="run the bot (Socket Mode if SLACK_APP_TOKEN is set, else HTTP)"
+    )
+    serve.add_argument("--http", action="store_true", help="HTTP mode even when SLACK_APP_TOKEN is set")
+    serve.add_argument(
+        "--host", default="0.0.0.0", help="address to listen on in HTTP mode (default 0.0.0.0)"  # noqa: S104
+    )
+    serve.add_argument("--port", type=int, default=None, help="port for HTTP mode (default: PORT or 3000)")
+    serve.add_argument("--threads", type=int, default=8, help="HTTP worker threads (default 8)")
+    serve.add_argument("--no-migrate", action="store_true", help="don't upgrade the database on start")
+    serve.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="don't run the in-process clock (run `stretch tick` from cron)",
+    )
+
+    tick = commands.add_parser("tick", help="run once everything scheduled that is due now (idempotent)")
+    tick.add_argument("--now", help="pretend it is this instant (ISO 8601, e.g. 2026-11-23T09:30:00+01:00)")
+
+    db = commands.add_parser("db", help="database schema: upgrade, downgrade, current")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    upgrade = db_commands.add_parser("upgrade", help="upgrade the schema (default: to the newest)")
+    upgrade.add_argument("revision", nargs="?", default="head")
+    downgrade = db_commands.add_parser(
+        "downgrade", help="downgrade the schema (default: one step; 'base' = empty)"
+    )
+    downgrade.add_argument("revision", nargs="?", default="-1")
+    db_commands.add_parser("current", help="show the schema revision")
+
+    team = commands.add_parser("team", help="create, list and show teams")
+    team_commands = team.add_subparsers(dest="team_command", metavar="ACTION", required=True)
+    create = team_commands.add_parser("create", help="create a team (or update the one with that channel)")
+    create.add_argument("--name", required=True)
+    create.add_argument("--channel", required=True, help="the team channel's id (C…)")
+    create.add_argument("--managers", required=True, help="comma-separated Slack user ids (U…)")
+    create.add_argument("--reps", default="", help="comma-separated Slack user ids (U…)")
+    create.add_argument("--checkin-days", default="mon,wed,fri", help="e.g. mon,wed,fri (default)")
+    create.add_argument("--checkin-time", default="09:30", help="each member's local HH:MM (default 09:30)")
+    create.add_argument("--digest-day", default="fri", choices=WEEKDAYS)
+    create.add_argument("--digest-time", default="16:00", help="each manager's local HH:MM (default 16:00)")
+    create.add_argument("--workspace", help="Slack workspace id (T…); default: the bot token's workspace")
+    team_commands.add_parser("list", help="list every team")
+    show = team_commands.add_parser("show", help="show one team and its members")
+    show.add_argument("team", help="team id or name")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `stretch` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        settings = load_settings(
+            require_slack=args.command in ("serve", "tick", "team") and not _is_offline(args)
+        )
+    except ConfigError as error:
+        print(f"stretch: {error}", file=sys.stderr)
+        return 2
+    from bot.logs import configure_logging
+
+    configure_logging(settings.log_level)
+    try:
+        if args.command == "serve":
+            return _serve(args, settings)
+        if args.command == "tick":
+            return _tick(args, settings)
+        if args.command == "db":
+            return _db(args, settings)
+        return _team(args, settings)
+    except (ConfigError, UserError) as error:
+        message = error.message if isinstance(error, UserError) else str(error)
+        print(f"stretch: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _is_offline(args: argparse.Namespace) -> bool:
+    return args.command == "team" and args.team_command in ("list", "show")
+
+
+def _engine(settings: Settings) -> Engine:
+    from bot.db import make_engine
+
+    return make_engine(settings.database_url, hide_parameters=True)
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import migrate
+    from bot.db import make_session_factory
+    from bot.jobs import tick
+    from bot.jobs.clock import start_clock
+    from bot.slack.app import create_app, make_client
+    from bot.slack.deps import Deps
+
+    if not args.no_migrate:
+        migrate.upgrade(settings.database_url)
+    engine = _engine(settings)
+    factory = make_session_factory(engine)
+    deps = Deps(session_factory=factory, settings=settings)
+    client = make_client(settings)
+    app = create_app(settings, deps, client=client)
+    scheduler = None
+    if not args.no_scheduler:
+        scheduler = start_clock(lambda now: tick(session_factory=factory, client=client, now=now))
+
+    try:
+        if settings.socket_mode_available and not args.http:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            def interrupt(signum: int, _frame: FrameType | None) -> None:
+                raise KeyboardInterrupt
+
+            signal.signal(signal.SIGTERM, interrupt)
+            logger.info("Stretch is connecting to Slack in Socket Mode")
+            SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
+        else:
+            from bot.web import HttpServer, build_wsgi
+
+            port = args.port if args.port is not None else settings.port
+            server = HttpServer(build_wsgi(app, engine), host=args.host, port=port, threads=args.threads)
+
+            def graceful(signum: int, _frame: FrameType | None) -> None:
+                logger.info("Stretch got SIGTERM: finishing in-flight requests")
+                server.stop()
+
+            signal.signal(signal.SIGTERM, graceful)
+            logger.info(
+                "Stretch is listening on http://%s:%s/slack/events (HTTP mode)", args.host, server.port
+            )
+            server.serve()
+    except KeyboardInterrupt:
+        logger.info("Stretch is stopping")
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=True)
+        engine.dispose()
+    return 0
+
+
+def _parse_now(text: str | None) -> datetime:
+    if not text:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(
+            f"--now must be an ISO 8601 instant like 2026-11-23T09:30:00+00:00, got {text!r}"
+        ) from None
+    if moment.tzinfo is None:
+        raise ConfigError("--now needs a time zone offset, like 2026-11-23T09:30:00+00:00")
+    return moment.astimezone(UTC)
+
+
+def _tick(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.db import make_session_factory
+    from bot.jobs import tick
+    from bot.slack.app import make_client
+
+    now = _parse_now(args.now)
+    engine = _engine(settings)
+    try:
+        report = tick(session_factory=make_session_factory(engine), client=make_client(settings), now=now)
+    finally:
+        engine.dispose()
+    planned = ", ".join(f"{name} {count}" for name, count in report.planned.items()) or "nothing"
+    d = report.dispatch
+    print(
+        f"tick at {now.isoformat()}: planned {planned}; sent {d.sent}, failed {d.failed}, "
+        f"expired {d.expired}, retrying {d.retry_later}"
+    )
+    return 0
+
+
+def _db(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import migrate
+
+    if args.db_command == "upgrade":
+        migrate.upgrade(settings.database_url, args.revision)
+    elif args.db_command == "downgrade":
+        migrate.downgrade(settings.database_url, args.revision)
+    print(f"database at revision {migrate.current_revision(settings.database_url) or 'base (empty)'}")
+    return 0
+
+
+def _split_ids(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _team(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import select
+
+    from bot.db import make_session_factory, session_scope
+    from bot.models import ROLE_MANAGER, Team
+    from bot.services.teams import list_teams, load_team
+
+    engine = _engine(settings)
+    factory = make_session_factory(engine)
+    try:
+        if args.team_command == "create":
+            return _team_create(args, settings, factory)
+        with session_scope(factory) as session:
+            if args.team_command == "list":
+                teams = list_teams(session=session)
+                if not teams:
+                    print("No teams yet. Create one with `stretch team create` or `/stretch setup` in Slack.")
+                for team in teams:
+                    managers = sum(1 for m in team.memberships if m.role == ROLE_MANAGER)
+                    reps = len(team.memberships) - managers
+                    print(
+                        f"{team.id:>4}  {team.name}  channel {team.channel_id}  {managers} manager(s), {reps} rep(s)"
+                    )
+                return 0
+            key = args.team
+            found = (
+                session.get(Team, int(key))
+                if key.isdigit()
+                else session.scalar(select(Team).where(Team.name == key))
+            )
+            if found is None:
+                raise UserError(f"No team called {key!r}. `stretch team list` shows them all.")
+            team = load_team(session=session, team_id=found.id)
+            print(f"Team {team.id}: {team.name}")
+            print(f"  channel:   {team.channel_id}")
+            print(f"  check-ins: {format_days(parse_days(team.checkin_days))} at {team.checkin_time} (local)")
+            print(f"  digest:    {team.digest_day.capitalize()} at {team.digest_time} (managers' local)")
+            print(f"  currency:  {team.currency}")
+            for m in team.memberships:
+                print(f"  {m.role:<8} {m.person.slack_user_id}  {m.person.display_name}  ({m.person.tz})")
+            return 0
+    finally:
+        engine.dispose()
+
+
+def _team_create(args: argparse.Namespace, settings: Settings, factory: SessionFactory) -> int:
+    from bot.db import session_scope
+    from bot.services.people import get_or_create_workspace
+    from bot.services.teams import save_team, team_for_channel
+    from bot.slack.app import make_client
+    from bot.slack.directory import fetcher_for
+
+    draft = TeamDraft(
+        name=args.name,
+        channel_id=args.channel.strip() or None,
+        managers=_split_ids(args.managers),
+        reps=_split_ids(args.reps),
+        checkin_days=parse_days(args.checkin_days),
+        checkin_time=parse_time(args.checkin_time),
+        digest_day=args.digest_day,
+        digest_time=parse_time(args.digest_time),
+    )
+    client = make_client(settings)
+    slack_team_id = args.workspace or str(client.auth_test().get("team_id") or "")
+    now = datetime.now(UTC)
+    with session_scope(factory) as session:
+        workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id, now=now)
+        existing = team_for_channel(
+            session=session, workspace_id=workspace.id, channel_id=draft.channel_id or ""
+        )
+        team = save_team(
+            session=session,
+            workspace=workspace,
+            actor_user_id=None,
+            team_id=existing.id if existing else None,
+            draft=draft,
+            fetch=fetcher_for(client),
+            now=now,
+        )
+        verb = "updated" if existing else "created"
+        print(f"Team {team.id} ({team.name}) {verb}: {len(team.memberships)} member(s).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

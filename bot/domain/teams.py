@@ -1,0 +1,75 @@
+"""Rules for a team's setup: what a valid team looks like, checked before anything is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+
+from bot.domain.errors import UserError
+
+MAX_TEAM_NAME = 80
+MAX_MEMBERS = 200
+
+# Block ids of the setup modal, so a rule's complaint lands beside the right field.
+FIELD_NAME = "team_name"
+FIELD_CHANNEL = "team_channel"
+FIELD_MANAGERS = "team_managers"
+FIELD_REPS = "team_reps"
+FIELD_CHECKIN_DAYS = "checkin_days"
+FIELD_CHECKIN_TIME = "checkin_time"
+FIELD_DIGEST_DAY = "digest_day"
+FIELD_DIGEST_TIME = "digest_time"
+
+
+@dataclass(frozen=True)
+class TeamDraft:
+    """A team as someone asked for it in the setup modal or the CLI, before it is saved."""
+
+    name: str
+    channel_id: str | None
+    managers: tuple[str, ...]
+    reps: tuple[str, ...]
+    checkin_days: tuple[str, ...] = ("mon", "wed", "fri")
+    checkin_time: time = time(9, 30)
+    digest_day: str = "fri"
+    digest_time: time = time(16, 0)
+    currency: str = "USD"
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def validate_team_draft(draft: TeamDraft) -> TeamDraft:
+    """Return a cleaned draft, or raise UserError naming the field to fix."""
+    name = " ".join(draft.name.split())
+    if not name:
+        raise UserError("Give the team a name, like 'West Coast SDRs'.", field=FIELD_NAME)
+    if len(name) > MAX_TEAM_NAME:
+        raise UserError(f"Keep the team name under {MAX_TEAM_NAME} characters.", field=FIELD_NAME)
+    if not draft.channel_id:
+        raise UserError(
+            "Pick the team's channel: shout-outs, the pie and huddles are posted there.", field=FIELD_CHANNEL
+        )
+    managers = tuple(dict.fromkeys(draft.managers))
+    reps = tuple(dict.fromkeys(draft.reps))
+    if not managers:
+        raise UserError("A team needs at least one manager.", field=FIELD_MANAGERS)
+    both = [user for user in reps if user in managers]
+    if both:
+        raise UserError(
+            f"<@{both[0]}> is listed as a manager and a rep. Pick one role for each person.", field=FIELD_REPS
+        )
+    if len(managers) + len(reps) > MAX_MEMBERS:
+        raise UserError(f"A team can have at most {MAX_MEMBERS} people.", field=FIELD_REPS)
+    if not draft.checkin_days:
+        raise UserError("Pick at least one check-in day.", field=FIELD_CHECKIN_DAYS)
+    return TeamDraft(
+        name=name,
+        channel_id=draft.channel_id,
+        managers=managers,
+        reps=reps,
+        checkin_days=draft.checkin_days,
+        checkin_time=draft.checkin_time,
+        digest_day=draft.digest_day,
+        digest_time=draft.digest_time,
+        currency=draft.currency.upper(),
+        extra=dict(draft.extra),
+    )

@@ -1,0 +1,62 @@
+"""The clock's work: what is due now is planned into delivery rows, then sent.
+
+`tick()` is what the in-process scheduler runs every minute and what `stretch tick` runs once. Each
+feature adds a planner (a function of session and now that inserts idempotent delivery rows); the
+database, not the scheduler, remembers what was done.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.db import SessionFactory, session_scope
+from bot.jobs.outbox import DispatchReport, dispatch_due
+
+logger = logging.getLogger(__name__)
+
+Planner = Callable[[Session, datetime], int]
+PLANNERS: list[tuple[str, Planner]] = []
+
+
+def register_planner(name: str, planner: Planner) -> None:
+    """Add a feature's planner to every tick (once)."""
+    if all(existing != name for existing, _ in PLANNERS):
+        PLANNERS.append((name, planner))
+
+
+@dataclass
+class TickReport:
+    """What one tick planned and sent."""
+
+    planned: dict[str, int] = field(default_factory=dict)
+    dispatch: DispatchReport = field(default_factory=DispatchReport)
+
+
+def tick(
+    *, session_factory: SessionFactory, client: WebClient, now: datetime, budget_seconds: float = 45.0
+) -> TickReport:
+    """Run everything scheduled that is due at `now`: plan, then send. Safe to run twice."""
+    _load_features()
+    report = TickReport()
+    for name, planner in PLANNERS:
+        try:
+            with session_scope(session_factory) as session:
+                report.planned[name] = planner(session, now)
+        except Exception:
+            # One feature's bug must not stop the others' messages.
+            logger.exception("planner %s failed", name)
+    report.dispatch = dispatch_due(
+        session_factory=session_factory, client=client, now=now, budget_seconds=budget_seconds
+    )
+    return report
+
+
+def _load_features() -> None:
+    """Import the feature job modules so they register their planners and delivery kinds."""
+    from bot.jobs import features  # noqa: F401

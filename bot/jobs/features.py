@@ -1,0 +1,1 @@
+"""The feature job modules; importing this registers their planners and delivery kinds."""

@@ -1,0 +1,352 @@
+"""The delivery outbox: rows that say what Stretch owes whom, and the sender that pays them once.
+
+A feature plans a message by inserting a Delivery with a unique key (a repeated tick inserts nothing),
+and registers a renderer for its kind. The sender claims due rows in short transactions, talks to Slack
+outside any transaction, and records the outcome, so a restart, a retry or a second process neither
+sends twice nor forgets a message.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from bot.db import SessionFactory, session_scope
+from bot.models import Delivery, Person
+
+logger = logging.getLogger(__name__)
+
+PENDING = "pending"
+SENT = "sent"
+FAILED = "failed"
+EXPIRED = "expired"
+CANCELLED = "cancelled"
+
+# The recipient can't be reached: stop trying them, mark the person, move on to everyone else.
+RECIPIENT_GONE = frozenset(
+    {
+        "user_not_found",
+        "account_inactive",
+        "cannot_dm_bot",
+        "user_disabled",
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "messages_tab_disabled",
+    }
+)
+# The message itself is wrong: retrying won't help.
+MESSAGE_REJECTED = frozenset(
+    {"invalid_blocks", "msg_too_long", "no_text", "invalid_arguments", "too_many_attachments"}
+)
+LEASE = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Message:
+    """What a renderer wants sent."""
+
+    text: str
+    blocks: list[dict[str, Any]] | None = None
+
+
+Renderer = Callable[[Session, Delivery, datetime], Message | None]
+Hook = Callable[[Session, Delivery, datetime], None]
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """How to render one kind of delivery and what to do after it was sent or given up."""
+
+    render: Renderer
+    after_send: Hook | None = None
+    on_give_up: Hook | None = None
+
+
+KINDS: dict[str, KindSpec] = {}
+
+
+def register_kind(
+    kind: str, *, render: Renderer, after_send: Hook | None = None, on_give_up: Hook | None = None
+) -> None:
+    """Make a delivery kind known to the sender (called once per feature module)."""
+    KINDS[kind] = KindSpec(render=render, after_send=after_send, on_give_up=on_give_up)
+
+
+def enqueue(
+    *,
+    session: Session,
+    kind: str,
+    dedupe_key: str,
+    channel: str,
+    due_at: datetime,
+    now: datetime,
+    expires_at: datetime | None = None,
+    team_id: int | None = None,
+    person_id: int | None = None,
+    ref_id: int | None = None,
+) -> bool:
+    """Plan a message; True if it is new, False if that key was already planned (nothing changes)."""
+    values = {
+        "kind": kind,
+        "dedupe_key": dedupe_key,
+        "channel": channel,
+        "due_at": due_at,
+        "expires_at": expires_at,
+        "team_id": team_id,
+        "person_id": person_id,
+        "ref_id": ref_id,
+        "status": PENDING,
+        "attempts": 0,
+        "created_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(Delivery)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(Delivery.id)
+    )
+    return session.execute(statement).first() is not None
+
+
+@dataclass
+class DispatchReport:
+    """What one pass of the sender did."""
+
+    sent: int = 0
+    failed: int = 0
+    expired: int = 0
+    cancelled: int = 0
+    retry_later: int = 0
+    rate_limited: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+
+    def count_error(self, code: str) -> None:
+        """Tally an error code (for logs and benchmarks)."""
+        self.errors[code] = self.errors.get(code, 0) + 1
+
+
+def claim_due(*, session: Session, now: datetime, limit: int) -> list[int]:
+    """Claim up to `limit` due deliveries for this sender (SKIP LOCKED on PostgreSQL)."""
+    query = (
+        select(Delivery.id)
+        .where(
+            Delivery.status == PENDING,
+            Delivery.due_at <= now,
+            (Delivery.claimed_until.is_(None)) | (Delivery.claimed_until < now),
+        )
+        .order_by(Delivery.due_at, Delivery.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(session.scalars(query))
+    if ids:
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(ids))
+            .values(claimed_until=now + LEASE, attempts=Delivery.attempts + 1)
+        )
+    return ids
+
+
+def release(*, session: Session, ids: list[int]) -> None:
+    """Give claimed but untouched deliveries back, so the next pass takes them at once."""
+    if ids:
+        session.execute(update(Delivery).where(Delivery.id.in_(ids)).values(claimed_until=None))
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(600, 15 * 2 ** max(0, attempts - 1)))
+
+
+def _error_code(error: SlackApiError) -> tuple[str, int, float]:
+    response = error.response
+    code = str(response.get("error") or "unknown") if response is not None else "unknown"
+    status = int(getattr(response, "status_code", 0) or 0)
+    retry_after = 0.0
+    if status == 429:
+        headers = getattr(response, "headers", {}) or {}
+        value = headers.get("Retry-After") or headers.get("retry-after") or "1"
+        if isinstance(value, list):
+            value = value[0]
+        try:
+            retry_after = float(value)
+        except (TypeError, ValueError):
+            retry_after = 1.0
+        code = "ratelimited"
+    return code, status, retry_after
+
+
+def _give_up(session: Session, delivery: Delivery, status: str, reason: str, now: datetime) -> None:
+    delivery.status = status
+    delivery.last_error = reason[:200]
+    delivery.claimed_until = None
+    spec = KINDS.get(delivery.kind)
+    if spec and spec.on_give_up:
+        spec.on_give_up(session, delivery, now)
+
+
+def deliver_one(
+    *,
+    session_factory: SessionFactory,
+    client: WebClient,
+    delivery_id: int,
+    now: datetime,
+    report: DispatchReport,
+) -> float:
+    """Render, send and record one claimed delivery; returns seconds to pause (Slack's Retry-After)."""
+    with session_scope(session_factory) as session:
+        delivery = session.get(Delivery, delivery_id)
+        if delivery is None or delivery.status != PENDING:
+            return 0.0
+        if delivery.expires_at is not None and now >= delivery.expires_at:
+            _give_up(
+                session,
+                delivery,
+                EXPIRED,
+                delivery.last_error or "window closed before it could be sent",
+                now,
+            )
+            report.expired += 1
+            return 0.0
+        spec = KINDS.get(delivery.kind)
+        if spec is None:
+            logger.error("no renderer for delivery kind %s (id %s)", delivery.kind, delivery.id)
+            _give_up(session, delivery, FAILED, f"unknown kind {delivery.kind}", now)
+            report.failed += 1
+            return 0.0
+        message = spec.render(session, delivery, now)
+        if message is None:
+            delivery.status = CANCELLED
+            delivery.claimed_until = None
+            report.cancelled += 1
+            return 0.0
+        channel = delivery.channel
+
+    try:
+        response = client.chat_postMessage(
+            channel=channel, text=message.text, blocks=message.blocks, unfurl_links=False, unfurl_media=False
+        )
+    except SlackApiError as error:
+        code, _status, retry_after = _error_code(error)
+        report.count_error(code)
+        with session_scope(session_factory) as session:
+            delivery = session.get(Delivery, delivery_id)
+            assert delivery is not None
+            if code in RECIPIENT_GONE:
+                if delivery.person_id is not None:
+                    person = session.get(Person, delivery.person_id)
+                    if person is not None and delivery.channel == person.slack_user_id:
+                        person.unreachable_reason = code
+                _give_up(session, delivery, FAILED, code, now)
+                report.failed += 1
+            elif code in MESSAGE_REJECTED:
+                logger.error("Slack rejected delivery %s (%s): %s", delivery.id, delivery.kind, code)
+                _give_up(session, delivery, FAILED, code, now)
+                report.failed += 1
+            else:
+                _retry_later(session, delivery, code, now, report)
+                if code == "ratelimited":
+                    report.rate_limited += 1
+        return retry_after
+    except Exception as error:  # network trouble: connection reset, timeout, DNS
+        code = type(error).__name__
+        report.count_error(code)
+        logger.warning("sending delivery %s failed with %s; will retry", delivery_id, code)
+        with session_scope(session_factory) as session:
+            delivery = session.get(Delivery, delivery_id)
+            assert delivery is not None
+            _retry_later(session, delivery, code, now, report)
+        return 0.0
+
+    with session_scope(session_factory) as session:
+        delivery = session.get(Delivery, delivery_id)
+        assert delivery is not None
+        delivery.status = SENT
+        delivery.sent_at = now
+        delivery.claimed_until = None
+        delivery.last_error = None
+        delivery.message_ts = str(response.get("ts") or "") or None
+        delivery.message_channel = str(response.get("channel") or "") or None
+        if delivery.person_id is not None:
+            person = session.get(Person, delivery.person_id)
+            if person is not None and person.unreachable_reason:
+                person.unreachable_reason = None
+        if spec.after_send:
+            spec.after_send(session, delivery, now)
+    report.sent += 1
+    return 0.0
+
+
+def _retry_later(
+    session: Session, delivery: Delivery, code: str, now: datetime, report: DispatchReport
+) -> None:
+    delivery.last_error = code[:200]
+    # A 429 is the workspace's pace, not this message's fault: it goes again right after the pause.
+    retry_at = None if code == "ratelimited" else now + _backoff(delivery.attempts)
+    if delivery.expires_at is not None and (retry_at or now) >= delivery.expires_at:
+        _give_up(session, delivery, EXPIRED, f"gave up after the delivery window: {code}", now)
+        report.expired += 1
+        return
+    delivery.claimed_until = retry_at
+    report.retry_later += 1
+
+
+def dispatch_due(
+    *,
+    session_factory: SessionFactory,
+    client: WebClient,
+    now: datetime,
+    budget_seconds: float = 45.0,
+    batch_size: int = 50,
+    monotonic: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> DispatchReport:
+    """Send every due delivery, pacing on Slack's Retry-After, within a time budget.
+
+    What is left when the budget runs out stays pending for the next tick; nothing is dropped.
+    """
+    report = DispatchReport()
+    deadline = monotonic() + budget_seconds
+    while monotonic() < deadline:
+        with session_scope(session_factory) as session:
+            ids = claim_due(session=session, now=now, limit=batch_size)
+        if not ids:
+            break
+        for index, delivery_id in enumerate(ids):
+            if monotonic() >= deadline:
+                with session_scope(session_factory) as session:
+                    release(session=session, ids=ids[index:])
+                break
+            pause = deliver_one(
+                session_factory=session_factory,
+                client=client,
+                delivery_id=delivery_id,
+                now=now,
+                report=report,
+            )
+            if pause > 0:
+                sleep(min(pause, max(0.0, deadline - monotonic())))
+    if report.sent or report.failed or report.expired or report.retry_later:
+        logger.info(
+            "deliveries: %d sent, %d failed, %d expired, %d to retry",
+            report.sent,
+            report.failed,
+            report.expired,
+            report.retry_later,
+        )
+    return report

@@ -1,0 +1,272 @@
+"""Teams and their members: find a person's teams, set a team up, check who may change it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.domain.errors import NotAllowedError, NotInTeamError, UserError
+from bot.domain.schedule import format_time, parse_days, parse_time
+from bot.domain.teams import FIELD_CHANNEL, FIELD_MANAGERS, FIELD_REPS, TeamDraft, validate_team_draft
+from bot.models import ROLE_MANAGER, ROLE_REP, Membership, Person, Team, Workspace
+from bot.services.people import ProfileFetcher, ensure_person
+
+NOT_IN_TEAM = (
+    "You're not on a Stretch team yet. Ask your sales manager to add you "
+    "(they run `/stretch setup` in the team's channel), then try again."
+)
+
+
+@dataclass(frozen=True)
+class TeamRole:
+    """A team and the role the asking person has in it."""
+
+    team: Team
+    role: str
+
+    @property
+    def is_manager(self) -> bool:
+        """Whether the person manages this team."""
+        return self.role == ROLE_MANAGER
+
+
+def load_team(*, session: Session, team_id: int) -> Team:
+    """A team with its members loaded."""
+    team = session.scalar(
+        select(Team)
+        .where(Team.id == team_id)
+        .options(selectinload(Team.memberships).selectinload(Membership.person))
+    )
+    if team is None:
+        raise UserError("That team no longer exists. Run `/stretch setup` to create it again.")
+    return team
+
+
+def team_for_channel(*, session: Session, workspace_id: int, channel_id: str) -> Team | None:
+    """The team whose channel this is, if any."""
+    return session.scalar(
+        select(Team).where(Team.workspace_id == workspace_id, Team.channel_id == channel_id)
+    )
+
+
+def teams_of(*, session: Session, workspace_id: int, user_id: str) -> list[TeamRole]:
+    """Every team the user belongs to, with their role, oldest team first."""
+    rows = session.execute(
+        select(Team, Membership.role)
+        .join(Membership, Membership.team_id == Team.id)
+        .join(Person, Person.id == Membership.person_id)
+        .where(Team.workspace_id == workspace_id, Person.slack_user_id == user_id)
+        .order_by(Team.id)
+    ).all()
+    return [TeamRole(team=team, role=role) for team, role in rows]
+
+
+def list_teams(*, session: Session, workspace_id: int | None = None) -> list[Team]:
+    """All teams (of one workspace, or of all), with members loaded."""
+    query = select(Team).options(selectinload(Team.memberships).selectinload(Membership.person))
+    if workspace_id is not None:
+        query = query.where(Team.workspace_id == workspace_id)
+    return list(session.scalars(query.order_by(Team.id)))
+
+
+def resolve_team(
+    *, session: Session, workspace_id: int, user_id: str, channel_id: str | None, team_id: int | None = None
+) -> TeamRole:
+    """The team a command is about: the one named, the channel's team, or the user's only team.
+
+    Raises NotInTeamError for a person in no team, and UserError asking them to pick when they are in
+    several teams and the channel doesn't decide.
+    """
+    memberships = teams_of(session=session, workspace_id=workspace_id, user_id=user_id)
+    if not memberships:
+        raise NotInTeamError(NOT_IN_TEAM)
+    if team_id is not None:
+        for membership in memberships:
+            if membership.team.id == team_id:
+                return membership
+        raise NotInTeamError("You're not on that team.")
+    if channel_id:
+        for membership in memberships:
+            if membership.team.channel_id == channel_id:
+                return membership
+    if len(memberships) == 1:
+        return memberships[0]
+    channels = ", ".join(f"<#{m.team.channel_id}>" for m in memberships if m.team.channel_id)
+    raise UserError(
+        f"You're on {len(memberships)} teams. Run the command in your team's channel ({channels}) "
+        "so I know which one you mean."
+    )
+
+
+def can_manage(*, team: Team | None, person: Person | None, user_id: str) -> bool:
+    """Managers of an existing team may change it; workspace admins and owners may set any team up."""
+    if person is not None and person.is_admin:
+        return True
+    if team is None:
+        return False
+    return any(m.role == ROLE_MANAGER and m.person.slack_user_id == user_id for m in team.memberships)
+
+
+@dataclass(frozen=True)
+class SetupTarget:
+    """What `/stretch setup` should show: an existing team to edit, or a new one to create."""
+
+    team: Team | None
+    draft: TeamDraft
+
+
+def setup_target(
+    *,
+    session: Session,
+    workspace: Workspace,
+    actor: Person,
+    channel_id: str | None,
+    is_channel: bool,
+    team_id: int | None = None,
+) -> SetupTarget:
+    """Decide which team `/stretch setup` edits, and refuse people who may not."""
+    team: Team | None = None
+    if team_id is not None:
+        team = load_team(session=session, team_id=team_id)
+        if team.workspace_id != workspace.id:
+            raise NotAllowedError("That team belongs to another workspace.")
+    elif is_channel and channel_id:
+        team = team_for_channel(session=session, workspace_id=workspace.id, channel_id=channel_id)
+    else:
+        managed = [
+            m.team
+            for m in teams_of(session=session, workspace_id=workspace.id, user_id=actor.slack_user_id)
+            if m.is_manager
+        ]
+        if len(managed) == 1:
+            team = managed[0]
+    if team is not None:
+        team = load_team(session=session, team_id=team.id)
+    if not can_manage(team=team, person=actor, user_id=actor.slack_user_id):
+        if team is not None:
+            raise NotAllowedError(
+                f"Only a manager of *{team.name}* (or a workspace admin) can change its setup. "
+                "Ask one of them to add you as a manager."
+            )
+        raise NotAllowedError(
+            "Only a workspace admin or owner can create a new Stretch team. Ask one of them to run "
+            "`/stretch setup` in the team's channel and add you as a manager."
+        )
+    if team is None:
+        draft = TeamDraft(
+            name="",
+            channel_id=channel_id if is_channel else None,
+            managers=(actor.slack_user_id,),
+            reps=(),
+        )
+    else:
+        draft = draft_of(team)
+    return SetupTarget(team=team, draft=draft)
+
+
+def draft_of(team: Team) -> TeamDraft:
+    """The stored team as a draft (to pre-fill the setup modal)."""
+    return TeamDraft(
+        name=team.name,
+        channel_id=team.channel_id,
+        managers=tuple(m.person.slack_user_id for m in team.memberships if m.role == ROLE_MANAGER),
+        reps=tuple(m.person.slack_user_id for m in team.memberships if m.role == ROLE_REP),
+        checkin_days=parse_days(team.checkin_days),
+        checkin_time=parse_time(team.checkin_time),
+        digest_day=team.digest_day,
+        digest_time=parse_time(team.digest_time),
+        currency=team.currency,
+    )
+
+
+def save_team(
+    *,
+    session: Session,
+    workspace: Workspace,
+    actor_user_id: str | None,
+    team_id: int | None,
+    draft: TeamDraft,
+    fetch: ProfileFetcher,
+    now: datetime,
+) -> Team:
+    """Create or update a team from a draft, after checking the actor may and the people are real.
+
+    `actor_user_id` None is the operator at the CLI, who has the database and may do anything.
+    """
+    draft = validate_team_draft(draft)
+    team = load_team(session=session, team_id=team_id) if team_id is not None else None
+    if team is not None and team.workspace_id != workspace.id:
+        raise NotAllowedError("That team belongs to another workspace.")
+    if actor_user_id is not None and not can_manage(
+        team=team,
+        person=ensure_person(
+            session=session, workspace=workspace, user_id=actor_user_id, now=now, fetch=fetch
+        ),
+        user_id=actor_user_id,
+    ):
+        raise NotAllowedError(
+            "Only this team's managers or a workspace admin can save its setup."
+            if team is not None
+            else "Only a workspace admin or owner can create a new Stretch team."
+        )
+    other = team_for_channel(session=session, workspace_id=workspace.id, channel_id=draft.channel_id or "")
+    if other is not None and (team is None or other.id != team.id):
+        raise UserError(
+            f"<#{draft.channel_id}> already belongs to the team *{other.name}*. Pick another channel, "
+            "or run `/stretch setup` in that channel to edit it.",
+            field=FIELD_CHANNEL,
+        )
+
+    people: dict[str, Person] = {}
+    for role_field, user_ids in ((FIELD_MANAGERS, draft.managers), (FIELD_REPS, draft.reps)):
+        for user_id in user_ids:
+            try:
+                person = ensure_person(
+                    session=session, workspace=workspace, user_id=user_id, now=now, fetch=fetch
+                )
+            except UserError as error:
+                raise UserError(error.message, field=role_field) from None
+            if person.is_bot:
+                raise UserError(f"<@{user_id}> is a bot; only people can be on a team.", field=role_field)
+            if person.deleted:
+                raise UserError(f"<@{user_id}> has left the workspace.", field=role_field)
+            people[user_id] = person
+
+    if team is None:
+        first_manager = people[draft.managers[0]]
+        team = Team(
+            workspace_id=workspace.id,
+            name=draft.name,
+            tz=first_manager.tz,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(team)
+    team.name = draft.name
+    team.channel_id = draft.channel_id
+    team.currency = draft.currency
+    team.checkin_days = ",".join(draft.checkin_days)
+    team.checkin_time = format_time(draft.checkin_time)
+    team.digest_day = draft.digest_day
+    team.digest_time = format_time(draft.digest_time)
+    team.updated_at = now
+    session.flush()
+
+    wanted = {user_id: ROLE_MANAGER for user_id in draft.managers}
+    wanted.update({user_id: ROLE_REP for user_id in draft.reps})
+    current = {m.person.slack_user_id: m for m in list(team.memberships)}
+    for user_id, membership in current.items():
+        if user_id not in wanted:
+            team.memberships.remove(membership)
+    for user_id, role in wanted.items():
+        if user_id in current:
+            current[user_id].role = role
+        else:
+            team.memberships.append(
+                Membership(team_id=team.id, person=people[user_id], role=role, joined_at=now)
+            )
+    session.flush()
+    return team

@@ -1,0 +1,46 @@
+"""The Bolt application: one WebClient (with retry handlers) and every listener registered."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.config import Settings
+from bot.slack.deps import Deps
+from bot.slack.listeners import register_all
+
+logger = logging.getLogger(__name__)
+
+
+def make_client(settings: Settings, *, token: str | None = None, timeout: int = 10) -> WebClient:
+    """A WebClient for Stretch's Slack (or the fake one in tests) that retries what is worth retrying."""
+    return WebClient(
+        token=token if token is not None else settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        timeout=timeout,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def create_app(settings: Settings, deps: Deps, *, client: WebClient | None = None, workers: int = 8) -> App:
+    """Build the Bolt app with every listener; `client` lets tests point it at a fake Slack."""
+    app = App(
+        client=client or make_client(settings),
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        listener_executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="stretch-listener"),
+        logger=logging.getLogger("slack_bolt"),
+    )
+    register_all(app, deps)
+    return app

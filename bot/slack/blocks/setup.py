@@ -1,0 +1,175 @@
+"""The team setup modal: built from a TeamDraft, and parsed back into one on submit."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.domain.schedule import WEEKDAY_NAMES, WEEKDAYS, format_time, parse_time
+from bot.domain.teams import (
+    FIELD_CHANNEL,
+    FIELD_CHECKIN_DAYS,
+    FIELD_CHECKIN_TIME,
+    FIELD_DIGEST_DAY,
+    FIELD_DIGEST_TIME,
+    FIELD_MANAGERS,
+    FIELD_NAME,
+    FIELD_REPS,
+    MAX_TEAM_NAME,
+    TeamDraft,
+)
+from bot.slack.blocks.common import Block, context, modal, option, plain
+from bot.slack.ids import SetupInput, View
+
+
+def _input(
+    block_id: str, label: str, element: dict[str, Any], *, hint: str = "", optional: bool = False
+) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": element,
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
+def _day_option(day: str) -> dict[str, Any]:
+    return option(WEEKDAY_NAMES[day], day)
+
+
+def build_setup_modal(draft: TeamDraft, *, team_id: int | None) -> dict[str, Any]:
+    """The setup modal, pre-filled from `draft`; `team_id` None means a new team."""
+    name: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": SetupInput.NAME,
+        "max_length": MAX_TEAM_NAME,
+        "placeholder": plain("West Coast SDRs"),
+    }
+    if draft.name:
+        name["initial_value"] = draft.name
+    channel: dict[str, Any] = {
+        "type": "conversations_select",
+        "action_id": SetupInput.CHANNEL,
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+        "placeholder": plain("Pick the team's channel"),
+    }
+    if draft.channel_id:
+        channel["initial_conversation"] = draft.channel_id
+    managers: dict[str, Any] = {"type": "multi_users_select", "action_id": SetupInput.MANAGERS}
+    if draft.managers:
+        managers["initial_users"] = list(draft.managers)
+    reps: dict[str, Any] = {"type": "multi_users_select", "action_id": SetupInput.REPS}
+    if draft.reps:
+        reps["initial_users"] = list(draft.reps)
+    days: dict[str, Any] = {
+        "type": "checkboxes",
+        "action_id": SetupInput.CHECKIN_DAYS,
+        "options": [_day_option(day) for day in WEEKDAYS],
+    }
+    if draft.checkin_days:
+        days["initial_options"] = [_day_option(day) for day in draft.checkin_days]
+    blocks: list[Block] = [
+        _input(FIELD_NAME, "Team name", name),
+        _input(FIELD_CHANNEL, "Team channel", channel, hint="Shout-outs, the pie and huddle cards go here."),
+        _input(
+            FIELD_MANAGERS, "Managers", managers, hint="They get alerts and digests; reps never see those."
+        ),
+        _input(FIELD_REPS, "Reps", reps, optional=True, hint="They get the pulse check-ins in a DM."),
+        _input(FIELD_CHECKIN_DAYS, "Check-in days", days),
+        _input(
+            FIELD_CHECKIN_TIME,
+            "Check-in time",
+            {
+                "type": "timepicker",
+                "action_id": SetupInput.CHECKIN_TIME,
+                "initial_time": format_time(draft.checkin_time),
+            },
+            hint="Each person's own local time, from their Slack profile.",
+        ),
+        _input(
+            FIELD_DIGEST_DAY,
+            "Manager digest day",
+            {
+                "type": "static_select",
+                "action_id": SetupInput.DIGEST_DAY,
+                "options": [_day_option(day) for day in WEEKDAYS],
+                "initial_option": _day_option(draft.digest_day),
+            },
+        ),
+        _input(
+            FIELD_DIGEST_TIME,
+            "Manager digest time",
+            {
+                "type": "timepicker",
+                "action_id": SetupInput.DIGEST_TIME,
+                "initial_time": format_time(draft.digest_time),
+            },
+            hint="In each manager's local time.",
+        ),
+        context("Only this team's managers and workspace admins can change this setup."),
+    ]
+    return modal(
+        callback_id=View.TEAM_SETUP,
+        title="Set up your team" if team_id is None else "Edit your team",
+        submit="Create team" if team_id is None else "Save",
+        blocks=blocks,
+        private_metadata=json.dumps({"team_id": team_id}),
+    )
+
+
+def setup_team_id(private_metadata: str) -> int | None:
+    """The team id the modal was opened for (None for a new team)."""
+    try:
+        data = json.loads(private_metadata or "{}")
+    except ValueError:
+        return None
+    value = data.get("team_id") if isinstance(data, dict) else None
+    return value if isinstance(value, int) else None
+
+
+def parse_setup_state(values: dict[str, dict[str, Any]]) -> TeamDraft:
+    """Read the modal's state.values into a draft (validation happens in the domain)."""
+
+    def element(block_id: str, action_id: str) -> dict[str, Any]:
+        return values.get(block_id, {}).get(action_id, {}) or {}
+
+    checkin_time = element(FIELD_CHECKIN_TIME, SetupInput.CHECKIN_TIME).get("selected_time") or "09:30"
+    digest_time = element(FIELD_DIGEST_TIME, SetupInput.DIGEST_TIME).get("selected_time") or "16:00"
+    digest_day = (element(FIELD_DIGEST_DAY, SetupInput.DIGEST_DAY).get("selected_option") or {}).get(
+        "value", "fri"
+    )
+    days = tuple(
+        day
+        for day in WEEKDAYS
+        if day
+        in {
+            o.get("value")
+            for o in element(FIELD_CHECKIN_DAYS, SetupInput.CHECKIN_DAYS).get("selected_options") or []
+        }
+    )
+    return TeamDraft(
+        name=element(FIELD_NAME, SetupInput.NAME).get("value") or "",
+        channel_id=element(FIELD_CHANNEL, SetupInput.CHANNEL).get("selected_conversation"),
+        managers=tuple(element(FIELD_MANAGERS, SetupInput.MANAGERS).get("selected_users") or ()),
+        reps=tuple(element(FIELD_REPS, SetupInput.REPS).get("selected_users") or ()),
+        checkin_days=days,
+        checkin_time=parse_time(checkin_time),
+        digest_day=digest_day if digest_day in WEEKDAYS else "fri",
+        digest_time=parse_time(digest_time),
+    )
+
+
+def build_setup_saved(
+    *, team_name: str, channel_id: str | None, created: bool, managers: int, reps: int
+) -> str:
+    """The confirmation DM'd to whoever saved the setup."""
+    verb = "is set up" if created else "is updated"
+    where = f" in <#{channel_id}>" if channel_id else ""
+    return (
+        f":white_check_mark: *{team_name}* {verb}{where}: {managers} manager(s), {reps} rep(s). "
+        "Run `/stretch help` to see what the team can do next."
+    )

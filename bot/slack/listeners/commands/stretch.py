@@ -1,0 +1,85 @@
+"""`/stretch`: the router for its subcommands, plus `help` and `setup`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.db import session_scope
+from bot.services.people import ensure_person, get_or_create_workspace
+from bot.services.teams import setup_target
+from bot.slack.blocks.common import ephemeral
+from bot.slack.blocks.help import HelpEntry, build_help
+from bot.slack.blocks.setup import build_setup_modal
+from bot.slack.deps import Deps
+from bot.slack.directory import fetcher_for
+from bot.slack.guard import guarded
+from bot.slack.ids import Command
+from bot.slack.listeners.commands.registry import help_entries, lookup, subcommand
+from bot.slack.payloads import CommandRequest, command_request
+
+
+@subcommand(
+    "help",
+    "?",
+    help_entries=(HelpEntry("/stretch help", "This card."),),
+)
+def show_help(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
+    """The usage card."""
+    return ephemeral("Stretch: what you can do", build_help(help_entries()))
+
+
+@subcommand(
+    "setup",
+    help_entries=(
+        HelpEntry(
+            "/stretch setup",
+            "Create or edit the team of this channel: name, managers, reps, check-in days and time.",
+            "Managers",
+        ),
+    ),
+)
+def open_setup(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any] | None:
+    """Open the setup modal for this channel's team (or a new one)."""
+    now = deps.now()
+    with session_scope(deps.session_factory) as session:
+        workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
+        actor = ensure_person(
+            session=session, workspace=workspace, user_id=req.user_id, now=now, fetch=fetcher_for(client)
+        )
+        target = setup_target(
+            session=session,
+            workspace=workspace,
+            actor=actor,
+            channel_id=req.channel_id,
+            is_channel=not req.is_dm,
+        )
+        view = build_setup_modal(target.draft, team_id=target.team.id if target.team else None)
+    client.views_open(trigger_id=req.trigger_id, view=view)
+    return None
+
+
+def register(app: App, deps: Deps) -> None:
+    """Register `/stretch`."""
+
+    @guarded("command")
+    def stretch_command(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        req = command_request(body)
+        handler = lookup(req.subcommand or "help")
+        if handler is None:
+            ack(
+                **ephemeral(
+                    f"I didn't recognise '{req.subcommand}'.",
+                    build_help(help_entries(), unknown=req.subcommand),
+                )
+            )
+            return
+        reply = handler(req, deps, client)
+        if reply is None:
+            ack()
+        else:
+            ack(**reply)
+
+    app.command(Command.STRETCH)(stretch_command)
