@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bot.db import SessionFactory
 
 logger = logging.getLogger("bot.cli")
+ALL_INTERFACES = "0.0.0.0"  # noqa: S104 (a server in a container listens on every interface)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,7 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--http", action="store_true", help="HTTP mode even when SLACK_APP_TOKEN is set")
     serve.add_argument(
-        "--host", default="0.0.0.0", help="address to listen on in HTTP mode (default 0.0.0.0)"  # noqa: S104
+        "--host",
+        default=ALL_INTERFACES,
+        help="address to listen on in HTTP mode (default 0.0.0.0)",
     )
     serve.add_argument("--port", type=int, default=None, help="port for HTTP mode (default: PORT or 3000)")
     serve.add_argument("--threads", type=int, default=8, help="HTTP worker threads (default 8)")

@@ -9,6 +9,7 @@ from bot.models.core import (
     Person,
     ProcessedEvent,
     Team,
+    TeamSkipDate,
     Workspace,
 )
 
@@ -21,6 +22,7 @@ __all__ = [
     "Person",
     "ProcessedEvent",
     "Team",
+    "TeamSkipDate",
     "UTCDateTime",
     "Workspace",
 ]

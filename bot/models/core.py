@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -40,6 +40,9 @@ class Person(Base):
     deleted: Mapped[bool] = mapped_column(default=False)
     # Why DMs to this person stopped working (user_not_found, cannot_dm_bot, …); None while they work.
     unreachable_reason: Mapped[str | None] = mapped_column(String(100), default=None)
+    # Away (vacation, leave): no check-ins, nudges, reminders or alerts on these local dates, inclusive.
+    away_from: Mapped[date | None] = mapped_column(default=None)
+    away_until: Mapped[date | None] = mapped_column(default=None)
     refreshed_at: Mapped[datetime]
 
     workspace: Mapped[Workspace] = relationship()
@@ -70,6 +73,20 @@ class Team(Base):
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="team", cascade="all, delete-orphan", order_by="Membership.id"
     )
+
+
+class TeamSkipDate(Base):
+    """A day the team takes off (a holiday): no check-ins, nudges, reminders, huddles or alerts."""
+
+    __tablename__ = "team_skip_dates"
+    __table_args__ = (UniqueConstraint("team_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_by: Mapped[str] = mapped_column(String(32), default="")
+    created_at: Mapped[datetime]
 
 
 class Membership(Base):

@@ -12,8 +12,8 @@ from bot.slack.ids import Action
 HOME_BLOCK_LIMIT = 100
 
 
-def build_home(model: HomeModel) -> dict[str, Any]:
-    """The home view for one person; never more than Slack's 100 blocks."""
+def build_home(model: HomeModel, *, sections: list[list[Block]] | None = None) -> dict[str, Any]:
+    """The home view for one person, with the features' sections; never more than Slack's 100 blocks."""
     name = model.display_name or f"<@{model.user_id}>"
     blocks: list[Block] = [header(f"Hi {name} :wave:")]
     if not model.teams:
@@ -40,6 +40,10 @@ def build_home(model: HomeModel) -> dict[str, Any]:
             "the swings you take, not only the results."
         )
     )
+    for feature_blocks in sections or []:
+        if feature_blocks:
+            blocks.append(divider())
+            blocks.extend(feature_blocks)
     for team in model.teams:
         blocks.append(divider())
         role = "Manager" if team.role == ROLE_MANAGER else "Rep"
@@ -56,4 +60,9 @@ def build_home(model: HomeModel) -> dict[str, Any]:
     blocks.append(divider())
     blocks.append(actions(button("What can Stretch do?", Action.OPEN_HELP)))
     blocks.append(context("Only your team's managers see individual answers. Shout-outs are public."))
-    return {"type": "home", "blocks": blocks[:HOME_BLOCK_LIMIT]}
+    if len(blocks) > HOME_BLOCK_LIMIT:
+        blocks = [
+            *blocks[: HOME_BLOCK_LIMIT - 1],
+            context("There's more than fits here: `/stretch help` lists the commands that show the rest."),
+        ]
+    return {"type": "home", "blocks": blocks}
