@@ -12,6 +12,7 @@ from bot.models.core import (
     TeamSkipDate,
     Workspace,
 )
+from bot.models.moments import StretchMoment
 
 __all__ = [
     "ROLE_MANAGER",
@@ -21,6 +22,7 @@ __all__ = [
     "Membership",
     "Person",
     "ProcessedEvent",
+    "StretchMoment",
     "Team",
     "TeamSkipDate",
     "UTCDateTime",
