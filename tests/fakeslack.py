@@ -204,6 +204,21 @@ class FakeSlack:
         """chat.postMessage calls that reached `channel` (a user id means their DM)."""
         return [c for c in self.calls_to("chat.postMessage") if c.params.get("channel") == channel]
 
+    def wait_for(self, method: str, count: int = 1, *, timeout: float = 5.0, **params: Any) -> list[Call]:
+        """Wait until `count` ok calls of `method` (matching `params`) arrived; for listeners that run after
+        the ack (events, actions). Raises AssertionError on timeout."""
+        from tests.waiting import eventually
+
+        def matching() -> list[Call]:
+            return [c for c in self.calls_to(method) if all(c.params.get(k) == v for k, v in params.items())]
+
+        found = eventually(lambda: len(matching()) >= count, timeout=timeout)
+        if not found:
+            raise AssertionError(
+                f"expected {count} call(s) to {method} {params or ''}, got {len(matching())}"
+            )
+        return matching()
+
     def reset_calls(self) -> None:
         """Forget the calls so far."""
         with self._lock:
