@@ -204,6 +204,9 @@ def _tick(args: argparse.Namespace, settings: Settings) -> int:
         report = tick(session_factory=make_session_factory(engine), client=make_client(settings), now=now)
     finally:
         engine.dispose()
+    if not report.led:
+        print(f"tick at {now.isoformat()}: another Stretch process is running this tick; nothing to do here")
+        return 0
     planned = ", ".join(f"{name} {count}" for name, count in report.planned.items()) or "nothing"
     d = report.dispatch
     print(

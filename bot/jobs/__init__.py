@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.db import SessionFactory, session_scope
+from bot.jobs.leader import tick_leadership
 from bot.jobs.outbox import DispatchReport, dispatch_due
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ def register_planner(name: str, planner: Planner) -> None:
 class TickReport:
     """What one tick planned and sent."""
 
+    led: bool = True
     planned: dict[str, int] = field(default_factory=dict)
     dispatch: DispatchReport = field(default_factory=DispatchReport)
 
@@ -41,19 +43,26 @@ class TickReport:
 def tick(
     *, session_factory: SessionFactory, client: WebClient, now: datetime, budget_seconds: float = 45.0
 ) -> TickReport:
-    """Run everything scheduled that is due at `now`: plan, then send. Safe to run twice."""
+    """Run everything scheduled that is due at `now`: plan, then send. Safe to run twice, and safe to
+    run on several replicas at once: one leads, the others return at once with `led` False."""
     _load_features()
     report = TickReport()
-    for name, planner in PLANNERS:
-        try:
-            with session_scope(session_factory) as session:
-                report.planned[name] = planner(session, now)
-        except Exception:
-            # One feature's bug must not stop the others' messages.
-            logger.exception("planner %s failed", name)
-    report.dispatch = dispatch_due(
-        session_factory=session_factory, client=client, now=now, budget_seconds=budget_seconds
-    )
+    engine = session_factory.kw["bind"]
+    with tick_leadership(engine) as led:
+        report.led = led
+        if not led:
+            logger.debug("another replica leads this tick")
+            return report
+        for name, planner in PLANNERS:
+            try:
+                with session_scope(session_factory) as session:
+                    report.planned[name] = planner(session, now)
+            except Exception:
+                # One feature's bug must not stop the others' messages.
+                logger.exception("planner %s failed", name)
+        report.dispatch = dispatch_due(
+            session_factory=session_factory, client=client, now=now, budget_seconds=budget_seconds
+        )
     return report
 
 
