@@ -187,6 +187,8 @@ def _plan_summary(
             last = moved if last is None or moved > last else last
         assert last is not None
         due_day = rules.summary_day(last)
+        if due_day > (now + timedelta(days=1)).date():  # not yet anywhere on Earth
+            return 0
     planned = 0
     for person in summary_recipients(session=session, pilot=pilot):
         if (SUMMARY, pilot.id, person.id) in done or not _reachable(person):

@@ -497,7 +497,7 @@ def pilots_of_person(*, session: Session, person: Person, now: datetime) -> list
 
 def summary_recipients(*, session: Session, pilot: Pilot) -> list[Person]:
     """The owner (while on the team) and the team's managers, each once."""
-    team = load_team(session=session, team_id=pilot.team_id)
+    team = pilot.team
     members = {m.person_id for m in team.memberships}
     recipients: dict[int, Person] = {}
     if pilot.owner_id in members:
