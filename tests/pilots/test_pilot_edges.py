@@ -150,3 +150,25 @@ def test_the_app_home_shows_a_reps_own_pilots(running: Running) -> None:
     text = flatten_text(published[-1].json_param("view"))
     assert "Your pilots" in text
     assert "Discovery first* · day 5 of 14 · owner <@U0MIA>" in text
+
+
+def test_a_participant_adds_a_note_and_asks_for_a_tweak_now(running: Running) -> None:
+    """The note is saved for the summary; 'Tweak now' tells the owner, who can open the tweak modal."""
+    from tests.pilots.test_pilot_flow import click_in_last_dm
+
+    setup_team(running)
+    propose(running, "U0MIA", dict(PILOT_FIELDS, pilot_participants={"selected_users": ["U0RAJ"]}))
+    run_tick(running, "2026-11-27 15:00")  # kickoff and mid-point (Thanksgiving moved it to Friday)
+    running.clock.set(at("2026-11-27 16:00"))
+    view = click_in_last_dm(running, "U0RAJ", "pilot_mid_note", expect="views.open").json_param("view")
+    reply = running.slack.submit_view(
+        view,
+        {"pilot_mid_note_text": {"pilot_note_input": {"value": "Prospects open up on Q2"}}},
+        user="U0RAJ",
+    )
+    assert reply.body in (b"", b"{}")
+    asked = click_in_last_dm(running, "U0RAJ", "pilot_tweak_now", expect="chat.postMessage")
+    assert asked.params["channel"] == "U0MIA"
+    assert "Prospects open up on Q2" in flatten_text(asked.json_param("blocks"))
+    modal = click_in_last_dm(running, "U0MIA", "pilot_decide_tweak", expect="views.open").json_param("view")
+    assert modal["title"]["text"] == "Tweak the pilot"
