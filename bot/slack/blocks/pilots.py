@@ -426,7 +426,7 @@ def build_summary(
         vote = f" ({rules.VOTE_LABELS[line.vote]})" if line.vote else ""
         blocks.append(section(f"<@{line.user_id}>{vote}: " + " · ".join(parts)))
     if len(learned) > 15:
-        blocks.append(context(f"{len(learned) - 15} more learnings: see `/stretch pilots`."))
+        blocks.append(context(f"{len(learned) - 15} more answers with learnings are not shown here."))
     if can_decide:
         blocks.append(divider())
         blocks.append(
