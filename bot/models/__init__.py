@@ -13,6 +13,7 @@ from bot.models.core import (
     Workspace,
 )
 from bot.models.moments import StretchMoment
+from bot.models.pilots import Pilot, PilotParticipant
 
 __all__ = [
     "ROLE_MANAGER",
@@ -21,6 +22,8 @@ __all__ = [
     "Delivery",
     "Membership",
     "Person",
+    "Pilot",
+    "PilotParticipant",
     "ProcessedEvent",
     "StretchMoment",
     "Team",

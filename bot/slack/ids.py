@@ -38,3 +38,61 @@ class SetupInput(StrEnum):
     CHECKIN_TIME = "checkin_time_input"
     DIGEST_DAY = "digest_day_input"
     DIGEST_TIME = "digest_time_input"
+
+
+# --- Pilots (test-and-tweak experiments) -----------------------------------------------------------
+
+
+class PilotView(StrEnum):
+    """callback_id of the pilot modals."""
+
+    PILOT = "pilot"
+    REVIEW = "pilot_review"
+    NOTE = "pilot_note"
+
+
+class PilotAction(StrEnum):
+    """action_id of every pilot button (values carry the pilot id)."""
+
+    START = "pilot_start"
+    EDIT = "pilot_edit"
+    MID_1 = "pilot_mid_1"
+    MID_2 = "pilot_mid_2"
+    MID_3 = "pilot_mid_3"
+    MID_4 = "pilot_mid_4"
+    MID_5 = "pilot_mid_5"
+    MID_NOTE = "pilot_mid_note"
+    TWEAK_NOW = "pilot_tweak_now"
+    REVIEW_KEEP = "pilot_review_keep"
+    REVIEW_TWEAK = "pilot_review_tweak"
+    REVIEW_DROP = "pilot_review_drop"
+    DECIDE_KEEP = "pilot_decide_keep"
+    DECIDE_TWEAK = "pilot_decide_tweak"
+    DECIDE_DROP = "pilot_decide_drop"
+
+
+class PilotInput(StrEnum):
+    """action_ids of the pilot modals' inputs (the pilot form's block ids live in bot.domain.pilots)."""
+
+    TITLE = "pilot_title_input"
+    NOT_GOAL = "pilot_not_goal_input"
+    METRIC = "pilot_metric_input"
+    OBSERVE = "pilot_observe_input"
+    PARTICIPANTS = "pilot_participants_input"
+    WHOLE_TEAM = "pilot_whole_team_input"
+    START = "pilot_start_input"
+    LENGTH = "pilot_length_input"
+    SHARE = "pilot_share_input"
+    VOTE = "pilot_vote_input"
+    LEARNING = "pilot_learning_input"
+    SKILL = "pilot_skill_input"
+    NOTE = "pilot_note_input"
+
+
+class PilotBlock(StrEnum):
+    """block_ids of the review and note modals."""
+
+    VOTE = "pilot_review_vote"
+    LEARNING = "pilot_review_learning"
+    SKILL = "pilot_review_skill"
+    NOTE = "pilot_mid_note_text"

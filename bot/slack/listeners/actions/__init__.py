@@ -17,12 +17,14 @@ from bot.slack.deps import Deps
 from bot.slack.directory import fetcher_for
 from bot.slack.guard import guarded
 from bot.slack.ids import Action
+from bot.slack.listeners.actions import pilots
 from bot.slack.listeners.commands.registry import help_entries
 from bot.slack.payloads import acting_user, action_value, slack_team_id
 
 
 def register(app: App, deps: Deps) -> None:
     """Register every action listener."""
+    pilots.register(app, deps)
 
     @guarded("action")
     def open_setup(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack.deps import Deps
-from bot.slack.listeners.commands import stretch
+from bot.slack.listeners.commands import pilots, stretch  # noqa: F401  (pilots registers subcommands)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -18,11 +18,13 @@ from bot.slack.directory import fetcher_for
 from bot.slack.guard import guarded
 from bot.slack.home import publish_home
 from bot.slack.ids import View
+from bot.slack.listeners.views import pilots
 from bot.slack.payloads import acting_user, slack_team_id
 
 
 def register(app: App, deps: Deps) -> None:
     """Register every modal submission listener."""
+    pilots.register(app, deps)
 
     @guarded("view")
     def team_setup_submitted(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:

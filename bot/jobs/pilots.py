@@ -1,0 +1,327 @@
+"""Pilot reminders: kickoff, mid-point, review and summary, planned into the outbox when they fall due.
+
+Due moments are worked out on every tick from the current away spans and skip dates (so a vacation
+added yesterday still moves tomorrow's reminder) and a row is planned only once its moment has come;
+the row's unique key means a second tick, a restart or a second process never sends it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.domain import pilots as rules
+from bot.domain.availability import next_working_day
+from bot.domain.schedule import local_date, parse_time
+from bot.jobs import register_planner
+from bot.jobs.outbox import Message, enqueue, register_kind
+from bot.models import Delivery, Membership, Person, Pilot, PilotParticipant, Team
+from bot.services.pilots import (
+    facts_of,
+    previous_mid_average,
+    review_lines,
+    skip_dates_of,
+    summary_recipients,
+    team_days,
+)
+from bot.slack.blocks.pilots import (
+    build_card,
+    build_kickoff,
+    build_late_review,
+    build_midpoint,
+    build_review,
+    build_summary,
+)
+
+KICKOFF = "pilot_kickoff"
+MIDPOINT = "pilot_midpoint"
+REVIEW = "pilot_review"
+CARD = "pilot_card"
+SUMMARY = "pilot_summary"
+LATE = "pilot_late_review"
+STAGE_KINDS = {rules.STAGE_KICKOFF: KICKOFF, rules.STAGE_MIDPOINT: MIDPOINT, rules.STAGE_REVIEW: REVIEW}
+KINDS = (KICKOFF, MIDPOINT, REVIEW, CARD, SUMMARY, LATE)
+
+
+def _moment(day: date, person: Person, team: Team, skip: set[date]) -> datetime | None:
+    return rules.reminder_moment(
+        day,
+        at=parse_time(team.checkin_time),
+        tz_name=person.tz,
+        team_days=team_days(team),
+        away_from=person.away_from,
+        away_until=person.away_until,
+        skip_dates=skip,
+    )
+
+
+def _reachable(person: Person) -> bool:
+    return not (person.deleted or person.is_bot)
+
+
+def plan_pilots(session: Session, now: datetime) -> int:
+    """Plan every pilot message whose moment has come; returns how many rows were new."""
+    # Nobody anywhere is past the start date yet when it is still the day before in UTC+14.
+    horizon = (now + timedelta(days=1)).date()
+    pilots = list(
+        session.scalars(
+            select(Pilot)
+            .where(Pilot.status == rules.STATUS_ACTIVE, Pilot.start_date <= horizon)
+            .options(
+                selectinload(Pilot.participants).selectinload(PilotParticipant.person),
+                selectinload(Pilot.owner),
+                selectinload(Pilot.team).selectinload(Team.memberships).selectinload(Membership.person),
+            )
+        )
+    )
+    if not pilots:
+        return 0
+    done = {
+        (kind, ref_id, person_id)
+        for kind, ref_id, person_id in session.execute(
+            select(Delivery.kind, Delivery.ref_id, Delivery.person_id).where(
+                Delivery.kind.in_(KINDS), Delivery.ref_id.in_([p.id for p in pilots])
+            )
+        )
+    }
+    skips: dict[int, set[date]] = {}
+    planned = 0
+    for pilot in pilots:
+        team = pilot.team
+        skip = skips.setdefault(team.id, skip_dates_of(session=session, team_id=team.id))
+        members = {m.person_id for m in team.memberships}
+        current = [p for p in pilot.participants if p.person_id in members and _reachable(p.person)]
+        planned += _plan_stages(session, pilot, team, current, skip, done, now)
+        if pilot.share and team.channel_id and (CARD, pilot.id, None) not in done:
+            moment = rules.reminder_moment(
+                pilot.start_date,
+                at=parse_time(team.checkin_time),
+                tz_name=team.tz,
+                team_days=team_days(team),
+                away_from=None,
+                away_until=None,
+                skip_dates=skip,
+            )
+            if moment is not None and moment <= now:
+                planned += enqueue(
+                    session=session,
+                    kind=CARD,
+                    dedupe_key=f"pilot:{pilot.id}:card",
+                    channel=team.channel_id,
+                    due_at=moment,
+                    now=now,
+                    team_id=team.id,
+                    ref_id=pilot.id,
+                )
+        planned += _plan_summary(session, pilot, team, current, skip, done, now)
+    return planned
+
+
+def _plan_stages(
+    session: Session,
+    pilot: Pilot,
+    team: Team,
+    participants: Iterable[PilotParticipant],
+    skip: set[date],
+    done: set[tuple[str, int | None, int | None]],
+    now: datetime,
+) -> int:
+    planned = 0
+    for row in participants:
+        person = row.person
+        moments = {
+            stage: _moment(rules.stage_day(stage, pilot.start_date, pilot.length_days), person, team, skip)
+            for stage in STAGE_KINDS
+        }
+        review_at = moments[rules.STAGE_REVIEW]
+        for stage, kind in STAGE_KINDS.items():
+            moment = moments[stage]
+            if (kind, pilot.id, person.id) in done or moment is None or moment > now:
+                continue
+            # Back from a long absence with the review already due: the mid-point has nothing left to ask.
+            if stage == rules.STAGE_MIDPOINT and review_at is not None and review_at <= now:
+                continue
+            planned += enqueue(
+                session=session,
+                kind=kind,
+                dedupe_key=f"pilot:{pilot.id}:{stage}:{person.id}",
+                channel=person.slack_user_id,
+                due_at=moment,
+                now=now,
+                team_id=team.id,
+                person_id=person.id,
+                ref_id=pilot.id,
+            )
+    return planned
+
+
+def _plan_summary(
+    session: Session,
+    pilot: Pilot,
+    team: Team,
+    participants: list[PilotParticipant],
+    skip: set[date],
+    done: set[tuple[str, int | None, int | None]],
+    now: datetime,
+) -> int:
+    if not participants:
+        return 0
+    everyone = all(p.reviewed_at is not None for p in participants)
+    due_day: date | None = None
+    if not everyone:
+        review_day = rules.stage_day(rules.STAGE_REVIEW, pilot.start_date, pilot.length_days)
+        last = None
+        for row in participants:
+            moved = next_working_day(
+                review_day,
+                working_days=team_days(team),
+                away_from=row.person.away_from,
+                away_until=row.person.away_until,
+                skip_dates=skip,
+            )
+            if moved is None:
+                return 0
+            last = moved if last is None or moved > last else last
+        assert last is not None
+        due_day = rules.summary_day(last)
+        if due_day > (now + timedelta(days=1)).date():  # not yet anywhere on Earth
+            return 0
+    planned = 0
+    for person in summary_recipients(session=session, pilot=pilot):
+        if (SUMMARY, pilot.id, person.id) in done or not _reachable(person):
+            continue
+        moment = now if due_day is None else _moment(due_day, person, team, skip)
+        if moment is None or moment > now:
+            continue
+        planned += enqueue(
+            session=session,
+            kind=SUMMARY,
+            dedupe_key=f"pilot:{pilot.id}:summary:{person.id}",
+            channel=person.slack_user_id,
+            due_at=moment,
+            now=now,
+            team_id=team.id,
+            person_id=person.id,
+            ref_id=pilot.id,
+        )
+    return planned
+
+
+def plan_late_review(*, session: Session, pilot: Pilot, participant: PilotParticipant, now: datetime) -> int:
+    """After the summary went out, tell its recipients about a review that arrived late."""
+    planned = 0
+    for person in summary_recipients(session=session, pilot=pilot):
+        planned += enqueue(
+            session=session,
+            kind=LATE,
+            dedupe_key=f"pilot:{pilot.id}:late:{participant.person_id}:{person.id}",
+            channel=person.slack_user_id,
+            due_at=now,
+            now=now,
+            team_id=pilot.team_id,
+            person_id=person.id,
+            ref_id=pilot.id,
+        )
+    return planned
+
+
+# --- renderers: each returns None (cancel) once the message has nothing left to ask ------------------
+
+
+def _open_pilot(session: Session, delivery: Delivery) -> Pilot | None:
+    pilot = session.get(Pilot, delivery.ref_id) if delivery.ref_id is not None else None
+    if pilot is None or rules.is_closed(pilot.status):
+        return None
+    return pilot
+
+
+def _row(pilot: Pilot, delivery: Delivery) -> PilotParticipant | None:
+    return next((p for p in pilot.participants if p.person_id == delivery.person_id), None)
+
+
+def render_kickoff(session: Session, delivery: Delivery, now: datetime) -> Message | None:
+    """Day 1: the reframe and what to observe."""
+    pilot = _open_pilot(session, delivery)
+    if pilot is None or _row(pilot, delivery) is None:
+        return None
+    facts = facts_of(pilot)
+    return Message(text=f"Your pilot starts today: {facts.name}", blocks=build_kickoff(facts))
+
+
+def render_card(session: Session, delivery: Delivery, now: datetime) -> Message | None:
+    """The reframe card in the team channel."""
+    pilot = _open_pilot(session, delivery)
+    if pilot is None or not pilot.share:
+        return None
+    facts = facts_of(pilot)
+    return Message(text=f"New pilot: {facts.name}", blocks=build_card(facts))
+
+
+def render_midpoint(session: Session, delivery: Delivery, now: datetime) -> Message | None:
+    """Halfway: how's it going?"""
+    pilot = _open_pilot(session, delivery)
+    row = _row(pilot, delivery) if pilot else None
+    if pilot is None or row is None or row.mid_at is not None or row.reviewed_at is not None:
+        return None
+    facts = facts_of(pilot)
+    day = max(1, rules.day_number(pilot.start_date, local_date(now, row.person.tz)))
+    return Message(
+        text=f"How's {facts.name} going?", blocks=build_midpoint(facts, day=min(day, pilot.length_days))
+    )
+
+
+def render_review(session: Session, delivery: Delivery, now: datetime) -> Message | None:
+    """The end: keep, tweak or drop?"""
+    pilot = _open_pilot(session, delivery)
+    row = _row(pilot, delivery) if pilot else None
+    if pilot is None or row is None or row.reviewed_at is not None:
+        return None
+    facts = facts_of(pilot)
+    return Message(text=f"Time to review {facts.name}", blocks=build_review(facts))
+
+
+def render_summary(session: Session, delivery: Delivery, now: datetime) -> Message | None:
+    """Votes, learnings and the mid-point trend, with the decision buttons."""
+    pilot = _open_pilot(session, delivery)
+    if pilot is None:
+        return None
+    facts = facts_of(pilot)
+    blocks = build_summary(
+        facts,
+        review_lines(pilot),
+        previous_mid=previous_mid_average(session=session, pilot=pilot),
+        can_decide=True,
+    )
+    return Message(text=f"Pilot summary: {facts.name}", blocks=blocks)
+
+
+def summary_sent(session: Session, delivery: Delivery, now: datetime) -> None:
+    """Remember the summary went out, so later reviews are passed on as late answers."""
+    pilot = session.get(Pilot, delivery.ref_id) if delivery.ref_id is not None else None
+    if pilot is not None and pilot.summary_at is None:
+        pilot.summary_at = now
+
+
+def render_late(session: Session, delivery: Delivery, now: datetime) -> Message | None:
+    """One late review, for whoever got the summary."""
+    pilot = _open_pilot(session, delivery)
+    if pilot is None:
+        return None
+    person_id = int(delivery.dedupe_key.split(":")[3])
+    line = next((x for x in review_lines(pilot) if x.person_id == person_id), None)
+    if line is None:
+        return None
+    facts = facts_of(pilot)
+    return Message(text=f"A late review for {facts.name}", blocks=build_late_review(facts, line))
+
+
+register_kind(KICKOFF, render=render_kickoff)
+register_kind(CARD, render=render_card)
+register_kind(MIDPOINT, render=render_midpoint)
+register_kind(REVIEW, render=render_review)
+register_kind(SUMMARY, render=render_summary, after_send=summary_sent)
+register_kind(LATE, render=render_late)
+register_planner("pilots", plan_pilots)

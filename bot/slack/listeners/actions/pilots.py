@@ -1,0 +1,198 @@
+"""Pilot buttons: the mid-point answer, tweak now, the review, the owner's decision, edit and start."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.db import session_scope
+from bot.domain import pilots as rules
+from bot.domain.errors import NotAllowedError
+from bot.domain.schedule import local_date
+from bot.services.people import get_or_create_workspace
+from bot.services.pilots import (
+    decide_pilot,
+    existing_pilot_form,
+    facts_of,
+    load_pilot,
+    new_pilot_form,
+    pilots_of_person,
+    record_midpoint,
+    request_tweak,
+)
+from bot.slack.blocks.common import Block
+from bot.slack.blocks.pilots import (
+    MID_ACTIONS,
+    build_decided,
+    build_home_pilots,
+    build_mid_thanks,
+    build_note_modal,
+    build_review_modal,
+    build_tweak_request,
+)
+from bot.slack.deps import Deps
+from bot.slack.guard import guarded, tell_user
+from bot.slack.home import HomeContext, publish_home, register_home_section
+from bot.slack.ids import PilotAction
+from bot.slack.listeners.pilots_common import open_pilot_modal, pilot_id_of
+from bot.slack.payloads import acting_user, slack_team_id
+
+REVIEW_VOTES = {
+    PilotAction.REVIEW_KEEP: rules.VOTE_KEEP,
+    PilotAction.REVIEW_TWEAK: rules.VOTE_TWEAK,
+    PilotAction.REVIEW_DROP: rules.VOTE_DROP,
+}
+DECISIONS = {PilotAction.DECIDE_KEEP: rules.STATUS_KEPT, PilotAction.DECIDE_DROP: rules.STATUS_DROPPED}
+
+
+def home_section(ctx: HomeContext) -> list[Block]:
+    """The App Home's 'Your pilots'."""
+    if ctx.person is None:
+        return []
+    pilots = pilots_of_person(session=ctx.session, person=ctx.person, now=ctx.now)
+    return build_home_pilots(
+        [facts_of(p) for p in pilots], today=local_date(ctx.now, ctx.person.tz), user_id=ctx.user_id
+    )
+
+
+def register(app: App, deps: Deps) -> None:
+    """Register the pilot buttons and the App Home section."""
+    register_home_section("pilots", 50, home_section)
+
+    def action_id_of(body: dict[str, Any]) -> str:
+        return str((body.get("actions") or [{}])[0].get("action_id") or "")
+
+    @guarded("action")
+    def start(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        now = deps.now()
+        with session_scope(deps.session_factory) as session:
+            workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
+            form = new_pilot_form(
+                session=session,
+                workspace_id=workspace.id,
+                user_id=acting_user(body),
+                channel_id=None,
+                now=now,
+            )
+        open_pilot_modal(client, body["trigger_id"], form)
+
+    @guarded("action")
+    def edit_or_tweak(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        with session_scope(deps.session_factory) as session:
+            form = existing_pilot_form(
+                session=session,
+                pilot_id=pilot_id_of(body),
+                user_id=acting_user(body),
+                tweak=action_id_of(body) != PilotAction.EDIT,
+                now=deps.now(),
+            )
+        open_pilot_modal(client, body["trigger_id"], form)
+
+    @guarded("action")
+    def midpoint_score(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, **_: Any) -> None:
+        ack()
+        score = MID_ACTIONS.index(PilotAction(action_id_of(body))) + 1
+        with session_scope(deps.session_factory) as session:
+            pilot = record_midpoint(
+                session=session,
+                pilot_id=pilot_id_of(body),
+                user_id=acting_user(body),
+                score=score,
+                now=deps.now(),
+            )
+            facts = facts_of(pilot)
+        respond(replace_original=True, text=f"Thanks: {score}/5", blocks=build_mid_thanks(facts, score=score))
+
+    @guarded("action")
+    def midpoint_note(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        user_id = acting_user(body)
+        with session_scope(deps.session_factory) as session:
+            pilot = load_pilot(session=session, pilot_id=pilot_id_of(body))
+            row = next((p for p in pilot.participants if p.person.slack_user_id == user_id), None)
+            if row is None:
+                raise NotAllowedError(f"You're not taking part in *{pilot.title}*.")
+            view = build_note_modal(facts_of(pilot), note=row.mid_note or "")
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @guarded("action")
+    def tweak_now(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        user_id = acting_user(body)
+        now = deps.now()
+        with session_scope(deps.session_factory) as session:
+            try:
+                form = existing_pilot_form(
+                    session=session, pilot_id=pilot_id_of(body), user_id=user_id, tweak=True, now=now
+                )
+            except NotAllowedError:
+                form = None
+            if form is None:
+                pilot = request_tweak(session=session, pilot_id=pilot_id_of(body), user_id=user_id)
+                row = next(p for p in pilot.participants if p.person.slack_user_id == user_id)
+                facts = facts_of(pilot)
+                note = row.mid_note
+        if form is not None:
+            open_pilot_modal(client, body["trigger_id"], form)
+            return
+        client.chat_postMessage(
+            channel=facts.owner_id,
+            text=f"A tweak request for {facts.name}",
+            blocks=build_tweak_request(facts, user_id=user_id, note=note),
+        )
+        text = f"Thanks: I've told <@{facts.owner_id}> you'd like to tweak *{facts.name}* now."
+        tell_user(client, body, text, [{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
+
+    @guarded("action")
+    def review(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        user_id = acting_user(body)
+        with session_scope(deps.session_factory) as session:
+            pilot = load_pilot(session=session, pilot_id=pilot_id_of(body))
+            if all(p.person.slack_user_id != user_id for p in pilot.participants):
+                raise NotAllowedError(
+                    f"You're not taking part in *{pilot.title}*, so there's nothing to review."
+                )
+            if rules.is_closed(pilot.status):
+                raise NotAllowedError(
+                    f"*{pilot.title}* is already decided, so the review is closed. Thank you!"
+                )
+            view = build_review_modal(facts_of(pilot), vote=REVIEW_VOTES.get(PilotAction(action_id_of(body))))
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @guarded("action")
+    def decide(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, **_: Any) -> None:
+        ack()
+        user_id = acting_user(body)
+        decision = DECISIONS[PilotAction(action_id_of(body))]
+        with session_scope(deps.session_factory) as session:
+            pilot = decide_pilot(
+                session=session,
+                pilot_id=pilot_id_of(body),
+                user_id=user_id,
+                decision=decision,
+                now=deps.now(),
+            )
+            facts = facts_of(pilot)
+        respond(
+            replace_original=True,
+            text=f"{facts.name}: {decision}",
+            blocks=build_decided(facts, decision=decision, by=user_id),
+        )
+        publish_home(deps=deps, client=client, slack_team_id=slack_team_id(body), user_id=user_id)
+
+    app.action(PilotAction.START)(start)
+    for action_id in (PilotAction.EDIT, PilotAction.DECIDE_TWEAK):
+        app.action(action_id)(edit_or_tweak)
+    for action_id in MID_ACTIONS:
+        app.action(action_id)(midpoint_score)
+    app.action(PilotAction.MID_NOTE)(midpoint_note)
+    app.action(PilotAction.TWEAK_NOW)(tweak_now)
+    for action_id in REVIEW_VOTES:
+        app.action(action_id)(review)
+    for action_id in DECISIONS:
+        app.action(action_id)(decide)
