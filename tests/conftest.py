@@ -4,7 +4,6 @@ is set), a fake Slack Web API, and Stretch itself running over HTTP on a free lo
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -26,9 +25,10 @@ from bot.services.teams import save_team
 from bot.slack.app import create_app, make_client
 from bot.slack.deps import Deps
 from bot.slack.directory import fetcher_for
-from bot.web import HttpServer, build_wsgi
+from bot.web import build_wsgi
 from tests.fakeslack import WORKSPACE_ID, FakeSlack
 from tests.slackclient import SignedSlack
+from tests.wsgiserver import TestServer
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 BOT_TOKEN = "xoxb-test-0000-token"
@@ -183,14 +183,12 @@ def running(
 ) -> Iterator[Running]:
     """Stretch's real WSGI app served by waitress on a free port, answering signed requests."""
     app = create_app(settings, deps, client=make_client(settings))
-    server = HttpServer(build_wsgi(app, db), host="127.0.0.1", port=0, threads=6, loop_timeout=0.05)
-    thread = threading.Thread(target=server.serve, daemon=True)
-    thread.start()
-    base_url = f"http://127.0.0.1:{server.port}"
-    slack = SignedSlack(f"{base_url}/slack/events", SIGNING_SECRET, response_url=fake_slack.response_url())
-    yield Running(slack=slack, fake=fake_slack, deps=deps, app=app, base_url=base_url, clock=clock)
+    server = TestServer(build_wsgi(app, db))
+    slack = SignedSlack(
+        f"{server.base_url}/slack/events", SIGNING_SECRET, response_url=fake_slack.response_url()
+    )
+    yield Running(slack=slack, fake=fake_slack, deps=deps, app=app, base_url=server.base_url, clock=clock)
     server.stop()
-    thread.join(timeout=10)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ Stretch recovers by itself when the database returns, without a restart."""
 from __future__ import annotations
 
 import json
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -18,12 +17,13 @@ from bot.db import make_engine, make_session_factory
 from bot.models import Team
 from bot.slack.app import create_app, make_client
 from bot.slack.deps import Deps
-from bot.web import HttpServer, build_wsgi
+from bot.web import build_wsgi
 from tests.conftest import SIGNING_SECRET, Clock, postgres_url
 from tests.fakeslack import FakeSlack
 from tests.slackclient import SignedSlack
 from tests.tcpproxy import TcpProxy
 from tests.waiting import eventually
+from tests.wsgiserver import TestServer
 
 pytestmark = pytest.mark.skipif(not postgres_url(), reason="needs PostgreSQL (TEST_DATABASE_URL)")
 
@@ -45,13 +45,10 @@ def flaky(db: Engine, settings, fake_slack: FakeSlack) -> Iterator[Flaky]:
     engine = make_engine(url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False))
     deps = Deps(session_factory=make_session_factory(engine), settings=settings, clock=Clock())
     app = create_app(settings, deps, client=make_client(settings))
-    server = HttpServer(build_wsgi(app, engine), host="127.0.0.1", port=0, threads=4, loop_timeout=0.05)
-    thread = threading.Thread(target=server.serve, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.port}"
+    server = TestServer(build_wsgi(app, engine))
+    base = server.base_url
     yield Flaky(proxy, SignedSlack(f"{base}/slack/events", SIGNING_SECRET), base, engine)
     server.stop()
-    thread.join(timeout=10)
     proxy.close()
     engine.dispose()
 
