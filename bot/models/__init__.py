@@ -13,15 +13,20 @@ from bot.models.core import (
     Workspace,
 )
 from bot.models.moments import StretchMoment
+from bot.models.shoutouts import DraftOffer, MomentDecision, Shoutout, ShoutoutRecipient
 
 __all__ = [
     "ROLE_MANAGER",
     "ROLE_REP",
     "Base",
     "Delivery",
+    "DraftOffer",
     "Membership",
+    "MomentDecision",
     "Person",
     "ProcessedEvent",
+    "Shoutout",
+    "ShoutoutRecipient",
     "StretchMoment",
     "Team",
     "TeamSkipDate",
