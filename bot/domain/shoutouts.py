@@ -31,7 +31,7 @@ DRAFTS_PER_DM = 10
 USAGE = "/shoutout @person what they stretched for"
 
 # <@U123|name> (escaped by Slack) or <@U123>; W… ids are Enterprise Grid users.
-_MENTION = re.compile(r"<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>")
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 # Joiners people type between names: "@ann, @raj and @li".
 _JOINER = re.compile(r"^(?:[\s,;&+]|and\b)*", re.IGNORECASE)
 _BARE_AT = re.compile(r"(?<![<\w])@[\w.\-]+")
