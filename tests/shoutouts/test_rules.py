@@ -186,7 +186,11 @@ def test_the_month_starts_at_local_midnight_on_the_first() -> None:
             [("raj", 2), ("ann", 1), ("li", 1)],
         ),
         # Ties are alphabetical; the limit cuts the list so nobody is shown as last of the team.
-        ([("zed", "shoutout"), ("amy", "shoutout"), ("bo", "shoutout"), ("bo", "shoutout")], 2, [("bo", 2), ("amy", 1)]),
+        (
+            [("zed", "shoutout"), ("amy", "shoutout"), ("bo", "shoutout"), ("bo", "shoutout")],
+            2,
+            [("bo", 2), ("amy", 1)],
+        ),
         ([("ann", "shoutout")], 0, []),
     ],
 )

@@ -86,27 +86,28 @@ def register(app: App, deps: Deps) -> None:
         ack()
         channel_id, message_ts = dm_message_of(body)
         moment_id = int(action_value(body) or 0)
-        with session_scope(deps.session_factory) as session:
-            workspace = get_or_create_workspace(
-                session=session, slack_team_id=slack_team_id(body), now=deps.now()
-            )
-            try:
+        try:
+            with session_scope(deps.session_factory) as session:
+                workspace = get_or_create_workspace(
+                    session=session, slack_team_id=slack_team_id(body), now=deps.now()
+                )
                 draft = draft_for_manager(
                     session=session,
                     workspace_id=workspace.id,
                     moment_id=moment_id,
                     manager_user_id=acting_user(body),
                 )
-            except DraftHandledError:
-                refresh_drafts_card(deps=deps, client=client, channel_id=channel_id, message_ts=message_ts)
-                raise
-            team = load_team(session=session, team_id=draft.team_id)
-            view = build_post_modal(
-                body=draft.text,
-                person_name=draft.display_name,
-                channel_id=team.channel_id,
-                metadata={"moment_id": moment_id, "channel": channel_id, "ts": message_ts},
-            )
+                team = load_team(session=session, team_id=draft.team_id)
+                view = build_post_modal(
+                    body=draft.text,
+                    person_name=draft.display_name,
+                    channel_id=team.channel_id,
+                    metadata={"moment_id": moment_id, "channel": channel_id, "ts": message_ts},
+                )
+        except DraftHandledError:
+            # Show this manager's copy of the card as it stands, then say who got there first.
+            refresh_drafts_card(deps=deps, client=client, channel_id=channel_id, message_ts=message_ts)
+            raise
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @guarded("action")
