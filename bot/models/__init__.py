@@ -14,17 +14,22 @@ from bot.models.core import (
 )
 from bot.models.moments import StretchMoment
 from bot.models.pilots import Pilot, PilotParticipant
+from bot.models.shoutouts import DraftOffer, MomentDecision, Shoutout, ShoutoutRecipient
 
 __all__ = [
     "ROLE_MANAGER",
     "ROLE_REP",
     "Base",
     "Delivery",
+    "DraftOffer",
     "Membership",
+    "MomentDecision",
     "Person",
     "Pilot",
     "PilotParticipant",
     "ProcessedEvent",
+    "Shoutout",
+    "ShoutoutRecipient",
     "StretchMoment",
     "Team",
     "TeamSkipDate",

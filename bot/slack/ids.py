@@ -96,3 +96,25 @@ class PilotBlock(StrEnum):
     LEARNING = "pilot_review_learning"
     SKILL = "pilot_review_skill"
     NOTE = "pilot_mid_note_text"
+
+
+# --- Shout-outs (peer `/shoutout`, manager drafts, effort leaderboard) -----------------------------------
+class ShoutoutAction(StrEnum):
+    """action_ids of the drafted shout-outs a manager gets in a DM."""
+
+    POST_DRAFT = "shoutout_post_draft"
+    SKIP_DRAFT = "shoutout_skip_draft"
+
+
+class ShoutoutView(StrEnum):
+    """callback_id of the modal where a manager edits a draft before posting it."""
+
+    POST_DRAFT = "shoutout_post_draft_modal"
+
+
+class ShoutoutBlock(StrEnum):
+    """block_ids (and prefixes) of shout-out messages and the post modal."""
+
+    DRAFT_PREFIX = "shoutout_draft_"  # + moment id: the buttons of one draft in the DM
+    TEXT = "shoutout_text"  # the modal's text input block
+    TEXT_INPUT = "shoutout_text_input"  # … and its action_id

@@ -7,11 +7,11 @@ import time
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.db import session_scope
 from bot.jobs import tick
-from bot.models import Person, Pilot, StretchMoment, TeamSkipDate
+from bot.models import Delivery, Person, Pilot, StretchMoment, TeamSkipDate
 from bot.models.moments import MOMENT_PILOT_JOINED, MOMENT_PILOT_TRIED
 from bot.slack.app import make_client
 from tests.conftest import Member, Running, seed_team
@@ -30,14 +30,25 @@ def at(text: str) -> datetime:
 
 
 def run_tick(running: Running, when: str) -> int:
-    """One tick of the clock at `when` (UTC); returns how many messages it sent."""
+    """One tick of the clock at `when` (UTC); returns how many pilot messages it sent (other features'
+    messages, such as check-ins or shout-out drafts due at the same hour, are not counted)."""
     running.clock.set(at(when))
-    report = tick(
+    before = _pilot_messages_sent(running)
+    tick(
         session_factory=running.deps.session_factory,
         client=make_client(running.deps.settings),
         now=at(when),
     )
-    return report.dispatch.sent
+    return _pilot_messages_sent(running) - before
+
+
+def _pilot_messages_sent(running: Running) -> int:
+    with running.deps.session_factory() as session:
+        return session.scalar(
+            select(func.count())
+            .select_from(Delivery)
+            .where(Delivery.kind.like("pilot%"), Delivery.status == "sent")
+        ) or 0
 
 
 def last_view(running: Running) -> dict[str, Any]:

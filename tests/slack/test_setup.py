@@ -67,8 +67,8 @@ def test_setup_round_trip_creates_the_team_and_shows_it_again(running: Running) 
         )
         roles = {m.person.slack_user_id: m.role for m in session.scalars(select(Membership))}
     assert roles == {"U0MIA": "manager", "U0REP1": "rep", "U0REP2": "rep"}
-    confirmations = fake.messages_to("U0ADMIN")
-    assert confirmations and "West Coast SDRs" in confirmations[-1].params["text"]
+    confirmations = fake.wait_for("chat.postMessage", channel="U0ADMIN")  # sent after the modal closes
+    assert "West Coast SDRs" in confirmations[-1].params["text"]
 
     # The manager runs setup again in the channel: the modal shows what was stored.
     running.slack.stretch("setup", user="U0MIA", channel="C0WEST", channel_name="west-sales")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack.deps import Deps
-from bot.slack.listeners.commands import pilots, stretch  # noqa: F401  (pilots registers subcommands)
+from bot.slack.listeners.commands import pilots, shoutouts, stretch  # noqa: F401  (pilots registers subcommands)
 
 
 def register(app: App, deps: Deps) -> None:
     """Register every slash command."""
     stretch.register(app, deps)
+    shoutouts.register(app, deps)

@@ -1,0 +1,103 @@
+"""The daily drafts DM: each manager gets at most one a day (from the team's check-in time, their local
+clock) with shout-outs drafted from the team's new stretch moments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from bot.domain.availability import is_away
+from bot.domain.schedule import local_date, parse_time
+from bot.domain.shoutouts import DRAFT_MAX_AGE, DRAFTS_PER_DM, draft_window
+from bot.jobs import register_planner
+from bot.jobs.outbox import Message, enqueue, register_kind
+from bot.models import ROLE_MANAGER, Delivery, StretchMoment, TeamSkipDate
+from bot.models.shoutouts import DRAFTS_KIND, MomentDecision
+from bot.services.shoutouts import draft_card, forget_offers, new_drafts, record_offers
+from bot.services.teams import list_teams
+from bot.slack.blocks.shoutouts import build_drafts_dm
+
+
+def drafts_key(*, team_id: int, manager_person_id: int, day: str) -> str:
+    """One drafts DM per manager, team and local date."""
+    return f"{DRAFTS_KIND}:{team_id}:{manager_person_id}:{day}"
+
+
+def plan_draft_dms(session: Session, now: datetime) -> int:
+    """Plan today's drafts DM for each manager whose window is open and who has new drafts."""
+    planned = 0
+    # Only teams with an unhandled, recent moment are worth looking at.
+    busy_teams = set(
+        session.scalars(
+            select(StretchMoment.team_id)
+            .where(
+                StretchMoment.occurred_at >= now - DRAFT_MAX_AGE,
+                StretchMoment.occurred_at <= now,
+                ~exists().where(MomentDecision.moment_id == StretchMoment.id),
+            )
+            .distinct()
+        )
+    )
+    if not busy_teams:
+        return 0
+    for team in list_teams(session=session):
+        if team.id not in busy_teams or not team.channel_id:
+            continue
+        skip_days = set(session.scalars(select(TeamSkipDate.day).where(TeamSkipDate.team_id == team.id)))
+        for membership in team.memberships:
+            manager = membership.person
+            if membership.role != ROLE_MANAGER or manager.deleted or manager.unreachable_reason:
+                continue
+            start, end = draft_window(now=now, checkin_time=parse_time(team.checkin_time), tz_name=manager.tz)
+            if not start <= now < end:
+                continue
+            day = local_date(now, manager.tz)
+            if day in skip_days or is_away(day, manager.away_from, manager.away_until):
+                continue
+            key = drafts_key(team_id=team.id, manager_person_id=manager.id, day=day.isoformat())
+            if session.scalar(select(Delivery.id).where(Delivery.dedupe_key == key)) is not None:
+                continue
+            drafts = new_drafts(session=session, team_id=team.id, manager_person_id=manager.id, now=now)
+            if not drafts:
+                continue
+            enqueue(
+                session=session,
+                kind=DRAFTS_KIND,
+                dedupe_key=key,
+                channel=manager.slack_user_id,
+                due_at=now,
+                expires_at=end,
+                team_id=team.id,
+                person_id=manager.id,
+                now=now,
+            )
+            delivery_id = session.scalar(select(Delivery.id).where(Delivery.dedupe_key == key))
+            assert delivery_id is not None
+            record_offers(
+                session=session,
+                delivery_id=delivery_id,
+                manager_person_id=manager.id,
+                moment_ids=[d.moment_id for d in drafts[:DRAFTS_PER_DM]],
+            )
+            planned += 1
+    return planned
+
+
+def render_drafts(session: Session, delivery: Delivery, now: datetime) -> Message | None:
+    """The drafts DM as it stands when sent; nothing when every draft was handled meanwhile."""
+    card = draft_card(session=session, delivery_id=delivery.id)
+    if card is None or card.open_count == 0:
+        return None
+    text, blocks = build_drafts_dm(card)
+    return Message(text=text, blocks=blocks)
+
+
+def release_offers(session: Session, delivery: Delivery, now: datetime) -> None:
+    """A drafts DM that never arrived: its moments go into the next one."""
+    forget_offers(session=session, delivery_id=delivery.id)
+
+
+register_kind(DRAFTS_KIND, render=render_drafts, on_give_up=release_offers)
+register_planner("shoutout_drafts", plan_draft_dms)

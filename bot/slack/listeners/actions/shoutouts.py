@@ -1,0 +1,134 @@
+"""The buttons of a manager's drafted shout-outs (Post opens an editable modal, Skip records it), and the
+effort leaderboard's App Home section."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.db import session_scope
+from bot.models import ROLE_MANAGER
+from bot.models.shoutouts import DECISION_SKIPPED
+from bot.services.people import get_or_create_workspace
+from bot.services.shoutouts import (
+    DraftHandledError,
+    decide_draft,
+    draft_card,
+    draft_for_manager,
+    drafts_delivery_for,
+    effort_leaderboard,
+    pending_drafts,
+)
+from bot.services.teams import load_team
+from bot.slack.blocks.common import Block
+from bot.slack.blocks.shoutouts import build_drafts_dm, build_effort_section, build_post_modal
+from bot.slack.deps import Deps
+from bot.slack.guard import guarded
+from bot.slack.home import HomeContext, register_home_section
+from bot.slack.ids import ShoutoutAction
+from bot.slack.payloads import acting_user, action_value, slack_team_id
+
+logger = logging.getLogger(__name__)
+
+
+def dm_message_of(body: dict[str, Any]) -> tuple[str, str]:
+    """The channel and ts of the message a button sits on ('' when unknown)."""
+    container = body.get("container") or {}
+    channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
+    ts = str(container.get("message_ts") or (body.get("message") or {}).get("ts") or "")
+    return channel, ts
+
+
+def refresh_drafts_card(*, deps: Deps, client: WebClient, channel_id: str, message_ts: str) -> None:
+    """Redraw a drafts DM so handled drafts show who handled them instead of buttons."""
+    if not channel_id or not message_ts:
+        return
+    with session_scope(deps.session_factory) as session:
+        delivery_id = drafts_delivery_for(session=session, channel_id=channel_id, message_ts=message_ts)
+        if delivery_id is None:
+            return
+        card = draft_card(session=session, delivery_id=delivery_id)
+        if card is None:
+            return
+        text, blocks = build_drafts_dm(card)
+    try:
+        client.chat_update(channel=channel_id, ts=message_ts, text=text, blocks=blocks)
+    except Exception:
+        # The decision is saved; a card that keeps its buttons only answers "already handled".
+        logger.warning("could not refresh a drafts DM", exc_info=True)
+
+
+def effort_home_section(ctx: HomeContext) -> list[Block]:
+    """Each of the person's teams: who took the most swings this month; for managers, drafts waiting."""
+    blocks: list[Block] = []
+    for team in ctx.model.teams:
+        entries = effort_leaderboard(session=ctx.session, team_id=team.team_id, now=ctx.now)
+        waiting = None
+        if team.role == ROLE_MANAGER and ctx.person is not None:
+            waiting = len(
+                pending_drafts(
+                    session=ctx.session, team_id=team.team_id, manager_person_id=ctx.person.id, now=ctx.now
+                )
+            )
+        blocks.extend(build_effort_section(team_name=team.name, entries=entries, pending_drafts=waiting))
+    return blocks
+
+
+def register(app: App, deps: Deps) -> None:
+    """Register Post and Skip on drafted shout-outs, and the App Home section."""
+    register_home_section("shoutouts", 40, effort_home_section)
+
+    @guarded("action")
+    def post_draft(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        channel_id, message_ts = dm_message_of(body)
+        moment_id = int(action_value(body) or 0)
+        try:
+            with session_scope(deps.session_factory) as session:
+                workspace = get_or_create_workspace(
+                    session=session, slack_team_id=slack_team_id(body), now=deps.now()
+                )
+                draft = draft_for_manager(
+                    session=session,
+                    workspace_id=workspace.id,
+                    moment_id=moment_id,
+                    manager_user_id=acting_user(body),
+                )
+                team = load_team(session=session, team_id=draft.team_id)
+                view = build_post_modal(
+                    body=draft.text,
+                    person_name=draft.display_name,
+                    channel_id=team.channel_id,
+                    metadata={"moment_id": moment_id, "channel": channel_id, "ts": message_ts},
+                )
+        except DraftHandledError:
+            # Show this manager's copy of the card as it stands, then say who got there first.
+            refresh_drafts_card(deps=deps, client=client, channel_id=channel_id, message_ts=message_ts)
+            raise
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @guarded("action")
+    def skip_draft(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        channel_id, message_ts = dm_message_of(body)
+        try:
+            with session_scope(deps.session_factory) as session:
+                workspace = get_or_create_workspace(
+                    session=session, slack_team_id=slack_team_id(body), now=deps.now()
+                )
+                decide_draft(
+                    session=session,
+                    workspace_id=workspace.id,
+                    moment_id=int(action_value(body) or 0),
+                    manager_user_id=acting_user(body),
+                    decision=DECISION_SKIPPED,
+                    now=deps.now(),
+                )
+        finally:
+            refresh_drafts_card(deps=deps, client=client, channel_id=channel_id, message_ts=message_ts)
+
+    app.action(ShoutoutAction.POST_DRAFT)(post_draft)
+    app.action(ShoutoutAction.SKIP_DRAFT)(skip_draft)
