@@ -13,6 +13,7 @@ from bot.models.core import (
     Workspace,
 )
 from bot.models.moments import StretchMoment
+from bot.models.pie import PIE_CLOSED, PIE_OPEN, Pie, PieSlice
 
 __all__ = [
     "ROLE_MANAGER",
@@ -20,7 +21,11 @@ __all__ = [
     "Base",
     "Delivery",
     "Membership",
+    "PIE_CLOSED",
+    "PIE_OPEN",
     "Person",
+    "Pie",
+    "PieSlice",
     "ProcessedEvent",
     "StretchMoment",
     "Team",
