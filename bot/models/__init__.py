@@ -16,13 +16,13 @@ from bot.models.moments import StretchMoment
 from bot.models.pie import PIE_CLOSED, PIE_OPEN, Pie, PieSlice
 
 __all__ = [
+    "PIE_CLOSED",
+    "PIE_OPEN",
     "ROLE_MANAGER",
     "ROLE_REP",
     "Base",
     "Delivery",
     "Membership",
-    "PIE_CLOSED",
-    "PIE_OPEN",
     "Person",
     "Pie",
     "PieSlice",
