@@ -31,8 +31,19 @@ from bot.domain.pie import (
     stretch_reason,
 )
 from bot.domain.schedule import local_date
-from bot.jobs.outbox import enqueue
-from bot.models import PIE_CLOSED, PIE_OPEN, ROLE_MANAGER, ROLE_REP, Membership, Person, Pie, PieSlice, Team
+from bot.jobs.outbox import Message, enqueue
+from bot.models import (
+    PIE_CLOSED,
+    PIE_OPEN,
+    ROLE_MANAGER,
+    ROLE_REP,
+    Delivery,
+    Membership,
+    Person,
+    Pie,
+    PieSlice,
+    Team,
+)
 from bot.models.moments import MOMENT_BIG_SLICE
 from bot.services.moments import record_moment
 from bot.services.teams import NOT_IN_TEAM, TeamRole, teams_of
@@ -47,6 +58,7 @@ KIND_DEADLINE = "pie_deadline"
 KIND_SNAP = "pie_snap_heads_up"
 
 LatestZone = Callable[[Session, int, int], str | None]
+Renderer = Callable[[Session, Delivery, datetime], Message | None]
 
 
 def no_checkin_zone(session: Session, team_id: int, person_id: int) -> str | None:
@@ -290,7 +302,8 @@ def _require_claims_open(pie: Pie, team: Team, now: datetime) -> None:
         )
 
 
-def _claimed_total(session: Session, pie_id: int) -> int:
+def claimed_total(*, session: Session, pie_id: int) -> int:
+    """The sum of a pie's claimed slices."""
     return int(
         session.scalar(
             select(func.coalesce(func.sum(PieSlice.amount_minor), 0)).where(PieSlice.pie_id == pie_id)
@@ -343,7 +356,8 @@ def _managers(session: Session, team_id: int) -> list[Person]:
     )
 
 
-def _require_manager(role: TeamRole, what: str) -> None:
+def require_manager(role: TeamRole, what: str) -> None:
+    """Refuse a rep a manager's action, saying what they can do instead."""
     if not role.is_manager:
         raise NotAllowedError(
             f"Only a manager of *{role.team.name}* can {what}. Type `/claim-pie` to see the pie, "
@@ -404,7 +418,7 @@ def claim_slice(
     _require_claims_open(pie, team, now)
     slice_ = _slice_for_update(session, pie, person, now)
     before = slice_.amount_minor
-    total = _claimed_total(session, pie.id)
+    total = claimed_total(session=session, pie_id=pie.id)
     check = check_claim(
         target=pie.target_minor,
         claimed_total=total,
@@ -506,7 +520,7 @@ def log_progress(
     team = role.team
     target_person = person
     if for_user_id and for_user_id != person.slack_user_id:
-        _require_manager(role, "log progress for someone else")
+        require_manager(role, "log progress for someone else")
         target_person_or_none = session.scalar(
             select(Person)
             .join(Membership, Membership.person_id == Person.id)
@@ -555,7 +569,7 @@ def bake_pie(
     allow_overclaim: bool = False,
 ) -> PieView:
     """Open a new pie for the team (one open pie at a time); the channel hears about it."""
-    _require_manager(role, "bake a new pie")
+    require_manager(role, "bake a new pie")
     team = role.team
     target = parse_amount(target_text, team.currency)
     dates = pie_dates(now=now, tz_name=team.tz, claim_by=claim_by, period_end=period_end)
@@ -589,13 +603,13 @@ def set_target(
     *, session: Session, role: TeamRole, target_text: str, now: datetime, pie_id: int | None = None
 ) -> tuple[PieView, int]:
     """Change the open pie's target; returns the pie and the old target."""
-    _require_manager(role, "change the pie's target")
+    require_manager(role, "change the pie's target")
     pie = _lock_pie(session, pie_id, role.team.id) if pie_id is not None else _lock_open_pie(session, role)
     try:
         target = parse_amount(target_text, pie.currency)
     except UserError as error:
         raise UserError(error.message, field=FIELD_TARGET) from None
-    total = _claimed_total(session, pie.id)
+    total = claimed_total(session=session, pie_id=pie.id)
     if total > target and not pie.allow_overclaim:
         raise UserError(
             f"The reps have already claimed {format_amount(total, pie.currency)}, so the target can't go "
@@ -617,7 +631,7 @@ def extend_deadline(
     *, session: Session, role: TeamRole, pie_id: int, claim_by: date, now: datetime
 ) -> PieView:
     """Move the claim deadline to the end of `claim_by` (team time)."""
-    _require_manager(role, "extend the claim deadline")
+    require_manager(role, "extend the claim deadline")
     pie = _lock_pie(session, pie_id, role.team.id)
     if claim_by < local_date(now, role.team.tz):
         raise UserError("Pick today or a later day for claims to close.", field="pie_claim_by")
@@ -633,7 +647,7 @@ def extend_deadline(
 
 def close_pie(*, session: Session, role: TeamRole, now: datetime) -> PieView:
     """End the period: the pie becomes history and the channel gets a short, blame-free wrap-up."""
-    _require_manager(role, "close the pie")
+    require_manager(role, "close the pie")
     pie = _lock_open_pie(session, role)
     pie.status = PIE_CLOSED
     pie.open_team_id = None
