@@ -25,7 +25,6 @@ from bot.domain.pie import (
     fraction,
     percent,
 )
-from bot.domain.schedule import format_local
 from bot.services.pie import ClaimOutcome, PieView, SliceLine
 from bot.services.teams import TeamRole
 from bot.slack.blocks.common import (
@@ -50,6 +49,11 @@ ChannelBuilder = Callable[[PieView], tuple[str, list[Block]]]
 
 def _date(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b}"
+
+
+def closes_text(view: PieView) -> str:
+    """When claims close, as people read it: 'end of Sun 29 Nov (America/New_York)'."""
+    return f"end of {_date(view.claim_by)} ({view.tz})"
 
 
 def _bar_line(label: str, part: int, view: PieView) -> str:
@@ -92,9 +96,9 @@ def build_pie_card(view: PieView, *, viewer: str, is_manager: bool) -> list[Bloc
         blocks.append(section("*Slices*\n" + "\n".join(lines)))
     else:
         blocks.append(section("Nobody has claimed a slice yet. Be the first: take what fits your pipeline."))
-    deadline = format_local(view.claim_deadline, view.tz)
+    deadline = closes_text(view)
     facts = [
-        f"Claims close {deadline}",
+        f"Claims close at the {deadline}",
         f"period ends {_date(view.period_end)}",
         f"an even cut is {view.money(view.equal_share)}",
     ]
@@ -289,7 +293,7 @@ def build_target_modal(view: PieView) -> dict[str, Any]:
 def build_extend_modal(view: PieView, *, suggested: date) -> dict[str, Any]:
     """Move the claim deadline."""
     blocks: list[Block] = [
-        section(f"Claims for *{view.title}* close {format_local(view.claim_deadline, view.tz)} now."),
+        section(f"Claims for *{view.title}* close at the {closes_text(view)} now."),
         _input(FIELD_CLAIM_BY, "Claims close at the end of", _datepicker(PieInput.CLAIM_BY, suggested)),
     ]
     return modal(
@@ -374,7 +378,7 @@ def build_baked(view: PieView) -> tuple[str, list[Block]]:
     """The channel hears a pie is out of the oven."""
     text = (
         f":pie: A fresh pie is out of the oven: *{view.title}*, {view.money(view.target)} for the team. "
-        f"Claim the slice that fits your pipeline by {format_local(view.claim_deadline, view.tz)}."
+        f"Claim the slice that fits your pipeline by the {closes_text(view)}."
     )
     return text, [
         section(text),
@@ -437,8 +441,8 @@ def build_close_summary(view: PieView, *, viewer: str) -> tuple[str, list[Block]
 def build_reminder(view: PieView, *, number: int) -> tuple[str, list[Block]]:
     """A rep's private nudge to claim (at most two per pie)."""
     text = (
-        f":pie: {view.team_name}'s *{view.title}* pie closes for claims "
-        f"{format_local(view.claim_deadline, view.tz)}. {view.money(max(0, view.left))} is still unclaimed."
+        f":pie: {view.team_name}'s *{view.title}* pie closes for claims at the "
+        f"{closes_text(view)}. {view.money(max(0, view.left))} is still unclaimed."
     )
     return text, [
         section(text),
@@ -511,9 +515,7 @@ def build_home_pie(view: PieView, *, viewer: str, is_manager: bool) -> list[Bloc
             f":pie: *{view.team_name} · {view.title}*\n{_bar_line('Claimed', view.claimed, view)}\n"
             f"{_bar_line('Eaten', view.progress, view)}\n{you}"
         ),
-        context(
-            f"Claims close {format_local(view.claim_deadline, view.tz)} · `/claim-pie` for the whole pie"
-        ),
+        context(f"Claims close at the {closes_text(view)} · `/claim-pie` for the whole pie"),
     ]
     if not is_manager:
         label, action = (

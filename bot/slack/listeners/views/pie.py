@@ -18,7 +18,6 @@ from bot.domain.pie import (
     FIELD_TARGET,
     FIELD_TITLE,
 )
-from bot.domain.schedule import format_local
 from bot.services import pie as pie_service
 from bot.slack.blocks import pie as pie_blocks
 from bot.slack.deps import Deps
@@ -94,8 +93,8 @@ def register(app: App, deps: Deps) -> None:
             response_action="update",
             view=pie_blocks.build_done_modal(
                 "Pie baked",
-                f":pie: *{view.title}* is baked: {view.money(view.target)}, claims close "
-                f"{format_local(view.claim_deadline, view.tz)}. The team channel has been told.",
+                f":pie: *{view.title}* is baked: {view.money(view.target)}, claims close at the "
+                f"{pie_blocks.closes_text(view)}. The team channel has been told.",
             ),
         )
 
@@ -138,8 +137,8 @@ def register(app: App, deps: Deps) -> None:
             response_action="update",
             view=pie_blocks.build_done_modal(
                 "Deadline extended",
-                f":hourglass_flowing_sand: Claims for *{view.title}* now close "
-                f"{format_local(view.claim_deadline, view.tz)}.",
+                f":hourglass_flowing_sand: Claims for *{view.title}* now close at the "
+                f"{pie_blocks.closes_text(view)}.",
             ),
         )
 
