@@ -574,11 +574,7 @@ def bake_pie(
     target = parse_amount(target_text, team.currency)
     dates = pie_dates(now=now, tz_name=team.tz, claim_by=claim_by, period_end=period_end)
     clean = clean_title(title, fallback=default_title(dates.period_end))
-    if open_pie(session=session, team_id=team.id) is not None:
-        raise UserError(
-            f"*{team.name}* already has an open pie. Close it first with `/claim-pie close` "
-            "(it's kept as history), or change its target with `/claim-pie target 120k`."
-        )
+    require_no_open_pie(session=session, team=team)
     pie = Pie(
         team_id=team.id,
         open_team_id=team.id,
@@ -597,6 +593,15 @@ def bake_pie(
     session.flush()
     _announce(session, kind=KIND_BAKED, pie=pie, team=team, key="baked", now=now)
     return pie_view(session=session, pie=pie)
+
+
+def require_no_open_pie(*, session: Session, team: Team) -> None:
+    """Refuse a second open pie, saying how to close or adjust the current one."""
+    if open_pie(session=session, team_id=team.id) is not None:
+        raise UserError(
+            f"*{team.name}* already has an open pie. Close it first with `/claim-pie close` "
+            "(it's kept as history), or change its target with `/claim-pie target 120k`."
+        )
 
 
 def set_target(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -101,3 +102,19 @@ def opened_view(running: Running, count: int) -> dict[str, Any]:
     )
     assert calls, "no modal was opened"
     return calls[count - 1].json_param("view")
+
+
+NOW_BAKE = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+
+
+def bake_for(session_factory: SessionFactory, target: str) -> None:
+    """Bake a pie for team 1 as its first manager, straight through the service."""
+    from bot.db import session_scope
+    from bot.services import pie as pie_service
+    from bot.services.teams import teams_of
+
+    with session_scope(session_factory) as session:
+        role = teams_of(session=session, workspace_id=1, user_id="U0MIA")[0]
+        pie_service.bake_pie(
+            session=session, role=role, actor_user_id="U0MIA", target_text=target, title=None, now=NOW_BAKE
+        )

@@ -123,6 +123,7 @@ def run_pie_command(
         elif command.kind == "new":
             if not command.amount:
                 pie_service.require_manager(role, "bake a new pie")
+                pie_service.require_no_open_pie(session=session, team=role.team)
                 dates = pie_dates(now=now, tz_name=role.team.tz)
                 modal = pie_blocks.build_new_pie_modal(
                     team_id=role.team.id,
