@@ -329,7 +329,8 @@ def test_the_app_home_shows_the_reps_slice_and_the_team_pie(running: Running) ->
         lambda: [
             c
             for c in running.fake.calls_to("views.publish")
-            if c.params.get("user_id") == "U0REP1" and "Your slice" in str(c.params)
+            if c.params.get("user_id") == "U0REP1"
+            and "$5,000 closed so far" in flatten_text(c.json_param("view"))
         ]
     )
     home = flatten_text(published[-1].json_param("view"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -26,6 +27,8 @@ from bot.slack.listeners.commands.registry import add_help, help_entries
 from bot.slack.payloads import command_request
 
 logger = logging.getLogger(__name__)
+# The pie answers from its own small pool, so its database work never delays another command's ack.
+_WORKERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="stretch-pie")
 
 HELP = (
     HelpEntry("/claim-pie", "See the team's pie: target, slices, what's left, the deadline.", "The pie"),
@@ -53,8 +56,12 @@ def run_pie_command(
     slack_team_id: str,
     trigger_id: str,
     team_id: int | None = None,
+    changed: list[bool] | None = None,
 ) -> dict[str, Any] | None:
-    """Do what `/claim-pie <text>` asks; returns the ephemeral body (None when a modal opened)."""
+    """Do what `/claim-pie <text>` asks; returns the ephemeral body (None when a modal opened).
+
+    `changed` gets a True appended when the person's slice changed (their App Home is then stale).
+    """
     command = parse_command(text)
     if command.kind == "help":
         return ephemeral("The pie: what you can type", build_help([e for e in help_entries() if e in HELP]))
@@ -156,12 +163,17 @@ def run_pie_command(
         else:  # close
             view = pie_service.close_pie(session=session, role=role, now=now)
             body = ephemeral(*pie_blocks.build_close_summary(view, viewer=user_id))
-    if republish:
-        try:
-            publish_home(deps=deps, client=client, slack_team_id=slack_team_id, user_id=user_id)
-        except Exception:  # the reply matters more than the Home tab
-            logger.warning("could not refresh the App Home after a pie change", exc_info=True)
+    if republish and changed is not None:
+        changed.append(True)
     return body
+
+
+def refresh_home(*, deps: Deps, client: WebClient, slack_team_id: str, user_id: str) -> None:
+    """Republish someone's App Home after their slice changed (after they got their reply)."""
+    try:
+        publish_home(deps=deps, client=client, slack_team_id=slack_team_id, user_id=user_id)
+    except Exception:  # the reply matters more than the Home tab
+        logger.warning("could not refresh the App Home after a pie change", exc_info=True)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -171,11 +183,9 @@ def register(app: App, deps: Deps) -> None:
     register_home_section("pie", 30, pie_blocks_home)
 
     @guarded("command")
-    def claim_pie(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        # Ack at once: the answer follows through response_url, so a claim queued behind a busy pie
-        # (many reps at the same instant) never makes Slack time out.
-        ack()
+    def answer(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         req = command_request(body)
+        republish: list[bool] = []
         reply = run_pie_command(
             deps=deps,
             client=client,
@@ -184,9 +194,19 @@ def register(app: App, deps: Deps) -> None:
             channel_id=None if req.is_dm else req.channel_id,
             slack_team_id=req.slack_team_id,
             trigger_id=req.trigger_id,
+            changed=republish,
         )
         if reply is not None:
             respond(replace_original=False, **reply)
+        if republish:
+            refresh_home(deps=deps, client=client, slack_team_id=req.slack_team_id, user_id=req.user_id)
+
+    def claim_pie(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        # Ack at once and answer through response_url from the pie's own workers: Bolt's listener
+        # threads stay free to ack the next command, and a claim queued behind a busy pie (many reps
+        # at the same instant) never makes Slack time out.
+        ack()
+        _WORKERS.submit(answer, ack=ack, body=body, client=client, respond=respond)
 
     app.command(Command.CLAIM_PIE)(claim_pie)
 
