@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -63,15 +65,34 @@ class HttpServer:
         return int(self._server.effective_port)
 
     def serve(self, *, drain_seconds: float = 8.0) -> None:
-        """Serve until stop(); then let requests already being handled finish (up to `drain_seconds`)."""
+        """Serve until stop(); in-flight requests are finished first (up to `drain_seconds`)."""
+        self._drain_seconds = drain_seconds
         self._server.run()
-        self._server.task_dispatcher.shutdown(cancel_pending=False, timeout=drain_seconds)
+        self._server.task_dispatcher.shutdown(cancel_pending=False, timeout=1)
 
     def stop(self) -> None:
-        """Stop accepting connections; serve() returns once in-flight requests are done."""
+        """Stop accepting connections, let in-flight requests finish, then make serve() return.
+
+        Safe from a signal handler or another thread: the sockets are only touched from inside the
+        server's own loop thread (closing them from elsewhere races its select()).
+        """
+        self._server.trigger.pull_trigger(self._stop_accepting)
+
+    def _stop_accepting(self) -> None:
         from waitress import wasyncore
 
+        wasyncore.dispatcher.close(self._server)  # the listening socket only; the trigger stays
+        threading.Thread(target=self._drain, name="stretch-http-drain", daemon=True).start()
+
+    def _drain(self) -> None:
+        from waitress import wasyncore
+
+        dispatcher = self._server.task_dispatcher
+        deadline = time.monotonic() + getattr(self, "_drain_seconds", 8.0)
+        while time.monotonic() < deadline and (dispatcher.active_count or dispatcher.queue):
+            time.sleep(0.02)
+        # Requests are answered; give the loop a moment to flush their last bytes, then close the
+        # idle keep-alive connections and the trigger, which ends the loop.
+        time.sleep(0.1)
         server = self._server
-        # Close every socket from inside the server's own loop thread, which then finds nothing to
-        # wait on and returns; closing from another thread would race its select().
         server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))

@@ -13,10 +13,13 @@ from bot.models.core import (
     Workspace,
 )
 from bot.models.moments import StretchMoment
+from bot.models.pie import PIE_CLOSED, PIE_OPEN, Pie, PieSlice
 from bot.models.pilots import Pilot, PilotParticipant
 from bot.models.shoutouts import DraftOffer, MomentDecision, Shoutout, ShoutoutRecipient
 
 __all__ = [
+    "PIE_CLOSED",
+    "PIE_OPEN",
     "ROLE_MANAGER",
     "ROLE_REP",
     "Base",
@@ -25,6 +28,8 @@ __all__ = [
     "Membership",
     "MomentDecision",
     "Person",
+    "Pie",
+    "PieSlice",
     "Pilot",
     "PilotParticipant",
     "ProcessedEvent",

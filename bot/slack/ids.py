@@ -118,3 +118,41 @@ class ShoutoutBlock(StrEnum):
     DRAFT_PREFIX = "shoutout_draft_"  # + moment id: the buttons of one draft in the DM
     TEXT = "shoutout_text"  # the modal's text input block
     TEXT_INPUT = "shoutout_text_input"  # … and its action_id
+
+
+# --- The pie (/claim-pie) ---------------------------------------------------------------------------
+
+
+class PieAction(StrEnum):
+    """action_ids of the pie's buttons (values carry a team id, a pie id or a team pick)."""
+
+    CLAIM = "pie_claim"
+    CHANGE = "pie_change"
+    PICK_TEAM = "pie_pick_team"
+    LOWER_TARGET = "pie_lower_target"
+    EXTEND = "pie_extend"
+    TALK = "pie_talk"
+
+
+class PieView(StrEnum):
+    """callback_ids of the pie's modals."""
+
+    CLAIM = "pie_claim_modal"
+    NEW = "pie_new_modal"
+    TARGET = "pie_target_modal"
+    EXTEND = "pie_extend_modal"
+    TALK = "pie_talk_modal"
+    DONE = "pie_done"
+
+
+class PieInput(StrEnum):
+    """action_ids of the pie modals' inputs (their block ids live in bot.domain.pie)."""
+
+    AMOUNT = "pie_amount_input"
+    NOTE = "pie_note_input"
+    TITLE = "pie_title_input"
+    TARGET = "pie_target_input"
+    CLAIM_BY = "pie_claim_by_input"
+    PERIOD_END = "pie_period_end_input"
+    OVERCLAIM = "pie_overclaim_input"
+    MESSAGE = "pie_message_input"

@@ -44,11 +44,14 @@ def run_tick(running: Running, when: str) -> int:
 
 def _pilot_messages_sent(running: Running) -> int:
     with running.deps.session_factory() as session:
-        return session.scalar(
-            select(func.count())
-            .select_from(Delivery)
-            .where(Delivery.kind.like("pilot%"), Delivery.status == "sent")
-        ) or 0
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(Delivery)
+                .where(Delivery.kind.like("pilot%"), Delivery.status == "sent")
+            )
+            or 0
+        )
 
 
 def last_view(running: Running) -> dict[str, Any]:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack.deps import Deps
-from bot.slack.listeners.commands import pilots, shoutouts, stretch  # noqa: F401  (pilots registers subcommands)
+
+# Importing a feature's module registers its `/stretch` subcommands (pilots has no other command).
+from bot.slack.listeners.commands import pie, pilots, shoutouts, stretch  # noqa: F401
 
 
 def register(app: App, deps: Deps) -> None:
     """Register every slash command."""
     stretch.register(app, deps)
     shoutouts.register(app, deps)
+    pie.register(app, deps)

@@ -1,0 +1,673 @@
+"""The pie's intents: bake one, claim, change or release a slice, log progress, adjust, extend, close.
+
+Every change to a pie's slices or target locks the pie row first (SELECT … FOR UPDATE on PostgreSQL;
+SQLite transactions start with BEGIN IMMEDIATE, see bot/db.py), then reads the total and writes in the
+same transaction: two claims at the same instant queue instead of both fitting into the same gap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.domain.errors import NotAllowedError, NotInTeamError, UserError
+from bot.domain.pie import (
+    FIELD_TARGET,
+    check_claim,
+    claim_by_date,
+    clean_note,
+    clean_title,
+    default_title,
+    end_of_day,
+    equal_share,
+    format_amount,
+    needs_snap_heads_up,
+    parse_amount,
+    pie_dates,
+    stretch_reason,
+)
+from bot.domain.schedule import local_date
+from bot.jobs.outbox import Message, enqueue
+from bot.models import (
+    PIE_CLOSED,
+    PIE_OPEN,
+    ROLE_MANAGER,
+    ROLE_REP,
+    Delivery,
+    Membership,
+    Person,
+    Pie,
+    PieSlice,
+    Team,
+)
+from bot.models.moments import MOMENT_BIG_SLICE
+from bot.services.moments import record_moment
+from bot.services.teams import NOT_IN_TEAM, TeamRole, teams_of
+
+# Outbox kinds (rendered in bot/jobs/pie.py).
+KIND_BAKED = "pie_baked"
+KIND_COVERED = "pie_covered"
+KIND_EATEN = "pie_eaten"
+KIND_CLOSED = "pie_closed"
+KIND_REMINDER = "pie_reminder"
+KIND_DEADLINE = "pie_deadline"
+KIND_SNAP = "pie_snap_heads_up"
+
+LatestZone = Callable[[Session, int, int], str | None]
+Renderer = Callable[[Session, Delivery, datetime], Message | None]
+
+
+def no_checkin_zone(session: Session, team_id: int, person_id: int) -> str | None:
+    """The zone ('stretch', 'snap', …) of the person's latest check-in in the team, if any.
+
+    Check-ins will provide it (bot.services.checkins.latest_zone); until they are merged nobody has a
+    check-in, so this answers None and no snap-zone heads-up is sent.
+    """
+    return None
+
+
+class PickTeamError(UserError):
+    """The person is on several teams and the channel doesn't say which one they mean."""
+
+    def __init__(self, message: str, teams: list[TeamRole]) -> None:
+        super().__init__(message)
+        self.teams = teams
+
+
+NO_OPEN_PIE_REP = (
+    "There's no pie open for *{team}* right now. When your manager bakes one "
+    "(`/claim-pie new 100k`), you can claim your slice with `/claim-pie 20k`."
+)
+NO_OPEN_PIE_MANAGER = (
+    "There's no pie open for *{team}* right now. Bake one with `/claim-pie new 100k Q4 target`, "
+    "or `/claim-pie new` to pick the dates."
+)
+
+
+# --- reading ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SliceLine:
+    """One slice as the card shows it."""
+
+    person_id: int
+    user_id: str
+    name: str
+    amount: int
+    progress: int
+    note: str
+
+
+@dataclass(frozen=True)
+class PieView:
+    """A pie with its totals and slices, ready for a builder."""
+
+    pie_id: int
+    team_id: int
+    team_name: str
+    channel_id: str | None
+    tz: str
+    title: str
+    currency: str
+    target: int
+    claimed: int
+    progress: int
+    allow_overclaim: bool
+    claim_deadline: datetime
+    claim_by: date
+    period_end: date
+    status: str
+    reps: int
+    claimers: int
+    slices: tuple[SliceLine, ...]
+    unclaimed_user_ids: tuple[str, ...]
+
+    @property
+    def left(self) -> int:
+        """How much is still unclaimed (negative when over-claimed)."""
+        return self.target - self.claimed
+
+    @property
+    def equal_share(self) -> int:
+        """An even cut of the target across the reps."""
+        return equal_share(self.target, self.reps)
+
+    def money(self, minor: int) -> str:
+        """An amount in this pie's currency."""
+        return format_amount(minor, self.currency)
+
+    def slice_of(self, user_id: str) -> SliceLine | None:
+        """The slice of one person, if they have one."""
+        return next((s for s in self.slices if s.user_id == user_id), None)
+
+
+def open_pie(*, session: Session, team_id: int) -> Pie | None:
+    """The team's open pie, if any."""
+    return session.scalar(select(Pie).where(Pie.open_team_id == team_id))
+
+
+def pie_view(*, session: Session, pie: Pie) -> PieView:
+    """Totals, slices (oldest claim first, never ranked by size) and who hasn't claimed yet."""
+    team = session.get(Team, pie.team_id)
+    assert team is not None
+    rows = session.execute(
+        select(PieSlice, Person)
+        .join(Person, Person.id == PieSlice.person_id)
+        .where(PieSlice.pie_id == pie.id)
+        .order_by(PieSlice.claimed_at.is_(None), PieSlice.claimed_at, PieSlice.id)
+    ).all()
+    slices = tuple(
+        SliceLine(
+            person_id=person.id,
+            user_id=person.slack_user_id,
+            name=person.display_name or person.slack_user_id,
+            amount=s.amount_minor,
+            progress=s.progress_minor,
+            note=s.note,
+        )
+        for s, person in rows
+        if s.amount_minor > 0 or s.progress_minor > 0
+    )
+    rep_ids = list(
+        session.execute(
+            select(Person.id, Person.slack_user_id)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(Membership.team_id == pie.team_id, Membership.role == ROLE_REP)
+            .order_by(Person.display_name)
+        ).all()
+    )
+    claimed_people = {s.person_id for s in slices if s.amount > 0}
+    return PieView(
+        pie_id=pie.id,
+        team_id=team.id,
+        team_name=team.name,
+        channel_id=team.channel_id,
+        tz=team.tz,
+        title=pie.title,
+        currency=pie.currency,
+        target=pie.target_minor,
+        claimed=sum(s.amount for s in slices),
+        progress=sum(s.progress for s in slices),
+        allow_overclaim=pie.allow_overclaim,
+        claim_deadline=pie.claim_deadline,
+        claim_by=claim_by_date(pie.claim_deadline, team.tz),
+        period_end=pie.period_end,
+        status=pie.status,
+        reps=len(rep_ids),
+        claimers=len(claimed_people),
+        slices=slices,
+        unclaimed_user_ids=tuple(user_id for pid, user_id in rep_ids if pid not in claimed_people),
+    )
+
+
+def require_open_view(*, session: Session, role: TeamRole) -> PieView:
+    """The open pie of the team as a view, or a UserError saying how to bake one."""
+    pie = open_pie(session=session, team_id=role.team.id)
+    if pie is None:
+        template = NO_OPEN_PIE_MANAGER if role.is_manager else NO_OPEN_PIE_REP
+        raise UserError(template.format(team=role.team.name))
+    return pie_view(session=session, pie=pie)
+
+
+def pie_team(
+    *, session: Session, workspace_id: int, user_id: str, channel_id: str | None, team_id: int | None = None
+) -> tuple[TeamRole, Person]:
+    """The team a /claim-pie is about and the person asking; PickTeamError when they must choose."""
+    roles = teams_of(session=session, workspace_id=workspace_id, user_id=user_id)
+    if not roles:
+        raise NotInTeamError(NOT_IN_TEAM)
+    chosen: TeamRole | None = None
+    if team_id is not None:
+        chosen = next((r for r in roles if r.team.id == team_id), None)
+        if chosen is None:
+            raise NotInTeamError("You're not on that team any more, so its pie isn't yours to change.")
+    elif channel_id:
+        chosen = next((r for r in roles if r.team.channel_id == channel_id), None)
+    if chosen is None and len(roles) == 1:
+        chosen = roles[0]
+    if chosen is None:
+        channels = ", ".join(f"<#{r.team.channel_id}>" for r in roles if r.team.channel_id)
+        raise PickTeamError(
+            f"You're on {len(roles)} teams. Pick the team below, or run `/claim-pie` in its channel "
+            f"({channels}).",
+            roles,
+        )
+    person = session.scalar(
+        select(Person).where(Person.workspace_id == workspace_id, Person.slack_user_id == user_id)
+    )
+    assert person is not None  # teams_of found them through their membership
+    return chosen, person
+
+
+def previous_slice(*, session: Session, team_id: int, person_id: int, before_pie_id: int) -> int | None:
+    """What the person claimed in the team's last closed pie before this one (None if nothing)."""
+    return session.scalar(
+        select(PieSlice.amount_minor)
+        .join(Pie, Pie.id == PieSlice.pie_id)
+        .where(
+            Pie.team_id == team_id,
+            Pie.status == PIE_CLOSED,
+            Pie.id < before_pie_id,
+            PieSlice.person_id == person_id,
+            PieSlice.amount_minor > 0,
+        )
+        .order_by(Pie.id.desc())
+        .limit(1)
+    )
+
+
+# --- locking ----------------------------------------------------------------------------------------
+
+
+def _lock_open_pie(session: Session, role: TeamRole) -> Pie:
+    pie = session.scalar(
+        select(Pie)
+        .where(Pie.open_team_id == role.team.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if pie is None:
+        template = NO_OPEN_PIE_MANAGER if role.is_manager else NO_OPEN_PIE_REP
+        raise UserError(template.format(team=role.team.name))
+    return pie
+
+
+def _lock_pie(session: Session, pie_id: int, team_id: int) -> Pie:
+    pie = session.scalar(
+        select(Pie)
+        .where(Pie.id == pie_id, Pie.team_id == team_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if pie is None or pie.status != PIE_OPEN:
+        raise UserError("That pie is already closed. Type `/claim-pie` to see the current one.")
+    return pie
+
+
+def _currency(session: Session, team: Team) -> str:
+    return session.scalar(select(Pie.currency).where(Pie.open_team_id == team.id)) or team.currency
+
+
+def _require_claims_open(pie: Pie, team: Team, now: datetime) -> None:
+    if pie.claim_deadline <= now:
+        raise UserError(
+            f"Claims for *{pie.title}* closed at the end of "
+            f"{claim_by_date(pie.claim_deadline, team.tz):%a %d %b}. If you want to change your slice, "
+            "ask your manager: they can extend the deadline."
+        )
+
+
+def claimed_total(*, session: Session, pie_id: int) -> int:
+    """The sum of a pie's claimed slices."""
+    return int(
+        session.scalar(
+            select(func.coalesce(func.sum(PieSlice.amount_minor), 0)).where(PieSlice.pie_id == pie_id)
+        )
+        or 0
+    )
+
+
+def _progress_total(session: Session, pie_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.coalesce(func.sum(PieSlice.progress_minor), 0)).where(PieSlice.pie_id == pie_id)
+        )
+        or 0
+    )
+
+
+def _slice_for_update(session: Session, pie: Pie, person: Person, now: datetime) -> PieSlice:
+    existing = session.scalar(
+        select(PieSlice)
+        .where(PieSlice.pie_id == pie.id, PieSlice.person_id == person.id)
+        .execution_options(populate_existing=True)
+    )
+    if existing is not None:
+        return existing
+    created = PieSlice(pie_id=pie.id, person_id=person.id, amount_minor=0, progress_minor=0, updated_at=now)
+    session.add(created)
+    return created
+
+
+def _reps_count(session: Session, team_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(Membership.team_id == team_id, Membership.role == ROLE_REP)
+        )
+        or 0
+    )
+
+
+def _managers(session: Session, team_id: int) -> list[Person]:
+    return list(
+        session.scalars(
+            select(Person)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(Membership.team_id == team_id, Membership.role == ROLE_MANAGER)
+            .order_by(Person.id)
+        )
+    )
+
+
+def require_manager(role: TeamRole, what: str) -> None:
+    """Refuse a rep a manager's action, saying what they can do instead."""
+    if not role.is_manager:
+        raise NotAllowedError(
+            f"Only a manager of *{role.team.name}* can {what}. Type `/claim-pie` to see the pie, "
+            "or `/claim-pie 20k` to claim your slice."
+        )
+
+
+def _announce(session: Session, *, kind: str, pie: Pie, team: Team, key: str, now: datetime) -> None:
+    if team.channel_id:
+        enqueue(
+            session=session,
+            kind=kind,
+            dedupe_key=f"pie:{pie.id}:{key}",
+            channel=team.channel_id,
+            due_at=now,
+            now=now,
+            expires_at=now + timedelta(days=2),
+            team_id=team.id,
+            ref_id=pie.id,
+        )
+
+
+# --- claiming ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimOutcome:
+    """What a claim did, for the reply."""
+
+    view: PieView
+    amount: int
+    before: int
+    stretch: str | None
+    covered_now: bool
+
+
+def claim_slice(
+    *,
+    session: Session,
+    role: TeamRole,
+    person: Person,
+    amount_text: str,
+    note: str | None,
+    now: datetime,
+    latest_zone: LatestZone = no_checkin_zone,
+) -> ClaimOutcome:
+    """Claim or change the person's slice of the open pie, if it fits under the target."""
+    if role.role != ROLE_REP:
+        raise NotAllowedError(
+            "Slices are for the reps to claim. As a manager you can adjust the pie with "
+            "`/claim-pie target 120k` or close it with `/claim-pie close`."
+        )
+    team = role.team
+    # Validate before taking the lock: bad input writes nothing and holds nobody up.
+    amount = parse_amount(amount_text, _currency(session, team))
+    clean = clean_note(note) if note is not None else None
+    pie = _lock_open_pie(session, role)
+    _require_claims_open(pie, team, now)
+    slice_ = _slice_for_update(session, pie, person, now)
+    before = slice_.amount_minor
+    total = claimed_total(session=session, pie_id=pie.id)
+    check = check_claim(
+        target=pie.target_minor,
+        claimed_total=total,
+        current_slice=before,
+        amount=amount,
+        allow_overclaim=pie.allow_overclaim,
+        currency=pie.currency,
+    )
+    slice_.amount_minor = amount
+    if clean is not None:
+        slice_.note = clean
+    slice_.version += 1
+    slice_.claimed_at = slice_.claimed_at or now
+    slice_.updated_at = now
+    pie.updated_at = now
+    session.flush()
+
+    reps = _reps_count(session, team.id)
+    reason = stretch_reason(
+        amount=amount,
+        target=pie.target_minor,
+        reps=reps,
+        previous_slice=previous_slice(
+            session=session, team_id=team.id, person_id=person.id, before_pie_id=pie.id
+        ),
+    )
+    if reason and amount > before:
+        record_moment(
+            session=session,
+            team_id=team.id,
+            person_id=person.id,
+            kind=MOMENT_BIG_SLICE,
+            summary=f"{reason} ({pie.title})",
+            dedupe_key=f"pie:{pie.id}:big_slice:{person.id}",
+            now=now,
+            ref_id=slice_.id,
+        )
+    if needs_snap_heads_up(
+        latest_zone=latest_zone(session, team.id, person.id),
+        amount=amount,
+        target=pie.target_minor,
+        reps=reps,
+    ):
+        for manager in _managers(session, team.id):
+            enqueue(
+                session=session,
+                kind=KIND_SNAP,
+                dedupe_key=f"pie:{pie.id}:snap:{person.id}:{manager.id}",
+                channel=manager.slack_user_id,
+                due_at=now,
+                now=now,
+                expires_at=now + timedelta(days=3),
+                team_id=team.id,
+                person_id=manager.id,
+                ref_id=slice_.id,
+            )
+    covered_now = total < pie.target_minor <= check.new_total
+    if covered_now:
+        _announce(session, kind=KIND_COVERED, pie=pie, team=team, key="covered", now=now)
+    return ClaimOutcome(
+        view=pie_view(session=session, pie=pie),
+        amount=amount,
+        before=before,
+        stretch=reason if amount > before else None,
+        covered_now=covered_now,
+    )
+
+
+def release_slice(*, session: Session, role: TeamRole, person: Person, now: datetime) -> tuple[PieView, int]:
+    """Give the person's slice back to the pie; returns the pie and what they had claimed."""
+    pie = _lock_open_pie(session, role)
+    _require_claims_open(pie, role.team, now)
+    slice_ = session.scalar(
+        select(PieSlice)
+        .where(PieSlice.pie_id == pie.id, PieSlice.person_id == person.id)
+        .execution_options(populate_existing=True)
+    )
+    if slice_ is None or slice_.amount_minor == 0:
+        raise UserError("You haven't claimed a slice of this pie, so there's nothing to give back.")
+    released = slice_.amount_minor
+    slice_.amount_minor = 0
+    slice_.version += 1
+    slice_.updated_at = now
+    pie.updated_at = now
+    session.flush()
+    return pie_view(session=session, pie=pie), released
+
+
+def log_progress(
+    *,
+    session: Session,
+    role: TeamRole,
+    person: Person,
+    amount_text: str,
+    for_user_id: str | None,
+    now: datetime,
+) -> tuple[PieView, str, int]:
+    """Add closed revenue to a slice (a manager may log for a rep); returns the pie, whose, how much."""
+    team = role.team
+    target_person = person
+    if for_user_id and for_user_id != person.slack_user_id:
+        require_manager(role, "log progress for someone else")
+        target_person_or_none = session.scalar(
+            select(Person)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(
+                Membership.team_id == team.id,
+                Person.slack_user_id == for_user_id,
+                Membership.role == ROLE_REP,
+            )
+        )
+        if target_person_or_none is None:
+            raise UserError(
+                f"<@{for_user_id}> isn't a rep on *{team.name}*. Mention one of the team's reps, "
+                "like `/claim-pie progress @rep 5k`."
+            )
+        target_person = target_person_or_none
+    elif role.role != ROLE_REP:
+        raise UserError(
+            "Progress counts toward a rep's slice. Log it for one of your reps: `/claim-pie progress @rep 5k`."
+        )
+    amount = parse_amount(amount_text, _currency(session, team))
+    pie = _lock_open_pie(session, role)
+    before = _progress_total(session, pie.id)
+    slice_ = _slice_for_update(session, pie, target_person, now)
+    slice_.progress_minor += amount
+    slice_.updated_at = now
+    pie.updated_at = now
+    session.flush()
+    if before < pie.target_minor <= before + amount:
+        _announce(session, kind=KIND_EATEN, pie=pie, team=team, key="eaten", now=now)
+    return pie_view(session=session, pie=pie), target_person.slack_user_id, amount
+
+
+# --- managing ---------------------------------------------------------------------------------------
+
+
+def bake_pie(
+    *,
+    session: Session,
+    role: TeamRole,
+    actor_user_id: str,
+    target_text: str,
+    title: str | None,
+    now: datetime,
+    claim_by: date | None = None,
+    period_end: date | None = None,
+    allow_overclaim: bool = False,
+) -> PieView:
+    """Open a new pie for the team (one open pie at a time); the channel hears about it."""
+    require_manager(role, "bake a new pie")
+    team = role.team
+    target = parse_amount(target_text, team.currency)
+    dates = pie_dates(now=now, tz_name=team.tz, claim_by=claim_by, period_end=period_end)
+    clean = clean_title(title, fallback=default_title(dates.period_end))
+    require_no_open_pie(session=session, team=team)
+    pie = Pie(
+        team_id=team.id,
+        open_team_id=team.id,
+        title=clean,
+        currency=team.currency,
+        target_minor=target,
+        allow_overclaim=allow_overclaim,
+        claim_deadline=dates.claim_deadline,
+        period_end=dates.period_end,
+        status=PIE_OPEN,
+        created_by=actor_user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(pie)
+    session.flush()
+    _announce(session, kind=KIND_BAKED, pie=pie, team=team, key="baked", now=now)
+    return pie_view(session=session, pie=pie)
+
+
+def require_no_open_pie(*, session: Session, team: Team) -> None:
+    """Refuse a second open pie, saying how to close or adjust the current one."""
+    if open_pie(session=session, team_id=team.id) is not None:
+        raise UserError(
+            f"*{team.name}* already has an open pie. Close it first with `/claim-pie close` "
+            "(it's kept as history), or change its target with `/claim-pie target 120k`."
+        )
+
+
+def set_target(
+    *, session: Session, role: TeamRole, target_text: str, now: datetime, pie_id: int | None = None
+) -> tuple[PieView, int]:
+    """Change the open pie's target; returns the pie and the old target."""
+    require_manager(role, "change the pie's target")
+    pie = _lock_pie(session, pie_id, role.team.id) if pie_id is not None else _lock_open_pie(session, role)
+    try:
+        target = parse_amount(target_text, pie.currency)
+    except UserError as error:
+        raise UserError(error.message, field=FIELD_TARGET) from None
+    total = claimed_total(session=session, pie_id=pie.id)
+    if total > target and not pie.allow_overclaim:
+        raise UserError(
+            f"The reps have already claimed {format_amount(total, pie.currency)}, so the target can't go "
+            f"below that. Type `/claim-pie target` with at least that amount.",
+            field=FIELD_TARGET,
+        )
+    old = pie.target_minor
+    pie.target_minor = target
+    pie.updated_at = now
+    session.flush()
+    if total < old and total >= target:
+        _announce(session, kind=KIND_COVERED, pie=pie, team=role.team, key="covered", now=now)
+    if _progress_total(session, pie.id) >= target:
+        _announce(session, kind=KIND_EATEN, pie=pie, team=role.team, key="eaten", now=now)
+    return pie_view(session=session, pie=pie), old
+
+
+def extend_deadline(
+    *, session: Session, role: TeamRole, pie_id: int, claim_by: date, now: datetime
+) -> PieView:
+    """Move the claim deadline to the end of `claim_by` (team time)."""
+    require_manager(role, "extend the claim deadline")
+    pie = _lock_pie(session, pie_id, role.team.id)
+    if claim_by < local_date(now, role.team.tz):
+        raise UserError("Pick today or a later day for claims to close.", field="pie_claim_by")
+    if claim_by > pie.period_end:
+        raise UserError(
+            "Claims should close before the period ends. Pick an earlier day.", field="pie_claim_by"
+        )
+    pie.claim_deadline = end_of_day(claim_by, role.team.tz)
+    pie.updated_at = now
+    session.flush()
+    return pie_view(session=session, pie=pie)
+
+
+def close_pie(*, session: Session, role: TeamRole, now: datetime) -> PieView:
+    """End the period: the pie becomes history and the channel gets a short, blame-free wrap-up."""
+    require_manager(role, "close the pie")
+    pie = _lock_open_pie(session, role)
+    pie.status = PIE_CLOSED
+    pie.open_team_id = None
+    pie.closed_at = now
+    pie.updated_at = now
+    session.flush()
+    _announce(session, kind=KIND_CLOSED, pie=pie, team=role.team, key="closed", now=now)
+    return pie_view(session=session, pie=pie)
+
+
+def role_in_team(*, session: Session, team_id: int, user_id: str) -> tuple[TeamRole, Person]:
+    """The person's role in one team (for buttons and modals that carry the team's id)."""
+    team = session.get(Team, team_id)
+    if team is None:
+        raise UserError("That team no longer exists.")
+    return pie_team(
+        session=session, workspace_id=team.workspace_id, user_id=user_id, channel_id=None, team_id=team_id
+    )

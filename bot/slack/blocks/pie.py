@@ -1,0 +1,527 @@
+"""Block Kit for the pie: the status card, its modals, the channel celebrations and the managers' DMs.
+
+Public messages (the channel) show team totals only; who claimed how much is on the card people ask
+for themselves, listed in claim order and never ranked, so a small slice is never singled out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from bot.domain.pie import (
+    FIELD_AMOUNT,
+    FIELD_CLAIM_BY,
+    FIELD_NOTE,
+    FIELD_OVERCLAIM,
+    FIELD_PERIOD_END,
+    FIELD_TARGET,
+    FIELD_TITLE,
+    MAX_NOTE,
+    MAX_TITLE,
+    example_amount,
+    fraction,
+    percent,
+)
+from bot.services.pie import ClaimOutcome, PieView, SliceLine
+from bot.services.teams import TeamRole
+from bot.slack.blocks.common import (
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    header,
+    modal,
+    option,
+    plain,
+    progress_bar,
+    section,
+)
+from bot.slack.ids import PieAction, PieInput
+from bot.slack.ids import PieView as PieModal
+
+MAX_SLICE_LINES = 30
+ChannelBuilder = Callable[[PieView], tuple[str, list[Block]]]
+
+
+def _date(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def closes_text(view: PieView) -> str:
+    """When claims close, as people read it: 'end of Sun 29 Nov (America/New_York)'."""
+    return f"end of {_date(view.claim_by)} ({view.tz})"
+
+
+def _bar_line(label: str, part: int, view: PieView) -> str:
+    return (
+        f"{label} `{progress_bar(fraction(part, view.target))}` {percent(part, view.target)}% · "
+        f"{view.money(part)} of {view.money(view.target)}"
+    )
+
+
+def _slice_line(line: SliceLine, view: PieView, viewer: str) -> str:
+    who = f"<@{line.user_id}>" + (" (you)" if line.user_id == viewer else "")
+    text = f"• {who}: *{view.money(line.amount)}*" if line.amount else f"• {who}: no slice"
+    if line.progress:
+        text += f" · {view.money(line.progress)} closed"
+    if line.note:
+        text += f" · _{line.note}_"
+    return text
+
+
+def build_pie_card(view: PieView, *, viewer: str, is_manager: bool) -> list[Block]:
+    """The status card: totals, bars, slices, deadline, and the buttons to claim or change."""
+    left = view.left
+    if left > 0:
+        left_text = f"*{view.money(left)}* left to claim"
+    elif left == 0:
+        left_text = "*All claimed* :tada:"
+    else:
+        left_text = f"*Stretched {view.money(-left)} past the target* :muscle:"
+    blocks: list[Block] = [
+        header(f"{view.team_name} · {view.title}"),
+        section(
+            f"{_bar_line('Claimed', view.claimed, view)}\n{_bar_line('Eaten  ', view.progress, view)}\n"
+            f"{left_text} · {view.claimers} of {view.reps} reps have a slice"
+        ),
+    ]
+    if view.slices:
+        lines = [_slice_line(s, view, viewer) for s in view.slices[:MAX_SLICE_LINES]]
+        if len(view.slices) > MAX_SLICE_LINES:
+            lines.append(f"…and {len(view.slices) - MAX_SLICE_LINES} more")
+        blocks.append(section("*Slices*\n" + "\n".join(lines)))
+    else:
+        blocks.append(section("Nobody has claimed a slice yet. Be the first: take what fits your pipeline."))
+    deadline = closes_text(view)
+    facts = [
+        f"Claims close at the {deadline}",
+        f"period ends {_date(view.period_end)}",
+        f"an even cut is {view.money(view.equal_share)}",
+    ]
+    if view.allow_overclaim:
+        facts.append("claims may stretch past the target")
+    blocks.append(context(" · ".join(facts)))
+    if is_manager and view.unclaimed_user_ids:
+        who = ", ".join(f"<@{u}>" for u in view.unclaimed_user_ids[:20])
+        blocks.append(context(f"Only you see this: no slice yet from {who}."))
+    mine = view.slice_of(viewer)
+    buttons = []
+    if not is_manager:
+        if mine is None or mine.amount == 0:
+            buttons.append(button("Claim a slice", PieAction.CLAIM, value=str(view.team_id), style="primary"))
+        buttons.append(button("Change my slice", PieAction.CHANGE, value=str(view.team_id)))
+    else:
+        buttons.append(button("Change the target", PieAction.LOWER_TARGET, value=str(view.pie_id)))
+        buttons.append(button("Extend the deadline", PieAction.EXTEND, value=str(view.pie_id)))
+    blocks.append(actions(*buttons))
+    blocks.append(
+        context(
+            "Take what fits your pipeline, your time off and your energy. A smaller slice while you "
+            "recover is fine. `/claim-pie 20k` claims · `/claim-pie release` gives it back · "
+            "`/claim-pie progress 5k` logs a win"
+        )
+    )
+    return blocks
+
+
+def build_claim_reply(outcome: ClaimOutcome, *, viewer: str) -> tuple[str, list[Block]]:
+    """The claimer's private confirmation, with the card below it."""
+    view = outcome.view
+    if outcome.before == 0:
+        text = f":pie: You claimed *{view.money(outcome.amount)}* of *{view.title}*."
+    elif outcome.before == outcome.amount:
+        text = f":pie: Your slice stays at *{view.money(outcome.amount)}*; note updated."
+    else:
+        text = f":pie: Your slice is now *{view.money(outcome.amount)}* (was {view.money(outcome.before)})."
+    if outcome.stretch:
+        text += " That's a real stretch: thank you for reaching."
+    if outcome.covered_now:
+        text += " And with that, the whole pie is claimed! :tada:"
+    return text, [section(text), divider(), *build_pie_card(view, viewer=viewer, is_manager=False)]
+
+
+def build_team_picker(teams: list[TeamRole], *, message: str, text: str) -> list[Block]:
+    """Buttons to pick which team's pie a command is about (for people on several teams)."""
+    buttons = []
+    for role in teams[:10]:
+        value = json.dumps({"team": role.team.id, "text": text[:1500]})
+        buttons.append(button(role.team.name, PieAction.PICK_TEAM, value=value))
+    return [section(f":busts_in_silhouette: {message}"), actions(*buttons)]
+
+
+# --- modals -----------------------------------------------------------------------------------------
+
+
+def _input(
+    block_id: str, label: str, element: dict[str, Any], *, hint: str = "", optional: bool = False
+) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": element,
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
+def _text_input(
+    action_id: str, *, initial: str = "", placeholder: str = "", max_length: int = 40
+) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "plain_text_input", "action_id": action_id, "max_length": max_length}
+    if initial:
+        element["initial_value"] = initial
+    if placeholder:
+        element["placeholder"] = plain(placeholder)
+    return element
+
+
+def _datepicker(action_id: str, initial: date) -> dict[str, Any]:
+    return {"type": "datepicker", "action_id": action_id, "initial_date": initial.isoformat()}
+
+
+def _amount_text(minor: int, view: PieView) -> str:
+    return view.money(minor)
+
+
+def build_claim_modal(view: PieView, *, mine: SliceLine | None) -> dict[str, Any]:
+    """The 'Claim a slice' / 'Change my slice' modal, pre-filled with the current slice."""
+    left = max(0, view.left + (mine.amount if mine else 0))
+    intro = (
+        f"*{view.title}*: {view.money(view.claimed)} of {view.money(view.target)} claimed. "
+        f"An even cut is {view.money(view.equal_share)}"
+        + (
+            f"; up to {view.money(left)} fits."
+            if not view.allow_overclaim
+            else "; the team may stretch past 100 %."
+        )
+    )
+    if mine and mine.amount:
+        intro += f"\nYour slice now: *{view.money(mine.amount)}*. To give it back, type `/claim-pie release`."
+    blocks: list[Block] = [
+        section(intro),
+        _input(
+            FIELD_AMOUNT,
+            "Your slice",
+            _text_input(
+                PieInput.AMOUNT,
+                initial=_amount_text(mine.amount, view) if mine and mine.amount else "",
+                placeholder=example_amount(view.currency),
+            ),
+            hint="Like 20k, 20,000 or 1.5m. Take what fits your pipeline, time off and energy.",
+        ),
+        _input(
+            FIELD_NOTE,
+            "Note (optional)",
+            _text_input(PieInput.NOTE, initial=mine.note if mine else "", max_length=MAX_NOTE),
+            hint="What's behind it, in a few words: 'two renewals + Acme upsell'.",
+            optional=True,
+        ),
+    ]
+    return modal(
+        callback_id=PieModal.CLAIM,
+        title="Change my slice" if mine and mine.amount else "Claim a slice",
+        blocks=blocks,
+        submit="Claim",
+        private_metadata=json.dumps({"team": view.team_id}),
+    )
+
+
+def build_new_pie_modal(*, team_id: int, currency: str, claim_by: date, period_end: date) -> dict[str, Any]:
+    """The manager's 'bake a pie' modal: title, target, claim-by, period end, over-claiming."""
+    blocks: list[Block] = [
+        _input(
+            FIELD_TITLE,
+            "Title",
+            _text_input(PieInput.TITLE, placeholder="Q4 new business", max_length=MAX_TITLE),
+            optional=True,
+            hint="Leave empty to call it after the quarter.",
+        ),
+        _input(
+            FIELD_TARGET,
+            "Team target",
+            _text_input(PieInput.TARGET, placeholder=f"{example_amount(currency)[:-3]}100k"),
+            hint=f"In {currency}, like 100k or 1.2m.",
+        ),
+        _input(FIELD_CLAIM_BY, "Claims close at the end of", _datepicker(PieInput.CLAIM_BY, claim_by)),
+        _input(FIELD_PERIOD_END, "Period ends", _datepicker(PieInput.PERIOD_END, period_end)),
+        _input(
+            FIELD_OVERCLAIM,
+            "Over-claiming",
+            {
+                "type": "checkboxes",
+                "action_id": PieInput.OVERCLAIM,
+                "options": [option("Let the team claim more than the target", "yes")],
+            },
+            optional=True,
+        ),
+    ]
+    return modal(
+        callback_id=PieModal.NEW,
+        title="Bake a new pie",
+        blocks=blocks,
+        submit="Bake it",
+        private_metadata=json.dumps({"team": team_id}),
+    )
+
+
+def build_target_modal(view: PieView) -> dict[str, Any]:
+    """Change the target (suggests what is already claimed, for 'lower the target')."""
+    suggested = view.claimed if 0 < view.claimed < view.target else view.target
+    blocks: list[Block] = [
+        section(
+            f"*{view.title}*: {view.money(view.claimed)} claimed of {view.money(view.target)}. "
+            "A target nobody will claim is feedback worth taking."
+        ),
+        _input(FIELD_TARGET, "New target", _text_input(PieInput.TARGET, initial=view.money(suggested))),
+    ]
+    return modal(
+        callback_id=PieModal.TARGET,
+        title="Change the target",
+        blocks=blocks,
+        submit="Save",
+        private_metadata=json.dumps({"team": view.team_id, "pie": view.pie_id}),
+    )
+
+
+def build_extend_modal(view: PieView, *, suggested: date) -> dict[str, Any]:
+    """Move the claim deadline."""
+    blocks: list[Block] = [
+        section(f"Claims for *{view.title}* close at the {closes_text(view)} now."),
+        _input(FIELD_CLAIM_BY, "Claims close at the end of", _datepicker(PieInput.CLAIM_BY, suggested)),
+    ]
+    return modal(
+        callback_id=PieModal.EXTEND,
+        title="Extend the deadline",
+        blocks=blocks,
+        submit="Extend",
+        private_metadata=json.dumps({"team": view.team_id, "pie": view.pie_id}),
+    )
+
+
+def talk_draft(view: PieView) -> str:
+    """A starter message for the team channel about an unclaimed pie: no names, no blame."""
+    return (
+        f"Team, {view.money(max(0, view.left))} of our {view.title} pie ({view.money(view.target)}) is still "
+        "unclaimed, and that tells me something. Is the target too much, or is something in the way "
+        "(pipeline, time off, energy)? Reply here or DM me, and let's find a number we can all stretch for."
+    )
+
+
+def build_talk_modal(view: PieView) -> dict[str, Any]:
+    """A message to the team channel the manager can edit before it goes out."""
+    where = f"<#{view.channel_id}>" if view.channel_id else "the team channel"
+    blocks: list[Block] = [
+        section(f"Edit this and it will be posted in {where} from Stretch, in your words."),
+        _input(
+            "pie_message",
+            "Message",
+            {
+                "type": "plain_text_input",
+                "action_id": PieInput.MESSAGE,
+                "multiline": True,
+                "max_length": 2000,
+                "initial_value": talk_draft(view),
+            },
+        ),
+    ]
+    return modal(
+        callback_id=PieModal.TALK,
+        title="Talk it through",
+        blocks=blocks,
+        submit="Post",
+        private_metadata=json.dumps({"team": view.team_id, "pie": view.pie_id}),
+    )
+
+
+def build_done_modal(title: str, text: str) -> dict[str, Any]:
+    """The confirmation a submitted pie modal turns into."""
+    return modal(callback_id=PieModal.DONE, title=title, blocks=[section(text)], submit=None, close="Done")
+
+
+def state_value(values: dict[str, Any], block_id: str) -> Any:
+    """The state of one input block of a submitted modal (its only element)."""
+    block = values.get(block_id) or {}
+    element: Any = next(iter(block.values()), {}) if isinstance(block, dict) else {}
+    return element if isinstance(element, dict) else {}
+
+
+def parse_date(raw: Any, field: str) -> date:
+    """A datepicker's value as a date (UserError on the field when missing)."""
+    from bot.domain.errors import UserError
+
+    try:
+        return date.fromisoformat(str(raw))
+    except (TypeError, ValueError):
+        raise UserError("Pick a date.", field=field) from None
+
+
+def metadata(view: dict[str, Any]) -> dict[str, int]:
+    """The ids a pie modal carries in private_metadata."""
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return {k: int(v) for k, v in data.items() if isinstance(v, int)} if isinstance(data, dict) else {}
+
+
+# --- messages ---------------------------------------------------------------------------------------
+
+
+def build_baked(view: PieView) -> tuple[str, list[Block]]:
+    """The channel hears a pie is out of the oven."""
+    text = (
+        f":pie: A fresh pie is out of the oven: *{view.title}*, {view.money(view.target)} for the team. "
+        f"Claim the slice that fits your pipeline by the {closes_text(view)}."
+    )
+    return text, [
+        section(text),
+        context(
+            "`/claim-pie` shows the pie · `/claim-pie 20k` claims · a smaller slice is fine when you need it"
+        ),
+        actions(button("Claim a slice", PieAction.CLAIM, value=str(view.team_id), style="primary")),
+    ]
+
+
+def build_covered(view: PieView) -> tuple[str, list[Block]]:
+    """The channel celebrates: the claims cover the pie."""
+    text = (
+        f":tada: The whole *{view.title}* pie is claimed: {view.money(view.claimed)} of "
+        f"{view.money(view.target)}, split by {view.claimers} of you. Thank you for reaching. Now let's eat it!"
+    )
+    return text, [section(text)]
+
+
+def build_eaten(view: PieView) -> tuple[str, list[Block]]:
+    """The channel celebrates: progress has eaten the pie."""
+    text = (
+        f":trophy: *{view.title}* is eaten! {view.money(view.progress)} closed against a "
+        f"{view.money(view.target)} target. That's the whole team's work: well done, everyone."
+    )
+    return text, [section(text)]
+
+
+def build_closed(view: PieView) -> tuple[str, list[Block]]:
+    """The channel's wrap-up when a manager closes the period: totals only, no names."""
+    text = (
+        f":checkered_flag: *{view.title}* is closed. Together we closed {view.money(view.progress)} "
+        f"({percent(view.progress, view.target)}% of {view.money(view.target)}). Thank you for every swing you took."
+    )
+    return text, [section(text)]
+
+
+def build_close_summary(view: PieView, *, viewer: str) -> tuple[str, list[Block]]:
+    """The closing manager's private summary."""
+    text = f":checkered_flag: *{view.title}* is closed and kept as history."
+    lines = [
+        _bar_line("Claimed", view.claimed, view),
+        _bar_line("Eaten", view.progress, view),
+    ]
+    blocks = [section(text), section("\n".join(lines))]
+    if view.slices:
+        blocks.append(
+            section(
+                "*Slices*\n" + "\n".join(_slice_line(s, view, viewer) for s in view.slices[:MAX_SLICE_LINES])
+            )
+        )
+    blocks.append(
+        context(
+            "The channel got a short wrap-up with the team's totals (no names). Bake the next one with `/claim-pie new`."
+        )
+    )
+    return text, blocks
+
+
+def build_reminder(view: PieView, *, number: int) -> tuple[str, list[Block]]:
+    """A rep's private nudge to claim (at most two per pie)."""
+    text = (
+        f":pie: {view.team_name}'s *{view.title}* pie closes for claims at the "
+        f"{closes_text(view)}. {view.money(max(0, view.left))} is still unclaimed."
+    )
+    return text, [
+        section(text),
+        context(
+            "Claim what fits your pipeline, time off and energy: a smaller slice while you recover is "
+            "perfectly fine." + (" This is the last reminder." if number >= 2 else "")
+        ),
+        actions(button("Claim a slice", PieAction.CLAIM, value=str(view.team_id), style="primary")),
+    ]
+
+
+def build_deadline_dm(view: PieView) -> tuple[str, list[Block]]:
+    """A manager's private note at the deadline when pie is left, with three ways forward."""
+    text = (
+        f":hourglass: Claims for *{view.title}* ({view.team_name}) closed with "
+        f"*{view.money(view.left)} unclaimed* of {view.money(view.target)}."
+    )
+    claimed = [s for s in view.slices if s.amount]
+    lines = [
+        f"• <@{s.user_id}>: {view.money(s.amount)}" + (f" · _{s.note}_" if s.note else "") for s in claimed
+    ]
+    blocks: list[Block] = [
+        section(text),
+        section("*Who claimed what*\n" + ("\n".join(lines[:MAX_SLICE_LINES]) or "Nobody claimed a slice.")),
+    ]
+    if view.unclaimed_user_ids:
+        blocks.append(context("No slice: " + ", ".join(f"<@{u}>" for u in view.unclaimed_user_ids[:20])))
+    blocks.append(
+        context(
+            "Unclaimed pie is feedback: the target may be too aggressive, or something is in the way. Only you see this."
+        )
+    )
+    value = str(view.pie_id)
+    blocks.append(
+        actions(
+            button("Lower the target", PieAction.LOWER_TARGET, value=value),
+            button("Extend the deadline", PieAction.EXTEND, value=value),
+            button("Talk it through", PieAction.TALK, value=value),
+        )
+    )
+    return text, blocks
+
+
+def build_snap_heads_up(view: PieView, *, rep_user_id: str, amount: int) -> tuple[str, list[Block]]:
+    """A manager's private heads-up: a rep who last checked in from the snap zone took a big slice."""
+    text = (
+        f":eyes: Heads-up: <@{rep_user_id}> just claimed *{view.money(amount)}* of *{view.title}*, above an "
+        f"even cut ({view.money(view.equal_share)}), and their last check-in was in the snap zone."
+    )
+    return text, [
+        section(text),
+        context(
+            "Maybe a great sign, maybe over-commitment. A quiet one-on-one check beats a public comment. "
+            "Only you and the team's other managers see this."
+        ),
+    ]
+
+
+def build_home_pie(view: PieView, *, viewer: str, is_manager: bool) -> list[Block]:
+    """The App Home section for one team's open pie."""
+    mine = view.slice_of(viewer)
+    if is_manager:
+        you = f"{view.claimers} of {view.reps} reps have a slice."
+    elif mine and mine.amount:
+        you = f"Your slice: *{view.money(mine.amount)}*, {view.money(mine.progress)} closed so far."
+    else:
+        you = "You haven't claimed a slice yet."
+    blocks: list[Block] = [
+        section(
+            f":pie: *{view.team_name} · {view.title}*\n{_bar_line('Claimed', view.claimed, view)}\n"
+            f"{_bar_line('Eaten', view.progress, view)}\n{you}"
+        ),
+        context(f"Claims close at the {closes_text(view)} · `/claim-pie` for the whole pie"),
+    ]
+    if not is_manager:
+        label, action = (
+            ("Change my slice", PieAction.CHANGE)
+            if mine and mine.amount
+            else ("Claim a slice", PieAction.CLAIM)
+        )
+        blocks.append(actions(button(label, action, value=str(view.team_id))))
+    return blocks

@@ -1,0 +1,115 @@
+"""The pie's buttons: claim or change a slice, pick a team, and the managers' deadline options."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.db import session_scope
+from bot.domain.errors import UserError
+from bot.domain.pie import claim_by_date
+from bot.domain.schedule import local_date
+from bot.models import Pie
+from bot.services import pie as pie_service
+from bot.slack.blocks import pie as pie_blocks
+from bot.slack.deps import Deps
+from bot.slack.guard import guarded, tell_user
+from bot.slack.ids import PieAction
+from bot.slack.listeners.commands.pie import pick_value, run_pie_command
+from bot.slack.payloads import acting_user, action_value, slack_team_id
+
+
+def _int(value: str) -> int:
+    if not value.isdigit():
+        raise UserError("That button is out of date. Type `/claim-pie` to see the pie as it is now.")
+    return int(value)
+
+
+def register(app: App, deps: Deps) -> None:
+    """Register the pie's action listeners."""
+
+    def open_claim_modal(body: dict[str, Any], client: WebClient) -> None:
+        team_id = _int(action_value(body))
+        user_id = acting_user(body)
+        with session_scope(deps.session_factory) as session:
+            role, _ = pie_service.role_in_team(session=session, team_id=team_id, user_id=user_id)
+            if role.is_manager:
+                raise UserError(
+                    "Slices are for the reps. As a manager, use `/claim-pie target` or `/claim-pie close`."
+                )
+            view = pie_service.require_open_view(session=session, role=role)
+            modal = pie_blocks.build_claim_modal(view, mine=view.slice_of(user_id))
+        client.views_open(trigger_id=body["trigger_id"], view=modal)
+
+    @guarded("action")
+    def claim(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        open_claim_modal(body, client)
+
+    @guarded("action")
+    def pick_team(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        team_id, text = pick_value(action_value(body))
+        if team_id is None:
+            raise UserError("That button is out of date. Type `/claim-pie` again.")
+        reply = run_pie_command(
+            deps=deps,
+            client=client,
+            text=text,
+            user_id=acting_user(body),
+            channel_id=None,
+            slack_team_id=slack_team_id(body),
+            trigger_id=body["trigger_id"],
+            team_id=team_id,
+        )
+        if reply is not None:
+            tell_user(client, body, reply["text"], reply.get("blocks") or [])
+
+    def manager_view(body: dict[str, Any]) -> pie_service.PieView:
+        pie_id = _int(action_value(body))
+        with session_scope(deps.session_factory) as session:
+            pie = session.get(Pie, pie_id)
+            if pie is None:
+                raise UserError("That pie no longer exists. Type `/claim-pie` to see the current one.")
+            role, _ = pie_service.role_in_team(
+                session=session, team_id=pie.team_id, user_id=acting_user(body)
+            )
+            pie_service.require_manager(role, "change the pie")
+            if pie.status != "open":
+                raise UserError("That pie is already closed. `/claim-pie new` bakes the next one.")
+            return pie_service.pie_view(session=session, pie=pie)
+
+    @guarded("action")
+    def lower_target(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        view = manager_view(body)
+        client.views_open(trigger_id=body["trigger_id"], view=pie_blocks.build_target_modal(view))
+
+    @guarded("action")
+    def extend(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        view = manager_view(body)
+        today = local_date(deps.now(), view.tz)
+        suggested = min(
+            max(claim_by_date(view.claim_deadline, view.tz), today) + timedelta(days=3), view.period_end
+        )
+        client.views_open(
+            trigger_id=body["trigger_id"],
+            view=pie_blocks.build_extend_modal(view, suggested=max(suggested, today)),
+        )
+
+    @guarded("action")
+    def talk(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        view = manager_view(body)
+        client.views_open(trigger_id=body["trigger_id"], view=pie_blocks.build_talk_modal(view))
+
+    app.action(PieAction.CLAIM)(claim)
+    app.action(PieAction.CHANGE)(claim)
+    app.action(PieAction.PICK_TEAM)(pick_team)
+    app.action(PieAction.LOWER_TARGET)(lower_target)
+    app.action(PieAction.EXTEND)(extend)
+    app.action(PieAction.TALK)(talk)

@@ -1,0 +1,234 @@
+"""`/claim-pie`: the pie's card, claims, progress and the managers' subcommands."""
+
+from __future__ import annotations
+
+import json
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.db import session_scope
+from bot.domain.pie import parse_command, pie_dates
+from bot.models import ROLE_MANAGER
+from bot.services import pie as pie_service
+from bot.services.people import get_or_create_workspace
+from bot.services.pie import PickTeamError
+from bot.slack.blocks import pie as pie_blocks
+from bot.slack.blocks.common import Block, ephemeral, section
+from bot.slack.blocks.help import HelpEntry, build_help
+from bot.slack.deps import Deps
+from bot.slack.guard import guarded
+from bot.slack.home import HomeContext, publish_home, register_home_section
+from bot.slack.ids import Command
+from bot.slack.listeners.commands.registry import add_help, help_entries
+from bot.slack.payloads import command_request
+
+logger = logging.getLogger(__name__)
+# The pie answers from its own small pool, so its database work never delays another command's ack.
+_WORKERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="stretch-pie")
+
+HELP = (
+    HelpEntry("/claim-pie", "See the team's pie: target, slices, what's left, the deadline.", "The pie"),
+    HelpEntry(
+        "/claim-pie 20k [note]", "Claim your slice, or change it (20000, 20,000, $20k, 1.5m).", "The pie"
+    ),
+    HelpEntry("/claim-pie release", "Give your slice back.", "The pie"),
+    HelpEntry("/claim-pie progress 5k", "Log closed revenue toward your slice.", "The pie"),
+    HelpEntry(
+        "/claim-pie new 100k [title]", "Bake a new pie (`/claim-pie new` alone opens a form).", "Managers"
+    ),
+    HelpEntry("/claim-pie target 120k", "Change the open pie's target.", "Managers"),
+    HelpEntry("/claim-pie progress @rep 5k", "Log closed revenue for a rep.", "Managers"),
+    HelpEntry("/claim-pie close", "End the period with a summary; the pie is kept as history.", "Managers"),
+)
+
+
+def run_pie_command(
+    *,
+    deps: Deps,
+    client: WebClient,
+    text: str,
+    user_id: str,
+    channel_id: str | None,
+    slack_team_id: str,
+    trigger_id: str,
+    team_id: int | None = None,
+    changed: list[bool] | None = None,
+) -> dict[str, Any] | None:
+    """Do what `/claim-pie <text>` asks; returns the ephemeral body (None when a modal opened).
+
+    `changed` gets a True appended when the person's slice changed (their App Home is then stale).
+    """
+    command = parse_command(text)
+    if command.kind == "help":
+        return ephemeral("The pie: what you can type", build_help([e for e in help_entries() if e in HELP]))
+    now = deps.now()
+    republish = False
+    with session_scope(deps.session_factory) as session:
+        workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id, now=now)
+        try:
+            role, person = pie_service.pie_team(
+                session=session,
+                workspace_id=workspace.id,
+                user_id=user_id,
+                channel_id=channel_id,
+                team_id=team_id,
+            )
+        except PickTeamError as error:
+            return ephemeral(
+                error.message, pie_blocks.build_team_picker(error.teams, message=error.message, text=text)
+            )
+        if command.kind == "status":
+            view = pie_service.require_open_view(session=session, role=role)
+            return ephemeral(
+                f"{view.title}: {view.money(view.claimed)} of {view.money(view.target)} claimed",
+                pie_blocks.build_pie_card(view, viewer=user_id, is_manager=role.is_manager),
+            )
+        if command.kind == "claim":
+            outcome = pie_service.claim_slice(
+                session=session,
+                role=role,
+                person=person,
+                amount_text=command.amount,
+                note=command.note or None,
+                now=now,
+            )
+            body = ephemeral(*pie_blocks.build_claim_reply(outcome, viewer=user_id))
+            republish = True
+        elif command.kind == "release":
+            view, released = pie_service.release_slice(session=session, role=role, person=person, now=now)
+            message = (
+                f":pie: You gave back your {view.money(released)} slice. No problem: it's back in the pie."
+            )
+            body = ephemeral(
+                message,
+                [section(message), *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=False)],
+            )
+            republish = True
+        elif command.kind == "progress":
+            view, whose, amount = pie_service.log_progress(
+                session=session,
+                role=role,
+                person=person,
+                amount_text=command.amount,
+                for_user_id=command.for_user,
+                now=now,
+            )
+            who = "you" if whose == user_id else f"<@{whose}>"
+            message = f":moneybag: Logged {view.money(amount)} closed for {who}. Nice work."
+            body = ephemeral(
+                message,
+                [
+                    section(message),
+                    *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=role.is_manager),
+                ],
+            )
+            republish = True
+        elif command.kind == "new":
+            if not command.amount:
+                pie_service.require_manager(role, "bake a new pie")
+                pie_service.require_no_open_pie(session=session, team=role.team)
+                dates = pie_dates(now=now, tz_name=role.team.tz)
+                modal = pie_blocks.build_new_pie_modal(
+                    team_id=role.team.id,
+                    currency=role.team.currency,
+                    claim_by=dates.claim_by,
+                    period_end=dates.period_end,
+                )
+                client.views_open(trigger_id=trigger_id, view=modal)
+                return None
+            view = pie_service.bake_pie(
+                session=session,
+                role=role,
+                actor_user_id=user_id,
+                target_text=command.amount,
+                title=command.note,
+                now=now,
+            )
+            message = f":pie: *{view.title}* is baked: {view.money(view.target)}. The channel has been told."
+            body = ephemeral(
+                message, [section(message), *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=True)]
+            )
+        elif command.kind == "target":
+            view, old = pie_service.set_target(
+                session=session, role=role, target_text=command.amount, now=now
+            )
+            message = f":dart: Target changed from {view.money(old)} to *{view.money(view.target)}*."
+            body = ephemeral(
+                message, [section(message), *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=True)]
+            )
+        else:  # close
+            view = pie_service.close_pie(session=session, role=role, now=now)
+            body = ephemeral(*pie_blocks.build_close_summary(view, viewer=user_id))
+    if republish and changed is not None:
+        changed.append(True)
+    return body
+
+
+def refresh_home(*, deps: Deps, client: WebClient, slack_team_id: str, user_id: str) -> None:
+    """Republish someone's App Home after their slice changed (after they got their reply)."""
+    try:
+        publish_home(deps=deps, client=client, slack_team_id=slack_team_id, user_id=user_id)
+    except Exception:  # the reply matters more than the Home tab
+        logger.warning("could not refresh the App Home after a pie change", exc_info=True)
+
+
+def register(app: App, deps: Deps) -> None:
+    """Register `/claim-pie` and the pie's App Home section."""
+    for entry in HELP:
+        add_help(entry)
+    register_home_section("pie", 30, pie_blocks_home)
+
+    @guarded("command")
+    def answer(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        req = command_request(body)
+        republish: list[bool] = []
+        reply = run_pie_command(
+            deps=deps,
+            client=client,
+            text=req.text,
+            user_id=req.user_id,
+            channel_id=None if req.is_dm else req.channel_id,
+            slack_team_id=req.slack_team_id,
+            trigger_id=req.trigger_id,
+            changed=republish,
+        )
+        if reply is not None:
+            respond(replace_original=False, **reply)
+        if republish:
+            refresh_home(deps=deps, client=client, slack_team_id=req.slack_team_id, user_id=req.user_id)
+
+    def claim_pie(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        # Ack at once and answer through response_url from the pie's own workers: Bolt's listener
+        # threads stay free to ack the next command, and a claim queued behind a busy pie (many reps
+        # at the same instant) never makes Slack time out.
+        ack()
+        _WORKERS.submit(answer, ack=ack, body=body, client=client, respond=respond)
+
+    app.command(Command.CLAIM_PIE)(claim_pie)
+
+
+def pie_blocks_home(context: HomeContext) -> list[Block]:
+    """The App Home section: each of the person's teams with an open pie."""
+    blocks: list[Block] = []
+    for team in context.model.teams:
+        pie = pie_service.open_pie(session=context.session, team_id=team.team_id)
+        if pie is None:
+            continue
+        view = pie_service.pie_view(session=context.session, pie=pie)
+        blocks.extend(
+            pie_blocks.build_home_pie(view, viewer=context.user_id, is_manager=team.role == ROLE_MANAGER)
+        )
+    return blocks
+
+
+def pick_value(value: str) -> tuple[int | None, str]:
+    """Read a team-picker button's value: the team id and the command text to run there."""
+    try:
+        data = json.loads(value)
+        return int(data["team"]), str(data.get("text") or "")
+    except (ValueError, KeyError, TypeError):
+        return None, ""

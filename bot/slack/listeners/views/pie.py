@@ -1,0 +1,175 @@
+"""The pie's modal submissions: a slice, a new pie, a new target or deadline, a message to the team."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.db import session_scope
+from bot.domain.errors import UserError
+from bot.domain.pie import (
+    FIELD_AMOUNT,
+    FIELD_CLAIM_BY,
+    FIELD_NOTE,
+    FIELD_OVERCLAIM,
+    FIELD_PERIOD_END,
+    FIELD_TARGET,
+    FIELD_TITLE,
+)
+from bot.services import pie as pie_service
+from bot.slack.blocks import pie as pie_blocks
+from bot.slack.deps import Deps
+from bot.slack.guard import guarded
+from bot.slack.home import publish_home
+from bot.slack.ids import PieView
+from bot.slack.payloads import acting_user, slack_team_id
+
+
+def _ids(body: dict[str, Any]) -> tuple[int, int | None]:
+    data = pie_blocks.metadata(body["view"])
+    if "team" not in data:
+        raise UserError("This form is out of date. Type `/claim-pie` and try again.")
+    return data["team"], data.get("pie")
+
+
+def _values(body: dict[str, Any]) -> dict[str, Any]:
+    return dict(((body.get("view") or {}).get("state") or {}).get("values") or {})
+
+
+def register(app: App, deps: Deps) -> None:
+    """Register the pie's modal submissions."""
+
+    @guarded("view")
+    def claim_submitted(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        team_id, _pie = _ids(body)
+        values = _values(body)
+        amount = str(pie_blocks.state_value(values, FIELD_AMOUNT).get("value") or "")
+        note = str(pie_blocks.state_value(values, FIELD_NOTE).get("value") or "")
+        user_id = acting_user(body)
+        now = deps.now()
+        with session_scope(deps.session_factory) as session:
+            role, person = pie_service.role_in_team(session=session, team_id=team_id, user_id=user_id)
+            outcome = pie_service.claim_slice(
+                session=session, role=role, person=person, amount_text=amount, note=note, now=now
+            )
+            text, _blocks = pie_blocks.build_claim_reply(outcome, viewer=user_id)
+        ack(response_action="update", view=pie_blocks.build_done_modal("Your slice", text))
+        publish_home(deps=deps, client=client, slack_team_id=slack_team_id(body), user_id=user_id)
+
+    @guarded("view")
+    def new_submitted(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        team_id, _pie = _ids(body)
+        values = _values(body)
+        user_id = acting_user(body)
+        now = deps.now()
+        overclaim = bool(pie_blocks.state_value(values, FIELD_OVERCLAIM).get("selected_options"))
+        with session_scope(deps.session_factory) as session:
+            role, _person = pie_service.role_in_team(session=session, team_id=team_id, user_id=user_id)
+            try:
+                target_text = str(pie_blocks.state_value(values, FIELD_TARGET).get("value") or "")
+                view = pie_service.bake_pie(
+                    session=session,
+                    role=role,
+                    actor_user_id=user_id,
+                    target_text=target_text,
+                    title=str(pie_blocks.state_value(values, FIELD_TITLE).get("value") or ""),
+                    now=now,
+                    claim_by=pie_blocks.parse_date(
+                        pie_blocks.state_value(values, FIELD_CLAIM_BY).get("selected_date"), FIELD_CLAIM_BY
+                    ),
+                    period_end=pie_blocks.parse_date(
+                        pie_blocks.state_value(values, FIELD_PERIOD_END).get("selected_date"),
+                        FIELD_PERIOD_END,
+                    ),
+                    allow_overclaim=overclaim,
+                )
+            except UserError as error:
+                # An amount complaint from the parser names the claim field; here it is the target.
+                field = FIELD_TARGET if error.field in (None, "pie_amount") else error.field
+                raise UserError(error.message, field=field) from None
+        ack(
+            response_action="update",
+            view=pie_blocks.build_done_modal(
+                "Pie baked",
+                f":pie: *{view.title}* is baked: {view.money(view.target)}, claims close at the "
+                f"{pie_blocks.closes_text(view)}. The team channel has been told.",
+            ),
+        )
+
+    @guarded("view")
+    def target_submitted(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        team_id, pie_id = _ids(body)
+        target_text = str(pie_blocks.state_value(_values(body), FIELD_TARGET).get("value") or "")
+        with session_scope(deps.session_factory) as session:
+            role, _person = pie_service.role_in_team(
+                session=session, team_id=team_id, user_id=acting_user(body)
+            )
+            view, old = pie_service.set_target(
+                session=session, role=role, target_text=target_text, now=deps.now(), pie_id=pie_id
+            )
+        ack(
+            response_action="update",
+            view=pie_blocks.build_done_modal(
+                "Target changed",
+                f":dart: *{view.title}*: target {view.money(old)} → *{view.money(view.target)}*. "
+                f"{view.money(max(0, view.left))} left to claim.",
+            ),
+        )
+
+    @guarded("view")
+    def extend_submitted(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        team_id, pie_id = _ids(body)
+        if pie_id is None:
+            raise UserError("This form is out of date. Type `/claim-pie` and try again.")
+        claim_by = pie_blocks.parse_date(
+            pie_blocks.state_value(_values(body), FIELD_CLAIM_BY).get("selected_date"), FIELD_CLAIM_BY
+        )
+        with session_scope(deps.session_factory) as session:
+            role, _person = pie_service.role_in_team(
+                session=session, team_id=team_id, user_id=acting_user(body)
+            )
+            view = pie_service.extend_deadline(
+                session=session, role=role, pie_id=pie_id, claim_by=claim_by, now=deps.now()
+            )
+        ack(
+            response_action="update",
+            view=pie_blocks.build_done_modal(
+                "Deadline extended",
+                f":hourglass_flowing_sand: Claims for *{view.title}* now close at the "
+                f"{pie_blocks.closes_text(view)}.",
+            ),
+        )
+
+    @guarded("view")
+    def talk_submitted(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        team_id, _pie_id = _ids(body)
+        message = str(pie_blocks.state_value(_values(body), "pie_message").get("value") or "").strip()
+        if not message:
+            raise UserError("Write a few words for the team first.", field="pie_message")
+        with session_scope(deps.session_factory) as session:
+            role, _person = pie_service.role_in_team(
+                session=session, team_id=team_id, user_id=acting_user(body)
+            )
+            pie_service.require_manager(role, "post about the pie")
+            channel = role.team.channel_id
+        if not channel:
+            raise UserError(
+                "The team has no channel yet. Set one with `/stretch setup`.", field="pie_message"
+            )
+        ack(
+            response_action="update",
+            view=pie_blocks.build_done_modal(
+                "Posted", f"Posted in <#{channel}>. Replies will come in there."
+            ),
+        )
+        client.chat_postMessage(
+            channel=channel, text=message, blocks=[pie_blocks.section(f"{message}\n— <@{acting_user(body)}>")]
+        )
+
+    app.view(PieView.CLAIM)(claim_submitted)
+    app.view(PieView.NEW)(new_submitted)
+    app.view(PieView.TARGET)(target_submitted)
+    app.view(PieView.EXTEND)(extend_submitted)
+    app.view(PieView.TALK)(talk_submitted)
