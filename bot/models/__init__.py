@@ -12,12 +12,16 @@ from bot.models.core import (
     TeamSkipDate,
     Workspace,
 )
+from bot.models.checkins import Checkin, CheckinAnswer, CheckinQuestion
 from bot.models.moments import StretchMoment
 
 __all__ = [
     "ROLE_MANAGER",
     "ROLE_REP",
     "Base",
+    "Checkin",
+    "CheckinAnswer",
+    "CheckinQuestion",
     "Delivery",
     "Membership",
     "Person",
