@@ -77,7 +77,9 @@ def parse_iso_date(text: str, *, field: str | None = None) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise UserError(f"'{text[:30]}' isn't a date. Write it as YYYY-MM-DD, like 2026-12-25.", field=field) from None
+        raise UserError(
+            f"'{text[:30]}' isn't a date. Write it as YYYY-MM-DD, like 2026-12-25.", field=field
+        ) from None
 
 
 def parse_away(text: str, *, today: date) -> date:
@@ -90,7 +92,9 @@ def parse_away(text: str, *, today: date) -> date:
     if until_match:
         until = parse_iso_date(until_match.group(1))
         if until < today:
-            raise UserError(f"{until.isoformat()} has already passed (today is {today.isoformat()}). " + AWAY_USAGE)
+            raise UserError(
+                f"{until.isoformat()} has already passed (today is {today.isoformat()}). " + AWAY_USAGE
+            )
     elif span_match:
         count = int(span_match.group(1))
         days = count * (7 if span_match.group(2).lower().startswith("w") else 1)

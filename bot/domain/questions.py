@@ -37,7 +37,9 @@ def scale_options(low_label: str, high_label: str) -> tuple[tuple[str, str], ...
 
 
 DEFAULT_QUESTIONS: tuple[QuestionSpec, ...] = (
-    QuestionSpec("readiness", SCALE, "How ready do you feel today?", scale_options("running on empty", "ready to go")),
+    QuestionSpec(
+        "readiness", SCALE, "How ready do you feel today?", scale_options("running on empty", "ready to go")
+    ),
     QuestionSpec(
         "goal_feel",
         CHOICE,
@@ -50,8 +52,18 @@ DEFAULT_QUESTIONS: tuple[QuestionSpec, ...] = (
             ("5", "overwhelming"),
         ),
     ),
-    QuestionSpec("goal_input", CHOICE, "Did you have input into your goal?", (("yes", "yes"), ("partly", "partly"), ("no", "no"))),
-    QuestionSpec("room_to_miss", CHOICE, "Is there room to miss, learn and adjust?", (("yes", "yes"), ("no", "not really"))),
+    QuestionSpec(
+        "goal_input",
+        CHOICE,
+        "Did you have input into your goal?",
+        (("yes", "yes"), ("partly", "partly"), ("no", "no")),
+    ),
+    QuestionSpec(
+        "room_to_miss",
+        CHOICE,
+        "Is there room to miss, learn and adjust?",
+        (("yes", "yes"), ("no", "not really")),
+    ),
     QuestionSpec(
         "limiter",
         CHOICE,
@@ -74,7 +86,9 @@ def clean_prompt(text: str) -> str:
     """A question's wording, trimmed; refused when empty or too long."""
     prompt = " ".join((text or "").split())
     if not prompt:
-        raise UserError("Write the question's wording, like 'How was your pipeline this week?'", field="q_prompt")
+        raise UserError(
+            "Write the question's wording, like 'How was your pipeline this week?'", field="q_prompt"
+        )
     if len(prompt) > MAX_PROMPT:
         raise UserError(f"Keep the question under {MAX_PROMPT} characters.", field="q_prompt")
     return prompt
@@ -90,9 +104,10 @@ def parse_options(kind: str, text: str) -> tuple[tuple[str, str], ...]:
     if kind == SCALE:
         if len(labels) not in (0, 2):
             raise UserError(
-                "A scale takes two end labels or none, like 'running on empty, ready to go'.", field="q_options"
+                "A scale takes two end labels or none, like 'running on empty, ready to go'.",
+                field="q_options",
             )
-        low, high = (labels + ["", ""])[:2]
+        low, high = [*labels, "", ""][:2]
         return scale_options(low[:MAX_OPTION_LABEL], high[:MAX_OPTION_LABEL])
     if not 2 <= len(labels) <= MAX_OPTIONS:
         raise UserError(
@@ -101,7 +116,10 @@ def parse_options(kind: str, text: str) -> tuple[tuple[str, str], ...]:
         )
     too_long = [label for label in labels if len(label) > MAX_OPTION_LABEL]
     if too_long:
-        raise UserError(f"Keep each option under {MAX_OPTION_LABEL} characters ('{too_long[0][:20]}…').", field="q_options")
+        raise UserError(
+            f"Keep each option under {MAX_OPTION_LABEL} characters ('{too_long[0][:20]}…').",
+            field="q_options",
+        )
     if len({label.lower() for label in labels}) != len(labels):
         raise UserError("Two options have the same wording; make each one different.", field="q_options")
     return tuple((slug(label) or f"o{n}", label) for n, label in enumerate(labels, start=1))
@@ -127,5 +145,7 @@ def new_key(prompt: str, taken: set[str]) -> str:
 def check_key(key: str) -> str:
     """A key given at the CLI: lowercase letters, digits and underscores, starting with a letter."""
     if not _KEY_RE.match(key):
-        raise UserError(f"'{key}' isn't a usable key. Use lowercase letters, digits and _ (like pipeline_health).")
+        raise UserError(
+            f"'{key}' isn't a usable key. Use lowercase letters, digits and _ (like pipeline_health)."
+        )
     return key

@@ -410,7 +410,9 @@ class Pacer:
     CREEP = 1.05
     QUIET_SECONDS = 5.0
 
-    def __init__(self, *, start: float, monotonic: Callable[[], float], sleep: Callable[[float], None]) -> None:
+    def __init__(
+        self, *, start: float, monotonic: Callable[[], float], sleep: Callable[[float], None]
+    ) -> None:
         # The clock is only read once Slack has pushed back, so an unhurried fan-out costs nothing.
         self._monotonic = monotonic
         self._sleep = sleep

@@ -1,6 +1,7 @@
 """Stretch's schema: every table, imported here so `Base.metadata` knows them all (Alembic reads it)."""
 
 from bot.models.base import Base, UTCDateTime
+from bot.models.checkins import Checkin, CheckinAnswer, CheckinQuestion
 from bot.models.core import (
     ROLE_MANAGER,
     ROLE_REP,
@@ -12,7 +13,6 @@ from bot.models.core import (
     TeamSkipDate,
     Workspace,
 )
-from bot.models.checkins import Checkin, CheckinAnswer, CheckinQuestion
 from bot.models.moments import StretchMoment
 
 __all__ = [

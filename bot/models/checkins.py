@@ -78,7 +78,9 @@ class CheckinAnswer(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"))
-    question_id: Mapped[int] = mapped_column(ForeignKey("checkin_questions.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("checkin_questions.id", ondelete="CASCADE"), index=True
+    )
     question_key: Mapped[str] = mapped_column(String(40))
     # The option's value for scale and choice questions; the note for text questions.
     value: Mapped[str] = mapped_column(Text, default="")

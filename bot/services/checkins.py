@@ -7,7 +7,7 @@ statements so its cost doesn't grow in statements with the number of members.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -21,7 +21,7 @@ from bot.domain import checkins as rules
 from bot.domain import questions as qrules
 from bot.domain.availability import is_available
 from bot.domain.errors import NotAllowedError, UserError
-from bot.domain.schedule import local_date, local_moment, parse_days, parse_time
+from bot.domain.schedule import format_local, local_date, local_moment, parse_days, parse_time, weekday_key
 from bot.domain.zones import READINESS, zone_for
 from bot.jobs.outbox import enqueue, enqueue_many
 from bot.models import ROLE_REP, Membership, Person, Team, TeamSkipDate, Workspace
@@ -127,9 +127,7 @@ def add_question(
     active = team_questions(session=session, team_id=team_id, now=now)
     if len(active) >= qrules.MAX_QUESTIONS:
         raise UserError(f"A check-in can have at most {qrules.MAX_QUESTIONS} questions; remove one first.")
-    taken = set(
-        session.scalars(select(CheckinQuestion.key).where(CheckinQuestion.team_id == team_id))
-    )
+    taken = set(session.scalars(select(CheckinQuestion.key).where(CheckinQuestion.team_id == team_id)))
     if key is not None:
         key = qrules.check_key(key)
         if key in taken:
@@ -175,7 +173,9 @@ def remove_question(*, session: Session, team_id: int, key: str, now: datetime) 
     return question
 
 
-def move_question(*, session: Session, team_id: int, key: str, position: int, now: datetime) -> CheckinQuestion:
+def move_question(
+    *, session: Session, team_id: int, key: str, position: int, now: datetime
+) -> CheckinQuestion:
     """Move a question to a 1-based position in the team's set."""
     active = team_questions(session=session, team_id=team_id, now=now)
     question = _question(session, team_id, key, now)
@@ -188,7 +188,12 @@ def move_question(*, session: Session, team_id: int, key: str, position: int, no
 
 
 def manager_team(
-    *, session: Session, workspace: Workspace, user_id: str, channel_id: str | None, team_id: int | None = None
+    *,
+    session: Session,
+    workspace: Workspace,
+    user_id: str,
+    channel_id: str | None,
+    team_id: int | None = None,
 ) -> Team:
     """The team a manager's command is about; refuses reps with a friendly explanation."""
     role = resolve_team(
@@ -277,11 +282,18 @@ def _answerable(session: Session, *, checkin_id: int, user_id: str, now: datetim
     return checkin
 
 
+def ensure_answerable(*, session: Session, checkin_id: int, user_id: str, now: datetime) -> None:
+    """Refuse (with the polite 'closed' reply) a check-in that no longer takes answers from this user."""
+    _answerable(session, checkin_id=checkin_id, user_id=user_id, now=now)
+
+
 def _answers_by_key(session: Session, checkin_id: int) -> dict[str, str]:
     return {
         key: value
         for key, value in session.execute(
-            select(CheckinAnswer.question_key, CheckinAnswer.value).where(CheckinAnswer.checkin_id == checkin_id)
+            select(CheckinAnswer.question_key, CheckinAnswer.value).where(
+                CheckinAnswer.checkin_id == checkin_id
+            )
         )
         if value
     }
@@ -311,7 +323,9 @@ def _refresh_zone(session: Session, checkin: Checkin, now: datetime) -> None:
     checkin.status = CHECKIN_ANSWERED
 
 
-def _upsert_answer(session: Session, checkin: Checkin, question: CheckinQuestion, value: str, now: datetime) -> None:
+def _upsert_answer(
+    session: Session, checkin: Checkin, question: CheckinQuestion, value: str, now: datetime
+) -> None:
     existing = session.scalar(
         select(CheckinAnswer).where(
             CheckinAnswer.checkin_id == checkin.id, CheckinAnswer.question_id == question.id
@@ -445,15 +459,24 @@ def checkin_on_demand(
     days, at = parse_days(team.checkin_days), parse_time(team.checkin_time)
     skipped = (team.id, today) in _skip_dates(session, [team.id], today, today)
     available = is_available(
-        today, away_from=person.away_from, away_until=person.away_until, skip_dates={today} if skipped else set()
+        today,
+        away_from=person.away_from,
+        away_until=person.away_until,
+        skip_dates={today} if skipped else set(),
     )
     checkin = session.scalar(
-        select(Checkin).where(Checkin.team_id == team.id, Checkin.person_id == person.id, Checkin.local_date == today)
+        select(Checkin).where(
+            Checkin.team_id == team.id, Checkin.person_id == person.id, Checkin.local_date == today
+        )
     )
-    if checkin is None and available and rules.weekday_key(today) in days:
+    if checkin is None and available and weekday_key(today) in days:
         values = _new_checkin_values(
-            team=team, person=person, day=today, due_at=min(now, local_moment(today, at, person.tz)),
-            status=CHECKIN_OPEN, now=now,
+            team=team,
+            person=person,
+            day=today,
+            due_at=min(now, local_moment(today, at, person.tz)),
+            status=CHECKIN_OPEN,
+            now=now,
         )
         session.execute(_insert(session)(Checkin).values(**values).on_conflict_do_nothing())
         checkin = session.scalar(
@@ -495,8 +518,6 @@ def checkin_on_demand(
 
 
 def _format_when(moment: datetime, tz: str) -> str:
-    from bot.domain.schedule import format_local
-
     return format_local(moment, tz)
 
 
@@ -532,9 +553,13 @@ def set_away(*, session: Session, workspace: Workspace, user_id: str, text: str,
     return person
 
 
-def set_away_until(*, session: Session, workspace: Workspace, user_id: str, until: date, now: datetime) -> Person:
+def set_away_until(
+    *, session: Session, workspace: Workspace, user_id: str, until: date, now: datetime
+) -> Person:
     """The App Home's Away modal: away from today until `until`, inclusive."""
-    return set_away(session=session, workspace=workspace, user_id=user_id, text=f"until {until.isoformat()}", now=now)
+    return set_away(
+        session=session, workspace=workspace, user_id=user_id, text=f"until {until.isoformat()}", now=now
+    )
 
 
 def clear_away(*, session: Session, workspace: Workspace, user_id: str, now: datetime) -> bool:
@@ -562,7 +587,9 @@ def add_skip_date(
 
 def remove_skip_date(*, session: Session, team_id: int, day: date) -> bool:
     """Remove a team skip date; False if it wasn't there."""
-    found = session.scalar(select(TeamSkipDate).where(TeamSkipDate.team_id == team_id, TeamSkipDate.day == day))
+    found = session.scalar(
+        select(TeamSkipDate).where(TeamSkipDate.team_id == team_id, TeamSkipDate.day == day)
+    )
     if found is None:
         return False
     session.delete(found)
@@ -617,7 +644,7 @@ def pulse_of(*, session: Session, person: Person, now: datetime, limit: int = 8)
         .order_by(Checkin.due_at.desc())
         .limit(limit)
     ).all()
-    rows.reverse()
+    rows = list(reversed(rows))
     teams = session.scalars(
         select(Team)
         .join(Membership, Membership.team_id == Team.id)
@@ -626,7 +653,9 @@ def pulse_of(*, session: Session, person: Person, now: datetime, limit: int = 8)
     today = local_date(now, person.tz)
     away_until = person.away_until if person.away_until is not None and person.away_until >= today else None
     upcoming: list[datetime] = []
-    skips = _skip_dates(session, [t.id for t in teams], today, today + timedelta(days=rules.MAX_AWAY_DAYS + 14))
+    skips = _skip_dates(
+        session, [t.id for t in teams], today, today + timedelta(days=rules.MAX_AWAY_DAYS + 14)
+    )
     for team in teams:
         days, at = parse_days(team.checkin_days), parse_time(team.checkin_time)
         after = now
@@ -692,7 +721,9 @@ def plan_checkins(*, session: Session, now: datetime) -> PlanReport:
         group = (m.checkin_days, m.checkin_time, m.tz)
         if group not in slots:
             try:
-                slots[group] = rules.latest_slot(parse_days(m.checkin_days), parse_time(m.checkin_time), m.tz, now=now)
+                slots[group] = rules.latest_slot(
+                    parse_days(m.checkin_days), parse_time(m.checkin_time), m.tz, now=now
+                )
             except UserError:
                 slots[group] = None
         slot = slots[group]
@@ -708,7 +739,9 @@ def plan_checkins(*, session: Session, now: datetime) -> PlanReport:
     skips = _skip_dates(session, {m.team_id for m, _ in candidates}, min(dates), max(dates))
     existing = set(
         session.execute(
-            select(Checkin.team_id, Checkin.person_id, Checkin.local_date).where(Checkin.local_date.in_(dates))
+            select(Checkin.team_id, Checkin.person_id, Checkin.local_date).where(
+                Checkin.local_date.in_(dates)
+            )
         ).tuples()
     )
     closes: dict[tuple[str, str, str, date], datetime] = {}
@@ -721,7 +754,9 @@ def plan_checkins(*, session: Session, now: datetime) -> PlanReport:
         report.skipped_late += int(late)
         group_day = (m.checkin_days, m.checkin_time, m.tz, slot.local_date)
         if group_day not in closes:
-            following = rules.next_slot(parse_days(m.checkin_days), parse_time(m.checkin_time), m.tz, after=slot.due_at)
+            following = rules.next_slot(
+                parse_days(m.checkin_days), parse_time(m.checkin_time), m.tz, after=slot.due_at
+            )
             closes[group_day] = following.due_at if following else slot.due_at + timedelta(days=7)
         values.append(
             {
@@ -741,7 +776,9 @@ def plan_checkins(*, session: Session, now: datetime) -> PlanReport:
     statement = (
         _insert(session)(Checkin)
         .on_conflict_do_nothing(index_elements=["team_id", "person_id", "local_date"])
-        .returning(Checkin.id, Checkin.team_id, Checkin.person_id, Checkin.local_date, Checkin.status, Checkin.due_at)
+        .returning(
+            Checkin.id, Checkin.team_id, Checkin.person_id, Checkin.local_date, Checkin.status, Checkin.due_at
+        )
     )
     created = session.execute(statement, values).all()
     report.created = len(created)
@@ -767,9 +804,7 @@ def plan_checkins(*, session: Session, now: datetime) -> PlanReport:
     return report
 
 
-def _unavailable(
-    rows: list[Any], session: Session
-) -> set[int]:
+def _unavailable(rows: Sequence[Any], session: Session) -> set[int]:
     """Ids of check-ins whose person is away, or whose team skips, on the check-in's local date."""
     if not rows:
         return set()
@@ -787,8 +822,14 @@ def plan_nudges(*, session: Session, now: datetime) -> int:
     """Plan one gentle nudge for each check-in sent four hours ago with nothing answered."""
     rows = session.execute(
         select(
-            Checkin.id, Checkin.team_id, Checkin.person_id, Checkin.local_date, Checkin.tz,
-            Person.slack_user_id, Person.away_from, Person.away_until,
+            Checkin.id,
+            Checkin.team_id,
+            Checkin.person_id,
+            Checkin.local_date,
+            Checkin.tz,
+            Person.slack_user_id,
+            Person.away_from,
+            Person.away_until,
         )
         .join(Person, Person.id == Checkin.person_id)
         .where(
@@ -827,7 +868,11 @@ def mark_missed(*, session: Session, now: datetime) -> tuple[int, int]:
     """At each rep's local end of day, mark unanswered check-ins missed (or excused when away/skipped)."""
     rows = session.execute(
         select(
-            Checkin.id, Checkin.team_id, Checkin.local_date, Person.away_from, Person.away_until,
+            Checkin.id,
+            Checkin.team_id,
+            Checkin.local_date,
+            Person.away_from,
+            Person.away_until,
         )
         .join(Person, Person.id == Checkin.person_id)
         .where(
@@ -860,4 +905,3 @@ def is_excused_now(*, session: Session, checkin: Checkin) -> bool:
     return bool(skipped) or not is_available(
         checkin.local_date, away_from=person.away_from, away_until=person.away_until, skip_dates=()
     )
-

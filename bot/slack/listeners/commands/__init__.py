@@ -5,9 +5,10 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack.deps import Deps
-from bot.slack.listeners.commands import stretch
+from bot.slack.listeners.commands import checkins, stretch
 
 
 def register(app: App, deps: Deps) -> None:
     """Register every slash command."""
     stretch.register(app, deps)
+    checkins.register(app, deps)

@@ -18,6 +18,7 @@ from bot.slack.directory import fetcher_for
 from bot.slack.guard import guarded
 from bot.slack.home import publish_home
 from bot.slack.ids import View
+from bot.slack.listeners.views import checkins
 from bot.slack.payloads import acting_user, slack_team_id
 
 
@@ -57,3 +58,4 @@ def register(app: App, deps: Deps) -> None:
         publish_home(deps=deps, client=client, slack_team_id=slack_team_id(body), user_id=user_id)
 
     app.view(View.TEAM_SETUP)(team_setup_submitted)
+    checkins.register(app, deps)
