@@ -415,7 +415,7 @@ def _skip_dates(session: Session, team_ids: Iterable[int], start: date, end: dat
             select(TeamSkipDate.team_id, TeamSkipDate.day).where(
                 TeamSkipDate.team_id.in_(ids), TeamSkipDate.day >= start, TeamSkipDate.day <= end
             )
-        ).tuples()
+        )
     )
 
 
@@ -742,7 +742,7 @@ def plan_checkins(*, session: Session, now: datetime) -> PlanReport:
             select(Checkin.team_id, Checkin.person_id, Checkin.local_date).where(
                 Checkin.local_date.in_(dates)
             )
-        ).tuples()
+        )
     )
     closes: dict[tuple[str, str, str, date], datetime] = {}
     values = []
