@@ -398,15 +398,16 @@ class _RateLimitObserver(RetryHandler):
 class Pacer:
     """Keeps a fan-out just under the rate Slack allows, learned from its 429s.
 
-    Slack's limit is a token bucket of unknown rate r and burst B. A stretch of sends that starts with
-    a full bucket (right after a Retry-After pause) and ends in a 429 took n = B + r·T sends in T
-    seconds; two such stretches at different speeds give r = (n₁ − n₂) / (T₁ − T₂). The pacer sends at
-    95 % of that. Without a usable estimate it slows down by a quarter per 429, and it creeps back up
-    when Slack has been quiet for a while, so an underestimate doesn't stick.
+    Slack's limit behaves like a token bucket of unknown rate r and burst B. A stretch of sends that
+    starts with a full bucket (at the start, or after a Retry-After pause) and ends in a 429 made
+    n = B + r·T sends in T seconds; two such stretches at different speeds give
+    r = (n₁ − n₂) / (T₁ − T₂), and the pacer then sends at 97 % of r. Until it has two stretches it
+    slows to 85 % of the speed that was just too fast (which yields the second stretch), and while it
+    has no estimate it creeps back up after quiet spells so a guess that was too low doesn't stick.
     """
 
-    SAFETY = 0.95
-    BACK_OFF = 0.75
+    SAFETY = 0.97
+    BACK_OFF = 0.85
     CREEP = 1.05
     QUIET_SECONDS = 5.0
 
@@ -417,6 +418,7 @@ class Pacer:
         self._monotonic = monotonic
         self._sleep = sleep
         self.rate: float | None = None  # sends per second; None = unpaced
+        self.estimated = False
         self.limited_count = 0
         self._limited_at: float | None = None
         self._segment_start = start
@@ -436,7 +438,7 @@ class Pacer:
         if self.rate is None:
             return
         now = self._monotonic()
-        if self.rate is not None and now - self._last_change > self.QUIET_SECONDS:
+        if not self.estimated and now - self._last_change > self.QUIET_SECONDS:
             self.rate *= self.CREEP
             self._last_change = now
         wait = self._next_at - now
@@ -463,19 +465,16 @@ class Pacer:
     def _learn(self) -> None:
         sent, seconds = self._segments[-1]
         speed = sent / seconds
-        estimate = None
-        for earlier_sent, earlier_seconds in reversed(self._segments[:-1]):
+        if len(self._segments) >= 2:
+            earlier_sent, earlier_seconds = self._segments[-2]
             if abs(earlier_seconds - seconds) > 0.05:
-                candidate = (earlier_sent - sent) / (earlier_seconds - seconds)
-                if 0 < candidate < speed:
-                    estimate = candidate
-                break
-        if estimate is not None:
-            self.rate = estimate * self.SAFETY
-        else:
-            # Not enough to go on yet: try a clearly slower pace, which also gives the next estimate
-            # a second, different stretch to compare with.
-            self.rate = min(self.rate or speed, speed) * (self.BACK_OFF if len(self._segments) > 1 else 0.5)
+                estimate = (earlier_sent - sent) / (earlier_seconds - seconds)
+                if 0 < estimate < speed:
+                    self.rate = estimate * self.SAFETY
+                    self.estimated = True
+                    return
+        self.estimated = False
+        self.rate = min(self.rate or speed, speed) * self.BACK_OFF
 
 
 def dispatch_due(
