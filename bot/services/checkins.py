@@ -22,7 +22,7 @@ from bot.domain import questions as qrules
 from bot.domain.availability import is_available
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.schedule import format_local, local_date, local_moment, parse_days, parse_time, weekday_key
-from bot.domain.zones import READINESS, zone_for
+from bot.domain.zones import READINESS, SNAP, STRETCH, zone_for
 from bot.jobs.outbox import enqueue, enqueue_many
 from bot.models import ROLE_REP, Membership, Person, Team, TeamSkipDate, Workspace
 from bot.models.checkins import (
@@ -35,8 +35,12 @@ from bot.models.checkins import (
     CheckinAnswer,
     CheckinQuestion,
 )
+from bot.models.moments import MOMENT_SNAP_COMEBACK, MOMENT_STRETCH_ANSWER
+from bot.services.moments import record_moment
 from bot.services.teams import resolve_team, teams_of
 
+# The default text question whose answer is a stretch moment (the text itself never leaves the check-in).
+STRETCH_QUESTION = "stretch_swing"
 KIND_CHECKIN = "checkin"
 KIND_NUDGE = "checkin_nudge"
 ANSWERABLE = (CHECKIN_OPEN, CHECKIN_ANSWERED, CHECKIN_MISSED)
@@ -316,6 +320,30 @@ def _refresh_zone(session: Session, checkin: Checkin, now: datetime) -> None:
     )
     previous = _answers_by_key(session, previous_id) if previous_id is not None else None
     checkin.zone = zone_for(answers, previous)
+    if checkin.zone == STRETCH and previous_id is not None:
+        previous_zone = session.scalar(select(Checkin.zone).where(Checkin.id == previous_id))
+        if previous_zone == SNAP:
+            record_moment(
+                session=session,
+                team_id=checkin.team_id,
+                person_id=checkin.person_id,
+                kind=MOMENT_SNAP_COMEBACK,
+                summary="came back from a week that felt like too much",
+                dedupe_key=f"snap_comeback:{checkin.id}",
+                ref_id=checkin.id,
+                now=now,
+            )
+    if answers.get(STRETCH_QUESTION):
+        record_moment(
+            session=session,
+            team_id=checkin.team_id,
+            person_id=checkin.person_id,
+            kind=MOMENT_STRETCH_ANSWER,
+            summary="took a swing at something new and shared it in their check-in",
+            dedupe_key=f"stretch_answer:{checkin.id}",
+            ref_id=checkin.id,
+            now=now,
+        )
     readiness = answers.get(READINESS)
     checkin.readiness = int(readiness) if readiness and readiness.isdigit() else None
     if checkin.first_answer_at is None:

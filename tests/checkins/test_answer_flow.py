@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.jobs import tick
-from bot.models import Person, TeamSkipDate
+from bot.models import Person, StretchMoment, TeamSkipDate
 from bot.models.checkins import Checkin, CheckinAnswer, CheckinQuestion
 from bot.services.checkins import latest_zone
 from tests.conftest import Member, Running, seed_team
@@ -119,6 +119,9 @@ def test_tap_change_note_submit_and_edit_later(running: Running, team: int, slac
     assert reply.status == 200 and b"errors" not in reply.body
     wait_for(lambda: len(_updates(running)) >= 3)
     assert _answers(running)["stretch_swing"] == "Called 40 cold leads"
+    with running.deps.session_factory() as session:
+        moment = session.scalars(select(StretchMoment)).one()
+        assert moment.kind == "stretch_answer" and "Called" not in moment.summary
     assert "noted" in flatten_text(_updates(running)[-1].json_param("blocks"))
 
     # Submit.
