@@ -475,9 +475,15 @@ def checkin_on_demand(
         raise UserError(
             "Check-ins go to the reps on your team; as a manager you'll see how they're doing in the digest."
         )
-    role = resolve_team(session=session, workspace_id=workspace.id, user_id=user_id, channel_id=channel_id)
-    if role.role != ROLE_REP:
+    if len(rep_roles) == 1:
+        # Only one team checks in on them: no need to ask which, wherever they typed it.
         role = rep_roles[0]
+    else:
+        role = resolve_team(
+            session=session, workspace_id=workspace.id, user_id=user_id, channel_id=channel_id
+        )
+        if role.role != ROLE_REP:
+            role = rep_roles[0]
     team = role.team
     person = session.scalar(
         select(Person).where(Person.workspace_id == workspace.id, Person.slack_user_id == user_id)
