@@ -19,8 +19,10 @@ from bot.domain.teams import TeamDraft
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
     from bot.db import SessionFactory
+    from bot.models import Team
 
 logger = logging.getLogger("bot.cli")
 ALL_INTERFACES = "0.0.0.0"  # noqa: S104 (a server in a container listens on every interface)
@@ -80,7 +82,40 @@ def _parser() -> argparse.ArgumentParser:
     team_commands.add_parser("list", help="list every team")
     show = team_commands.add_parser("show", help="show one team and its members")
     show.add_argument("team", help="team id or name")
+    _checkin_parsers(commands)
     return parser
+
+
+def _checkin_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    questions = commands.add_parser("questions", help="list and change a team's check-in questions")
+    q_commands = questions.add_subparsers(dest="questions_command", metavar="ACTION", required=True)
+    q_list = q_commands.add_parser("list", help="the team's questions in order, with their stable keys")
+    q_add = q_commands.add_parser("add", help="add a question at the end")
+    q_add.add_argument("--kind", required=True, choices=("scale", "choice", "text"))
+    q_add.add_argument("--prompt", required=True, help="the wording, e.g. 'How full is your pipeline?'")
+    q_add.add_argument(
+        "--options", default="", help="choice: 'a,b,c' (2-6); scale: 'low label,high label' or nothing"
+    )
+    q_add.add_argument("--key", help="stable key for analysis (default: derived from the wording)")
+    q_reword = q_commands.add_parser("reword", help="change a question's wording (its key stays)")
+    q_reword.add_argument("key")
+    q_reword.add_argument("--prompt", required=True)
+    q_reword.add_argument("--options", help="new option labels (same count keeps past answers' meaning)")
+    q_remove = q_commands.add_parser("remove", help="stop asking a question (past answers are kept)")
+    q_remove.add_argument("key")
+    q_move = q_commands.add_parser("move", help="move a question to a position (1 = first)")
+    q_move.add_argument("key")
+    q_move.add_argument("position", type=int)
+    skip = commands.add_parser("skip", help="team days off: no check-ins, nudges or alerts")
+    s_commands = skip.add_subparsers(dest="skip_command", metavar="ACTION", required=True)
+    s_list = s_commands.add_parser("list", help="upcoming days off")
+    s_add = s_commands.add_parser("add", help="add a day off")
+    s_add.add_argument("day", help="YYYY-MM-DD")
+    s_add.add_argument("--reason", default="")
+    s_remove = s_commands.add_parser("remove", help="remove a day off")
+    s_remove.add_argument("day", help="YYYY-MM-DD")
+    for sub in (q_list, q_add, q_reword, q_remove, q_move, s_list, s_add, s_remove):
+        sub.add_argument("--team", required=True, help="team id or name (see `stretch team list`)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -107,6 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _tick(args, settings)
         if args.command == "db":
             return _db(args, settings)
+        if args.command in ("questions", "skip"):
+            return _checkins(args, settings)
         return _team(args, settings)
     except (ConfigError, UserError) as error:
         message = error.message if isinstance(error, UserError) else str(error)
@@ -232,10 +269,9 @@ def _split_ids(text: str) -> tuple[str, ...]:
 
 
 def _team(args: argparse.Namespace, settings: Settings) -> int:
-    from sqlalchemy import select
 
     from bot.db import make_session_factory, session_scope
-    from bot.models import ROLE_MANAGER, Team
+    from bot.models import ROLE_MANAGER
     from bot.services.teams import list_teams, load_team
 
     engine = _engine(settings)
@@ -255,15 +291,7 @@ def _team(args: argparse.Namespace, settings: Settings) -> int:
                         f"{team.id:>4}  {team.name}  channel {team.channel_id}  {managers} manager(s), {reps} rep(s)"
                     )
                 return 0
-            key = args.team
-            found = (
-                session.get(Team, int(key))
-                if key.isdigit()
-                else session.scalar(select(Team).where(Team.name == key))
-            )
-            if found is None:
-                raise UserError(f"No team called {key!r}. `stretch team list` shows them all.")
-            team = load_team(session=session, team_id=found.id)
+            team = load_team(session=session, team_id=_find_team(session, args.team).id)
             print(f"Team {team.id}: {team.name}")
             print(f"  channel:   {team.channel_id}")
             print(f"  check-ins: {format_days(parse_days(team.checkin_days))} at {team.checkin_time} (local)")
@@ -274,6 +302,96 @@ def _team(args: argparse.Namespace, settings: Settings) -> int:
             return 0
     finally:
         engine.dispose()
+
+
+def _find_team(session: Session, key: str) -> Team:
+    from sqlalchemy import select
+
+    from bot.models import Team
+
+    found = (
+        session.get(Team, int(key)) if key.isdigit() else session.scalar(select(Team).where(Team.name == key))
+    )
+    if found is None:
+        raise UserError(f"No team called {key!r}. `stretch team list` shows them all.")
+    return found
+
+
+def _checkins(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.db import make_session_factory, session_scope
+    from bot.domain.checkins import parse_iso_date
+    from bot.domain.questions import KIND_LABELS
+    from bot.services import checkins as service
+
+    engine = _engine(settings)
+    now = datetime.now(UTC)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            team = _find_team(session, args.team)
+            if args.command == "skip":
+                today = now.date()
+                if args.skip_command == "add":
+                    day = parse_iso_date(args.day)
+                    added = service.add_skip_date(
+                        session=session,
+                        team_id=team.id,
+                        day=day,
+                        today=today,
+                        actor="cli",
+                        now=now,
+                        reason=args.reason,
+                    )
+                    print(
+                        f"{day.isoformat()} {'is now' if added else 'was already'} a day off for {team.name}."
+                    )
+                elif args.skip_command == "remove":
+                    day = parse_iso_date(args.day)
+                    removed = service.remove_skip_date(session=session, team_id=team.id, day=day)
+                    print(
+                        f"{day.isoformat()} {'removed' if removed else 'was not a day off'} for {team.name}."
+                    )
+                else:
+                    days = service.upcoming_skip_dates(session=session, team_id=team.id, today=today)
+                    print(f"{team.name} days off: {', '.join(d.isoformat() for d in days) or 'none'}")
+                return 0
+            command = args.questions_command
+            if command == "add":
+                question = service.add_question(
+                    session=session,
+                    team_id=team.id,
+                    kind=args.kind,
+                    prompt=args.prompt,
+                    options_text=args.options,
+                    key=args.key,
+                    now=now,
+                )
+                print(f"Added '{question.key}' to {team.name}.")
+            elif command == "reword":
+                service.reword_question(
+                    session=session,
+                    team_id=team.id,
+                    key=args.key,
+                    prompt=args.prompt,
+                    options_text=args.options,
+                    now=now,
+                )
+                print(f"Reworded '{args.key}'.")
+            elif command == "remove":
+                service.remove_question(session=session, team_id=team.id, key=args.key, now=now)
+                print(f"Removed '{args.key}' (its past answers are kept).")
+            elif command == "move":
+                service.move_question(
+                    session=session, team_id=team.id, key=args.key, position=args.position, now=now
+                )
+                print(f"Moved '{args.key}' to position {args.position}.")
+            for number, q in enumerate(service.team_questions(session=session, team_id=team.id, now=now), 1):
+                labels = " · ".join(label for _, label in service.options_of(q))
+                print(
+                    f"{number:>2}. [{q.key}] {q.prompt}  ({KIND_LABELS[q.kind]}{': ' + labels if labels else ''})"
+                )
+    finally:
+        engine.dispose()
+    return 0
 
 
 def _team_create(args: argparse.Namespace, settings: Settings, factory: SessionFactory) -> int:

@@ -1,7 +1,8 @@
 """The feature job modules; importing this registers their planners and delivery kinds."""
 
-from bot.jobs import (
-    pie,  # noqa: F401  (the pie's reminders, deadline notes and celebrations)
-    pilots,  # noqa: F401
-    shoutouts,  # noqa: F401
+from bot.jobs import (  # noqa: F401
+    checkins,  # check-in DMs, nudges and missed marks
+    pie,  # the pie's reminders, deadline notes and celebrations
+    pilots,  # kickoff, mid-point, review and summary reminders
+    shoutouts,  # managers' daily drafted shout-outs
 )

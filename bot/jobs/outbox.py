@@ -8,15 +8,20 @@ sends twice nor forgets a message.
 
 from __future__ import annotations
 
+import copy
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -122,6 +127,32 @@ def enqueue(
     return session.execute(statement).first() is not None
 
 
+def enqueue_many(*, session: Session, rows: Sequence[dict[str, Any]], now: datetime) -> int:
+    """Plan many messages in one statement (each row as `enqueue`'s arguments); returns how many are new."""
+    if not rows:
+        return 0
+    values = [
+        {
+            "kind": row["kind"],
+            "dedupe_key": row["dedupe_key"],
+            "channel": row["channel"],
+            "due_at": row["due_at"],
+            "expires_at": row.get("expires_at"),
+            "team_id": row.get("team_id"),
+            "person_id": row.get("person_id"),
+            "ref_id": row.get("ref_id"),
+            "status": PENDING,
+            "attempts": 0,
+            "created_at": now,
+        }
+        for row in rows
+    ]
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(Delivery).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Delivery.id)
+    return len(session.execute(statement, values).all())
+
+
 @dataclass
 class DispatchReport:
     """What one pass of the sender did."""
@@ -132,6 +163,8 @@ class DispatchReport:
     cancelled: int = 0
     retry_later: int = 0
     rate_limited: int = 0
+    # Every 429 Slack answered, including those the client's retry handler waited out and retried.
+    rate_limited_calls: int = 0
     errors: dict[str, int] = field(default_factory=dict)
 
     def count_error(self, code: str) -> None:
@@ -161,6 +194,24 @@ def claim_due(*, session: Session, now: datetime, limit: int) -> list[int]:
             .values(claimed_until=now + LEASE, attempts=Delivery.attempts + 1)
         )
     return ids
+
+
+def claim_one(*, session: Session, dedupe_key: str, now: datetime) -> int | None:
+    """Claim one pending delivery by its key, if no other sender holds it; its id or None."""
+    delivery_id = session.scalar(select(Delivery.id).where(Delivery.dedupe_key == dedupe_key))
+    if delivery_id is None:
+        return None
+    claimed = session.execute(
+        update(Delivery)
+        .where(
+            Delivery.id == delivery_id,
+            Delivery.status == PENDING,
+            (Delivery.claimed_until.is_(None)) | (Delivery.claimed_until < now),
+        )
+        .values(claimed_until=now + LEASE, attempts=Delivery.attempts + 1)
+        .returning(Delivery.id)
+    ).first()
+    return delivery_id if claimed is not None else None
 
 
 def release(*, session: Session, ids: list[int]) -> None:
@@ -306,6 +357,126 @@ def _retry_later(
     report.retry_later += 1
 
 
+def send_now(
+    *, session_factory: SessionFactory, client: WebClient, dedupe_key: str, now: datetime
+) -> DispatchReport:
+    """Send one planned delivery right away (e.g. asked for on demand), unless another sender has it."""
+    report = DispatchReport()
+    with session_scope(session_factory) as session:
+        delivery_id = claim_one(session=session, dedupe_key=dedupe_key, now=now)
+    if delivery_id is not None:
+        deliver_one(
+            session_factory=session_factory, client=client, delivery_id=delivery_id, now=now, report=report
+        )
+    return report
+
+
+class _RateLimitObserver(RetryHandler):
+    """Sees every 429 the client gets (even those its own retry handler absorbs) and tells the pacer.
+
+    It never retries itself: it is placed first and answers "not mine", so slack_sdk's
+    RateLimitErrorRetryHandler still honours Retry-After as usual.
+    """
+
+    def __init__(self, pacer: Pacer) -> None:
+        super().__init__(max_retry_count=1_000_000)
+        self.pacer = pacer
+
+    def can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is not None and response.status_code == 429:
+            self.pacer.rate_limited()
+        return False
+
+
+class Pacer:
+    """Keeps a fan-out just under the rate Slack allows, learned from its 429s.
+
+    Slack's limit behaves like a token bucket of unknown rate r and burst B. A stretch of sends that
+    starts with a full bucket (at the start, or after a Retry-After pause) and ends in a 429 made
+    n = B + r·T sends in T seconds; two such stretches at different speeds give
+    r = (n₁ − n₂) / (T₁ − T₂), and the pacer then sends at 97 % of r. Until it has two stretches it
+    slows to 85 % of the speed that was just too fast (which yields the second stretch), and while it
+    has no estimate it creeps back up after quiet spells so a guess that was too low doesn't stick.
+    """
+
+    SAFETY = 0.97
+    BACK_OFF = 0.85
+    CREEP = 1.05
+    QUIET_SECONDS = 5.0
+
+    def __init__(
+        self, *, start: float, monotonic: Callable[[], float], sleep: Callable[[float], None]
+    ) -> None:
+        # The clock is only read once Slack has pushed back, so an unhurried fan-out costs nothing.
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self.rate: float | None = None  # sends per second; None = unpaced
+        self.estimated = False
+        self.limited_count = 0
+        self._limited_at: float | None = None
+        self._segment_start = start
+        self._segment_sent = 0
+        self._segments: list[tuple[int, float]] = []
+        self._next_at = 0.0
+        self._last_change = start
+
+    def rate_limited(self) -> None:
+        """Called (from the sending thread) when Slack answered 429."""
+        if self._limited_at is None:
+            self._limited_at = self._monotonic()
+        self.limited_count += 1
+
+    def wait_turn(self, deadline: float) -> None:
+        """Sleep until the next send is allowed by the current pace (never past `deadline`)."""
+        if self.rate is None:
+            return
+        now = self._monotonic()
+        if not self.estimated and now - self._last_change > self.QUIET_SECONDS:
+            self.rate *= self.CREEP
+            self._last_change = now
+        wait = self._next_at - now
+        if wait > 0:
+            self._sleep(min(wait, max(0.0, deadline - now)))
+        self._next_at = max(self._next_at, now) + 1 / self.rate
+
+    def sent(self, ok: bool) -> None:
+        """Record one send (ok: Slack accepted it, possibly after the client's own 429 retries)."""
+        if self._limited_at is None:
+            self._segment_sent += int(ok)
+            return
+        now = self._monotonic()
+        elapsed = self._limited_at - self._segment_start
+        if self._segment_sent >= 2 and elapsed > 0:
+            self._segments.append((self._segment_sent, elapsed))
+            self._learn()
+        self._limited_at = None
+        self._segment_start = now
+        self._segment_sent = int(ok)
+        self._next_at = now
+        self._last_change = now
+
+    def _learn(self) -> None:
+        sent, seconds = self._segments[-1]
+        speed = sent / seconds
+        if len(self._segments) >= 2:
+            earlier_sent, earlier_seconds = self._segments[-2]
+            if abs(earlier_seconds - seconds) > 0.05:
+                estimate = (earlier_sent - sent) / (earlier_seconds - seconds)
+                if 0 < estimate < speed:
+                    self.rate = estimate * self.SAFETY
+                    self.estimated = True
+                    return
+        self.estimated = False
+        self.rate = min(self.rate or speed, speed) * self.BACK_OFF
+
+
 def dispatch_due(
     *,
     session_factory: SessionFactory,
@@ -318,10 +489,16 @@ def dispatch_due(
 ) -> DispatchReport:
     """Send every due delivery, pacing on Slack's Retry-After, within a time budget.
 
-    What is left when the budget runs out stays pending for the next tick; nothing is dropped.
+    After the first 429 the sender paces itself near the rate Slack allows (see Pacer) instead of
+    running into the limit again and again. What is left when the budget runs out stays pending for
+    the next tick; nothing is dropped.
     """
     report = DispatchReport()
-    deadline = monotonic() + budget_seconds
+    start = monotonic()
+    deadline = start + budget_seconds
+    pacer = Pacer(start=start, monotonic=monotonic, sleep=sleep)
+    paced_client = copy.copy(client)
+    paced_client.retry_handlers = [_RateLimitObserver(pacer), *client.retry_handlers]
     while monotonic() < deadline:
         with session_scope(session_factory) as session:
             ids = claim_due(session=session, now=now, limit=batch_size)
@@ -332,15 +509,19 @@ def dispatch_due(
                 with session_scope(session_factory) as session:
                     release(session=session, ids=ids[index:])
                 break
+            pacer.wait_turn(deadline)
+            sent_before = report.sent
             pause = deliver_one(
                 session_factory=session_factory,
-                client=client,
+                client=paced_client,
                 delivery_id=delivery_id,
                 now=now,
                 report=report,
             )
+            pacer.sent(report.sent > sent_before)
             if pause > 0:
                 sleep(min(pause, max(0.0, deadline - monotonic())))
+    report.rate_limited_calls = pacer.limited_count
     if report.sent or report.failed or report.expired or report.retry_later:
         logger.info(
             "deliveries: %d sent, %d failed, %d expired, %d to retry",

@@ -1,6 +1,7 @@
 """Stretch's schema: every table, imported here so `Base.metadata` knows them all (Alembic reads it)."""
 
 from bot.models.base import Base, UTCDateTime
+from bot.models.checkins import Checkin, CheckinAnswer, CheckinQuestion
 from bot.models.core import (
     ROLE_MANAGER,
     ROLE_REP,
@@ -23,6 +24,9 @@ __all__ = [
     "ROLE_MANAGER",
     "ROLE_REP",
     "Base",
+    "Checkin",
+    "CheckinAnswer",
+    "CheckinQuestion",
     "Delivery",
     "DraftOffer",
     "Membership",

@@ -45,6 +45,7 @@ from bot.models import (
     Team,
 )
 from bot.models.moments import MOMENT_BIG_SLICE
+from bot.services.checkins import latest_zone
 from bot.services.moments import record_moment
 from bot.services.teams import NOT_IN_TEAM, TeamRole, teams_of
 
@@ -61,13 +62,9 @@ LatestZone = Callable[[Session, int, int], str | None]
 Renderer = Callable[[Session, Delivery, datetime], Message | None]
 
 
-def no_checkin_zone(session: Session, team_id: int, person_id: int) -> str | None:
-    """The zone ('stretch', 'snap', …) of the person's latest check-in in the team, if any.
-
-    Check-ins will provide it (bot.services.checkins.latest_zone); until they are merged nobody has a
-    check-in, so this answers None and no snap-zone heads-up is sent.
-    """
-    return None
+def checkin_zone(session: Session, team_id: int, person_id: int) -> str | None:
+    """The zone ('slack', 'stretch', 'snap') of the person's latest answered check-in in the team."""
+    return latest_zone(session=session, team_id=team_id, person_id=person_id)
 
 
 class PickTeamError(UserError):
@@ -402,7 +399,7 @@ def claim_slice(
     amount_text: str,
     note: str | None,
     now: datetime,
-    latest_zone: LatestZone = no_checkin_zone,
+    latest_zone: LatestZone = checkin_zone,
 ) -> ClaimOutcome:
     """Claim or change the person's slice of the open pie, if it fits under the target."""
     if role.role != ROLE_REP:

@@ -156,3 +156,45 @@ class PieInput(StrEnum):
     PERIOD_END = "pie_period_end_input"
     OVERCLAIM = "pie_overclaim_input"
     MESSAGE = "pie_message_input"
+
+
+# --- Pulse check-ins ---------------------------------------------------------------------------------------
+
+
+class CheckinAction(StrEnum):
+    """action_ids of the check-in DM, the App Home pulse and the questions modal.
+
+    ANSWER is a prefix: each answer button is `checkin_answer:<question id>:<value>` (unique in the
+    message), matched by one listener.
+    """
+
+    ANSWER = "checkin_answer"
+    ADD_NOTE = "checkin_add_note"
+    SUBMIT = "checkin_submit"
+    AWAY = "checkin_away"
+    BACK = "checkin_back"
+    QUESTION_MENU = "checkin_question_menu"
+    QUESTION_ADD = "checkin_question_add"
+
+
+class CheckinView(StrEnum):
+    """callback_ids of the check-in modals."""
+
+    NOTE = "checkin_note"
+    AWAY = "checkin_away_modal"
+    QUESTIONS = "checkin_questions"
+    QUESTION_EDIT = "checkin_question_edit"
+
+
+class CheckinInput(StrEnum):
+    """block_ids and action_ids of the check-in modals' inputs (notes use `note_<question id>`)."""
+
+    NOTE = "note_input"
+    AWAY_BLOCK = "away_until"
+    AWAY_UNTIL = "away_until_input"
+    PROMPT_BLOCK = "q_prompt"
+    PROMPT = "q_prompt_input"
+    KIND_BLOCK = "q_kind"
+    KIND = "q_kind_input"
+    OPTIONS_BLOCK = "q_options"
+    OPTIONS = "q_options_input"

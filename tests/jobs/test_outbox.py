@@ -215,3 +215,34 @@ def test_the_budget_leaves_the_rest_pending_for_the_next_tick(
 def test_backoff_grows_and_is_capped() -> None:
     """Transient failures back off 15 s, 30 s, 60 s … at most 10 minutes."""
     assert [outbox._backoff(n).total_seconds() for n in (1, 2, 3, 10)] == [15, 30, 60, 600]
+
+
+def test_the_pacer_learns_slacks_rate_and_keeps_the_fan_out_near_it() -> None:
+    """Against a 50/s token bucket (burst 50), a sender able to do 100/s sends 2,000 at ≥ 90 % of 50/s."""
+    clock = {"t": 0.0}
+    bucket = {"tokens": 50.0, "at": 0.0}
+    rate, burst = 50.0, 50.0
+
+    def refill() -> None:
+        bucket["tokens"] = min(burst, bucket["tokens"] + (clock["t"] - bucket["at"]) * rate)
+        bucket["at"] = clock["t"]
+
+    def sleep(seconds: float) -> None:
+        clock["t"] += seconds
+
+    pacer = outbox.Pacer(start=0.0, monotonic=lambda: clock["t"], sleep=sleep)
+    limited = 0
+    for _ in range(2000):
+        pacer.wait_turn(deadline=1e9)
+        clock["t"] += 0.01  # one send takes 10 ms
+        refill()
+        if bucket["tokens"] < 1:
+            limited += 1
+            pacer.rate_limited()
+            clock["t"] += 1.5  # the client's retry handler waits Retry-After (1 s) plus jitter
+            refill()
+        bucket["tokens"] -= 1
+        pacer.sent(True)
+    achieved = 2000 / clock["t"]
+    assert achieved >= 0.9 * rate, f"{achieved:.1f}/s with {limited} 429s"
+    assert limited <= 4

@@ -60,11 +60,17 @@ def last_view(running: Running) -> dict[str, Any]:
     return opened[-1].json_param("view")
 
 
+# The first words of other features' DMs that land at the same check-in hour as pilot reminders.
+OTHER_FEATURES = ("Your pulse check-in", "A gentle nudge: your check-in", "stretch moment")
+
+
 def dm_texts(running: Running, user: str) -> list[str]:
-    """Every DM a user got, flattened to its visible text."""
+    """Every pilot-related DM a user got, flattened to its visible text (check-ins and shout-out drafts
+    sent at the same hour are left out)."""
     return [
         flatten_text({"text": c.params.get("text"), "blocks": c.json_param("blocks")})
         for c in running.fake.messages_to(user)
+        if not any(marker in (c.params.get("text") or "") for marker in OTHER_FEATURES)
     ]
 
 

@@ -1,0 +1,210 @@
+"""Check-in buttons: one-tap answers, Add a note, Submit, Away/Back in the App Home, the questions menu."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.db import session_scope
+from bot.domain.schedule import local_date
+from bot.services import checkins as service
+from bot.services.checkins import CLOSED_MESSAGE, CheckinClosed
+from bot.services.people import find_person, get_or_create_workspace
+from bot.slack.blocks.checkins import (
+    build_away_modal,
+    build_checkin_message,
+    build_note_modal,
+    build_question_editor,
+    parse_answer_value,
+)
+from bot.slack.deps import Deps
+from bot.slack.guard import guarded
+from bot.slack.home import publish_home
+from bot.slack.ids import CheckinAction
+from bot.slack.listeners.commands.checkins import questions_modal
+from bot.slack.payloads import acting_user, action_value, slack_team_id
+
+
+def _message_location(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    return channel, container.get("message_ts") or (body.get("message") or {}).get("ts")
+
+
+def update_checkin_message(
+    *, deps: Deps, client: WebClient, checkin_id: int, channel: str | None, ts: str | None
+) -> None:
+    """Redraw the check-in DM in place so the rep sees what they chose."""
+    if not channel or not ts:
+        return
+    with session_scope(deps.session_factory) as session:
+        text, blocks = build_checkin_message(
+            service.checkin_view(session=session, checkin_id=checkin_id, now=deps.now())
+        )
+    client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+
+
+def _team_of_view(body: dict[str, Any]) -> int | None:
+    try:
+        value = json.loads((body.get("view") or {}).get("private_metadata") or "{}").get("team_id")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) else None
+
+
+def register(app: App, deps: Deps) -> None:
+    """Register the check-in action listeners."""
+
+    @guarded("action")
+    def answer(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        parsed = parse_answer_value(action_value(body))
+        if parsed is None:
+            raise CheckinClosed(CLOSED_MESSAGE)
+        checkin_id, question_id, value = parsed
+        with session_scope(deps.session_factory) as session:
+            service.record_answer(
+                session=session,
+                checkin_id=checkin_id,
+                user_id=acting_user(body),
+                question_id=question_id,
+                value=value,
+                now=deps.now(),
+            )
+        channel, ts = _message_location(body)
+        update_checkin_message(deps=deps, client=client, checkin_id=checkin_id, channel=channel, ts=ts)
+
+    @guarded("action")
+    def add_note(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        value = action_value(body)
+        if not value.isdigit():
+            raise CheckinClosed(CLOSED_MESSAGE)
+        channel, ts = _message_location(body)
+        now = deps.now()
+        with session_scope(deps.session_factory) as session:
+            service.ensure_answerable(
+                session=session, checkin_id=int(value), user_id=acting_user(body), now=now
+            )
+            view = build_note_modal(
+                service.checkin_view(session=session, checkin_id=int(value), now=now), channel=channel, ts=ts
+            )
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @guarded("action")
+    def submit(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        value = action_value(body)
+        if not value.isdigit():
+            raise CheckinClosed(CLOSED_MESSAGE)
+        with session_scope(deps.session_factory) as session:
+            service.submit_checkin(
+                session=session, checkin_id=int(value), user_id=acting_user(body), now=deps.now()
+            )
+        channel, ts = _message_location(body)
+        update_checkin_message(deps=deps, client=client, checkin_id=int(value), channel=channel, ts=ts)
+
+    @guarded("action")
+    def away(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        now = deps.now()
+        with session_scope(deps.session_factory) as session:
+            workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
+            person = find_person(session=session, workspace_id=workspace.id, user_id=acting_user(body))
+            today = local_date(now, person.tz if person else "UTC")
+        client.views_open(trigger_id=body["trigger_id"], view=build_away_modal(today=today))
+
+    @guarded("action")
+    def back(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        now = deps.now()
+        with session_scope(deps.session_factory) as session:
+            workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
+            service.clear_away(session=session, workspace=workspace, user_id=acting_user(body), now=now)
+        publish_home(deps=deps, client=client, slack_team_id=slack_team_id(body), user_id=acting_user(body))
+
+    @guarded("action")
+    def question_menu(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        verb, _sep, key = action_value(body).partition(":")
+        opened: dict[str, Any] = body.get("view") or {}
+        now = deps.now()
+        with session_scope(deps.session_factory) as session:
+            workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
+            team = service.manager_team(
+                session=session,
+                workspace=workspace,
+                user_id=acting_user(body),
+                channel_id=None,
+                team_id=_team_of_view(body),
+            )
+            if verb == "reword":
+                current = next(
+                    (
+                        q
+                        for q in service.team_questions(session=session, team_id=team.id, now=now)
+                        if q.key == key
+                    ),
+                    None,
+                )
+                if current is None:
+                    return
+                editor = build_question_editor(
+                    team_id=team.id,
+                    parent_view_id=str(opened.get("id") or ""),
+                    question=service.QuestionView(
+                        current.id,
+                        current.key,
+                        current.kind,
+                        current.prompt,
+                        tuple(service.options_of(current)),
+                        None,
+                    ),
+                )
+                client.views_push(trigger_id=body["trigger_id"], view=editor)
+                return
+            if verb == "remove":
+                service.remove_question(session=session, team_id=team.id, key=key, now=now)
+            elif verb in ("up", "down"):
+                keys = [q.key for q in service.team_questions(session=session, team_id=team.id, now=now)]
+                if key in keys:
+                    target = keys.index(key) + (0 if verb == "up" else 2)
+                    service.move_question(
+                        session=session,
+                        team_id=team.id,
+                        key=key,
+                        position=max(1, min(len(keys), target)),
+                        now=now,
+                    )
+            updated = questions_modal(session=session, team_id=team.id, team_name=team.name, now=now)
+        client.views_update(view_id=opened.get("id"), view=updated)
+
+    @guarded("action")
+    def question_add(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        now = deps.now()
+        with session_scope(deps.session_factory) as session:
+            workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
+            team = service.manager_team(
+                session=session,
+                workspace=workspace,
+                user_id=acting_user(body),
+                channel_id=None,
+                team_id=_team_of_view(body),
+            )
+            editor = build_question_editor(
+                team_id=team.id, parent_view_id=str((body.get("view") or {}).get("id") or ""), question=None
+            )
+        client.views_push(trigger_id=body["trigger_id"], view=editor)
+
+    app.action(re.compile(f"^{CheckinAction.ANSWER}:"))(answer)
+    app.action(CheckinAction.ADD_NOTE)(add_note)
+    app.action(CheckinAction.SUBMIT)(submit)
+    app.action(CheckinAction.AWAY)(away)
+    app.action(CheckinAction.BACK)(back)
+    app.action(CheckinAction.QUESTION_MENU)(question_menu)
+    app.action(CheckinAction.QUESTION_ADD)(question_add)
