@@ -1,5 +1,6 @@
 """Stretch's schema: every table, imported here so `Base.metadata` knows them all (Alembic reads it)."""
 
+from bot.models.alerts import QuietAlert
 from bot.models.base import Base, UTCDateTime
 from bot.models.checkins import Checkin, CheckinAnswer, CheckinQuestion
 from bot.models.core import (
@@ -37,6 +38,7 @@ __all__ = [
     "Pilot",
     "PilotParticipant",
     "ProcessedEvent",
+    "QuietAlert",
     "Shoutout",
     "ShoutoutRecipient",
     "StretchMoment",
