@@ -1,4 +1,5 @@
-"""Driving /claim-pie over signed HTTP: each command gets its own response_url, and we wait for it."""
+"""Driving /claim-pie over signed HTTP: the answer comes back on the ack (or, for a reply sent after it,
+at the command's own response_url, which we wait for)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ REPS = [Member("U0REP1", "Raj"), Member("U0REP2", "Ann"), Member("U0REP3", "Lee"
 
 @dataclass
 class PieReply:
-    """What Stretch answered: the ack's status and the reply sent to response_url."""
+    """What Stretch answered: the ack's status and the reply (the ack's body, or one at response_url)."""
 
     status: int
     body: dict[str, Any]
@@ -36,7 +37,7 @@ class PieReply:
 def pie(
     running: Running, text: str = "", *, user: str, channel: str = "C0TEAM", wait: float = 10
 ) -> PieReply:
-    """Send `/claim-pie <text>` and wait for the answer Stretch posts to the response_url."""
+    """Send `/claim-pie <text>`; the answer is the ack's body, else what arrives at its response_url."""
     name = f"pie{next(_names)}"
     client = SignedSlack(
         running.slack.events_url,
@@ -45,6 +46,8 @@ def pie(
     )
     channel_name = "directmessage" if channel.startswith("D") else "sales-team"
     reply = client.command("/claim-pie", text, user=user, channel=channel, channel_name=channel_name)
+    if reply.body and reply.json():
+        return PieReply(reply.status, reply.json())
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         calls = [c for c in running.fake.calls_to("response_url") if c.params.get("_name") == name]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.db import session_scope
@@ -21,14 +20,12 @@ from bot.slack.blocks.common import Block, ephemeral, section
 from bot.slack.blocks.help import HelpEntry, build_help
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
-from bot.slack.home import HomeContext, publish_home, register_home_section
+from bot.slack.home import HomeContext, register_home_section
 from bot.slack.ids import Command
 from bot.slack.listeners.commands.registry import add_help, help_entries
 from bot.slack.payloads import command_request
 
 logger = logging.getLogger(__name__)
-# The pie answers from its own small pool, so its database work never delays another command's ack.
-_WORKERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="stretch-pie")
 
 HELP = (
     HelpEntry("/claim-pie", "See the team's pie: target, slices, what's left, the deadline.", "The pie"),
@@ -56,17 +53,12 @@ def run_pie_command(
     slack_team_id: str,
     trigger_id: str,
     team_id: int | None = None,
-    changed: list[bool] | None = None,
 ) -> dict[str, Any] | None:
-    """Do what `/claim-pie <text>` asks; returns the ephemeral body (None when a modal opened).
-
-    `changed` gets a True appended when the person's slice changed (their App Home is then stale).
-    """
+    """Do what `/claim-pie <text>` asks; returns the ephemeral body (None when a modal opened)."""
     command = parse_command(text)
     if command.kind == "help":
         return ephemeral("The pie: what you can type", build_help([e for e in help_entries() if e in HELP]))
     now = deps.now()
-    republish = False
     with session_scope(deps.session_factory) as session:
         workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id, now=now)
         try:
@@ -97,7 +89,6 @@ def run_pie_command(
                 now=now,
             )
             body = ephemeral(*pie_blocks.build_claim_reply(outcome, viewer=user_id))
-            republish = True
         elif command.kind == "release":
             view, released = pie_service.release_slice(session=session, role=role, person=person, now=now)
             message = (
@@ -107,7 +98,6 @@ def run_pie_command(
                 message,
                 [section(message), *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=False)],
             )
-            republish = True
         elif command.kind == "progress":
             view, whose, amount = pie_service.log_progress(
                 session=session,
@@ -126,7 +116,6 @@ def run_pie_command(
                     *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=role.is_manager),
                 ],
             )
-            republish = True
         elif command.kind == "new":
             if not command.amount:
                 pie_service.require_manager(role, "bake a new pie")
@@ -163,17 +152,7 @@ def run_pie_command(
         else:  # close
             view = pie_service.close_pie(session=session, role=role, now=now)
             body = ephemeral(*pie_blocks.build_close_summary(view, viewer=user_id))
-    if republish and changed is not None:
-        changed.append(True)
     return body
-
-
-def refresh_home(*, deps: Deps, client: WebClient, slack_team_id: str, user_id: str) -> None:
-    """Republish someone's App Home after their slice changed (after they got their reply)."""
-    try:
-        publish_home(deps=deps, client=client, slack_team_id=slack_team_id, user_id=user_id)
-    except Exception:  # the reply matters more than the Home tab
-        logger.warning("could not refresh the App Home after a pie change", exc_info=True)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -183,9 +162,12 @@ def register(app: App, deps: Deps) -> None:
     register_home_section("pie", 30, pie_blocks_home)
 
     @guarded("command")
-    def answer(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def claim_pie(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        # The work is a few milliseconds of SQL, so the answer rides on the ack itself: one round trip,
+        # nothing queued behind a pool, and under a burst the senders are paced by how fast answers
+        # are really produced instead of piling up a backlog of answers owed. The App Home isn't
+        # republished here: Slack sends app_home_opened whenever the Home tab is opened.
         req = command_request(body)
-        republish: list[bool] = []
         reply = run_pie_command(
             deps=deps,
             client=client,
@@ -194,19 +176,11 @@ def register(app: App, deps: Deps) -> None:
             channel_id=None if req.is_dm else req.channel_id,
             slack_team_id=req.slack_team_id,
             trigger_id=req.trigger_id,
-            changed=republish,
         )
-        if reply is not None:
-            respond(replace_original=False, **reply)
-        if republish:
-            refresh_home(deps=deps, client=client, slack_team_id=req.slack_team_id, user_id=req.user_id)
-
-    def claim_pie(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        # Ack at once and answer through response_url from the pie's own workers: Bolt's listener
-        # threads stay free to ack the next command, and a claim queued behind a busy pie (many reps
-        # at the same instant) never makes Slack time out.
-        ack()
-        _WORKERS.submit(answer, ack=ack, body=body, client=client, respond=respond)
+        if reply is None:
+            ack()
+        else:
+            ack(**reply)
 
     app.command(Command.CLAIM_PIE)(claim_pie)
 
