@@ -89,6 +89,22 @@ def option(text: str, value: str) -> dict[str, Any]:
     return {"text": plain(clip(text, 75)), "value": value}
 
 
+def input_block(
+    block_id: str, label: str, element: dict[str, Any], *, hint: str = "", optional: bool = False
+) -> Block:
+    """An input block of a modal: a labelled element with an optional hint."""
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": element,
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
 def modal(
     *,
     callback_id: str,

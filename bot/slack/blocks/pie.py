@@ -34,6 +34,7 @@ from bot.slack.blocks.common import (
     context,
     divider,
     header,
+    input_block,
     modal,
     option,
     plain,
@@ -156,21 +157,6 @@ def build_team_picker(teams: list[TeamRole], *, message: str, text: str) -> list
 # --- modals -----------------------------------------------------------------------------------------
 
 
-def _input(
-    block_id: str, label: str, element: dict[str, Any], *, hint: str = "", optional: bool = False
-) -> Block:
-    block: Block = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label),
-        "element": element,
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = plain(hint)
-    return block
-
-
 def _text_input(
     action_id: str, *, initial: str = "", placeholder: str = "", max_length: int = 40
 ) -> dict[str, Any]:
@@ -206,7 +192,7 @@ def build_claim_modal(view: PieView, *, mine: SliceLine | None) -> dict[str, Any
         intro += f"\nYour slice now: *{view.money(mine.amount)}*. To give it back, type `/claim-pie release`."
     blocks: list[Block] = [
         section(intro),
-        _input(
+        input_block(
             FIELD_AMOUNT,
             "Your slice",
             _text_input(
@@ -216,7 +202,7 @@ def build_claim_modal(view: PieView, *, mine: SliceLine | None) -> dict[str, Any
             ),
             hint="Like 20k, 20,000 or 1.5m. Take what fits your pipeline, time off and energy.",
         ),
-        _input(
+        input_block(
             FIELD_NOTE,
             "Note (optional)",
             _text_input(PieInput.NOTE, initial=mine.note if mine else "", max_length=MAX_NOTE),
@@ -236,22 +222,22 @@ def build_claim_modal(view: PieView, *, mine: SliceLine | None) -> dict[str, Any
 def build_new_pie_modal(*, team_id: int, currency: str, claim_by: date, period_end: date) -> dict[str, Any]:
     """The manager's 'bake a pie' modal: title, target, claim-by, period end, over-claiming."""
     blocks: list[Block] = [
-        _input(
+        input_block(
             FIELD_TITLE,
             "Title",
             _text_input(PieInput.TITLE, placeholder="Q4 new business", max_length=MAX_TITLE),
             optional=True,
             hint="Leave empty to call it after the quarter.",
         ),
-        _input(
+        input_block(
             FIELD_TARGET,
             "Team target",
             _text_input(PieInput.TARGET, placeholder=f"{example_amount(currency)[:-3]}100k"),
             hint=f"In {currency}, like 100k or 1.2m.",
         ),
-        _input(FIELD_CLAIM_BY, "Claims close at the end of", _datepicker(PieInput.CLAIM_BY, claim_by)),
-        _input(FIELD_PERIOD_END, "Period ends", _datepicker(PieInput.PERIOD_END, period_end)),
-        _input(
+        input_block(FIELD_CLAIM_BY, "Claims close at the end of", _datepicker(PieInput.CLAIM_BY, claim_by)),
+        input_block(FIELD_PERIOD_END, "Period ends", _datepicker(PieInput.PERIOD_END, period_end)),
+        input_block(
             FIELD_OVERCLAIM,
             "Over-claiming",
             {
@@ -279,7 +265,7 @@ def build_target_modal(view: PieView) -> dict[str, Any]:
             f"*{view.title}*: {view.money(view.claimed)} claimed of {view.money(view.target)}. "
             "A target nobody will claim is feedback worth taking."
         ),
-        _input(FIELD_TARGET, "New target", _text_input(PieInput.TARGET, initial=view.money(suggested))),
+        input_block(FIELD_TARGET, "New target", _text_input(PieInput.TARGET, initial=view.money(suggested))),
     ]
     return modal(
         callback_id=PieModal.TARGET,
@@ -294,7 +280,7 @@ def build_extend_modal(view: PieView, *, suggested: date) -> dict[str, Any]:
     """Move the claim deadline."""
     blocks: list[Block] = [
         section(f"Claims for *{view.title}* close at the {closes_text(view)} now."),
-        _input(FIELD_CLAIM_BY, "Claims close at the end of", _datepicker(PieInput.CLAIM_BY, suggested)),
+        input_block(FIELD_CLAIM_BY, "Claims close at the end of", _datepicker(PieInput.CLAIM_BY, suggested)),
     ]
     return modal(
         callback_id=PieModal.EXTEND,
@@ -319,7 +305,7 @@ def build_talk_modal(view: PieView) -> dict[str, Any]:
     where = f"<#{view.channel_id}>" if view.channel_id else "the team channel"
     blocks: list[Block] = [
         section(f"Edit this and it will be posted in {where} from Stretch, in your words."),
-        _input(
+        input_block(
             "pie_message",
             "Message",
             {

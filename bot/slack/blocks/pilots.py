@@ -17,6 +17,7 @@ from bot.slack.blocks.common import (
     context,
     divider,
     header,
+    input_block,
     modal,
     option,
     plain,
@@ -43,21 +44,6 @@ def reframe(pilot: PilotFacts) -> str:
     """'The goal isn't 40 demos. The goal is to get better at …' (the first half only when given)."""
     first = f"The goal isn't _{pilot.not_goal}_.\n" if pilot.not_goal else ""
     return f"{first}*The goal is to get better at {pilot.growth_metric}.*"
-
-
-def _input(
-    block_id: str, label: str, element: dict[str, Any], *, hint: str = "", optional: bool = False
-) -> Block:
-    block: Block = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label),
-        "element": element,
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = plain(hint)
-    return block
 
 
 def _text(action_id: str, value: str, *, max_length: int, multiline: bool = False, placeholder: str = ""):
@@ -108,12 +94,12 @@ def build_pilot_modal(
             )
         )
     blocks += [
-        _input(
+        input_block(
             rules.FIELD_TITLE,
             "Title",
             _text(PilotInput.TITLE, draft.title, max_length=rules.MAX_TITLE, placeholder="Discovery first"),
         ),
-        _input(
+        input_block(
             rules.FIELD_NOT_GOAL,
             "The goal isn't…",
             _text(
@@ -125,7 +111,7 @@ def build_pilot_modal(
             optional=True,
             hint="The outcome number we usually chase. Optional.",
         ),
-        _input(
+        input_block(
             rules.FIELD_METRIC,
             "The goal is to get better at…",
             _text(
@@ -136,7 +122,7 @@ def build_pilot_modal(
             ),
             hint="A skill or behaviour you can practise every day.",
         ),
-        _input(
+        input_block(
             rules.FIELD_OBSERVE,
             "How we'll know",
             _text(
@@ -149,7 +135,7 @@ def build_pilot_modal(
             optional=True,
             hint="What to notice while it runs.",
         ),
-        _input(rules.FIELD_PARTICIPANTS, "Participants", participants, optional=is_manager),
+        input_block(rules.FIELD_PARTICIPANTS, "Participants", participants, optional=is_manager),
     ]
     if is_manager:
         whole = option(f"Everyone on {team_name} ({team_reps} reps)", WHOLE_TEAM_OPTION_VALUE)
@@ -160,10 +146,12 @@ def build_pilot_modal(
         }
         if draft.whole_team:
             whole_team["initial_options"] = [whole]
-        blocks.append(_input(rules.FIELD_WHOLE_TEAM, "Whole team", whole_team, optional=True))
+        blocks.append(input_block(rules.FIELD_WHOLE_TEAM, "Whole team", whole_team, optional=True))
     blocks += [
-        _input(rules.FIELD_START, "Start date", start, hint="Kickoff DMs go out that day at check-in time."),
-        _input(
+        input_block(
+            rules.FIELD_START, "Start date", start, hint="Kickoff DMs go out that day at check-in time."
+        ),
+        input_block(
             rules.FIELD_LENGTH,
             "Length (days)",
             {
@@ -176,7 +164,9 @@ def build_pilot_modal(
             },
             hint="Mid-point check halfway, review on the last day.",
         ),
-        _input(rules.FIELD_SHARE, "Share", share, optional=True, hint="Post it, share it, say it out loud."),
+        input_block(
+            rules.FIELD_SHARE, "Share", share, optional=True, hint="Post it, share it, say it out loud."
+        ),
     ]
     title = "Tweak the pilot" if previous_id else ("Edit the pilot" if pilot_id else "Start a pilot")
     submit = "Start v" + str(iteration) if previous_id else ("Save" if pilot_id else "Start pilot")
@@ -329,7 +319,7 @@ def build_note_modal(pilot: PilotFacts, *, note: str) -> dict[str, Any]:
         submit="Save note",
         blocks=[
             section(f"*{clip(pilot.name, 200)}*\n{reframe(pilot)}"),
-            _input(
+            input_block(
                 PilotBlock.NOTE,
                 "What's working, what isn't?",
                 _text(PilotInput.NOTE, note, max_length=rules.MAX_NOTE, multiline=True),
@@ -365,14 +355,14 @@ def build_review_modal(pilot: PilotFacts, *, vote: str | None) -> dict[str, Any]
         submit="Send review",
         blocks=[
             section(f"*{clip(pilot.name, 200)}*\n{reframe(pilot)}"),
-            _input(PilotBlock.VOTE, "Keep, tweak or drop?", vote_element),
-            _input(
+            input_block(PilotBlock.VOTE, "Keep, tweak or drop?", vote_element),
+            input_block(
                 PilotBlock.LEARNING,
                 "What did you learn?",
                 _text(PilotInput.LEARNING, "", max_length=rules.MAX_LEARNING, multiline=True),
                 optional=True,
             ),
-            _input(
+            input_block(
                 PilotBlock.SKILL,
                 "How much better at it do you feel?",
                 {

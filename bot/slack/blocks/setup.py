@@ -18,23 +18,8 @@ from bot.domain.teams import (
     MAX_TEAM_NAME,
     TeamDraft,
 )
-from bot.slack.blocks.common import Block, context, modal, option, plain
+from bot.slack.blocks.common import Block, context, input_block, modal, option, plain
 from bot.slack.ids import SetupInput, View
-
-
-def _input(
-    block_id: str, label: str, element: dict[str, Any], *, hint: str = "", optional: bool = False
-) -> Block:
-    block: Block = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label),
-        "element": element,
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = plain(hint)
-    return block
 
 
 def _day_option(day: str) -> dict[str, Any]:
@@ -73,14 +58,16 @@ def build_setup_modal(draft: TeamDraft, *, team_id: int | None) -> dict[str, Any
     if draft.checkin_days:
         days["initial_options"] = [_day_option(day) for day in draft.checkin_days]
     blocks: list[Block] = [
-        _input(FIELD_NAME, "Team name", name),
-        _input(FIELD_CHANNEL, "Team channel", channel, hint="Shout-outs, the pie and huddle cards go here."),
-        _input(
+        input_block(FIELD_NAME, "Team name", name),
+        input_block(
+            FIELD_CHANNEL, "Team channel", channel, hint="Shout-outs, the pie and huddle cards go here."
+        ),
+        input_block(
             FIELD_MANAGERS, "Managers", managers, hint="They get alerts and digests; reps never see those."
         ),
-        _input(FIELD_REPS, "Reps", reps, optional=True, hint="They get the pulse check-ins in a DM."),
-        _input(FIELD_CHECKIN_DAYS, "Check-in days", days),
-        _input(
+        input_block(FIELD_REPS, "Reps", reps, optional=True, hint="They get the pulse check-ins in a DM."),
+        input_block(FIELD_CHECKIN_DAYS, "Check-in days", days),
+        input_block(
             FIELD_CHECKIN_TIME,
             "Check-in time",
             {
@@ -90,7 +77,7 @@ def build_setup_modal(draft: TeamDraft, *, team_id: int | None) -> dict[str, Any
             },
             hint="Each person's own local time, from their Slack profile.",
         ),
-        _input(
+        input_block(
             FIELD_DIGEST_DAY,
             "Manager digest day",
             {
@@ -100,7 +87,7 @@ def build_setup_modal(draft: TeamDraft, *, team_id: int | None) -> dict[str, Any
                 "initial_option": _day_option(draft.digest_day),
             },
         ),
-        _input(
+        input_block(
             FIELD_DIGEST_TIME,
             "Manager digest time",
             {
