@@ -139,8 +139,7 @@ def build_digest(data: DigestData) -> tuple[str, list[Block]]:
     blocks: list[Block] = [
         header(f"Weekly digest · {data.team_name}"),
         context(
-            f"The week to {format_local(data.week_ending, data.tz)} · only {data.team_name}'s managers "
-            "see this."
+            f"The week to {format_local(data.week_ending, data.tz)} · only the team's managers see this."
         ),
         section(
             "*Pulse*\n"
