@@ -108,7 +108,7 @@ def seed(url: str | None) -> tuple[str, object]:
 
 def main() -> None:
     """Seed, then time the digest build and count its statements."""
-    url, (engine, factory, team_id, manager_id) = seed(sys.argv[1] if len(sys.argv) > 1 else None)
+    _url, (engine, factory, team_id, manager_id) = seed(sys.argv[1] if len(sys.argv) > 1 else None)
     statements: list[str] = []
 
     @event.listens_for(engine, "before_cursor_execute")

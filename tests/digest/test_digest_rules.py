@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -150,7 +151,7 @@ def test_a_dst_week_is_an_hour_shorter_in_utc_and_leaves_no_gap() -> None:
     """The week holding the fall-back is 169 h; consecutive weeks share their boundary."""
     moment = datetime(2026, 11, 6, 21, 0, tzinfo=UTC)
     bounds = week_starts(moment=moment, at=time(16, 0), tz_name="America/New_York", weeks=2)
-    assert [b2 - b1 for b1, b2 in zip(bounds, bounds[1:], strict=False)] == [
+    assert [b2 - b1 for b1, b2 in itertools.pairwise(bounds)] == [
         timedelta(days=7),
         timedelta(hours=169),
     ]
