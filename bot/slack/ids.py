@@ -198,3 +198,17 @@ class CheckinInput(StrEnum):
     KIND = "q_kind_input"
     OPTIONS_BLOCK = "q_options"
     OPTIONS = "q_options_input"
+
+
+# --- Manager digest and App Home dashboard ------------------------------------------------------------
+
+
+class DigestAction(StrEnum):
+    """action_ids of the manager dashboard's buttons that no other feature already had (value: team id).
+
+    The dashboard reuses Action.OPEN_SETUP, PilotAction.START and ShoutoutAction.POST_DRAFT.
+    """
+
+    SEND_NOW = "digest_send_now"
+    OPEN_QUESTIONS = "digest_open_questions"
+    NEW_PIE = "digest_new_pie"

@@ -1,0 +1,84 @@
+"""The manager dashboard's buttons that had no listener yet: send the digest now, questions, new pie."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.db import session_scope
+from bot.domain.pie import pie_dates
+from bot.services import checkins as checkin_service
+from bot.services import pie as pie_service
+from bot.services.people import get_or_create_workspace
+from bot.slack.blocks import pie as pie_blocks
+from bot.slack.blocks.common import section
+from bot.slack.deps import Deps
+from bot.slack.guard import guarded, tell_user
+from bot.slack.ids import DigestAction
+from bot.slack.listeners.commands.checkins import questions_modal
+from bot.slack.listeners.commands.digest import send_digests_now
+from bot.slack.payloads import acting_user, action_value, slack_team_id
+
+
+def _team_id(body: dict[str, Any]) -> int | None:
+    value = action_value(body)
+    return int(value) if value.isdigit() else None
+
+
+def register(app: App, deps: Deps) -> None:
+    """Register the dashboard's own buttons."""
+
+    @guarded("action")
+    def send_now(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        result = send_digests_now(
+            deps=deps,
+            client=client,
+            slack_team_id=slack_team_id(body),
+            user_id=acting_user(body),
+            channel_id=None,
+            team_id=_team_id(body),
+        )
+        if result.later:  # otherwise the digest itself, in the DM, is the answer
+            tell_user(client, body, result.reply, [section(result.reply)])
+
+    @guarded("action")
+    def open_questions(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        now = deps.now()
+        with session_scope(deps.session_factory) as session:
+            workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
+            team = checkin_service.manager_team(
+                session=session,
+                workspace=workspace,
+                user_id=acting_user(body),
+                channel_id=None,
+                team_id=_team_id(body),
+            )
+            view = questions_modal(session=session, team_id=team.id, team_name=team.name, now=now)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @guarded("action")
+    def new_pie(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        now = deps.now()
+        with session_scope(deps.session_factory) as session:
+            role, _person = pie_service.role_in_team(
+                session=session, team_id=_team_id(body) or 0, user_id=acting_user(body)
+            )
+            pie_service.require_manager(role, "bake a new pie")
+            pie_service.require_no_open_pie(session=session, team=role.team)
+            dates = pie_dates(now=now, tz_name=role.team.tz)
+            modal = pie_blocks.build_new_pie_modal(
+                team_id=role.team.id,
+                currency=role.team.currency,
+                claim_by=dates.claim_by,
+                period_end=dates.period_end,
+            )
+        client.views_open(trigger_id=body["trigger_id"], view=modal)
+
+    app.action(DigestAction.SEND_NOW)(send_now)
+    app.action(DigestAction.OPEN_QUESTIONS)(open_questions)
+    app.action(DigestAction.NEW_PIE)(new_pie)
