@@ -444,3 +444,40 @@ def effort_leaderboard(*, session: Session, team_id: int, now: datetime, limit: 
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class ReceivedShoutout:
+    """A shout-out someone received, as their own App Home lists it."""
+
+    giver_name: str
+    text: str
+    created_at: datetime
+
+
+def shoutouts_received(
+    *, session: Session, person_id: int, limit: int = 3
+) -> tuple[int, list[ReceivedShoutout]]:
+    """How many shout-outs the person has received in all, and the latest few (newest first)."""
+    from sqlalchemy import func
+
+    total = (
+        session.scalar(
+            select(func.count())
+            .select_from(ShoutoutRecipient)
+            .where(ShoutoutRecipient.person_id == person_id)
+        )
+        or 0
+    )
+    giver = Person.__table__.alias("giver")
+    rows = session.execute(
+        select(giver.c.display_name, Shoutout.text, Shoutout.created_at)
+        .join(ShoutoutRecipient, ShoutoutRecipient.shoutout_id == Shoutout.id)
+        .join(giver, giver.c.id == Shoutout.giver_person_id)
+        .where(ShoutoutRecipient.person_id == person_id)
+        .order_by(Shoutout.created_at.desc(), Shoutout.id.desc())
+        .limit(limit)
+    ).all()
+    return total, [
+        ReceivedShoutout(giver_name=name or "a teammate", text=text, created_at=at) for name, text, at in rows
+    ]

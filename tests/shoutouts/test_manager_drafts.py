@@ -250,3 +250,17 @@ def test_leaderboard_and_pending_drafts_for_the_digest(running: Running, team: d
     rep_home = flatten_text(running.fake.wait_for("views.publish", user_id="U0RAJ")[-1].json_param("view"))
     assert "*Raj*: 3 swings" in rep_home and "drafted shout-out" not in rep_home
     assert "*Max*" not in rep_home  # zero swings: not listed
+
+
+def test_a_rep_sees_the_shout_outs_they_received_on_their_home(
+    running: Running, team: dict[str, int]
+) -> None:
+    """Shout-outs received: the count, the latest words and who gave them; nothing for someone with none."""
+    running.slack.command("/shoutout", "<@U0RAJ|raj> tried the new opener", user="U0MAX")
+    running.slack.event({"type": "app_home_opened", "user": "U0RAJ", "tab": "home"})
+    rep_home = flatten_text(running.fake.wait_for("views.publish", user_id="U0RAJ")[-1].json_param("view"))
+    assert "Shout-outs you received* (1 in all)" in rep_home
+    assert "tried the new opener" in rep_home and "from Max" in rep_home
+    running.slack.event({"type": "app_home_opened", "user": "U0MAX", "tab": "home"})
+    giver_home = flatten_text(running.fake.wait_for("views.publish", user_id="U0MAX")[-1].json_param("view"))
+    assert "Shout-outs you received" not in giver_home

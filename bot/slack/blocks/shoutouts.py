@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.services.shoutouts import DraftCard, EffortEntry, PeerShoutoutPlan
-from bot.slack.blocks.common import Block, actions, button, context, header, modal, plain, section
+from bot.domain.schedule import format_local
+from bot.services.shoutouts import DraftCard, EffortEntry, PeerShoutoutPlan, ReceivedShoutout
+from bot.slack.blocks.common import Block, actions, button, clip, context, header, modal, plain, section
 from bot.slack.ids import ShoutoutAction, ShoutoutBlock, ShoutoutView
 
 FOOTER = (
@@ -153,3 +154,14 @@ def build_effort_section(
             )
         )
     return blocks
+
+
+def build_received_section(*, total: int, latest: list[ReceivedShoutout], tz: str) -> list[Block]:
+    """The App Home's 'Shout-outs you received': the count and the latest few, with who gave them."""
+    if total == 0:
+        return []
+    lines = [
+        f"• _{clip(item.text, 200)}_ (from {item.giver_name}, {format_local(item.created_at, tz, with_day=True)})"
+        for item in latest
+    ]
+    return [section(f":tada: *Shout-outs you received* ({total} in all)\n" + "\n".join(lines))]

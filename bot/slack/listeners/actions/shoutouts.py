@@ -21,10 +21,16 @@ from bot.services.shoutouts import (
     drafts_delivery_for,
     effort_leaderboard,
     pending_drafts,
+    shoutouts_received,
 )
 from bot.services.teams import load_team
 from bot.slack.blocks.common import Block
-from bot.slack.blocks.shoutouts import build_drafts_dm, build_effort_section, build_post_modal
+from bot.slack.blocks.shoutouts import (
+    build_drafts_dm,
+    build_effort_section,
+    build_post_modal,
+    build_received_section,
+)
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
 from bot.slack.home import HomeContext, register_home_section
@@ -74,6 +80,9 @@ def effort_home_section(ctx: HomeContext) -> list[Block]:
                 )
             )
         blocks.extend(build_effort_section(team_name=team.name, entries=entries, pending_drafts=waiting))
+    if ctx.person is not None:
+        total, latest = shoutouts_received(session=ctx.session, person_id=ctx.person.id)
+        blocks.extend(build_received_section(total=total, latest=latest, tz=ctx.model.tz))
     return blocks
 
 
