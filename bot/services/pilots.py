@@ -146,10 +146,18 @@ def _may_steer(pilot: Pilot, team: Team, user_id: str) -> None:
 
 
 def new_pilot_form(
-    *, session: Session, workspace_id: int, user_id: str, channel_id: str | None, now: datetime
+    *,
+    session: Session,
+    workspace_id: int,
+    user_id: str,
+    channel_id: str | None,
+    now: datetime,
+    team_id: int | None = None,
 ) -> PilotForm:
-    """The modal for a new pilot in the asker's team, starting on the team's next working day."""
-    role = resolve_team(session=session, workspace_id=workspace_id, user_id=user_id, channel_id=channel_id)
+    """The modal for a new pilot in the asker's team (or the team named), starting on its next working day."""
+    role = resolve_team(
+        session=session, workspace_id=workspace_id, user_id=user_id, channel_id=channel_id, team_id=team_id
+    )
     team = load_team(session=session, team_id=role.team.id)
     return PilotForm(
         team_id=team.id,

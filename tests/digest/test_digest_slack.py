@@ -189,3 +189,21 @@ def test_a_drafted_shout_out_in_the_digest_posts_through_the_usual_flow(running:
     running.slack.action("shoutout_post_draft", user="U0MIA", value=post["value"])
     (opened,) = running.fake.wait_for("views.open")
     assert opened.json_param("view")["callback_id"] == "shoutout_post_draft_modal"
+
+
+def test_a_manager_of_two_teams_starts_a_pilot_in_the_dashboards_team(running: Running) -> None:
+    """The dashboard's New pilot button opens the form for its own team, not "which team?"."""
+    _seed(running)
+    second = seed_team(
+        session_factory=running.deps.session_factory,
+        fake=running.fake,
+        managers=[MIA],
+        reps=[Member("U0Z1", "Zed")],
+        name="Hunters",
+        channel="C0HUNT",
+        now=NOW - timedelta(days=20),
+    )
+    reply = running.slack.action("pilot_start", user="U0MIA", value=str(second), view={"id": "VHOME"})
+    assert reply.status == 200
+    opened = running.fake.wait_for("views.open")[-1].json_param("view")
+    assert "Hunters" in flatten_text(opened)

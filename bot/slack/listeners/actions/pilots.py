@@ -37,7 +37,7 @@ from bot.slack.guard import guarded, tell_user
 from bot.slack.home import HomeContext, publish_home, register_home_section
 from bot.slack.ids import PilotAction
 from bot.slack.listeners.pilots_common import open_pilot_modal, pilot_id_of
-from bot.slack.payloads import acting_user, slack_team_id
+from bot.slack.payloads import acting_user, action_value, slack_team_id
 
 REVIEW_VOTES = {
     PilotAction.REVIEW_KEEP: rules.VOTE_KEEP,
@@ -70,12 +70,15 @@ def register(app: App, deps: Deps) -> None:
         now = deps.now()
         with session_scope(deps.session_factory) as session:
             workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
+            # The dashboard's button names its team; the Home's generic one leaves it to the person's teams.
+            value = action_value(body)
             form = new_pilot_form(
                 session=session,
                 workspace_id=workspace.id,
                 user_id=acting_user(body),
                 channel_id=None,
                 now=now,
+                team_id=int(value) if value.isdigit() else None,
             )
         open_pilot_modal(client, body["trigger_id"], form)
 
