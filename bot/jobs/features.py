@@ -5,4 +5,5 @@ from bot.jobs import (  # noqa: F401
     pie,  # the pie's reminders, deadline notes and celebrations
     pilots,  # kickoff, mid-point, review and summary reminders
     shoutouts,  # managers' daily drafted shout-outs
+    alerts,  # quiet-rep alerts to managers (after check-ins, so today's misses count at once)
 )

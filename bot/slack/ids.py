@@ -198,3 +198,27 @@ class CheckinInput(StrEnum):
     KIND = "q_kind_input"
     OPTIONS_BLOCK = "q_options"
     OPTIONS = "q_options_input"
+
+
+# --- Quiet-rep alerts ------------------------------------------------------------------------------------
+
+
+class AlertAction(StrEnum):
+    """action_ids of the alert DM's buttons (value: the alert id) and the settings card."""
+
+    ACKNOWLEDGE = "quiet_alert_ack"
+    SNOOZE = "quiet_alert_snooze"
+    DISMISS = "quiet_alert_dismiss"
+    EDIT_SETTINGS = "quiet_alert_settings"
+
+
+class AlertView(StrEnum):
+    """callback_id of the thresholds modal."""
+
+    SETTINGS = "quiet_alert_settings_modal"
+
+
+class AlertBlock(StrEnum):
+    """block_ids of the alert DM (each threshold input uses its setting's name as block and action id)."""
+
+    ACTIONS = "quiet_alert_actions"
