@@ -92,7 +92,7 @@ def settings_from(stored: Mapping[str, object] | None) -> AlertSettings:
     values: dict[str, float | int] = {}
     for f in fields(AlertSettings):
         raw = stored.get(f.name)
-        label, low, high, whole = SETTING_RANGES[f.name]
+        _label, low, high, whole = SETTING_RANGES[f.name]
         if isinstance(raw, int | float) and not isinstance(raw, bool) and low <= raw <= high:
             values[f.name] = int(raw) if whole else float(raw)
     return replace(AlertSettings(), **values)  # type: ignore[arg-type]
@@ -105,7 +105,7 @@ def settings_json(settings: AlertSettings) -> dict[str, object]:
 
 def parse_setting(name: str, text: str | None) -> float | int:
     """One threshold typed in the settings modal; UserError (on that field) when it isn't valid."""
-    label, low, high, whole = SETTING_RANGES[name]
+    _label, low, high, whole = SETTING_RANGES[name]
     cleaned = (text or "").strip().replace(",", ".")
     try:
         value = float(cleaned)
@@ -238,7 +238,7 @@ def readiness_drop(facts: Sequence[CheckinFact], settings: AlertSettings) -> Rai
             f"{', '.join(str(f.readiness) for f in recent)}; baseline of {len(baseline)})"
         ),
         suggested_step=(
-            "Ask in a 1:1: \"What would make this week feel more doable?\" Then look together at "
+            'Ask in a 1:1: "What would make this week feel more doable?" Then look together at '
             "whether the goal or the support needs to change."
         ),
         details={"baseline": round(before, 2), "recent": round(now, 2), "baseline_count": len(baseline)},
@@ -322,6 +322,10 @@ def _hours(delta: timedelta) -> str:
     return f"{round(delta.total_seconds() / 60)} min" if hours < 1 else f"{hours:.1f} h"
 
 
+def _seconds(fact: CheckinFact) -> float:
+    return (fact.response_time or timedelta(0)).total_seconds()
+
+
 def slower_answers(facts: Sequence[CheckinFact], settings: AlertSettings) -> Raised | None:
     """The median send-to-answer time of the last 3 answers is far above the rep's baseline median."""
     timed = [f for f in _answered(facts) if f.response_time is not None]
@@ -332,8 +336,8 @@ def slower_answers(facts: Sequence[CheckinFact], settings: AlertSettings) -> Rai
     baseline = _baseline(timed, start, settings.baseline_weeks)
     if len(baseline) < MIN_BASELINE:
         return None
-    usual = median(f.response_time or timedelta(0) for f in baseline)
-    lately = median(f.response_time or timedelta(0) for f in recent)
+    usual = timedelta(seconds=median(_seconds(f) for f in baseline))
+    lately = timedelta(seconds=median(_seconds(f) for f in recent))
     if lately < usual * settings.slower_factor or lately - usual < SLOWER_FLOOR:
         return None
     return Raised(
@@ -344,7 +348,10 @@ def slower_answers(facts: Sequence[CheckinFact], settings: AlertSettings) -> Rai
             "Check whether their days have become crowded: ask what's eating their mornings and whether "
             "anything can move."
         ),
-        details={"usual_minutes": round(usual.total_seconds() / 60), "recent_minutes": round(lately.total_seconds() / 60)},
+        details={
+            "usual_minutes": round(usual.total_seconds() / 60),
+            "recent_minutes": round(lately.total_seconds() / 60),
+        },
     )
 
 
@@ -374,7 +381,9 @@ def is_strong_record(
     return top_of_pie or longest_answer_streak(facts_before) >= settings.strong_streak
 
 
-def can_alert_now(today: date, *, away_from: date | None, away_until: date | None, skip_dates: Collection[date]) -> bool:
+def can_alert_now(
+    today: date, *, away_from: date | None, away_until: date | None, skip_dates: Collection[date]
+) -> bool:
     """No new alerts about a rep who is away today, or on a team skip date."""
     return today not in skip_dates and not is_away(today, away_from, away_until)
 

@@ -1,9 +1,9 @@
 """The feature job modules; importing this registers their planners and delivery kinds."""
 
 from bot.jobs import (  # noqa: F401
+    alerts,  # quiet-rep alerts to managers
     checkins,  # check-in DMs, nudges and missed marks
     pie,  # the pie's reminders, deadline notes and celebrations
     pilots,  # kickoff, mid-point, review and summary reminders
     shoutouts,  # managers' daily drafted shout-outs
-    alerts,  # quiet-rep alerts to managers (after check-ins, so today's misses count at once)
 )

@@ -99,7 +99,12 @@ def team_settings(*, session: Session, team_id: int) -> rules.AlertSettings:
 
 
 def save_team_settings(
-    *, session: Session, team_id: int, settings: rules.AlertSettings, actor_person_id: int | None, now: datetime
+    *,
+    session: Session,
+    team_id: int,
+    settings: rules.AlertSettings,
+    actor_person_id: int | None,
+    now: datetime,
 ) -> None:
     """Store the team's thresholds."""
     row = session.get(TeamAlertSettings, team_id)
@@ -278,13 +283,17 @@ def evaluate_alerts(*, session: Session, now: datetime) -> EvaluationReport:
     active: set[tuple[int, int, str]] = set()
     for alert in live:
         key = (alert.team_id, alert.person_id, alert.signal)
-        source = str((alert.details or {}).get("source", "checkins"))
+        owner = str((alert.details or {}).get("source", "checkins"))
         if key in raised:
             active.add(key)
-            if alert.status == ALERT_SNOOZED and alert.snoozed_until is not None and alert.snoozed_until <= now:
+            if (
+                alert.status == ALERT_SNOOZED
+                and alert.snoozed_until is not None
+                and alert.snoozed_until <= now
+            ):
                 alert.status = ALERT_OPEN  # a week later and still quiet: tell the managers again
                 report.resurfaced += 1
-        elif source in healthy:
+        elif owner in healthy:
             alert.recovered_at = now
             if alert.status != ALERT_DISMISSED:
                 alert.status = ALERT_RECOVERED
@@ -299,7 +308,8 @@ def evaluate_alerts(*, session: Session, now: datetime) -> EvaluationReport:
     fresh = [(name, s) for key, (name, s) in raised.items() if key not in active and key not in snoozed]
     if fresh:
         people = {
-            p.id: p for p in session.scalars(select(Person).where(Person.id.in_({s.person_id for _, s in fresh})))
+            p.id: p
+            for p in session.scalars(select(Person).where(Person.id.in_({s.person_id for _, s in fresh})))
         }
         today_skips = set(
             session.execute(
@@ -448,7 +458,11 @@ def alert_card(*, session: Session, alert_id: int, viewer_tz: str = "UTC") -> Al
 
 def handled_note(card: AlertCard, *, viewer_person_id: int | None = None) -> str:
     """Who took the alert and what they chose, from one viewer's point of view."""
-    who = "You" if viewer_person_id and viewer_person_id == card.acted_by_person_id else f"<@{card.acted_by_user_id}>"
+    who = (
+        "You"
+        if viewer_person_id and viewer_person_id == card.acted_by_person_id
+        else f"<@{card.acted_by_user_id}>"
+    )
     if card.status == ALERT_ACKNOWLEDGED:
         verb = "are" if who == "You" else "is"
         return f"{who} {verb} checking in with {card.rep_name} ({card.acted_at_text})."
@@ -526,7 +540,7 @@ def alert_copies(*, session: Session, alert_id: int) -> list[AlertCopy]:
             Delivery.message_channel.is_not(None),
         )
     ).all()
-    return [AlertCopy(str(r[0]), str(r[1]), int(r[2]), str(r[3])) for r in rows]
+    return [AlertCopy(str(r[0]), str(r[1]), int(r[2] or 0), str(r[3])) for r in rows]
 
 
 def viewer_of_delivery(*, session: Session, delivery: Delivery) -> tuple[int | None, str]:
@@ -566,7 +580,9 @@ def open_alerts(*, session: Session, team_id: int, now: datetime) -> list[OpenAl
     actors = {
         p.id: p.slack_user_id
         for p in session.scalars(
-            select(Person).where(Person.id.in_({a.acted_by_person_id for a, _, _ in rows if a.acted_by_person_id}))
+            select(Person).where(
+                Person.id.in_({a.acted_by_person_id for a, _, _ in rows if a.acted_by_person_id})
+            )
         )
     }
     return [

@@ -53,9 +53,12 @@ def _format(value: float) -> str:
 def build_settings_card(*, team_id: int, team_name: str, settings: AlertSettings, live: int) -> list[Block]:
     """The thresholds `/stretch alerts` shows a manager, with a button to change them."""
     lines = [
-        f"• {label}: *{_format(getattr(settings, name))}*" for name, (label, _, _, _) in SETTING_RANGES.items()
+        f"• {label}: *{_format(getattr(settings, name))}*"
+        for name, (label, _, _, _) in SETTING_RANGES.items()
     ]
-    waiting = f"{live} alert{'s' if live != 1 else ''} open or in hand right now." if live else "No open alerts."
+    waiting = (
+        f"{live} alert{'s' if live != 1 else ''} open or in hand right now." if live else "No open alerts."
+    )
     return [
         section(f":bell: *Quiet-rep alerts for {team_name}*\n" + "\n".join(lines)),
         context(f"{waiting} {PRIVACY}"),
