@@ -298,26 +298,28 @@ def evaluate_alerts(*, session: Session, now: datetime) -> EvaluationReport:
             if alert.status != ALERT_DISMISSED:
                 alert.status = ALERT_RECOVERED
             report.recovered += 1
-    snoozed = set(
-        session.execute(
+    snoozed = {
+        tuple(row)
+        for row in session.execute(
             select(QuietAlert.team_id, QuietAlert.person_id, QuietAlert.signal).where(
                 QuietAlert.snoozed_until > now
             )
-        ).tuples()
-    )
+        )
+    }
     fresh = [(name, s) for key, (name, s) in raised.items() if key not in active and key not in snoozed]
     if fresh:
         people = {
             p.id: p
             for p in session.scalars(select(Person).where(Person.id.in_({s.person_id for _, s in fresh})))
         }
-        today_skips = set(
-            session.execute(
+        today_skips = {
+            tuple(row)
+            for row in session.execute(
                 select(TeamSkipDate.team_id, TeamSkipDate.day).where(
                     TeamSkipDate.team_id.in_({s.team_id for _, s in fresh})
                 )
-            ).tuples()
-        )
+            )
+        }
         values = []
         for name, signal in fresh:
             person = people.get(signal.person_id)
