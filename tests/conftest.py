@@ -189,6 +189,9 @@ def running(
     )
     yield Running(slack=slack, fake=fake_slack, deps=deps, app=app, base_url=server.base_url, clock=clock)
     server.stop()
+    # Bolt runs listeners after the ack on its own threads: let the last ones finish before the
+    # database is wiped, or a TRUNCATE can deadlock with a listener still writing.
+    app.listener_runner.listener_executor.shutdown(wait=True)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The feature job modules; importing this registers their planners and delivery kinds."""
 
 from bot.jobs import (  # noqa: F401
+    alerts,  # quiet-rep alerts to managers
     checkins,  # check-in DMs, nudges and missed marks
     digest,  # managers' weekly digest DMs
     pie,  # the pie's reminders, deadline notes and celebrations

@@ -1,5 +1,6 @@
 """Stretch's schema: every table, imported here so `Base.metadata` knows them all (Alembic reads it)."""
 
+from bot.models.alert_settings import AlertRun, TeamAlertSettings
 from bot.models.alerts import QuietAlert
 from bot.models.base import Base, UTCDateTime
 from bot.models.checkins import Checkin, CheckinAnswer, CheckinQuestion
@@ -24,6 +25,7 @@ __all__ = [
     "PIE_OPEN",
     "ROLE_MANAGER",
     "ROLE_REP",
+    "AlertRun",
     "Base",
     "Checkin",
     "CheckinAnswer",
@@ -43,6 +45,7 @@ __all__ = [
     "ShoutoutRecipient",
     "StretchMoment",
     "Team",
+    "TeamAlertSettings",
     "TeamSkipDate",
     "UTCDateTime",
     "Workspace",

@@ -212,3 +212,27 @@ class DigestAction(StrEnum):
     SEND_NOW = "digest_send_now"
     OPEN_QUESTIONS = "digest_open_questions"
     NEW_PIE = "digest_new_pie"
+
+
+# --- Quiet-rep alerts ------------------------------------------------------------------------------------
+
+
+class AlertAction(StrEnum):
+    """action_ids of the alert DM's buttons (value: the alert id) and the settings card."""
+
+    ACKNOWLEDGE = "quiet_alert_ack"
+    SNOOZE = "quiet_alert_snooze"
+    DISMISS = "quiet_alert_dismiss"
+    EDIT_SETTINGS = "quiet_alert_settings"
+
+
+class AlertView(StrEnum):
+    """callback_id of the thresholds modal."""
+
+    SETTINGS = "quiet_alert_settings_modal"
+
+
+class AlertBlock(StrEnum):
+    """block_ids of the alert DM (each threshold input uses its setting's name as block and action id)."""
+
+    ACTIONS = "quiet_alert_actions"

@@ -7,7 +7,15 @@ from slack_bolt import App
 from bot.slack.deps import Deps
 
 # Importing a feature's module registers its `/stretch` subcommands (pilots has no other command).
-from bot.slack.listeners.commands import checkins, digest, pie, pilots, shoutouts, stretch  # noqa: F401
+from bot.slack.listeners.commands import (  # noqa: F401
+    alerts,
+    checkins,
+    digest,
+    pie,
+    pilots,
+    shoutouts,
+    stretch,
+)
 
 
 def register(app: App, deps: Deps) -> None:

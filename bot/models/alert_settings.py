@@ -1,0 +1,36 @@
+"""Quiet-rep alert settings per team, and the engine's note of when it last evaluated signals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.models.base import Base
+
+
+class TeamAlertSettings(Base):
+    """A team's alert thresholds (JSON, read through bot.domain.alerts.settings_from); no row = defaults."""
+
+    __tablename__ = "team_alert_settings"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    thresholds: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    updated_by_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), default=None
+    )
+    updated_at: Mapped[datetime]
+
+
+class AlertRun(Base):
+    """When the alert engine last evaluated, and the mark of the check-in data it saw then.
+
+    The engine runs again when an hour has passed or the mark changed (a new check-in, answer or miss).
+    """
+
+    __tablename__ = "alert_runs"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    evaluated_at: Mapped[datetime]
+    mark: Mapped[str] = mapped_column(String(200), default="")

@@ -1,0 +1,46 @@
+"""`/stretch alerts`: a manager sees the team's quiet-rep alert thresholds, with a button to change them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.db import session_scope
+from bot.services.alerts import open_alerts, team_settings
+from bot.services.checkins import manager_team
+from bot.services.people import get_or_create_workspace
+from bot.slack.blocks.alerts import build_settings_card
+from bot.slack.blocks.common import ephemeral
+from bot.slack.blocks.help import HelpEntry
+from bot.slack.deps import Deps
+from bot.slack.listeners.commands.registry import subcommand
+from bot.slack.payloads import CommandRequest
+
+
+@subcommand(
+    "alerts",
+    help_entries=(
+        HelpEntry(
+            "/stretch alerts",
+            "Managers: see and change when you're told a rep has gone quiet (only managers ever see these).",
+            "Quiet-rep alerts",
+        ),
+    ),
+)
+def alerts_settings(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
+    """Show the team's thresholds to a manager."""
+    now = deps.now()
+    with session_scope(deps.session_factory) as session:
+        workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
+        team = manager_team(
+            session=session, workspace=workspace, user_id=req.user_id, channel_id=req.channel_id
+        )
+        blocks = build_settings_card(
+            team_id=team.id,
+            team_name=team.name,
+            settings=team_settings(session=session, team_id=team.id),
+            live=len(open_alerts(session=session, team_id=team.id, now=now)),
+        )
+        name = team.name
+    return ephemeral(f"Quiet-rep alert thresholds for {name}", blocks)
