@@ -14,6 +14,7 @@ from bot.models.core import (
     TeamSkipDate,
     Workspace,
 )
+from bot.models.huddles import Huddle, HuddleReply, HuddleSettings, HuddleStuck
 from bot.models.moments import StretchMoment
 from bot.models.pie import PIE_CLOSED, PIE_OPEN, Pie, PieSlice
 from bot.models.pilots import Pilot, PilotParticipant
@@ -30,6 +31,10 @@ __all__ = [
     "CheckinQuestion",
     "Delivery",
     "DraftOffer",
+    "Huddle",
+    "HuddleReply",
+    "HuddleSettings",
+    "HuddleStuck",
     "Membership",
     "MomentDecision",
     "Person",
