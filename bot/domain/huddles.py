@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
 from bot.domain.errors import UserError
 from bot.domain.schedule import local_date, local_moment, weekday_key
+
+T = TypeVar("T")
 
 DEFAULT_HUDDLE_TIME = time(10, 0)
 DEFAULT_LEAD_MINUTES = 30
@@ -160,6 +163,6 @@ def clean_update(text: str | None, limit: int = UPDATE_MAX) -> str:
     return cleaned[:limit]
 
 
-def summarise(items: Sequence[str], limit: int) -> tuple[list[str], int]:
+def summarise(items: Sequence[T], limit: int) -> tuple[list[T], int]:
     """The first `limit` items and how many were left out."""
     return list(items[:limit]), max(0, len(items) - limit)

@@ -82,7 +82,7 @@ class HuddleReply(Base):
 
 
 class HuddleStuck(Base):
-    """"Where I'm stuck" from the update modal, held only until the managers' DM has been sent."""
+    """ "Where I'm stuck" from the update modal, held only until the managers' DM has been sent."""
 
     __tablename__ = "huddle_stuck"
 

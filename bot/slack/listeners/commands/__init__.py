@@ -7,7 +7,7 @@ from slack_bolt import App
 from bot.slack.deps import Deps
 
 # Importing a feature's module registers its `/stretch` subcommands (pilots has no other command).
-from bot.slack.listeners.commands import checkins, pie, pilots, shoutouts, stretch  # noqa: F401
+from bot.slack.listeners.commands import checkins, huddles, pie, pilots, shoutouts, stretch  # noqa: F401
 
 
 def register(app: App, deps: Deps) -> None:

@@ -18,7 +18,7 @@ from bot.slack.directory import fetcher_for
 from bot.slack.guard import guarded
 from bot.slack.home import publish_home
 from bot.slack.ids import View
-from bot.slack.listeners.views import checkins, pie, pilots, shoutouts
+from bot.slack.listeners.views import checkins, huddles, pie, pilots, shoutouts
 from bot.slack.payloads import acting_user, slack_team_id
 
 
@@ -62,3 +62,4 @@ def register(app: App, deps: Deps) -> None:
     shoutouts.register(app, deps)
     pie.register(app, deps)
     checkins.register(app, deps)
+    huddles.register(app, deps)
