@@ -7,6 +7,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.db import session_scope
+from bot.jobs import huddles as huddle_jobs  # noqa: F401 (registers the card's delivery kind)
 from bot.jobs.outbox import send_now
 from bot.models.huddles import CARD_KIND
 from bot.services.huddles import start_huddle_now
