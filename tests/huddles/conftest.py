@@ -21,12 +21,19 @@ REPS = ("U0ANA", "U0BEN", "U0CAL")
 CHANNEL = "C0TEAM"
 
 
-def set_huddle(running: Running, team_id: int, *, days: str = "mon,wed,fri", skip_notice: bool = False) -> None:
+def set_huddle(
+    running: Running, team_id: int, *, days: str = "mon,wed,fri", skip_notice: bool = False
+) -> None:
     """Give the team its huddle schedule (as setup would)."""
     with session_scope(running.deps.session_factory) as session:
         session.merge(
             HuddleSettings(
-                team_id=team_id, days=days, at="10:00", lead_minutes=30, skip_notice=skip_notice, updated_at=FIRST_HUDDLE
+                team_id=team_id,
+                days=days,
+                at="10:00",
+                lead_minutes=30,
+                skip_notice=skip_notice,
+                updated_at=FIRST_HUDDLE,
             )
         )
 

@@ -31,7 +31,9 @@ T0 = FIRST_HUDDLE
         ("P.P.PP...", True, "none of the last 3"),
     ],
 )
-def test_quiet_rule_compares_a_rep_with_their_own_baseline(history: str, raised: bool, evidence: str | None) -> None:
+def test_quiet_rule_compares_a_rep_with_their_own_baseline(
+    history: str, raised: bool, evidence: str | None
+) -> None:
     turns = [HuddleTurn(starts_at=T0 + timedelta(days=i), posted=c == "P") for i, c in enumerate(history)]
     verdict = quiet_in_huddles(turns)
     assert (verdict is not None) == raised
@@ -84,10 +86,14 @@ def test_two_weeks_of_huddles_with_one_rep_going_quiet_signal_exactly_that_rep_o
         ana = session.scalar(select(Person.id).where(Person.slack_user_id == "U0ANA"))
     assert seen == {(ana, (T0 + timedelta(days=9)).isoformat())}
     # The signal is for the alert engine: nothing was posted about it in the channel.
-    assert all("quiet" not in str(call.params.get("text", "")).lower() for call in running.fake.messages_to(CHANNEL))
+    assert all(
+        "quiet" not in str(call.params.get("text", "")).lower() for call in running.fake.messages_to(CHANNEL)
+    )
 
 
-def test_a_huddle_is_not_judged_before_its_recap_time(running: Running, team_id: int, slack_client: WebClient) -> None:
+def test_a_huddle_is_not_judged_before_its_recap_time(
+    running: Running, team_id: int, slack_client: WebClient
+) -> None:
     for offset in (0, 2, 4, 7):
         start = T0 + timedelta(days=offset)
         tick_at(running, slack_client, start - timedelta(minutes=30))

@@ -10,7 +10,16 @@ from sqlalchemy import func, select
 from bot.db import session_scope
 from bot.models import HuddleStuck, Person, TeamSkipDate
 from tests.conftest import Running
-from tests.huddles.conftest import CHANNEL, FIRST_HUDDLE, MANAGER, counts, latest_huddle, reply, set_huddle, tick_at
+from tests.huddles.conftest import (
+    CHANNEL,
+    FIRST_HUDDLE,
+    MANAGER,
+    counts,
+    latest_huddle,
+    reply,
+    set_huddle,
+    tick_at,
+)
 from tests.slackclient import flatten_text, state_values_from_view
 from tests.waiting import eventually
 
@@ -57,8 +66,19 @@ def test_thread_replies_count_once_through_retries_edits_and_deletes(running: Ru
         "channel": CHANNEL,
         "hidden": True,
         "ts": "1800000000.000009",
-        "message": {"type": "message", "user": "U0ANA", "text": "edited", "ts": "1800000000.000001", "thread_ts": thread},
-        "previous_message": {"type": "message", "user": "U0ANA", "ts": "1800000000.000001", "thread_ts": thread},
+        "message": {
+            "type": "message",
+            "user": "U0ANA",
+            "text": "edited",
+            "ts": "1800000000.000001",
+            "thread_ts": thread,
+        },
+        "previous_message": {
+            "type": "message",
+            "user": "U0ANA",
+            "ts": "1800000000.000001",
+            "thread_ts": thread,
+        },
     }
     assert running.slack.event(edit).status == 200
     # A reply in some other message's thread, and one from someone outside the team, don't count.
@@ -75,7 +95,12 @@ def test_thread_replies_count_once_through_retries_edits_and_deletes(running: Ru
         "hidden": True,
         "ts": "1800000000.000010",
         "deleted_ts": "1800000000.000005",
-        "previous_message": {"type": "message", "user": "U0CAL", "ts": "1800000000.000005", "thread_ts": thread},
+        "previous_message": {
+            "type": "message",
+            "user": "U0CAL",
+            "ts": "1800000000.000005",
+            "thread_ts": thread,
+        },
     }
     assert running.slack.event(delete, event_id="EvDEL").status == 200
     assert running.slack.event(delete, event_id="EvDEL", retry_num=1).status == 200
@@ -123,7 +148,11 @@ def test_update_modal_posts_in_the_thread_and_stuck_only_reaches_managers(
     assert "Didn't post* (1): <@U0BEN>" in body
     assert "Away* (not expected): <@U0CAL>" in body
     assert "pricing objections from Acme" in body
-    assert not any("Acme" in str(c.params) for c in running.fake.calls_to("chat.postMessage") if c.params.get("channel") != MANAGER)
+    assert not any(
+        "Acme" in str(c.params)
+        for c in running.fake.calls_to("chat.postMessage")
+        if c.params.get("channel") != MANAGER
+    )
     # The stuck text is gone once the managers were told.
     with session_scope(running.deps.session_factory) as session:
         assert session.scalar(select(func.count()).select_from(HuddleStuck)) == 0
@@ -136,7 +165,9 @@ def test_an_empty_stretch_answer_is_refused_in_the_modal(running: Running, team_
     running.slack.action("huddle_post_update", user="U0BEN", value=str(huddle.id), channel=CHANNEL)
     [opened] = running.fake.wait_for("views.open")
     view = opened.json_param("view")
-    answer = running.slack.submit_view(view, state_values_from_view(view, {"huddle_stretch": {"value": "   "}}), user="U0BEN")
+    answer = running.slack.submit_view(
+        view, state_values_from_view(view, {"huddle_stretch": {"value": "   "}}), user="U0BEN"
+    )
     assert answer.json()["response_action"] == "errors" and "huddle_stretch" in answer.json()["errors"]
     assert counts(running, huddle.id) == {}
 
