@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from bot import __version__
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.errors import UserError
+from bot.domain.huddles import parse_lead
 from bot.domain.schedule import WEEKDAYS, format_days, parse_days, parse_time
 from bot.domain.teams import TeamDraft
 
@@ -78,6 +79,20 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--checkin-time", default="09:30", help="each member's local HH:MM (default 09:30)")
     create.add_argument("--digest-day", default="fri", choices=WEEKDAYS)
     create.add_argument("--digest-time", default="16:00", help="each manager's local HH:MM (default 16:00)")
+    create.add_argument(
+        "--huddle-days", help="team huddle days, e.g. mon,thu ('none' = no huddle; default: keep as is)"
+    )
+    create.add_argument(
+        "--huddle-time", default="10:00", help="huddle time in the team's zone (default 10:00)"
+    )
+    create.add_argument(
+        "--huddle-lead", default="30", help="minutes before the huddle to post its card (default 30)"
+    )
+    create.add_argument(
+        "--huddle-day-off-note",
+        action="store_true",
+        help="on team days off, post one 'no huddle today' note instead of nothing",
+    )
     create.add_argument("--workspace", help="Slack workspace id (T…); default: the bot token's workspace")
     team_commands.add_parser("list", help="list every team")
     show = team_commands.add_parser("show", help="show one team and its members")
@@ -264,6 +279,14 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _huddle_days(text: str | None) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    if text.strip().lower() in ("none", "off", "no", ""):
+        return ()
+    return parse_days(text)
+
+
 def _split_ids(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
 
@@ -271,7 +294,7 @@ def _split_ids(text: str) -> tuple[str, ...]:
 def _team(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.db import make_session_factory, session_scope
-    from bot.models import ROLE_MANAGER
+    from bot.models import ROLE_MANAGER, HuddleSettings
     from bot.services.teams import list_teams, load_team
 
     engine = _engine(settings)
@@ -296,6 +319,15 @@ def _team(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  channel:   {team.channel_id}")
             print(f"  check-ins: {format_days(parse_days(team.checkin_days))} at {team.checkin_time} (local)")
             print(f"  digest:    {team.digest_day.capitalize()} at {team.digest_time} (managers' local)")
+            huddle = session.get(HuddleSettings, team.id)
+            if huddle is not None and huddle.days:
+                note = "a 'no huddle today' note" if huddle.skip_notice else "nothing"
+                print(
+                    f"  huddle:    {format_days(parse_days(huddle.days))} at {huddle.at} ({team.tz}), card "
+                    f"{huddle.lead_minutes} min before; on days off: {note}"
+                )
+            else:
+                print("  huddle:    none (set one with --huddle-days or /stretch setup)")
             print(f"  currency:  {team.currency}")
             for m in team.memberships:
                 print(f"  {m.role:<8} {m.person.slack_user_id}  {m.person.display_name}  ({m.person.tz})")
@@ -410,6 +442,10 @@ def _team_create(args: argparse.Namespace, settings: Settings, factory: SessionF
         checkin_time=parse_time(args.checkin_time),
         digest_day=args.digest_day,
         digest_time=parse_time(args.digest_time),
+        huddle_days=_huddle_days(args.huddle_days),
+        huddle_time=parse_time(args.huddle_time),
+        huddle_lead_minutes=parse_lead(args.huddle_lead),
+        huddle_skip_notice=args.huddle_day_off_note,
     )
     client = make_client(settings)
     slack_team_id = args.workspace or str(client.auth_test().get("team_id") or "")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import time
 
 from bot.domain.errors import UserError
+from bot.domain.huddles import DEFAULT_HUDDLE_TIME, DEFAULT_LEAD_MINUTES, check_lead_minutes
 
 MAX_TEAM_NAME = 80
 MAX_MEMBERS = 200
@@ -35,6 +36,11 @@ class TeamDraft:
     digest_time: time = time(16, 0)
     currency: str = "USD"
     extra: dict[str, str] = field(default_factory=dict)
+    # The team huddle, in the team's time zone: None keeps what is stored, () means no huddle.
+    huddle_days: tuple[str, ...] | None = None
+    huddle_time: time = DEFAULT_HUDDLE_TIME
+    huddle_lead_minutes: int = DEFAULT_LEAD_MINUTES
+    huddle_skip_notice: bool = False
 
 
 def validate_team_draft(draft: TeamDraft) -> TeamDraft:
@@ -72,4 +78,8 @@ def validate_team_draft(draft: TeamDraft) -> TeamDraft:
         digest_time=draft.digest_time,
         currency=draft.currency.upper(),
         extra=dict(draft.extra),
+        huddle_days=draft.huddle_days,
+        huddle_time=draft.huddle_time,
+        huddle_lead_minutes=check_lead_minutes(draft.huddle_lead_minutes),
+        huddle_skip_notice=draft.huddle_skip_notice,
     )

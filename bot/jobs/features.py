@@ -4,6 +4,7 @@ from bot.jobs import (  # noqa: F401
     alerts,  # quiet-rep alerts to managers
     checkins,  # check-in DMs, nudges and missed marks
     digest,  # managers' weekly digest DMs
+    huddles,  # huddle cards before team huddles, managers' recaps after
     pie,  # the pie's reminders, deadline notes and celebrations
     pilots,  # kickoff, mid-point, review and summary reminders
     shoutouts,  # managers' daily drafted shout-outs

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from bot.domain.errors import NotAllowedError, NotInTeamError, UserError
+from bot.domain.huddles import DEFAULT_HUDDLE_TIME, DEFAULT_LEAD_MINUTES
 from bot.domain.schedule import format_time, parse_days, parse_time
 from bot.domain.teams import FIELD_CHANNEL, FIELD_MANAGERS, FIELD_REPS, TeamDraft, validate_team_draft
-from bot.models import ROLE_MANAGER, ROLE_REP, Membership, Person, Team, Workspace
+from bot.models import ROLE_MANAGER, ROLE_REP, HuddleSettings, Membership, Person, Team, Workspace
 from bot.services.people import ProfileFetcher, ensure_person
 
 NOT_IN_TEAM = (
@@ -169,6 +170,8 @@ def setup_target(
 
 def draft_of(team: Team) -> TeamDraft:
     """The stored team as a draft (to pre-fill the setup modal)."""
+    session = object_session(team)
+    huddle = session.get(HuddleSettings, team.id) if session is not None else None
     return TeamDraft(
         name=team.name,
         channel_id=team.channel_id,
@@ -179,7 +182,26 @@ def draft_of(team: Team) -> TeamDraft:
         digest_day=team.digest_day,
         digest_time=parse_time(team.digest_time),
         currency=team.currency,
+        huddle_days=parse_days(huddle.days) if huddle and huddle.days else (),
+        huddle_time=parse_time(huddle.at) if huddle else DEFAULT_HUDDLE_TIME,
+        huddle_lead_minutes=huddle.lead_minutes if huddle else DEFAULT_LEAD_MINUTES,
+        huddle_skip_notice=huddle.skip_notice if huddle else False,
     )
+
+
+def save_huddle_schedule(*, session: Session, team: Team, draft: TeamDraft, now: datetime) -> None:
+    """Store the draft's huddle schedule (a draft with `huddle_days` None leaves it as it is)."""
+    if draft.huddle_days is None:
+        return
+    settings = session.get(HuddleSettings, team.id)
+    if settings is None:
+        settings = HuddleSettings(team_id=team.id, updated_at=now)
+        session.add(settings)
+    settings.days = ",".join(draft.huddle_days)
+    settings.at = format_time(draft.huddle_time)
+    settings.lead_minutes = draft.huddle_lead_minutes
+    settings.skip_notice = draft.huddle_skip_notice
+    settings.updated_at = now
 
 
 def save_team(
@@ -254,6 +276,7 @@ def save_team(
     team.digest_time = format_time(draft.digest_time)
     team.updated_at = now
     session.flush()
+    save_huddle_schedule(session=session, team=team, draft=draft, now=now)
 
     wanted = {user_id: ROLE_MANAGER for user_id in draft.managers}
     wanted.update({user_id: ROLE_REP for user_id in draft.reps})

@@ -236,3 +236,34 @@ class AlertBlock(StrEnum):
     """block_ids of the alert DM (each threshold input uses its setting's name as block and action id)."""
 
     ACTIONS = "quiet_alert_actions"
+
+
+# --- Team huddles ------------------------------------------------------------------------------------------
+
+
+class HuddleInput(StrEnum):
+    """action_ids of the huddle fields in the setup modal (block ids live in bot.domain.huddles) and
+    block/action ids of the "Post my update" modal."""
+
+    DAYS = "huddle_days_input"
+    TIME = "huddle_time_input"
+    LEAD = "huddle_lead_input"
+    SKIP = "huddle_skip_input"
+    DID_BLOCK = "huddle_did"
+    DID = "huddle_did_input"
+    STRETCH_BLOCK = "huddle_stretch"
+    STRETCH = "huddle_stretch_input"
+    STUCK_BLOCK = "huddle_stuck"
+    STUCK = "huddle_stuck_input"
+
+
+class HuddleAction(StrEnum):
+    """action_ids of the huddle card's buttons (the value carries the huddle id)."""
+
+    POST_UPDATE = "huddle_post_update"
+
+
+class HuddleView(StrEnum):
+    """callback_id of the update modal."""
+
+    UPDATE = "huddle_update"

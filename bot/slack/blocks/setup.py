@@ -5,6 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.domain.huddles import (
+    DEFAULT_LEAD_MINUTES,
+    FIELD_HUDDLE_DAYS,
+    FIELD_HUDDLE_LEAD,
+    FIELD_HUDDLE_SKIP,
+    FIELD_HUDDLE_TIME,
+)
 from bot.domain.schedule import WEEKDAY_NAMES, WEEKDAYS, format_time, parse_time
 from bot.domain.teams import (
     FIELD_CHANNEL,
@@ -19,11 +26,66 @@ from bot.domain.teams import (
     TeamDraft,
 )
 from bot.slack.blocks.common import Block, context, input_block, modal, option, plain
-from bot.slack.ids import SetupInput, View
+from bot.slack.ids import HuddleInput, SetupInput, View
+
+LEAD_CHOICES = (0, 10, 15, 30, 45, 60, 90, 120)
+SKIP_NOTICE = "notice"
 
 
 def _day_option(day: str) -> dict[str, Any]:
     return option(WEEKDAY_NAMES[day], day)
+
+
+def _lead_option(minutes: int) -> dict[str, Any]:
+    return option("At the huddle's start" if minutes == 0 else f"{minutes} minutes before", str(minutes))
+
+
+def _huddle_inputs(draft: TeamDraft) -> list[Block]:
+    """The team huddle's fields: optional, since no days means no huddle."""
+    days: dict[str, Any] = {
+        "type": "checkboxes",
+        "action_id": HuddleInput.DAYS,
+        "options": [_day_option(day) for day in WEEKDAYS],
+    }
+    if draft.huddle_days:
+        days["initial_options"] = [_day_option(day) for day in draft.huddle_days]
+    leads = sorted({*LEAD_CHOICES, draft.huddle_lead_minutes})
+    skip_option = option('Post a short "no huddle today" note on team days off', SKIP_NOTICE)
+    skip: dict[str, Any] = {"type": "checkboxes", "action_id": HuddleInput.SKIP, "options": [skip_option]}
+    if draft.huddle_skip_notice:
+        skip["initial_options"] = [skip_option]
+    return [
+        input_block(
+            FIELD_HUDDLE_DAYS,
+            "Team huddle days",
+            days,
+            optional=True,
+            hint="Leave empty for no huddle. The huddle card goes to the team channel.",
+        ),
+        input_block(
+            FIELD_HUDDLE_TIME,
+            "Team huddle time",
+            {
+                "type": "timepicker",
+                "action_id": HuddleInput.TIME,
+                "initial_time": format_time(draft.huddle_time),
+            },
+            optional=True,
+            hint="In the team's time zone.",
+        ),
+        input_block(
+            FIELD_HUDDLE_LEAD,
+            "Post the huddle card",
+            {
+                "type": "static_select",
+                "action_id": HuddleInput.LEAD,
+                "options": [_lead_option(m) for m in leads],
+                "initial_option": _lead_option(draft.huddle_lead_minutes),
+            },
+            optional=True,
+        ),
+        input_block(FIELD_HUDDLE_SKIP, "Huddles on team days off", skip, optional=True),
+    ]
 
 
 def build_setup_modal(draft: TeamDraft, *, team_id: int | None) -> dict[str, Any]:
@@ -97,6 +159,7 @@ def build_setup_modal(draft: TeamDraft, *, team_id: int | None) -> dict[str, Any
             },
             hint="In each manager's local time.",
         ),
+        *_huddle_inputs(draft),
         context("Only this team's managers and workspace admins can change this setup."),
     ]
     return modal(
@@ -138,6 +201,12 @@ def parse_setup_state(values: dict[str, dict[str, Any]]) -> TeamDraft:
             for o in element(FIELD_CHECKIN_DAYS, SetupInput.CHECKIN_DAYS).get("selected_options") or []
         }
     )
+    huddle_days = {
+        o.get("value") for o in element(FIELD_HUDDLE_DAYS, HuddleInput.DAYS).get("selected_options") or []
+    }
+    huddle_time = element(FIELD_HUDDLE_TIME, HuddleInput.TIME).get("selected_time") or "10:00"
+    lead = (element(FIELD_HUDDLE_LEAD, HuddleInput.LEAD).get("selected_option") or {}).get("value")
+    skip = element(FIELD_HUDDLE_SKIP, HuddleInput.SKIP).get("selected_options") or []
     return TeamDraft(
         name=element(FIELD_NAME, SetupInput.NAME).get("value") or "",
         channel_id=element(FIELD_CHANNEL, SetupInput.CHANNEL).get("selected_conversation"),
@@ -147,6 +216,10 @@ def parse_setup_state(values: dict[str, dict[str, Any]]) -> TeamDraft:
         checkin_time=parse_time(checkin_time),
         digest_day=digest_day if digest_day in WEEKDAYS else "fri",
         digest_time=parse_time(digest_time),
+        huddle_days=tuple(day for day in WEEKDAYS if day in huddle_days),
+        huddle_time=parse_time(huddle_time),
+        huddle_lead_minutes=int(str(lead)) if str(lead or "").isdigit() else DEFAULT_LEAD_MINUTES,
+        huddle_skip_notice=any(o.get("value") == SKIP_NOTICE for o in skip),
     )
 
 

@@ -11,6 +11,7 @@ from bot.slack.listeners.commands import (  # noqa: F401
     alerts,
     checkins,
     digest,
+    huddles,
     pie,
     pilots,
     shoutouts,

@@ -14,6 +14,7 @@ from bot.slack.deps import Deps
 from bot.slack.directory import profile_from_user
 from bot.slack.guard import guarded
 from bot.slack.home import publish_home
+from bot.slack.listeners.events import huddles
 from bot.slack.payloads import slack_team_id
 
 
@@ -47,3 +48,4 @@ def register(app: App, deps: Deps) -> None:
 
     app.event("app_home_opened")(app_home_opened)
     app.event("user_change")(user_change)
+    huddles.register(app, deps)

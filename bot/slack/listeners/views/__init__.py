@@ -18,7 +18,7 @@ from bot.slack.directory import fetcher_for
 from bot.slack.guard import guarded
 from bot.slack.home import publish_home
 from bot.slack.ids import View
-from bot.slack.listeners.views import alerts, checkins, pie, pilots, shoutouts
+from bot.slack.listeners.views import alerts, checkins, huddles, pie, pilots, shoutouts
 from bot.slack.payloads import acting_user, slack_team_id
 
 
@@ -63,3 +63,4 @@ def register(app: App, deps: Deps) -> None:
     pie.register(app, deps)
     checkins.register(app, deps)
     alerts.register(app, deps)
+    huddles.register(app, deps)

@@ -1,0 +1,57 @@
+"""`/stretch huddle`: a manager posts the huddle card now, for an unscheduled huddle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.db import session_scope
+from bot.jobs import huddles as huddle_jobs  # noqa: F401 (registers the card's delivery kind)
+from bot.jobs.outbox import send_now
+from bot.models.huddles import CARD_KIND
+from bot.services.huddles import start_huddle_now
+from bot.services.people import get_or_create_workspace
+from bot.slack.blocks.common import ephemeral
+from bot.slack.blocks.help import HelpEntry
+from bot.slack.deps import Deps
+from bot.slack.listeners.commands.registry import subcommand
+from bot.slack.payloads import CommandRequest
+
+
+@subcommand(
+    "huddle",
+    help_entries=(
+        HelpEntry(
+            "/stretch huddle",
+            "Post the huddle card in the team channel now (scheduled huddles are set in `/stretch setup`).",
+            "Managers",
+        ),
+    ),
+)
+def huddle_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any] | None:
+    """Post the card now; the recap reaches managers a couple of hours later."""
+    now = deps.now()
+    with session_scope(deps.session_factory) as session:
+        workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
+        huddle = start_huddle_now(
+            session=session,
+            workspace_id=workspace.id,
+            user_id=req.user_id,
+            channel_id=None if req.is_dm else req.channel_id,
+            now=now,
+        )
+        huddle_id, channel_id = huddle.id, huddle.channel_id
+    # The outbox sends it (once, with retries); asking for it now means no wait for the next tick.
+    report = send_now(
+        session_factory=deps.session_factory, client=client, dedupe_key=f"{CARD_KIND}:{huddle_id}", now=now
+    )
+    if report.sent:
+        return ephemeral(
+            f":white_check_mark: The huddle card is up in <#{channel_id}>. You'll get a private recap of "
+            "who posted in its thread in about two hours."
+        )
+    return ephemeral(
+        f"I couldn't post in <#{channel_id}> just now; I'll keep trying for the next hour. If I'm not in "
+        "the channel, invite me with `/invite @Stretch` there."
+    )
