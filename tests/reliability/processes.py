@@ -36,7 +36,9 @@ def free_port() -> int:
 
 def stretch_env(fake: FakeSlack, database_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
     """The environment of a `stretch` process pointed at the fake Slack and a database."""
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "STRETCH_"))}
+    inherited = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "STRETCH_"))
+    }
     return {
         **inherited,
         "SLACK_BOT_TOKEN": BOT_TOKEN,
@@ -72,7 +74,13 @@ class Replica:
 
 
 def start_replica(
-    name: str, *, fake: FakeSlack, database_url: str, tmp_path: Path, extra_args: tuple[str, ...] = (), **env: str
+    name: str,
+    *,
+    fake: FakeSlack,
+    database_url: str,
+    tmp_path: Path,
+    extra_args: tuple[str, ...] = (),
+    **env: str,
 ) -> Replica:
     """Start `stretch serve --http` on a free port (without migrating: the test database is ready)."""
     port = free_port()

@@ -34,7 +34,9 @@ def _team(session_factory: SessionFactory, fake: FakeSlack, count: int = 3) -> N
     )
 
 
-def _tick_process(fake: FakeSlack, database_url: str, tmp_path: Path, now: datetime) -> subprocess.Popen[bytes]:
+def _tick_process(
+    fake: FakeSlack, database_url: str, tmp_path: Path, now: datetime
+) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "tick", "--now", now.isoformat()],
         env=stretch_env(fake, database_url, tmp_path),
@@ -51,7 +53,9 @@ def test_a_tick_killed_after_slack_posted_does_not_send_the_dm_again(
     conversation (by its metadata) and records it as sent instead of sending a second one."""
     _team(session_factory, fake_slack)
     # The first DM reaches Slack, but its answer is held until the process is dead.
-    fake_slack.fail("chat.postMessage", status=500, error="internal_error", after_effect=True, delay=5, times=1)
+    fake_slack.fail(
+        "chat.postMessage", status=500, error="internal_error", after_effect=True, delay=5, times=1
+    )
     process = _tick_process(fake_slack, database_url, tmp_path, MONDAY_0931)
     try:
         until(lambda: len(fake_slack.posted_keys()) == 1, timeout=20, what="the first DM to reach Slack")
@@ -98,6 +102,4 @@ def test_a_dm_whose_answer_was_lost_is_checked_not_resent(
     assert copies_in_slack(fake_slack, rows) == {row.dedupe_key: 1 for row in rows}
     for call in fake_slack.calls_to("conversations.open"):
         assert call.params["users"].startswith("U0R"), "a DM's history is read from its IM channel"
-    assert all(
-        c.params["channel"].startswith("D") for c in fake_slack.calls_to("conversations.history")
-    )
+    assert all(c.params["channel"].startswith("D") for c in fake_slack.calls_to("conversations.history"))
