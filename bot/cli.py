@@ -178,7 +178,14 @@ def _engine(settings: Settings) -> Engine:
     return make_engine(settings.database_url, hide_parameters=True)
 
 
+SHUTDOWN_SECONDS = 9.0  # SIGTERM to exit, at most (orchestrators usually kill after 10 s)
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import threading
+    import time
+    from datetime import timedelta
+
     from bot import migrate
     from bot.db import make_session_factory
     from bot.jobs import tick
@@ -193,9 +200,19 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     deps = Deps(session_factory=factory, settings=settings)
     client = make_client(settings)
     app = create_app(settings, deps, client=client)
+    # Set on SIGTERM: the clock starts no new tick and a running fan-out stops after its send in flight.
+    stopping = threading.Event()
+    lease = timedelta(seconds=settings.delivery_lease_seconds)
     scheduler = None
     if not args.no_scheduler:
-        scheduler = start_clock(lambda now: tick(session_factory=factory, client=client, now=now))
+
+        def run_tick(now: datetime) -> object:
+            if stopping.is_set():
+                return None
+            return tick(session_factory=factory, client=client, now=now, stop=stopping, lease=lease)
+
+        scheduler = start_clock(run_tick, every_seconds=settings.tick_seconds)
+    stop_started = 0.0
 
     try:
         if settings.socket_mode_available and not args.http:
@@ -214,21 +231,47 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             server = HttpServer(build_wsgi(app, engine), host=args.host, port=port, threads=args.threads)
 
             def graceful(signum: int, _frame: FrameType | None) -> None:
-                logger.info("Stretch got SIGTERM: finishing in-flight requests")
+                nonlocal stop_started
+                if stopping.is_set():
+                    return
+                stop_started = time.monotonic()
+                logger.info("Stretch got SIGTERM: finishing in-flight requests and sends")
+                stopping.set()
                 server.stop()
 
             signal.signal(signal.SIGTERM, graceful)
             logger.info(
                 "Stretch is listening on http://%s:%s/slack/events (HTTP mode)", args.host, server.port
             )
-            server.serve()
+            server.serve(drain_seconds=SHUTDOWN_SECONDS - 1)
     except KeyboardInterrupt:
         logger.info("Stretch is stopping")
     finally:
+        stopping.set()
         if scheduler is not None:
-            scheduler.shutdown(wait=True)
+            _stop_clock(scheduler, deadline=(stop_started or time.monotonic()) + SHUTDOWN_SECONDS)
         engine.dispose()
     return 0
+
+
+def _stop_clock(scheduler: object, *, deadline: float) -> None:
+    """Wait for a running tick to finish its send in flight, but never past `deadline`."""
+    import os
+    import threading
+    import time
+
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    assert isinstance(scheduler, BackgroundScheduler)
+    waiter = threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}, daemon=True)
+    waiter.start()
+    waiter.join(max(0.0, deadline - time.monotonic()))
+    if waiter.is_alive():
+        # A send is stuck on Slack: its row stays 'sending' and is checked against Slack before any
+        # resend, so leaving now loses nothing. The interpreter would otherwise wait for the thread.
+        logger.warning("a send was still waiting for Slack at shutdown; it will be checked, not repeated")
+        logging.shutdown()
+        os._exit(0)
 
 
 def _parse_now(text: str | None) -> datetime:
@@ -246,14 +289,30 @@ def _parse_now(text: str | None) -> datetime:
 
 
 def _tick(args: argparse.Namespace, settings: Settings) -> int:
+    import threading
+    from datetime import timedelta
+
     from bot.db import make_session_factory
     from bot.jobs import tick
     from bot.slack.app import make_client
 
     now = _parse_now(args.now)
     engine = _engine(settings)
+    stopping = threading.Event()
+
+    def graceful(signum: int, _frame: FrameType | None) -> None:
+        logger.info("stretch tick got SIGTERM: stopping after the send in flight")
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, graceful)
     try:
-        report = tick(session_factory=make_session_factory(engine), client=make_client(settings), now=now)
+        report = tick(
+            session_factory=make_session_factory(engine),
+            client=make_client(settings),
+            now=now,
+            stop=stopping,
+            lease=timedelta(seconds=settings.delivery_lease_seconds),
+        )
     finally:
         engine.dispose()
     if not report.led:

@@ -48,6 +48,10 @@ class Settings:
     port: int
     log_level: str
     data_dir: Path
+    # How often the in-process clock ticks, and how long a claimed delivery is one process's before
+    # another replica may take it over (after a crash). Defaults suit production; tests shorten them.
+    tick_seconds: int = 60
+    delivery_lease_seconds: int = 120
 
     @property
     def socket_mode_available(self) -> bool:
@@ -135,7 +139,18 @@ def load_settings(
     if log_level not in LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}")
 
+    tick_seconds = _bounded_int(get("STRETCH_TICK_SECONDS") or "60", "STRETCH_TICK_SECONDS", 1, 60)
+    if 60 % tick_seconds:
+        raise ConfigError(
+            f"STRETCH_TICK_SECONDS must divide a minute (1, 2, 5, 10, 30, 60…), got {tick_seconds}"
+        )
+    lease_seconds = _bounded_int(
+        get("STRETCH_DELIVERY_LEASE_SECONDS") or "120", "STRETCH_DELIVERY_LEASE_SECONDS", 1, 3600
+    )
+
     return Settings(
+        tick_seconds=tick_seconds,
+        delivery_lease_seconds=lease_seconds,
         slack_bot_token=Secret(bot_token),
         slack_signing_secret=Secret(signing_secret),
         slack_app_token=Secret(app_token),
@@ -145,6 +160,16 @@ def load_settings(
         log_level=log_level,
         data_dir=data_dir,
     )
+
+
+def _bounded_int(text: str, name: str, low: int, high: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number of seconds, got {text!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
+    return value
 
 
 def normalise_database_url(url: str) -> str:

@@ -2,7 +2,9 @@
 
 Point a WebClient at `fake.url` (`WebClient(base_url=fake.url)`). Tell it about users with `add_user`,
 make a method fail with `fail(...)` (429 with Retry-After, 5xx, Slack error codes, dropped
-connections), or enforce a rate limit with `rate_limit(...)`. Every call is kept in `fake.calls`.
+connections, before or after the call took effect), slow it down with `slow(...)`, or enforce a rate
+limit with `rate_limit(...)`. Every call is kept in `fake.calls`; every posted message is kept in its
+conversation (a DM's is "D…"), with its metadata, and conversations.history answers from them.
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ class Fault:
     retry_after: float = 1
     drop_connection: bool = False
     delay: float = 0.0
+    # The call takes effect (a message is posted) before the failure: the caller can't know it worked.
+    after_effect: bool = False
 
 
 @dataclass
@@ -108,6 +112,10 @@ class FakeSlack:
     limits: dict[str, RateLimit] = field(default_factory=dict)
     dm_errors: dict[str, str] = field(default_factory=dict)
     on_call: Callable[[Call], None] | None = None
+    # Seconds each call of a method takes before it is answered (a slow Slack).
+    latency: dict[str, float] = field(default_factory=dict)
+    # Messages posted, per conversation id ("D…" for the bot's DM with a user), oldest first.
+    conversations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -189,6 +197,11 @@ class FakeSlack:
             self.faults.clear()
             self.limits.clear()
 
+    def slow(self, method: str, seconds: float) -> None:
+        """Make every call of `method` take `seconds` before it is answered (and takes effect)."""
+        with self._lock:
+            self.latency[method] = seconds
+
     def rate_limit(self, method: str, per_second: float, burst: int = 1) -> None:
         """Enforce a rate limit on `method`, answering 429 with Retry-After when it is exceeded."""
         with self._lock:
@@ -218,6 +231,26 @@ class FakeSlack:
                 f"expected {count} call(s) to {method} {params or ''}, got {len(matching())}"
             )
         return matching()
+
+    def posted(self, conversation: str) -> list[dict[str, Any]]:
+        """Messages in a conversation as Slack keeps them (a user id means the bot's DM with them)."""
+        with self._lock:
+            return list(self.conversations.get(self.conversation_of(conversation), []))
+
+    def posted_keys(self) -> list[str]:
+        """The delivery keys (message metadata) of every message posted anywhere, one per message."""
+        with self._lock:
+            return [
+                str(((m.get("metadata") or {}).get("event_payload") or {}).get("key"))
+                for messages in self.conversations.values()
+                for m in messages
+                if m.get("metadata")
+            ]
+
+    @staticmethod
+    def conversation_of(channel: str) -> str:
+        """The conversation a post to `channel` lands in: a user id means the bot's DM with them."""
+        return "D" + channel[1:] if channel.startswith("U") else channel
 
     def reset_calls(self) -> None:
         """Forget the calls so far."""
@@ -252,6 +285,9 @@ class FakeSlack:
             return
 
         call = Call(method=method, params=params, token=token, at=time.time())
+        latency = self.latency.get(method, 0.0)
+        if latency:
+            time.sleep(latency)
         status, body, headers, drop = self._answer(call)
         call.status = status
         with self._lock:
@@ -278,6 +314,7 @@ class FakeSlack:
                     wait = max(1, round((1 - limit.tokens) / limit.per_second + 0.4))
                     return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)}, False
                 limit.tokens -= 1
+            chosen: Fault | None = None
             for fault in self.faults:
                 if fault.method not in (call.method, "*"):
                     continue
@@ -287,14 +324,18 @@ class FakeSlack:
                     continue
                 if fault.times is not None:
                     fault.times -= 1
-                if fault.delay:
-                    time.sleep(fault.delay)
-                if fault.drop_connection:
-                    return 0, {}, {}, True
-                headers = {"Retry-After": str(int(fault.retry_after))} if fault.status == 429 else {}
-                return fault.status, {"ok": False, "error": fault.error}, headers, False
-        body = self._ok(call)
-        return 200, body, {}, False
+                chosen = fault
+                break
+        if chosen is None:
+            return 200, self._ok(call), {}, False
+        if chosen.after_effect:
+            self._ok(call)
+        if chosen.delay:
+            time.sleep(chosen.delay)
+        if chosen.drop_connection:
+            return 0, {}, {}, True
+        headers = {"Retry-After": str(int(chosen.retry_after))} if chosen.status == 429 else {}
+        return chosen.status, {"ok": False, "error": chosen.error}, headers, False
 
     def _ok(self, call: Call) -> dict[str, Any]:
         p = call.params
@@ -320,12 +361,23 @@ class FakeSlack:
             if channel.startswith("U") and channel in self.users and self.users[channel].deleted:
                 return {"ok": False, "error": "user_not_found"}
             ts = self._next_ts()
-            return {
-                "ok": True,
-                "channel": "D" + channel[1:] if channel.startswith("U") else channel,
+            conversation = self.conversation_of(channel)
+            message: dict[str, Any] = {
+                "type": "message",
+                "user": BOT_USER_ID,
+                "bot_id": "BSTRETCH",
+                "text": p.get("text"),
                 "ts": ts,
-                "message": {"text": p.get("text"), "ts": ts, "thread_ts": p.get("thread_ts")},
+                "thread_ts": p.get("thread_ts"),
             }
+            metadata = call.json_param("metadata")
+            if isinstance(metadata, dict):
+                message["metadata"] = metadata
+            with self._lock:
+                self.conversations.setdefault(conversation, []).append(message)
+            return {"ok": True, "channel": conversation, "ts": ts, "message": message}
+        if call.method == "conversations.history":
+            return self._history(call)
         if call.method == "chat.update":
             return {"ok": True, "channel": p.get("channel"), "ts": p.get("ts"), "text": p.get("text")}
         if call.method == "chat.postEphemeral":
@@ -339,6 +391,31 @@ class FakeSlack:
         if call.method == "response_url":
             return {"ok": True}
         return {"ok": False, "error": "unknown_method"}
+
+    def _history(self, call: Call) -> dict[str, Any]:
+        """Newest first, `limit` per page with a cursor; metadata only with include_all_metadata."""
+        p = call.params
+        conversation = str(p.get("channel") or "")
+        if not conversation.startswith(("C", "G", "D")):
+            return {"ok": False, "error": "channel_not_found"}
+        with self._lock:
+            messages = list(reversed(self.conversations.get(conversation, [])))
+        if p.get("oldest"):
+            messages = [m for m in messages if float(m["ts"]) > float(p["oldest"])]
+        if p.get("latest"):
+            messages = [m for m in messages if float(m["ts"]) < float(p["latest"])]
+        start = int(str(p.get("cursor") or "0") or 0)
+        limit = int(p.get("limit") or 100)
+        page = messages[start : start + limit]
+        with_metadata = str(p.get("include_all_metadata")).lower() in ("1", "true")
+        shown = [m if with_metadata else {k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = start + limit < len(messages)
+        return {
+            "ok": True,
+            "messages": shown,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def _next_ts(self) -> str:
         with self._lock:

@@ -8,16 +8,17 @@ database, not the scheduler, remembers what was done.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.db import SessionFactory, session_scope
 from bot.jobs.leader import tick_leadership
-from bot.jobs.outbox import DispatchReport, dispatch_due
+from bot.jobs.outbox import LEASE, DispatchReport, dispatch_due
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +42,19 @@ class TickReport:
 
 
 def tick(
-    *, session_factory: SessionFactory, client: WebClient, now: datetime, budget_seconds: float = 45.0
+    *,
+    session_factory: SessionFactory,
+    client: WebClient,
+    now: datetime,
+    budget_seconds: float = 45.0,
+    stop: threading.Event | None = None,
+    lease: timedelta = LEASE,
 ) -> TickReport:
     """Run everything scheduled that is due at `now`: plan, then send. Safe to run twice, and safe to
-    run on several replicas at once: one leads, the others return at once with `led` False."""
+    run on several replicas at once: one leads, the others return at once with `led` False.
+
+    `stop` (set on SIGTERM) ends the fan-out after the send in flight; the rest waits for a later tick.
+    `lease` is how long a claimed delivery is this process's before another may take it over."""
     _load_features()
     report = TickReport()
     engine = session_factory.kw["bind"]
@@ -54,6 +64,8 @@ def tick(
             logger.debug("another replica leads this tick")
             return report
         for name, planner in PLANNERS:
+            if stop is not None and stop.is_set():
+                return report
             try:
                 with session_scope(session_factory) as session:
                     report.planned[name] = planner(session, now)
@@ -61,7 +73,12 @@ def tick(
                 # One feature's bug must not stop the others' messages.
                 logger.exception("planner %s failed", name)
         report.dispatch = dispatch_due(
-            session_factory=session_factory, client=client, now=now, budget_seconds=budget_seconds
+            session_factory=session_factory,
+            client=client,
+            now=now,
+            budget_seconds=budget_seconds,
+            stop=stop,
+            lease=lease,
         )
     return report
 

@@ -4,12 +4,19 @@ A feature plans a message by inserting a Delivery with a unique key (a repeated 
 and registers a renderer for its kind. The sender claims due rows in short transactions, talks to Slack
 outside any transaction, and records the outcome, so a restart, a retry or a second process neither
 sends twice nor forgets a message.
+
+Exactly once, even when a process dies between Slack's answer and our commit: a row is marked
+'sending' before chat.postMessage, and the message carries Slack metadata naming the row's key. A
+'sending' row found again (its sender died, timed out or lost the connection, so nobody knows whether
+Slack posted it) is first looked up in the target conversation's history; only if no message there
+carries its key is it sent again.
 """
 
 from __future__ import annotations
 
 import copy
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +25,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
@@ -33,6 +41,8 @@ from bot.models import Delivery, Person
 logger = logging.getLogger(__name__)
 
 PENDING = "pending"
+# Handed to Slack (or about to be) with an unknown outcome: verified against Slack before any resend.
+SENDING = "sending"
 SENT = "sent"
 FAILED = "failed"
 EXPIRED = "expired"
@@ -56,6 +66,10 @@ MESSAGE_REJECTED = frozenset(
     {"invalid_blocks", "msg_too_long", "no_text", "invalid_arguments", "too_many_attachments"}
 )
 LEASE = timedelta(minutes=2)
+# Slack message metadata that names the delivery a message pays, so a resend can be ruled out.
+METADATA_EVENT_TYPE = "stretch_delivery"
+# How far back the history check looks (pages of 100 of the target conversation's newest messages).
+HISTORY_PAGES = 3
 
 
 @dataclass(frozen=True)
@@ -165,6 +179,10 @@ class DispatchReport:
     rate_limited: int = 0
     # Every 429 Slack answered, including those the client's retry handler waited out and retried.
     rate_limited_calls: int = 0
+    # 'sending' rows found already posted in Slack (their sender died or lost the answer): not resent.
+    recovered: int = 0
+    # The pass stopped early because the process is shutting down.
+    stopped: bool = False
     errors: dict[str, int] = field(default_factory=dict)
 
     def count_error(self, code: str) -> None:
@@ -172,15 +190,21 @@ class DispatchReport:
         self.errors[code] = self.errors.get(code, 0) + 1
 
 
-def claim_due(*, session: Session, now: datetime, limit: int) -> list[int]:
-    """Claim up to `limit` due deliveries for this sender (SKIP LOCKED on PostgreSQL)."""
+def _claimable(now: datetime) -> Any:
+    return Delivery.status.in_((PENDING, SENDING)) & (
+        Delivery.claimed_until.is_(None) | (Delivery.claimed_until < now)
+    )
+
+
+def claim_due(*, session: Session, now: datetime, limit: int, lease: timedelta = LEASE) -> list[int]:
+    """Claim up to `limit` due deliveries for this sender (SKIP LOCKED on PostgreSQL).
+
+    Rows left 'sending' by a sender that died or lost Slack's answer are claimable again once their
+    lease ran out; deliver_one checks Slack before sending them again.
+    """
     query = (
         select(Delivery.id)
-        .where(
-            Delivery.status == PENDING,
-            Delivery.due_at <= now,
-            (Delivery.claimed_until.is_(None)) | (Delivery.claimed_until < now),
-        )
+        .where(Delivery.due_at <= now, _claimable(now))
         .order_by(Delivery.due_at, Delivery.id)
         .limit(limit)
     )
@@ -191,24 +215,20 @@ def claim_due(*, session: Session, now: datetime, limit: int) -> list[int]:
         session.execute(
             update(Delivery)
             .where(Delivery.id.in_(ids))
-            .values(claimed_until=now + LEASE, attempts=Delivery.attempts + 1)
+            .values(claimed_until=now + lease, attempts=Delivery.attempts + 1)
         )
     return ids
 
 
-def claim_one(*, session: Session, dedupe_key: str, now: datetime) -> int | None:
+def claim_one(*, session: Session, dedupe_key: str, now: datetime, lease: timedelta = LEASE) -> int | None:
     """Claim one pending delivery by its key, if no other sender holds it; its id or None."""
     delivery_id = session.scalar(select(Delivery.id).where(Delivery.dedupe_key == dedupe_key))
     if delivery_id is None:
         return None
     claimed = session.execute(
         update(Delivery)
-        .where(
-            Delivery.id == delivery_id,
-            Delivery.status == PENDING,
-            (Delivery.claimed_until.is_(None)) | (Delivery.claimed_until < now),
-        )
-        .values(claimed_until=now + LEASE, attempts=Delivery.attempts + 1)
+        .where(Delivery.id == delivery_id, _claimable(now))
+        .values(claimed_until=now + lease, attempts=Delivery.attempts + 1)
         .returning(Delivery.id)
     ).first()
     return delivery_id if claimed is not None else None
@@ -251,6 +271,91 @@ def _give_up(session: Session, delivery: Delivery, status: str, reason: str, now
         spec.on_give_up(session, delivery, now)
 
 
+def delivery_metadata(dedupe_key: str) -> dict[str, Any]:
+    """The Slack message metadata that marks a message as paying the delivery with this key."""
+    return {"event_type": METADATA_EVENT_TYPE, "event_payload": {"key": dedupe_key}}
+
+
+def find_posted(*, client: WebClient, channel: str, dedupe_key: str) -> tuple[str, str] | None:
+    """The (conversation id, ts) of a message already in `channel` carrying this delivery's key, if any.
+
+    A user id means the bot's DM with them, whose id conversations.open gives. Raises SlackApiError
+    (or a network error) when Slack can't say; the caller then keeps the row for a later check.
+    """
+    conversation = channel
+    if channel.startswith(("U", "W")):
+        opened = client.conversations_open(users=channel)
+        conversation = str((opened.get("channel") or {}).get("id") or channel)
+    cursor: str | None = None
+    for _ in range(HISTORY_PAGES):
+        page = client.conversations_history(
+            channel=conversation, limit=100, include_all_metadata=True, cursor=cursor
+        )
+        for message in page.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == METADATA_EVENT_TYPE and (
+                (metadata.get("event_payload") or {}).get("key") == dedupe_key
+            ):
+                return conversation, str(message.get("ts") or "")
+        cursor = str((page.get("response_metadata") or {}).get("next_cursor") or "") or None
+        if cursor is None:
+            break
+    return None
+
+
+def _record_sent(
+    session: Session, delivery: Delivery, *, ts: str | None, channel: str | None, now: datetime
+) -> None:
+    delivery.status = SENT
+    delivery.sent_at = now
+    delivery.claimed_until = None
+    delivery.last_error = None
+    delivery.message_ts = ts or None
+    delivery.message_channel = channel or None
+    if delivery.person_id is not None:
+        person = session.get(Person, delivery.person_id)
+        if person is not None and person.unreachable_reason:
+            person.unreachable_reason = None
+    spec = KINDS.get(delivery.kind)
+    if spec and spec.after_send:
+        spec.after_send(session, delivery, now)
+
+
+def _verify_unknown_outcome(
+    *,
+    session_factory: SessionFactory,
+    client: WebClient,
+    delivery_id: int,
+    channel: str,
+    dedupe_key: str,
+    now: datetime,
+    report: DispatchReport,
+) -> bool:
+    """For a row left 'sending': True if it is settled (found in Slack, or the check must wait)."""
+    try:
+        found = find_posted(client=client, channel=channel, dedupe_key=dedupe_key)
+    except Exception as error:  # Slack can't tell us now: ask again later, never guess
+        code = _error_code(error)[0] if isinstance(error, SlackApiError) else type(error).__name__
+        report.count_error(code)
+        logger.warning("could not check whether delivery %s was sent (%s); will ask again", delivery_id, code)
+        with session_scope(session_factory) as session:
+            delivery = session.get(Delivery, delivery_id)
+            assert delivery is not None
+            delivery.last_error = f"checking: {code}"[:200]
+            delivery.claimed_until = now + _backoff(delivery.attempts)
+        report.retry_later += 1
+        return True
+    if found is None:
+        return False
+    with session_scope(session_factory) as session:
+        delivery = session.get(Delivery, delivery_id)
+        assert delivery is not None
+        _record_sent(session, delivery, ts=found[1], channel=found[0], now=now)
+    logger.info("delivery %s had reached Slack before its sender stopped; not sent again", delivery_id)
+    report.recovered += 1
+    return True
+
+
 def deliver_one(
     *,
     session_factory: SessionFactory,
@@ -262,16 +367,29 @@ def deliver_one(
     """Render, send and record one claimed delivery; returns seconds to pause (Slack's Retry-After)."""
     with session_scope(session_factory) as session:
         delivery = session.get(Delivery, delivery_id)
-        if delivery is None or delivery.status != PENDING:
+        if delivery is None or delivery.status not in (PENDING, SENDING):
             return 0.0
+        unknown_outcome = delivery.status == SENDING
+        channel, dedupe_key = delivery.channel, delivery.dedupe_key
+    if unknown_outcome and _verify_unknown_outcome(
+        session_factory=session_factory,
+        client=client,
+        delivery_id=delivery_id,
+        channel=channel,
+        dedupe_key=dedupe_key,
+        now=now,
+        report=report,
+    ):
+        return 0.0
+
+    with session_scope(session_factory) as session:
+        delivery = session.get(Delivery, delivery_id)
+        assert delivery is not None
         if delivery.expires_at is not None and now >= delivery.expires_at:
-            _give_up(
-                session,
-                delivery,
-                EXPIRED,
-                delivery.last_error or "window closed before it could be sent",
-                now,
-            )
+            reason = "window closed before it could be sent"
+            if delivery.last_error:
+                reason = f"gave up after the delivery window: {delivery.last_error}"
+            _give_up(session, delivery, EXPIRED, reason, now)
             report.expired += 1
             return 0.0
         spec = KINDS.get(delivery.kind)
@@ -286,18 +404,30 @@ def deliver_one(
             delivery.claimed_until = None
             report.cancelled += 1
             return 0.0
-        channel = delivery.channel
+        # Committed before Slack is called: if this process dies after Slack posted, the row says so.
+        delivery.status = SENDING
 
     try:
         response = client.chat_postMessage(
-            channel=channel, text=message.text, blocks=message.blocks, unfurl_links=False, unfurl_media=False
+            channel=channel,
+            text=message.text,
+            blocks=message.blocks,
+            unfurl_links=False,
+            unfurl_media=False,
+            metadata=delivery_metadata(dedupe_key),
         )
     except SlackApiError as error:
-        code, _status, retry_after = _error_code(error)
+        code, status, retry_after = _error_code(error)
         report.count_error(code)
         with session_scope(session_factory) as session:
             delivery = session.get(Delivery, delivery_id)
             assert delivery is not None
+            if status >= 500:
+                # Slack may have posted it before failing: settle it by a history check, not a resend.
+                _retry_later(session, delivery, code, now, report, unknown_outcome=True)
+                return 0.0
+            # Slack answered and refused: it did not post this message.
+            delivery.status = PENDING
             if code in RECIPIENT_GONE:
                 if delivery.person_id is not None:
                     person = session.get(Person, delivery.person_id)
@@ -317,36 +447,46 @@ def deliver_one(
     except Exception as error:  # network trouble: connection reset, timeout, DNS
         code = type(error).__name__
         report.count_error(code)
-        logger.warning("sending delivery %s failed with %s; will retry", delivery_id, code)
+        logger.warning("sending delivery %s failed with %s; will check and retry", delivery_id, code)
         with session_scope(session_factory) as session:
             delivery = session.get(Delivery, delivery_id)
             assert delivery is not None
-            _retry_later(session, delivery, code, now, report)
+            _retry_later(session, delivery, code, now, report, unknown_outcome=True)
         return 0.0
 
     with session_scope(session_factory) as session:
         delivery = session.get(Delivery, delivery_id)
         assert delivery is not None
-        delivery.status = SENT
-        delivery.sent_at = now
-        delivery.claimed_until = None
-        delivery.last_error = None
-        delivery.message_ts = str(response.get("ts") or "") or None
-        delivery.message_channel = str(response.get("channel") or "") or None
-        if delivery.person_id is not None:
-            person = session.get(Person, delivery.person_id)
-            if person is not None and person.unreachable_reason:
-                person.unreachable_reason = None
-        if spec.after_send:
-            spec.after_send(session, delivery, now)
+        _record_sent(
+            session,
+            delivery,
+            ts=str(response.get("ts") or ""),
+            channel=str(response.get("channel") or ""),
+            now=now,
+        )
     report.sent += 1
     return 0.0
 
 
 def _retry_later(
-    session: Session, delivery: Delivery, code: str, now: datetime, report: DispatchReport
+    session: Session,
+    delivery: Delivery,
+    code: str,
+    now: datetime,
+    report: DispatchReport,
+    *,
+    unknown_outcome: bool = False,
 ) -> None:
     delivery.last_error = code[:200]
+    if unknown_outcome:
+        # Stays 'sending': the next attempt asks Slack first, and only then may give up (the
+        # message may well have been posted, so it must not be written off as expired here).
+        check_at = now + _backoff(delivery.attempts)
+        if delivery.expires_at is not None:
+            check_at = min(check_at, delivery.expires_at)
+        delivery.claimed_until = check_at
+        report.retry_later += 1
+        return
     # A 429 is the workspace's pace, not this message's fault: it goes again right after the pause.
     retry_at = None if code == "ratelimited" else now + _backoff(delivery.attempts)
     if delivery.expires_at is not None and (retry_at or now) >= delivery.expires_at:
@@ -355,6 +495,20 @@ def _retry_later(
         return
     delivery.claimed_until = retry_at
     report.retry_later += 1
+
+
+def outbox_client(client: WebClient, *, extra: Sequence[RetryHandler] = ()) -> WebClient:
+    """A copy of `client` that never retries a send by itself except on 429.
+
+    After a 5xx, a timeout or a dropped connection Slack may already have posted the message; a blind
+    retry would post it twice, so those are left to the outbox, which checks Slack first.
+    """
+    copied = copy.copy(client)
+    copied.retry_handlers = [
+        *extra,
+        *(h for h in client.retry_handlers if isinstance(h, RateLimitErrorRetryHandler)),
+    ]
+    return copied
 
 
 def send_now(
@@ -366,7 +520,11 @@ def send_now(
         delivery_id = claim_one(session=session, dedupe_key=dedupe_key, now=now)
     if delivery_id is not None:
         deliver_one(
-            session_factory=session_factory, client=client, delivery_id=delivery_id, now=now, report=report
+            session_factory=session_factory,
+            client=outbox_client(client),
+            delivery_id=delivery_id,
+            now=now,
+            report=report,
         )
     return report
 
@@ -486,26 +644,29 @@ def dispatch_due(
     batch_size: int = 50,
     monotonic: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    stop: threading.Event | None = None,
+    lease: timedelta = LEASE,
 ) -> DispatchReport:
     """Send every due delivery, pacing on Slack's Retry-After, within a time budget.
 
     After the first 429 the sender paces itself near the rate Slack allows (see Pacer) instead of
-    running into the limit again and again. What is left when the budget runs out stays pending for
-    the next tick; nothing is dropped.
+    running into the limit again and again. What is left when the budget runs out, or when `stop` is
+    set (the process is shutting down), stays pending for the next tick; nothing is dropped, and the
+    send in flight is finished and recorded first.
     """
+    stopping = stop or threading.Event()
     report = DispatchReport()
     start = monotonic()
     deadline = start + budget_seconds
     pacer = Pacer(start=start, monotonic=monotonic, sleep=sleep)
-    paced_client = copy.copy(client)
-    paced_client.retry_handlers = [_RateLimitObserver(pacer), *client.retry_handlers]
-    while monotonic() < deadline:
+    paced_client = outbox_client(client, extra=[_RateLimitObserver(pacer)])
+    while monotonic() < deadline and not stopping.is_set():
         with session_scope(session_factory) as session:
-            ids = claim_due(session=session, now=now, limit=batch_size)
+            ids = claim_due(session=session, now=now, limit=batch_size, lease=lease)
         if not ids:
             break
         for index, delivery_id in enumerate(ids):
-            if monotonic() >= deadline:
+            if monotonic() >= deadline or stopping.is_set():
                 with session_scope(session_factory) as session:
                     release(session=session, ids=ids[index:])
                 break
@@ -519,8 +680,10 @@ def dispatch_due(
                 report=report,
             )
             pacer.sent(report.sent > sent_before)
-            if pause > 0:
-                sleep(min(pause, max(0.0, deadline - monotonic())))
+            if pause > 0 and not stopping.is_set():
+                wait = min(pause, max(0.0, deadline - monotonic()))
+                stopping.wait(wait) if stop is not None else sleep(wait)
+    report.stopped = stopping.is_set()
     report.rate_limited_calls = pacer.limited_count
     if report.sent or report.failed or report.expired or report.retry_later:
         logger.info(

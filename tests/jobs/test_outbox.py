@@ -118,12 +118,13 @@ def test_a_renderer_returning_nothing_cancels(
 def test_server_errors_are_retried_on_a_later_pass(
     session_factory: SessionFactory, fake_slack: FakeSlack, slack_client
 ) -> None:
-    """A 503 beyond the client's own retries leaves the row pending; the next pass after backoff sends it."""
-    fake_slack.fail("chat.postMessage", status=503, error="service_unavailable", times=3)
+    """A 503 leaves the row 'sending' (Slack may have posted it); the next pass after backoff checks
+    Slack's history, finds nothing and sends it, once."""
+    fake_slack.fail("chat.postMessage", status=503, error="service_unavailable", times=1)
     _plan(session_factory, "k1")
     first = dispatch_due(session_factory=session_factory, client=slack_client, now=NOW)
     assert first.sent == 0 and first.retry_later == 1
-    assert _statuses(session_factory) == {"k1": "pending"}
+    assert _statuses(session_factory) == {"k1": "sending"}
     again_too_soon = dispatch_due(
         session_factory=session_factory, client=slack_client, now=NOW + timedelta(seconds=5)
     )
@@ -131,6 +132,7 @@ def test_server_errors_are_retried_on_a_later_pass(
     later = dispatch_due(session_factory=session_factory, client=slack_client, now=NOW + timedelta(minutes=2))
     assert later.sent == 1
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
+    assert len(fake_slack.calls_to("conversations.history")) == 1
 
 
 def test_a_rate_limited_send_pauses_for_retry_after_and_is_not_lost(
@@ -182,10 +184,14 @@ def test_past_its_window_a_delivery_expires_with_the_reason(
 def test_failing_until_the_window_closes_gives_up_with_the_reason(
     session_factory: SessionFactory, fake_slack: FakeSlack, slack_client
 ) -> None:
-    """Slack down for the whole window: expired, with the last error kept."""
+    """Slack down for the whole window: expired, with the last error kept (after checking Slack's
+    history, since a 500 doesn't prove the message wasn't posted)."""
     fake_slack.fail("chat.postMessage", status=500, error="internal_error")
     _plan(session_factory, "k1", expires=NOW + timedelta(seconds=10))
     dispatch_due(session_factory=session_factory, client=slack_client, now=NOW)
+    assert _statuses(session_factory) == {"k1": "sending"}
+    dispatch_due(session_factory=session_factory, client=slack_client, now=NOW + timedelta(seconds=11))
+    assert len(fake_slack.calls_to("conversations.history")) == 1
     with session_factory() as session:
         row = session.scalar(select(Delivery))
         assert row is not None and row.status == "expired"
