@@ -41,6 +41,7 @@ from bot.models import (
     Team,
 )
 from bot.models.alerts import ALERT_ACKNOWLEDGED, ALERT_OPEN, ALERT_SNOOZED, QuietAlert
+from bot.services.alerts import SIGNAL_LABELS
 from bot.services.checkins import options_of
 from bot.services.pie import open_pie, pie_view
 from bot.services.shoutouts import Draft, EffortEntry, effort_leaderboard, pending_drafts
@@ -64,6 +65,7 @@ class WatchItem:
     user_id: str
     name: str
     signal: str
+    signal_label: str
     evidence: str
     suggested_step: str
     status: str
@@ -217,6 +219,7 @@ def _watchlist(session: Session, team_id: int) -> tuple[WatchItem, ...]:
             user_id=person.slack_user_id,
             name=person.display_name or person.slack_user_id,
             signal=alert.signal,
+            signal_label=SIGNAL_LABELS.get(alert.signal, alert.signal.replace("_", " ")),
             evidence=alert.evidence,
             suggested_step=alert.suggested_step,
             status=alert.status,

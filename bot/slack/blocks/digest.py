@@ -57,7 +57,7 @@ def pulse_lines(pulse: TeamPulse, *, goal_labels: dict[str, str], limiter_labels
 
 
 def _watch_line(item: WatchItem, tz: str) -> str:
-    signal = item.signal.replace("_", " ")
+    signal = item.signal_label
     star = " · strong record" if item.strong_record else ""
     line = f"*<@{item.user_id}>* · {signal}{star}: {item.evidence or 'no details'}"
     if item.status == ALERT_ACKNOWLEDGED and item.acted_by_user_id:
