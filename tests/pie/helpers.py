@@ -1,5 +1,5 @@
-"""Driving /claim-pie over signed HTTP: the answer comes back on the ack (or, for a reply sent after it,
-at the command's own response_url, which we wait for)."""
+"""Driving /claim-pie over signed HTTP: Stretch acks at once and answers at the command's own
+response_url, which we wait for."""
 
 from __future__ import annotations
 

@@ -24,6 +24,7 @@ from tests.reliability.processes import (
     until,
     wait_healthy,
 )
+from tests.slackclient import flatten_text
 
 pytestmark = pytest.mark.skipif(not postgres_url(), reason="needs PostgreSQL (TEST_DATABASE_URL)")
 
@@ -68,16 +69,31 @@ def _leader(db: Engine) -> str | None:
     return str(name).removeprefix("stretch-") if name else None
 
 
+def _reply(fake: FakeSlack, name: str) -> str:
+    until(
+        lambda: [c for c in fake.calls_to("response_url") if c.params["_name"] == name], timeout=10, what=name
+    )
+    [call] = [c for c in fake.calls_to("response_url") if c.params["_name"] == name]
+    return flatten_text(call.params)
+
+
 def _either_replica_answers_with_the_same_state(replicas: dict[str, Replica], fake_slack: FakeSlack) -> None:
     a, b = replicas["a"], replicas["b"]
-    baked = a.slack(fake_slack, "bake").command(
-        "/claim-pie", "new 100k Q4 push", user="U0MIA", channel="C0TEAM"
+    assert (
+        a.slack(fake_slack, "bake")
+        .command("/claim-pie", "new 100k Q4 push", user="U0MIA", channel="C0TEAM")
+        .status
+        == 200
     )
-    assert baked.status == 200 and "Q4 push" in baked.text
-    claimed = b.slack(fake_slack, "claim").command("/claim-pie", "20k", user="U0R000", channel="C0TEAM")
-    assert claimed.status == 200 and "You claimed *$20,000*" in claimed.text
-    card = a.slack(fake_slack, "card").command("/claim-pie", "", user="U0R001", channel="C0TEAM")
-    assert "$20,000 of $100,000 claimed" in card.text
+    assert "Q4 push" in _reply(fake_slack, "bake")
+    assert (
+        b.slack(fake_slack, "claim").command("/claim-pie", "20k", user="U0R000", channel="C0TEAM").status
+        == 200
+    )
+    assert "You claimed *$20,000*" in _reply(fake_slack, "claim")
+    a.slack(fake_slack, "card").command("/claim-pie", "", user="U0R001", channel="C0TEAM")
+    card = _reply(fake_slack, "card")
+    assert "$20,000 of $100,000 claimed" in card
 
 
 def test_replicas_share_state_and_killing_the_leader_mid_fan_out_still_sends_each_dm_once(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.db import session_scope
@@ -26,6 +27,8 @@ from bot.slack.listeners.commands.registry import add_help, help_entries
 from bot.slack.payloads import command_request
 
 logger = logging.getLogger(__name__)
+# The pie's answers are worked out here, after the ack, so Bolt's listener threads only ever ack.
+_WORKERS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="stretch-pie")
 
 HELP = (
     HelpEntry("/claim-pie", "See the team's pie: target, slices, what's left, the deadline.", "The pie"),
@@ -162,11 +165,7 @@ def register(app: App, deps: Deps) -> None:
     register_home_section("pie", 30, pie_blocks_home)
 
     @guarded("command")
-    def claim_pie(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
-        # The work is a few milliseconds of SQL, so the answer rides on the ack itself: one round trip,
-        # nothing queued behind a pool, and under a burst the senders are paced by how fast answers
-        # are really produced instead of piling up a backlog of answers owed. The App Home isn't
-        # republished here: Slack sends app_home_opened whenever the Home tab is opened.
+    def answer(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         req = command_request(body)
         reply = run_pie_command(
             deps=deps,
@@ -177,10 +176,17 @@ def register(app: App, deps: Deps) -> None:
             slack_team_id=req.slack_team_id,
             trigger_id=req.trigger_id,
         )
-        if reply is None:
-            ack()
-        else:
-            ack(**reply)
+        if reply is not None:
+            respond(replace_original=False, **reply)
+
+    def claim_pie(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        # Ack at once, as Slack asks, and answer through response_url from the pie's own workers: when
+        # many reps claim at the same instant Bolt's listener threads stay free to ack everyone within
+        # milliseconds, and nobody meets Slack's 3-second timeout while the claims queue on the pie's
+        # row lock. Errors after the ack reach the person through response_url (see guard.py). The App
+        # Home isn't republished here: Slack sends app_home_opened whenever the Home tab is opened.
+        ack()
+        _WORKERS.submit(answer, ack=ack, body=body, client=client, respond=respond)
 
     app.command(Command.CLAIM_PIE)(claim_pie)
 
