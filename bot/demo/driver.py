@@ -134,8 +134,9 @@ class Stage:
             session_factory=make_session_factory(self.engine), settings=self.settings, clock=self.clock
         )
         self.client = make_client(self.settings)
-        # One listener worker: after a request, a no-op queued behind it tells us the listener is done.
-        self.app = create_app(self.settings, self.deps, client=self.client, workers=1)
+        # Each request runs its listener to the end before it is answered, so the story plays in order:
+        # what a tap caused is in Slack before the next person acts.
+        self.app = create_app(self.settings, self.deps, client=self.client, workers=1, process_before_response=True)
         self.verifier = SignatureVerifier(secret)
         self.errors = ErrorLog()
         logging.getLogger().addHandler(self.errors)
@@ -193,22 +194,12 @@ class Stage:
             "x-slack-signature": self.verifier.generate_signature(timestamp=stamp, body=body),
         }
         response = self.app.dispatch(BoltRequest(body=body, headers=headers))
-        self._settle()
         if response.status != 200:
             raise DemoError(f"Stretch answered HTTP {response.status}: {response.body[:200]}")
         try:
             return dict(json.loads(response.body)) if response.body else {}
         except ValueError:
             return {"text": response.body}
-
-    def _settle(self) -> None:
-        """Wait until the listener (run after the ack, on the app's one worker) and anything it queued finish."""
-        executor = self.app.listener_runner.listener_executor  # type: ignore[attr-defined]
-        while True:
-            before = len(self.slack.calls)
-            executor.submit(lambda: None).result(timeout=20)
-            if len(self.slack.calls) == before:
-                return
 
     def _trigger(self, user_id: str) -> str:
         return f"{next(self._ids)}.{user_id}.demo"

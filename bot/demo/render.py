@@ -39,6 +39,7 @@ EMOJI = {
     "trophy": "🏆",
     "sparkles": "✨",
     "hourglass_flowing_sand": "⏳",
+    "hourglass": "⌛",
     "palm_tree": "🌴",
     "zap": "⚡",
     "large_green_circle": "🟢",
@@ -57,7 +58,7 @@ EMOJI = {
 }
 
 _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
-_EMOJI = re.compile(r":([a-z0-9_+-]+):")
+_EMOJI = re.compile(r":([a-zA-Z0-9_+-]+):")
 _BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 
 
@@ -163,7 +164,8 @@ def render_blocks(
     for block in blocks:
         kind = block.get("type")
         if kind == "header":
-            lines.append(style.bold(_text(block.get("text"), names=names, style=style).upper()))
+            header = _text(block.get("text"), names=names, style=style).upper()
+            lines.append(style.bold(_EMOJI.sub(lambda m: EMOJI.get(m.group(1).lower(), m.group(0)), header)))
         elif kind == "section":
             if block.get("text"):
                 lines.extend(_text(block["text"], names=names, style=style).splitlines())
@@ -186,7 +188,7 @@ def render_blocks(
             lines.append(style.dim("─" * 40))
         elif kind == "input":
             label = _text(block.get("label"), names=names, style=style)
-            optional = style.dim(" (optional)") if block.get("optional") else ""
+            optional = style.dim(" (optional)") if block.get("optional") and "optional" not in label else ""
             lines.append(f"{style.bold(label)}{optional}")
             lines.append("  " + _input_value(block.get("element") or {}, names=names, style=style))
             if block.get("hint"):

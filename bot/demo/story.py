@@ -30,6 +30,7 @@ CAST = (
     (ZOE, "Zoe Martin", "Europe/London"),
 )
 REPS = (RAJ, ANN, LEO, KIM, SAM, ZOE)
+KIM_TZ = "Asia/Tokyo"  # the first of the team to start each day
 FIRST_DAY = date(2026, 11, 20)  # a Friday: the team is set up, the pie is baked
 LAST_DAY = date(2026, 12, 11)  # three weeks later, after the third digest
 LEO_GOES_QUIET = date(2026, 11, 26)  # Leo's last answered check-in is the day before
@@ -85,9 +86,9 @@ class Story:
         """Schedule a person's action at their own local time."""
         self.add(at(self.tz[user], day, clock), run)
 
-    def narrate(self, day: date, clock: str, title: str) -> None:
-        """A scene heading at a team-time moment."""
-        self.add(at(TEAM_TZ, day, clock), lambda: self.stage.scene_title(title))
+    def narrate(self, day: date, clock: str, title: str, *, zone: str = TEAM_TZ) -> None:
+        """A scene heading at a moment of team time (or of `zone`: a new day starts first in Tokyo)."""
+        self.add(at(zone, day, clock), lambda: self.stage.scene_title(title))
 
     def play(self) -> None:
         """Run every beat and every tick in time order."""
@@ -155,7 +156,7 @@ class NorthstarStory(Story):
         s = self.stage
         self.narrate(_day(0), "10:25", "Maya bakes the December pie: $120k for the team to split as they choose.")
         self.by(MAYA, _day(0), "10:30", lambda: s.command(MAYA, "/claim-pie", "new 120k December push", channel=CHANNEL))
-        self.narrate(_day(3), "03:00", "Day 4, Mon 23 Nov — the reps wake up to the pie and their first check-in.")
+        self.narrate(_day(3), "07:00", zone=KIM_TZ, title= "Day 4, Mon 23 Nov — the reps wake up to the pie and their first check-in.")
         self.by(ANN, _day(3), "10:05", lambda: s.command(ANN, "/claim-pie", "40k Acme renewal + two expansions", channel=CHANNEL))
 
         def kim_claims() -> None:
@@ -167,10 +168,10 @@ class NorthstarStory(Story):
         self.by(KIM, _day(3), "11:10", kim_claims)
         self.by(SAM, _day(3), "10:20", lambda: s.command(SAM, "/claim-pie", "15k", channel=CHANNEL))
         self.by(ZOE, _day(3), "14:00", lambda: s.command(ZOE, "/claim-pie", "12k", channel=CHANNEL))
-        self.narrate(_day(5), "00:30", "Day 6, Wed 25 Nov — Raj's pipeline dried up last month. He claims small, to rebuild.")
+        self.narrate(_day(5), "07:00", zone=KIM_TZ, title= "Day 6, Wed 25 Nov — Raj's pipeline dried up last month. He claims small, to rebuild.")
         self.by(RAJ, _day(5), "10:40", lambda: s.command(RAJ, "/claim-pie", "8k rebuild pipeline first", channel=CHANNEL))
         self.narrate(_day(7), "23:30", "Fri 27 Nov, midnight — the claim deadline passes with pie left over. Only Maya hears.")
-        self.narrate(_day(13), "09:00", "Day 14, Thu 3 Dec — deals start landing.")
+        self.narrate(_day(13), "07:00", zone=KIM_TZ, title= "Day 14, Thu 3 Dec — deals start landing.")
         self.by(ANN, _day(13), "15:00", lambda: s.command(ANN, "/claim-pie", "progress 18k", channel=CHANNEL))
         self.by(MAYA, _day(13), "11:00", lambda: s.command(MAYA, "/claim-pie", f"progress <@{RAJ}|raj> 5k", channel=CHANNEL))
 
@@ -193,7 +194,7 @@ class NorthstarStory(Story):
                             lambda r=rep, m=mood, n=note: self.answer_checkin(r, m, n))  # type: ignore[misc]
                     answered[rep] += 1
             day += timedelta(days=1)
-        self.narrate(date(2026, 11, 26), "06:00", "Day 7, Thu 26 Nov — Leo stops answering his check-ins. Nobody announces it.")
+        self.narrate(date(2026, 11, 26), "07:00", zone=KIM_TZ, title= "Day 7, Thu 26 Nov — Leo stops answering his check-ins. Nobody announces it.")
 
     @staticmethod
     def _note(rep: str, day: date) -> str | None:
@@ -303,19 +304,20 @@ class NorthstarStory(Story):
 
 
 def ticks_for(first: date, last: date, *, zones: list[str]) -> list[datetime]:
-    """When the clock ticks: every hour at half past (UTC), plus 09:30 and 16:00 local in every zone of
-    the cast (check-in and digest times land exactly), from the first day's morning to the last day's
-    evening in team time. The real scheduler ticks every minute; these are the minutes that matter."""
+    """When the clock ticks: 09:30 local in every zone of the cast and 16:00 in the team's (check-in and
+    digest times land exactly) and every three hours between (nudges, reminders, deadlines), from the first day's
+    morning to the last day's evening in team time. The real scheduler ticks every minute; these are the
+    minutes that matter, and few enough that the story plays in seconds."""
     start, end = at(TEAM_TZ, first, "09:00"), at(TEAM_TZ, last, "18:00")
     moments = set()
     moment = start.replace(minute=30)
     while moment <= end:
         moments.add(moment)
-        moment += timedelta(hours=1)
+        moment += timedelta(hours=3)
     day = first - timedelta(days=1)
     while day <= last + timedelta(days=1):
         for zone in zones:
-            for clock in ("09:30", "16:00"):
-                moments.add(at(zone, day, clock))
+            moments.add(at(zone, day, "09:30"))
+        moments.add(at(TEAM_TZ, day, "16:00"))
         day += timedelta(days=1)
     return sorted(m for m in moments if start <= m <= end)
