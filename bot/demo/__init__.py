@@ -41,16 +41,24 @@ def run_demo(options: DemoOptions, *, stream: IO[str] | None = None) -> int:
         if options.step:
             input("   (Enter for the next scene) ")
 
-    out = Output(stream=stream, style=Style(color=options.color), speed=options.speed, step=options.step, pause=pause)
+    out = Output(
+        stream=stream, style=Style(color=options.color), speed=options.speed, step=options.step, pause=pause
+    )
     with tempfile.TemporaryDirectory(prefix="stretch-demo-") as scratch:
         url = options.database_url or f"sqlite:///{Path(scratch) / 'demo.db'}"
         out.line(out.style.bold("Stretch demo: three weeks of the Northstar sales team, on your machine."))
-        out.line(out.style.dim(
-            "The real Stretch app runs against a pretend Slack and a fast clock. Every message below is what "
-            "Stretch sent, shown to whoever received it, at their local time."
-        ))
-        stage = Stage(database_url=url, start=story.at(story.TEAM_TZ, story.FIRST_DAY, "09:00"), out=out,
-                      scratch=Path(scratch))
+        out.line(
+            out.style.dim(
+                "The real Stretch app runs against a pretend Slack and a fast clock. Every message below is what "
+                "Stretch sent, shown to whoever received it, at their local time."
+            )
+        )
+        stage = Stage(
+            database_url=url,
+            start=story.at(story.TEAM_TZ, story.FIRST_DAY, "09:00"),
+            out=out,
+            scratch=Path(scratch),
+        )
         stage.full = options.full
         try:
             for user_id, name, tz in story.CAST:
@@ -66,7 +74,9 @@ def run_demo(options: DemoOptions, *, stream: IO[str] | None = None) -> int:
             stage.close()
             if options.json_path is not None:
                 calls = [c.as_json() for c in stage.slack.calls]
-                options.json_path.write_text(json.dumps(calls, indent=1, ensure_ascii=False), encoding="utf-8")
+                options.json_path.write_text(
+                    json.dumps(calls, indent=1, ensure_ascii=False), encoding="utf-8"
+                )
         if stage.errors.records:
             print(
                 f"stretch demo: {len(stage.errors.records)} error(s) while the story ran; the first: "
@@ -76,9 +86,11 @@ def run_demo(options: DemoOptions, *, stream: IO[str] | None = None) -> int:
             return 1
         sent = sum(1 for c in stage.slack.calls if c.method == "chat.postMessage")
         out.line()
-        out.line(out.style.bold(
-            f"The end: {sent} messages over three weeks, {stage.ticks} ticks of the clock, "
-            f"{time.monotonic() - started:.1f} s."
-        ))
+        out.line(
+            out.style.bold(
+                f"The end: {sent} messages over three weeks, {stage.ticks} ticks of the clock, "
+                f"{time.monotonic() - started:.1f} s."
+            )
+        )
         out.line("Connect your own workspace: see “Connect a Slack workspace” in the README.")
     return 0

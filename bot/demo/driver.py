@@ -8,7 +8,7 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -77,7 +77,7 @@ class Output:
 def state_values(view: dict[str, Any], overrides: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """The state.values Slack sends when a person submits `view` as it was opened, with `overrides`
     (block_id → the element's state) for what they typed or picked."""
-    initial = {
+    initial: dict[str, tuple[str, str, Any]] = {
         "plain_text_input": ("value", "initial_value", None),
         "number_input": ("value", "initial_value", None),
         "conversations_select": ("selected_conversation", "initial_conversation", None),
@@ -136,7 +136,9 @@ class Stage:
         self.client = make_client(self.settings)
         # Each request runs its listener to the end before it is answered, so the story plays in order:
         # what a tap caused is in Slack before the next person acts.
-        self.app = create_app(self.settings, self.deps, client=self.client, workers=1, process_before_response=True)
+        self.app = create_app(
+            self.settings, self.deps, client=self.client, workers=1, process_before_response=True
+        )
         self.verifier = SignatureVerifier(secret)
         self.errors = ErrorLog()
         logging.getLogger().addHandler(self.errors)
@@ -153,7 +155,7 @@ class Stage:
     def close(self) -> None:
         """Stop the fake Slack and release the database."""
         logging.getLogger().removeHandler(self.errors)
-        self.app.listener_runner.listener_executor.shutdown(wait=True)  # type: ignore[attr-defined]
+        self.app.listener_runner.listener_executor.shutdown(wait=True)
         self.slack.stop()
         self.engine.dispose()
 
@@ -188,10 +190,10 @@ class Stage:
     # --- people acting, as Slack would deliver it -------------------------------------------------------
     def _send(self, body: str, content_type: str) -> dict[str, Any]:
         stamp = str(int(time.time()))
-        headers = {
+        headers: dict[str, str | Sequence[str]] = {
             "content-type": content_type,
             "x-slack-request-timestamp": stamp,
-            "x-slack-signature": self.verifier.generate_signature(timestamp=stamp, body=body),
+            "x-slack-signature": self.verifier.generate_signature(timestamp=stamp, body=body) or "",
         }
         response = self.app.dispatch(BoltRequest(body=body, headers=headers))
         if response.status != 200:
@@ -294,13 +296,16 @@ class Stage:
                     return element, str(block.get("block_id", ""))
         raise DemoError(f"no such button in the message {message.text[:60]!r}")
 
-    def submit(self, user_id: str, overrides: dict[str, dict[str, Any]] | None = None, *, say: str = "") -> None:
+    def submit(
+        self, user_id: str, overrides: dict[str, dict[str, Any]] | None = None, *, say: str | None = ""
+    ) -> None:
         """A person fills in the modal they have open (`overrides` by block id) and submits it."""
         view = self.slack.last_view(user_id)
         if view is None:
             raise DemoError(f"{self.names[user_id]} has no modal open")
         submitted = {**view, "state": {"values": state_values(view, overrides)}, "team_id": WORKSPACE_ID}
-        self.say(user_id, say or f"submits “{(view.get('title') or {}).get('text', 'the form')}”")
+        if say is not None:
+            self.say(user_id, say or f"submits “{(view.get('title') or {}).get('text', 'the form')}”")
         payload = {
             "type": "view_submission",
             "team": {"id": WORKSPACE_ID, "domain": "stretch-demo"},
@@ -327,14 +332,21 @@ class Stage:
             "token": "unused",
             "team_id": WORKSPACE_ID,
             "api_app_id": "A0STRETCH",
-            "event": {"type": "app_home_opened", "user": user_id, "channel": "D" + user_id[1:], "tab": "home"},
+            "event": {
+                "type": "app_home_opened",
+                "user": user_id,
+                "channel": "D" + user_id[1:],
+                "tab": "home",
+            },
             "type": "event_callback",
             "event_id": f"Ev{next(self._ids):08d}",
             "event_time": int(time.time()),
             "authorizations": [{"team_id": WORKSPACE_ID, "user_id": "U0STRETCH", "is_bot": True}],
         }
         self._send(json.dumps(envelope), "application/json")
-        published = [c for c in self.slack.calls if c.method == "views.publish" and c.params.get("user_id") == user_id]
+        published = [
+            c for c in self.slack.calls if c.method == "views.publish" and c.params.get("user_id") == user_id
+        ]
         if published:
             view = published[-1].params.get("view") or {}
             self._print(f"{self.local(user_id)} · App Home of {self.names[user_id]}", "", view.get("blocks"))
@@ -343,7 +355,9 @@ class Stage:
     # --- what Stretch said ---------------------------------------------------------------------------
     def dm(self, user_id: str, phrase: str) -> Posted:
         """The newest DM `user_id` got whose text or blocks contain `phrase`."""
-        found = self.slack.latest_message(user_id, lambda m: phrase in m.text or phrase in json.dumps(m.blocks))
+        found = self.slack.latest_message(
+            user_id, lambda m: phrase in m.text or phrase in json.dumps(m.blocks)
+        )
         if found is None:
             raise DemoError(f"{self.names[user_id]} never got a message with {phrase!r}")
         return found
@@ -388,7 +402,10 @@ class Stage:
             heading = f"{self.local(to, call.at)} · {where}"
             if (to, text) in self._seen and not self.full:
                 # The same message again (tomorrow's check-in, another nudge): one line is enough.
-                self.out.line(self.out.style.tint(heading, "\033[36m") + self.out.style.dim(f"  “{text[:90]}” (as before)"))
+                self.out.line(
+                    self.out.style.tint(heading, "\033[36m")
+                    + self.out.style.dim(f"  “{text[:90]}” (as before)")
+                )
                 return
             self._seen.add((to, text))
             self._print(heading, text, p.get("blocks"))
@@ -424,7 +441,9 @@ class Stage:
 
     def _show_modal(self, user_id: str, view: dict[str, Any]) -> None:
         style = self.out.style
-        self.out.line(style.tint(f"{self.local(user_id)} · {self.names.get(user_id, user_id)} sees a modal", "\033[36m"))
+        self.out.line(
+            style.tint(f"{self.local(user_id)} · {self.names.get(user_id, user_id)} sees a modal", "\033[36m")
+        )
         for line in render_modal(view, names=self.names, style=style):
             self.out.line(f"  {style.dim('┆')} {line}")
 

@@ -193,12 +193,18 @@ class DemoSlack:
             }
         if method == "users.info":
             person = self.people.get(str(p.get("user")))
-            return {"ok": True, "user": person.as_slack()} if person else {"ok": False, "error": "user_not_found"}
+            return (
+                {"ok": True, "user": person.as_slack()}
+                if person
+                else {"ok": False, "error": "user_not_found"}
+            )
         if method == "chat.postMessage":
             to = str(p.get("channel") or "")
             channel = "D" + to[1:] if to.startswith("U") else to
             ts = self._next_ts()
-            self.messages.append(Posted(channel, ts, str(p.get("text") or ""), list(p.get("blocks") or []), to))
+            self.messages.append(
+                Posted(channel, ts, str(p.get("text") or ""), list(p.get("blocks") or []), to)
+            )
             return {"ok": True, "channel": channel, "ts": ts, "message": {"text": p.get("text"), "ts": ts}}
         if method == "chat.update":
             for message in self.messages:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.demo.driver import DemoError, Stage
+from bot.demo.driver import Stage
 
 CHANNEL = "C0SALES"
 CHANNEL_NAME = "sales-team"
@@ -38,16 +39,29 @@ LEO_GOES_QUIET = date(2026, 11, 26)  # Leo's last answered check-in is the day b
 # How each rep answers on a given day: readiness 1-5, goal feel 1-5, input, room to miss, limiter.
 Answer = tuple[str, str, str, str, str]
 MOODS: dict[str, list[Answer]] = {
-    RAJ: [("2", "4", "partly", "no", "pipeline"), ("2", "4", "partly", "no", "pipeline"),
-          ("3", "3", "partly", "yes", "pipeline"), ("3", "3", "yes", "yes", "time"),
-          ("4", "3", "yes", "yes", "time")],
-    ANN: [("5", "3", "yes", "yes", "nothing"), ("4", "3", "yes", "yes", "time"),
-          ("5", "2", "yes", "yes", "nothing")],
+    RAJ: [
+        ("2", "4", "partly", "no", "pipeline"),
+        ("2", "4", "partly", "no", "pipeline"),
+        ("3", "3", "partly", "yes", "pipeline"),
+        ("3", "3", "yes", "yes", "time"),
+        ("4", "3", "yes", "yes", "time"),
+    ],
+    ANN: [
+        ("5", "3", "yes", "yes", "nothing"),
+        ("4", "3", "yes", "yes", "time"),
+        ("5", "2", "yes", "yes", "nothing"),
+    ],
     LEO: [("3", "4", "no", "no", "energy"), ("2", "5", "no", "no", "energy")],
-    KIM: [("4", "3", "yes", "yes", "skills"), ("4", "3", "yes", "yes", "tools"),
-          ("3", "3", "partly", "yes", "time")],
-    SAM: [("3", "2", "yes", "yes", "time"), ("4", "3", "yes", "yes", "nothing"),
-          ("2", "4", "partly", "no", "energy")],
+    KIM: [
+        ("4", "3", "yes", "yes", "skills"),
+        ("4", "3", "yes", "yes", "tools"),
+        ("3", "3", "partly", "yes", "time"),
+    ],
+    SAM: [
+        ("3", "2", "yes", "yes", "time"),
+        ("4", "3", "yes", "yes", "nothing"),
+        ("2", "4", "partly", "no", "energy"),
+    ],
     ZOE: [("4", "3", "partly", "yes", "skills"), ("5", "3", "yes", "yes", "nothing")],
 }
 QUESTION_ORDER = ("readiness", "goal_feel", "goal_input", "room_to_miss", "limiter")
@@ -65,7 +79,7 @@ class Beat:
 
     moment: datetime
     order: int
-    run: Callable[[], None] = field(compare=False)
+    run: Callable[[], object] = field(compare=False)
 
 
 class Story:
@@ -77,12 +91,12 @@ class Story:
         self._order = 0
         self.tz = {user: tz for user, _, tz in CAST}
 
-    def add(self, moment: datetime, run: Callable[[], None]) -> None:
+    def add(self, moment: datetime, run: Callable[[], object]) -> None:
         """Schedule a beat (beats at the same instant run in the order they were added)."""
         self._order += 1
         self.beats.append(Beat(moment, self._order, run))
 
-    def by(self, user: str, day: date, clock: str, run: Callable[[], None]) -> None:
+    def by(self, user: str, day: date, clock: str, run: Callable[[], object]) -> None:
         """Schedule a person's action at their own local time."""
         self.add(at(self.tz[user], day, clock), run)
 
@@ -127,7 +141,11 @@ class NorthstarStory(Story):
     # --- week 1, Friday: the team and the pie -------------------------------------------------------
     def setup_scene(self) -> None:
         s = self.stage
-        self.narrate(_day(0), "09:55", "Day 1, Fri 20 Nov — Maya manages six reps on four continents. She sets up Stretch.")
+        self.narrate(
+            _day(0),
+            "09:55",
+            "Day 1, Fri 20 Nov — Maya manages six reps on four continents. She sets up Stretch.",
+        )
 
         def setup() -> None:
             s.command(MAYA, "/stretch", "setup", channel=CHANNEL)
@@ -154,26 +172,65 @@ class NorthstarStory(Story):
 
     def pie_scenes(self) -> None:
         s = self.stage
-        self.narrate(_day(0), "10:25", "Maya bakes the December pie: $120k for the team to split as they choose.")
-        self.by(MAYA, _day(0), "10:30", lambda: s.command(MAYA, "/claim-pie", "new 120k December push", channel=CHANNEL))
-        self.narrate(_day(3), "07:00", zone=KIM_TZ, title= "Day 4, Mon 23 Nov — the reps wake up to the pie and their first check-in.")
-        self.by(ANN, _day(3), "10:05", lambda: s.command(ANN, "/claim-pie", "40k Acme renewal + two expansions", channel=CHANNEL))
+        self.narrate(
+            _day(0), "10:25", "Maya bakes the December pie: $120k for the team to split as they choose."
+        )
+        self.by(
+            MAYA,
+            _day(0),
+            "10:30",
+            lambda: s.command(MAYA, "/claim-pie", "new 120k December push", channel=CHANNEL),
+        )
+        self.narrate(
+            _day(3),
+            "07:00",
+            zone=KIM_TZ,
+            title="Day 4, Mon 23 Nov — the reps wake up to the pie and their first check-in.",
+        )
+        self.by(
+            ANN,
+            _day(3),
+            "10:05",
+            lambda: s.command(ANN, "/claim-pie", "40k Acme renewal + two expansions", channel=CHANNEL),
+        )
 
         def kim_claims() -> None:
             card = s.posted(CHANNEL, "Claim a slice")
             s.tap(KIM, card, lambda e: e.get("action_id") == "pie_claim")
-            s.submit(KIM, {"pie_amount": {"value": "20k"}, "pie_note": {"value": "Osaka logistics deal"}},
-                     say="claims $20k in the modal")
+            s.submit(
+                KIM,
+                {"pie_amount": {"value": "20k"}, "pie_note": {"value": "Osaka logistics deal"}},
+                say="claims $20k in the modal",
+            )
 
         self.by(KIM, _day(3), "11:10", kim_claims)
         self.by(SAM, _day(3), "10:20", lambda: s.command(SAM, "/claim-pie", "15k", channel=CHANNEL))
         self.by(ZOE, _day(3), "14:00", lambda: s.command(ZOE, "/claim-pie", "12k", channel=CHANNEL))
-        self.narrate(_day(5), "07:00", zone=KIM_TZ, title= "Day 6, Wed 25 Nov — Raj's pipeline dried up last month. He claims small, to rebuild.")
-        self.by(RAJ, _day(5), "10:40", lambda: s.command(RAJ, "/claim-pie", "8k rebuild pipeline first", channel=CHANNEL))
-        self.narrate(_day(7), "23:30", "Fri 27 Nov, midnight — the claim deadline passes with pie left over. Only Maya hears.")
-        self.narrate(_day(13), "07:00", zone=KIM_TZ, title= "Day 14, Thu 3 Dec — deals start landing.")
+        self.narrate(
+            _day(5),
+            "07:00",
+            zone=KIM_TZ,
+            title="Day 6, Wed 25 Nov — Raj's pipeline dried up last month. He claims small, to rebuild.",
+        )
+        self.by(
+            RAJ,
+            _day(5),
+            "10:40",
+            lambda: s.command(RAJ, "/claim-pie", "8k rebuild pipeline first", channel=CHANNEL),
+        )
+        self.narrate(
+            _day(7),
+            "23:30",
+            "Fri 27 Nov, midnight — the claim deadline passes with pie left over. Only Maya hears.",
+        )
+        self.narrate(_day(13), "07:00", zone=KIM_TZ, title="Day 14, Thu 3 Dec — deals start landing.")
         self.by(ANN, _day(13), "15:00", lambda: s.command(ANN, "/claim-pie", "progress 18k", channel=CHANNEL))
-        self.by(MAYA, _day(13), "11:00", lambda: s.command(MAYA, "/claim-pie", f"progress <@{RAJ}|raj> 5k", channel=CHANNEL))
+        self.by(
+            MAYA,
+            _day(13),
+            "11:00",
+            lambda: s.command(MAYA, "/claim-pie", f"progress <@{RAJ}|raj> 5k", channel=CHANNEL),
+        )
 
     # --- every weekday: check-ins ------------------------------------------------------------------
     def checkin_scenes(self) -> None:
@@ -187,14 +244,27 @@ class NorthstarStory(Story):
                     if rep == SAM and day == date(2026, 12, 2):
                         continue  # one busy day; everyone misses one now and then
                     moods = MOODS[rep]
-                    mood = moods[min(answered[rep], len(moods) - 1)] if rep == RAJ else moods[answered[rep] % len(moods)]
+                    mood = (
+                        moods[min(answered[rep], len(moods) - 1)]
+                        if rep == RAJ
+                        else moods[answered[rep] % len(moods)]
+                    )
                     note = self._note(rep, day)
                     minute = 40 + (answered[rep] * 7) % 50
-                    self.by(rep, day, f"{9 + minute // 60:02d}:{minute % 60:02d}",
-                            lambda r=rep, m=mood, n=note: self.answer_checkin(r, m, n))  # type: ignore[misc]
+                    self.by(
+                        rep,
+                        day,
+                        f"{9 + minute // 60:02d}:{minute % 60:02d}",
+                        partial(self.answer_checkin, rep, mood, note),
+                    )
                     answered[rep] += 1
             day += timedelta(days=1)
-        self.narrate(date(2026, 11, 26), "07:00", zone=KIM_TZ, title= "Day 7, Thu 26 Nov — Leo stops answering his check-ins. Nobody announces it.")
+        self.narrate(
+            date(2026, 11, 26),
+            "07:00",
+            zone=KIM_TZ,
+            title="Day 7, Thu 26 Nov — Leo stops answering his check-ins. Nobody announces it.",
+        )
 
     @staticmethod
     def _note(rep: str, day: date) -> str | None:
@@ -211,7 +281,11 @@ class NorthstarStory(Story):
         labels = []
         with s.held():
             message = s.dm(rep, "pulse check-in")
-            rows = [b for b in message.blocks if b.get("type") == "actions" and str(b.get("block_id", "")).startswith("q_")]
+            rows = [
+                b
+                for b in message.blocks
+                if b.get("type") == "actions" and str(b.get("block_id", "")).startswith("q_")
+            ]
             for row, value in zip(rows, mood, strict=False):
                 element = next(e for e in row["elements"] if str(e["action_id"]).endswith(f":{value}"))
                 labels.append(element["text"]["text"])
@@ -228,7 +302,9 @@ class NorthstarStory(Story):
     # --- the pilot -----------------------------------------------------------------------------------
     def pilot_scenes(self) -> None:
         s = self.stage
-        self.narrate(_day(4), "10:50", "Day 5, Tue 24 Nov — Maya proposes a one-week pilot instead of a new quota.")
+        self.narrate(
+            _day(4), "10:50", "Day 5, Tue 24 Nov — Maya proposes a one-week pilot instead of a new quota."
+        )
 
         def propose() -> None:
             s.command(MAYA, "/stretch", "pilot", channel=CHANNEL)
@@ -245,10 +321,19 @@ class NorthstarStory(Story):
             )
 
         self.by(MAYA, _day(4), "11:00", propose)
-        self.narrate(date(2026, 11, 27), "20:00", "Halfway through the pilot: a one-tap check on how it's going.")
-        for rep, score, clock in ((RAJ, "4", "11:00"), (ANN, "3", "12:00"), (KIM, "4", "13:00"), (ZOE, "5", "11:30")):
+        self.narrate(
+            date(2026, 11, 27), "20:00", "Halfway through the pilot: a one-tap check on how it's going."
+        )
+        for rep, score, clock in (
+            (RAJ, "4", "11:00"),
+            (ANN, "3", "12:00"),
+            (KIM, "4", "13:00"),
+            (ZOE, "5", "11:30"),
+        ):
             self.by(rep, date(2026, 11, 30), clock, lambda r=rep, v=score: self._mid(r, v))  # type: ignore[misc]
-        self.narrate(date(2026, 12, 1), "20:00", "The pilot's last day: each participant says keep, tweak or drop.")
+        self.narrate(
+            date(2026, 12, 1), "20:00", "The pilot's last day: each participant says keep, tweak or drop."
+        )
         reviews = (
             (RAJ, "keep", "A second question surfaces budget early", "4"),
             (ANN, "tweak", "Works on inbound; outbound prospects hang up", "3"),
@@ -256,13 +341,21 @@ class NorthstarStory(Story):
             (ZOE, "tweak", "Needs a script for the second question", "3"),
         )
         for rep, vote, learning, skill in reviews:
-            self.by(rep, date(2026, 12, 2), "10:15", lambda r=rep, v=vote, t=learning, k=skill: self._review(r, v, t, k))  # type: ignore[misc]
+            self.by(
+                rep,
+                date(2026, 12, 2),
+                "10:15",
+                partial(self._review, rep, vote, learning, skill),
+            )
 
         def tweak() -> None:
             summary = s.dm(MAYA, "pilot_decide_tweak")
             s.tap(MAYA, summary, lambda e: e.get("action_id") == "pilot_decide_tweak")
-            s.submit(MAYA, {"pilot_observe": {"value": "Inbound calls only, with a scripted second question"}},
-                     say="narrows v2 to inbound calls with a scripted second question, and starts it")
+            s.submit(
+                MAYA,
+                {"pilot_observe": {"value": "Inbound calls only, with a scripted second question"}},
+                say="narrows v2 to inbound calls with a scripted second question, and starts it",
+            )
 
         self.narrate(date(2026, 12, 3), "08:00", "Maya reads the summary and tweaks the pilot into v2.")
         self.by(MAYA, date(2026, 12, 3), "08:30", tweak)
@@ -276,31 +369,63 @@ class NorthstarStory(Story):
         s = self.stage
         message = s.dm(rep, f"pilot_review_{vote}")
         s.tap(rep, message, lambda e: e.get("action_id") == f"pilot_review_{vote}")
-        s.submit(rep, {"pilot_review_learning": {"value": learning}, "pilot_review_skill": {"selected_option": {"value": skill}}},
-                 say=f"votes {vote}: “{learning}”")
+        s.submit(
+            rep,
+            {
+                "pilot_review_learning": {"value": learning},
+                "pilot_review_skill": {"selected_option": {"value": skill}},
+            },
+            say=f"votes {vote}: “{learning}”",
+        )
 
     # --- shout-outs ----------------------------------------------------------------------------------
     def shoutout_scenes(self) -> None:
         s = self.stage
-        self.by(ANN, _day(5), "16:00", lambda: s.command(
-            ANN, "/shoutout", f"<@{RAJ}|raj> booked three meetings from a list everyone wrote off", channel=CHANNEL))
-        self.by(ZOE, date(2026, 12, 4), "15:00", lambda: s.command(
-            ZOE, "/shoutout", f"<@{KIM}|kim> ran a bilingual demo and shared the deck with all of us", channel=CHANNEL))
+        self.by(
+            ANN,
+            _day(5),
+            "16:00",
+            lambda: s.command(
+                ANN,
+                "/shoutout",
+                f"<@{RAJ}|raj> booked three meetings from a list everyone wrote off",
+                channel=CHANNEL,
+            ),
+        )
+        self.by(
+            ZOE,
+            date(2026, 12, 4),
+            "15:00",
+            lambda: s.command(
+                ZOE,
+                "/shoutout",
+                f"<@{KIM}|kim> ran a bilingual demo and shared the deck with all of us",
+                channel=CHANNEL,
+            ),
+        )
 
         def post_draft() -> None:
             draft = s.dm(MAYA, "shoutout_post_draft")
             s.tap(MAYA, draft, lambda e: e.get("action_id") == "shoutout_post_draft")
             s.submit(MAYA, say="keeps the drafted words and posts them")
 
-        self.narrate(_day(4), "09:40", "Stretch noticed a stretch worth celebrating and drafted a shout-out for Maya.")
+        self.narrate(
+            _day(4), "09:40", "Stretch noticed a stretch worth celebrating and drafted a shout-out for Maya."
+        )
         self.by(MAYA, _day(4), "09:50", post_draft)
 
     # --- the manager's view --------------------------------------------------------------------------
     def home_scenes(self) -> None:
         s = self.stage
-        self.narrate(date(2026, 12, 4), "16:30", "Fri 4 Dec — Maya opens Stretch's App Home to see the pulse of her team.")
+        self.narrate(
+            date(2026, 12, 4),
+            "16:30",
+            "Fri 4 Dec — Maya opens Stretch's App Home to see the pulse of her team.",
+        )
         self.by(MAYA, date(2026, 12, 4), "16:35", lambda: s.open_home(MAYA))
-        self.narrate(LAST_DAY, "15:50", "Day 22, Fri 11 Dec — the third weekly digest is due at Maya's 16:00.")
+        self.narrate(
+            LAST_DAY, "15:50", "Day 22, Fri 11 Dec — the third weekly digest is due at Maya's 16:00."
+        )
 
 
 def ticks_for(first: date, last: date, *, zones: list[str]) -> list[datetime]:

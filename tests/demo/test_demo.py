@@ -147,7 +147,9 @@ def test_quiet_rep_alert_and_weekly_digest_once_those_features_are_merged(played
     sent = [d for d in digests if d.status == "sent"]
     assert len(sent) >= 2 and {d.channel for d in sent} == {story.MAYA}
     blocks = [c for c in played.posts(story.MAYA) if "digest" in json.dumps(c["params"]).lower()]
-    assert blocks and sum(1 for b in blocks[-1]["params"]["blocks"] if b["type"] in ("header", "section")) >= 3
+    assert (
+        blocks and sum(1 for b in blocks[-1]["params"]["blocks"] if b["type"] in ("header", "section")) >= 3
+    )
 
 
 def test_stretch_demo_exits_0_in_under_30_seconds_and_writes_nothing_here(tmp_path: Path) -> None:
