@@ -59,6 +59,7 @@ EMOJI = {
 
 _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 _EMOJI = re.compile(r":([a-zA-Z0-9_+-]+):")
+_ITALIC = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
 _BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 
 
@@ -76,13 +77,17 @@ class Style:
         """Dim (or as is, without colour)."""
         return f"{DIM}{text}{RESET}" if self.color else text
 
+    def italic(self, text: str) -> str:
+        """Italic (or as is, without colour)."""
+        return f"\033[3m{text}{RESET}" if self.color else text
+
     def tint(self, text: str, code: str) -> str:
         """In a colour (or as is)."""
         return f"{code}{text}{RESET}" if self.color else text
 
 
 def mrkdwn(text: str, *, names: Mapping[str, str], style: Style) -> str:
-    """Slack mrkdwn as terminal text: mentions and channels by name, links by label, emoji, *bold*."""
+    """Slack mrkdwn as terminal text: mentions and channels by name, links by label, emoji, *bold*, _italic_."""
 
     def link(match: re.Match[str]) -> str:
         target, label = match.group(1), match.group(2)
@@ -97,6 +102,7 @@ def mrkdwn(text: str, *, names: Mapping[str, str], style: Style) -> str:
     out = _LINK.sub(link, text)
     out = _EMOJI.sub(lambda m: EMOJI.get(m.group(1), m.group(0)), out)
     out = _BOLD.sub(lambda m: style.bold(m.group(1)), out)
+    out = _ITALIC.sub(lambda m: style.italic(m.group(1)), out)
     return out.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 

@@ -44,6 +44,10 @@ def _text(kind: str, text: str) -> dict[str, Any]:
         ),
         ([{"type": "divider"}], ["─" * 40]),
         (
+            [{"type": "section", "text": _text("mrkdwn", "• @Raj: $8,000 · _rebuild first_")}],
+            ["• @Raj: $8,000 · rebuild first"],
+        ),
+        (
             [{"type": "section", "text": _text("mrkdwn", "Claimed `▓▓▓░░` 60%")}],
             ["Claimed `▓▓▓░░` 60%"],
         ),
