@@ -180,7 +180,9 @@ def _demo(args: argparse.Namespace) -> int:
     if args.speed < 0:
         print("stretch: --speed must be 0 or more (seconds between messages)", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from bot.logs import configure_logging
+
+    configure_logging("WARNING")  # the story is the output; the app's routine INFO lines would bury it
     options = DemoOptions(
         database_url=normalise_database_url(args.db) if args.db else None,
         speed=args.speed,
