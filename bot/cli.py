@@ -1,4 +1,4 @@
-"""The `stretch` command: serve, tick, team and db."""
+"""The `stretch` command: serve, tick, team, db and demo."""
 
 from __future__ import annotations
 
@@ -98,7 +98,22 @@ def _parser() -> argparse.ArgumentParser:
     show = team_commands.add_parser("show", help="show one team and its members")
     show.add_argument("team", help="team id or name")
     _checkin_parsers(commands)
+    _demo_parser(commands)
     return parser
+
+
+def _demo_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    demo = commands.add_parser(
+        "demo", help="watch three weeks of a sales team using Stretch, with no Slack workspace"
+    )
+    demo.add_argument("--db", help="keep the demo's data in this database URL (default: a temporary file)")
+    demo.add_argument(
+        "--speed", type=float, default=0.0, help="pause between messages, in seconds (default 0: no pauses)"
+    )
+    demo.add_argument("--step", action="store_true", help="wait for Enter between scenes")
+    demo.add_argument("--json", metavar="FILE", help="also write every Slack API call Stretch made to FILE")
+    demo.add_argument("--no-color", action="store_true", help="plain text, no terminal colours")
+    demo.add_argument("--full", action="store_true", help="show repeated messages in full, not as one line")
 
 
 def _checkin_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -140,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    if args.command == "demo":
+        return _demo(args)
     try:
         settings = load_settings(
             require_slack=args.command in ("serve", "tick", "team") and not _is_offline(args)
@@ -164,6 +181,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = error.message if isinstance(error, UserError) else str(error)
         print(f"stretch: {message}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _demo(args: argparse.Namespace) -> int:
+    # The demo reads no settings: its Slack is in-process and its database is its own.
+    from pathlib import Path
+
+    from bot.config import normalise_database_url
+    from bot.demo import DemoOptions, run_demo
+
+    if args.speed < 0:
+        print("stretch: --speed must be 0 or more (seconds between messages)", file=sys.stderr)
+        return 2
+    from bot.logs import configure_logging
+
+    configure_logging("WARNING")  # the story is the output; the app's routine INFO lines would bury it
+    options = DemoOptions(
+        database_url=normalise_database_url(args.db) if args.db else None,
+        speed=args.speed,
+        step=args.step,
+        json_path=Path(args.json) if args.json else None,
+        color=not args.no_color and sys.stdout.isatty(),
+        full=args.full,
+    )
+    try:
+        return run_demo(options)
     except KeyboardInterrupt:
         return 130
 

@@ -34,11 +34,22 @@ def make_client(settings: Settings, *, token: str | None = None, timeout: int = 
     )
 
 
-def create_app(settings: Settings, deps: Deps, *, client: WebClient | None = None, workers: int = 8) -> App:
-    """Build the Bolt app with every listener; `client` lets tests point it at a fake Slack."""
+def create_app(
+    settings: Settings,
+    deps: Deps,
+    *,
+    client: WebClient | None = None,
+    workers: int = 8,
+    process_before_response: bool = False,
+) -> App:
+    """Build the Bolt app with every listener; `client` lets tests point it at a fake Slack.
+
+    `process_before_response` runs each listener to its end before answering the request (the demo
+    uses it to play requests one after another; a server answers first and works after the ack)."""
     app = App(
         client=client or make_client(settings),
         signing_secret=settings.slack_signing_secret.get_secret_value(),
+        process_before_response=process_before_response,
         listener_executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="stretch-listener"),
         logger=logging.getLogger("slack_bolt"),
     )

@@ -1,0 +1,448 @@
+"""The scripted story: three weeks of the Northstar sales team, told through Stretch's own messages.
+
+Every beat is something a person does in Slack at their own local time (a slash command, a tap, a modal
+submitted); between beats the clock ticks every half hour, so whatever the planners send (check-ins,
+reminders, pilot steps, drafts, and any feature added later) appears on its own at the right hour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.demo.driver import Stage
+
+CHANNEL = "C0SALES"
+CHANNEL_NAME = "sales-team"
+MAYA = "U0MAYA"
+RAJ, ANN, LEO, KIM, SAM, ZOE = "U0RAJ", "U0ANN", "U0LEO", "U0KIM", "U0SAM", "U0ZOE"
+TEAM_TZ = "America/New_York"
+CAST = (
+    (MAYA, "Maya Okafor", "America/New_York"),
+    (RAJ, "Raj Patel", "Asia/Kolkata"),
+    (ANN, "Ann Becker", "Europe/Berlin"),
+    (LEO, "Leo Silva", "America/Sao_Paulo"),
+    (KIM, "Kim Tanaka", "Asia/Tokyo"),
+    (SAM, "Sam Rivera", "America/Los_Angeles"),
+    (ZOE, "Zoe Martin", "Europe/London"),
+)
+REPS = (RAJ, ANN, LEO, KIM, SAM, ZOE)
+KIM_TZ = "Asia/Tokyo"  # the first of the team to start each day
+FIRST_DAY = date(2026, 11, 20)  # a Friday: the team is set up, the pie is baked
+LAST_DAY = date(2026, 12, 11)  # three weeks later, after the third digest
+LEO_GOES_QUIET = date(2026, 11, 26)  # Leo's last answered check-in is the day before
+
+# How each rep answers on a given day: readiness 1-5, goal feel 1-5, input, room to miss, limiter.
+Answer = tuple[str, str, str, str, str]
+MOODS: dict[str, list[Answer]] = {
+    RAJ: [
+        ("2", "4", "partly", "no", "pipeline"),
+        ("2", "4", "partly", "no", "pipeline"),
+        ("3", "3", "partly", "yes", "pipeline"),
+        ("3", "3", "yes", "yes", "time"),
+        ("4", "3", "yes", "yes", "time"),
+    ],
+    ANN: [
+        ("5", "3", "yes", "yes", "nothing"),
+        ("4", "3", "yes", "yes", "time"),
+        ("5", "2", "yes", "yes", "nothing"),
+    ],
+    LEO: [("3", "4", "no", "no", "energy"), ("2", "5", "no", "no", "energy")],
+    KIM: [
+        ("4", "3", "yes", "yes", "skills"),
+        ("4", "3", "yes", "yes", "tools"),
+        ("3", "3", "partly", "yes", "time"),
+    ],
+    SAM: [
+        ("3", "2", "yes", "yes", "time"),
+        ("4", "3", "yes", "yes", "nothing"),
+        ("2", "4", "partly", "no", "energy"),
+    ],
+    ZOE: [("4", "3", "partly", "yes", "skills"), ("5", "3", "yes", "yes", "nothing")],
+}
+QUESTION_ORDER = ("readiness", "goal_feel", "goal_input", "room_to_miss", "limiter")
+
+
+def at(user_tz: str, day: date, clock: str) -> datetime:
+    """A local wall-clock time in a zone as a UTC instant."""
+    hour, minute = (int(part) for part in clock.split(":"))
+    return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(user_tz)).astimezone(UTC)
+
+
+@dataclass(order=True)
+class Beat:
+    """Something that happens at an instant: a tick of the clock, a narration, a person acting."""
+
+    moment: datetime
+    order: int
+    run: Callable[[], object] = field(compare=False)
+
+
+class Story:
+    """Builds the timeline of beats and plays it on a Stage."""
+
+    def __init__(self, stage: Stage) -> None:
+        self.stage = stage
+        self.beats: list[Beat] = []
+        self._order = 0
+        self.tz = {user: tz for user, _, tz in CAST}
+
+    def add(self, moment: datetime, run: Callable[[], object]) -> None:
+        """Schedule a beat (beats at the same instant run in the order they were added)."""
+        self._order += 1
+        self.beats.append(Beat(moment, self._order, run))
+
+    def by(self, user: str, day: date, clock: str, run: Callable[[], object]) -> None:
+        """Schedule a person's action at their own local time."""
+        self.add(at(self.tz[user], day, clock), run)
+
+    def narrate(self, day: date, clock: str, title: str, *, zone: str = TEAM_TZ) -> None:
+        """A scene heading at a moment of team time (or of `zone`: a new day starts first in Tokyo)."""
+        self.add(at(zone, day, clock), lambda: self.stage.scene_title(title))
+
+    def play(self) -> None:
+        """Run every beat and every tick in time order."""
+        for moment in ticks_for(FIRST_DAY, LAST_DAY, zones=sorted(set(self.tz.values()))):
+            self.beats.append(Beat(moment, 0, lambda m=moment: self.stage.tick(m)))  # type: ignore[misc]
+        for beat in sorted(self.beats):
+            self.stage.clock.now = beat.moment
+            beat.run()
+        self.stage.show()
+
+
+def _day(offset: int) -> date:
+    return FIRST_DAY + timedelta(days=offset)
+
+
+def _is_workday(day: date) -> bool:
+    return day.weekday() < 5
+
+
+def _option(value: str, label: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": label}, "value": value}
+
+
+class NorthstarStory(Story):
+    """Maya's team: setup, the pie, daily check-ins, Leo going quiet, a pilot, shout-outs, the digests."""
+
+    def build(self) -> None:
+        """Lay out every scene of the three weeks."""
+        self.setup_scene()
+        self.pie_scenes()
+        self.checkin_scenes()
+        self.pilot_scenes()
+        self.shoutout_scenes()
+        self.home_scenes()
+
+    # --- week 1, Friday: the team and the pie -------------------------------------------------------
+    def setup_scene(self) -> None:
+        s = self.stage
+        self.narrate(
+            _day(0),
+            "09:55",
+            "Day 1, Fri 20 Nov — Maya manages six reps on four continents. She sets up Stretch.",
+        )
+
+        def setup() -> None:
+            s.command(MAYA, "/stretch", "setup", channel=CHANNEL)
+            s.submit(
+                MAYA,
+                {
+                    "team_name": {"value": "Northstar"},
+                    "team_managers": {"selected_users": [MAYA]},
+                    "team_reps": {"selected_users": list(REPS)},
+                    "checkin_days": {
+                        "selected_options": [
+                            _option(d, d.capitalize()) for d in ("mon", "tue", "wed", "thu", "fri")
+                        ]
+                    },
+                    "checkin_time": {"selected_time": "09:30"},
+                    "digest_day": {"selected_option": _option("fri", "Friday")},
+                    "digest_time": {"selected_time": "16:00"},
+                },
+                say="names the team Northstar, adds her six reps, check-ins every weekday at 09:30, "
+                "her digest Fridays at 16:00, and saves",
+            )
+
+        self.by(MAYA, _day(0), "10:00", setup)
+
+    def pie_scenes(self) -> None:
+        s = self.stage
+        self.narrate(
+            _day(0), "10:25", "Maya bakes the December pie: $120k for the team to split as they choose."
+        )
+        self.by(
+            MAYA,
+            _day(0),
+            "10:30",
+            lambda: s.command(MAYA, "/claim-pie", "new 120k December push", channel=CHANNEL),
+        )
+        self.narrate(
+            _day(3),
+            "07:00",
+            zone=KIM_TZ,
+            title="Day 4, Mon 23 Nov — the reps wake up to the pie and their first check-in.",
+        )
+        self.by(
+            ANN,
+            _day(3),
+            "10:05",
+            lambda: s.command(ANN, "/claim-pie", "40k Acme renewal + two expansions", channel=CHANNEL),
+        )
+
+        def kim_claims() -> None:
+            card = s.posted(CHANNEL, "Claim a slice")
+            s.tap(KIM, card, lambda e: e.get("action_id") == "pie_claim")
+            s.submit(
+                KIM,
+                {"pie_amount": {"value": "20k"}, "pie_note": {"value": "Osaka logistics deal"}},
+                say="claims $20k in the modal",
+            )
+
+        self.by(KIM, _day(3), "11:10", kim_claims)
+        self.by(SAM, _day(3), "10:20", lambda: s.command(SAM, "/claim-pie", "15k", channel=CHANNEL))
+        self.by(ZOE, _day(3), "14:00", lambda: s.command(ZOE, "/claim-pie", "12k", channel=CHANNEL))
+        self.narrate(
+            _day(5),
+            "07:00",
+            zone=KIM_TZ,
+            title="Day 6, Wed 25 Nov — Raj's pipeline dried up last month. He claims small, to rebuild.",
+        )
+        self.by(
+            RAJ,
+            _day(5),
+            "10:40",
+            lambda: s.command(RAJ, "/claim-pie", "8k rebuild pipeline first", channel=CHANNEL),
+        )
+        self.narrate(
+            _day(7),
+            "23:30",
+            "Fri 27 Nov, midnight — the claim deadline passes with pie left over. Only Maya hears.",
+        )
+        self.narrate(_day(13), "07:00", zone=KIM_TZ, title="Day 14, Thu 3 Dec — deals start landing.")
+        self.by(ANN, _day(13), "15:00", lambda: s.command(ANN, "/claim-pie", "progress 18k", channel=CHANNEL))
+        self.by(
+            MAYA,
+            _day(13),
+            "11:00",
+            lambda: s.command(MAYA, "/claim-pie", f"progress <@{RAJ}|raj> 5k", channel=CHANNEL),
+        )
+
+    # --- every weekday: check-ins ------------------------------------------------------------------
+    def checkin_scenes(self) -> None:
+        day = _day(3)
+        answered: dict[str, int] = dict.fromkeys(REPS, 0)
+        while day <= LAST_DAY:
+            if _is_workday(day):
+                for rep in REPS:
+                    if rep == LEO and day >= LEO_GOES_QUIET:
+                        continue
+                    if rep == SAM and day == date(2026, 12, 2):
+                        continue  # one busy day; everyone misses one now and then
+                    moods = MOODS[rep]
+                    mood = (
+                        moods[min(answered[rep], len(moods) - 1)]
+                        if rep == RAJ
+                        else moods[answered[rep] % len(moods)]
+                    )
+                    note = self._note(rep, day)
+                    minute = 40 + (answered[rep] * 7) % 50
+                    self.by(
+                        rep,
+                        day,
+                        f"{9 + minute // 60:02d}:{minute % 60:02d}",
+                        partial(self.answer_checkin, rep, mood, note),
+                    )
+                    answered[rep] += 1
+            day += timedelta(days=1)
+        self.narrate(
+            date(2026, 11, 26),
+            "07:00",
+            zone=KIM_TZ,
+            title="Day 7, Thu 26 Nov — Leo stops answering his check-ins. Nobody announces it.",
+        )
+
+    @staticmethod
+    def _note(rep: str, day: date) -> str | None:
+        notes = {
+            (RAJ, date(2026, 11, 24)): "Booked 3 calls from a list everyone wrote off",
+            (ANN, date(2026, 11, 30)): "Pitched the CFO directly instead of waiting",
+            (KIM, date(2026, 12, 2)): "Ran my first demo in Japanese and English back to back",
+        }
+        return notes.get((rep, day))
+
+    def answer_checkin(self, rep: str, mood: Answer, note: str | None) -> None:
+        """A rep taps an answer per question in today's check-in DM, maybe adds a note, and submits."""
+        s = self.stage
+        labels = []
+        with s.held():
+            message = s.dm(rep, "pulse check-in")
+            rows = [
+                b
+                for b in message.blocks
+                if b.get("type") == "actions" and str(b.get("block_id", "")).startswith("q_")
+            ]
+            for row, value in zip(rows, mood, strict=False):
+                element = next(e for e in row["elements"] if str(e["action_id"]).endswith(f":{value}"))
+                labels.append(element["text"]["text"])
+                s.tap(rep, message, lambda e, a=element["action_id"]: e.get("action_id") == a, say=None)  # type: ignore[misc]
+            if note:
+                s.tap(rep, message, lambda e: e.get("action_id") == "checkin_add_note", say=None)
+                view = s.slack.last_view(rep) or {}
+                first = next(b["block_id"] for b in view.get("blocks", []) if b.get("type") == "input")
+                s.submit(rep, {first: {"value": note}}, say=None)
+            s.tap(rep, message, lambda e: e.get("action_id") == "checkin_submit", say=None)
+            extra = f", and notes “{note}”" if note else ""
+            s.say(rep, f"answers the check-in: {' · '.join(labels)}{extra} → [Submit]")
+
+    # --- the pilot -----------------------------------------------------------------------------------
+    def pilot_scenes(self) -> None:
+        s = self.stage
+        self.narrate(
+            _day(4), "10:50", "Day 5, Tue 24 Nov — Maya proposes a one-week pilot instead of a new quota."
+        )
+
+        def propose() -> None:
+            s.command(MAYA, "/stretch", "pilot", channel=CHANNEL)
+            s.submit(
+                MAYA,
+                {
+                    "pilot_title": {"value": "Two-question discovery"},
+                    "pilot_not_goal": {"value": "More demos booked"},
+                    "pilot_metric": {"value": "asking a second discovery question"},
+                    "pilot_observe": {"value": "Call notes show a second question"},
+                    "pilot_participants": {"selected_users": [RAJ, ANN, KIM, ZOE]},
+                    "pilot_length": {"value": "7"},
+                },
+            )
+
+        self.by(MAYA, _day(4), "11:00", propose)
+        self.narrate(
+            date(2026, 11, 27), "20:00", "Halfway through the pilot: a one-tap check on how it's going."
+        )
+        for rep, score, clock in (
+            (RAJ, "4", "11:00"),
+            (ANN, "3", "12:00"),
+            (KIM, "4", "13:00"),
+            (ZOE, "5", "11:30"),
+        ):
+            self.by(rep, date(2026, 11, 30), clock, lambda r=rep, v=score: self._mid(r, v))  # type: ignore[misc]
+        self.narrate(
+            date(2026, 12, 1), "20:00", "The pilot's last day: each participant says keep, tweak or drop."
+        )
+        reviews = (
+            (RAJ, "keep", "A second question surfaces budget early", "4"),
+            (ANN, "tweak", "Works on inbound; outbound prospects hang up", "3"),
+            (KIM, "keep", "Customers talk longer when asked twice", "4"),
+            (ZOE, "tweak", "Needs a script for the second question", "3"),
+        )
+        for rep, vote, learning, skill in reviews:
+            self.by(
+                rep,
+                date(2026, 12, 2),
+                "10:15",
+                partial(self._review, rep, vote, learning, skill),
+            )
+
+        def tweak() -> None:
+            summary = s.dm(MAYA, "pilot_decide_tweak")
+            s.tap(MAYA, summary, lambda e: e.get("action_id") == "pilot_decide_tweak")
+            s.submit(
+                MAYA,
+                {"pilot_observe": {"value": "Inbound calls only, with a scripted second question"}},
+                say="narrows v2 to inbound calls with a scripted second question, and starts it",
+            )
+
+        self.narrate(date(2026, 12, 3), "08:00", "Maya reads the summary and tweaks the pilot into v2.")
+        self.by(MAYA, date(2026, 12, 3), "08:30", tweak)
+
+    def _mid(self, rep: str, score: str) -> None:
+        s = self.stage
+        message = s.dm(rep, f"pilot_mid_{score}")
+        s.tap(rep, message, lambda e: e.get("action_id") == f"pilot_mid_{score}")
+
+    def _review(self, rep: str, vote: str, learning: str, skill: str) -> None:
+        s = self.stage
+        message = s.dm(rep, f"pilot_review_{vote}")
+        s.tap(rep, message, lambda e: e.get("action_id") == f"pilot_review_{vote}")
+        s.submit(
+            rep,
+            {
+                "pilot_review_learning": {"value": learning},
+                "pilot_review_skill": {"selected_option": {"value": skill}},
+            },
+            say=f"votes {vote}: “{learning}”",
+        )
+
+    # --- shout-outs ----------------------------------------------------------------------------------
+    def shoutout_scenes(self) -> None:
+        s = self.stage
+        self.by(
+            ANN,
+            _day(5),
+            "16:00",
+            lambda: s.command(
+                ANN,
+                "/shoutout",
+                f"<@{RAJ}|raj> booked three meetings from a list everyone wrote off",
+                channel=CHANNEL,
+            ),
+        )
+        self.by(
+            ZOE,
+            date(2026, 12, 4),
+            "15:00",
+            lambda: s.command(
+                ZOE,
+                "/shoutout",
+                f"<@{KIM}|kim> ran a bilingual demo and shared the deck with all of us",
+                channel=CHANNEL,
+            ),
+        )
+
+        def post_draft() -> None:
+            draft = s.dm(MAYA, "shoutout_post_draft")
+            s.tap(MAYA, draft, lambda e: e.get("action_id") == "shoutout_post_draft")
+            s.submit(MAYA, say="keeps the drafted words and posts them")
+
+        self.narrate(
+            _day(4), "09:40", "Stretch noticed a stretch worth celebrating and drafted a shout-out for Maya."
+        )
+        self.by(MAYA, _day(4), "09:50", post_draft)
+
+    # --- the manager's view --------------------------------------------------------------------------
+    def home_scenes(self) -> None:
+        s = self.stage
+        self.narrate(
+            date(2026, 12, 4),
+            "16:30",
+            "Fri 4 Dec — Maya opens Stretch's App Home to see the pulse of her team.",
+        )
+        self.by(MAYA, date(2026, 12, 4), "16:35", lambda: s.open_home(MAYA))
+        self.narrate(
+            LAST_DAY, "15:50", "Day 22, Fri 11 Dec — the third weekly digest is due at Maya's 16:00."
+        )
+
+
+def ticks_for(first: date, last: date, *, zones: list[str]) -> list[datetime]:
+    """When the clock ticks: 09:30 local in every zone of the cast and 16:00 in the team's (check-in and
+    digest times land exactly) and every three hours between (nudges, reminders, deadlines), from the first day's
+    morning to the last day's evening in team time. The real scheduler ticks every minute; these are the
+    minutes that matter, and few enough that the story plays in seconds."""
+    start, end = at(TEAM_TZ, first, "09:00"), at(TEAM_TZ, last, "18:00")
+    moments = set()
+    moment = start.replace(minute=30)
+    while moment <= end:
+        moments.add(moment)
+        moment += timedelta(hours=3)
+    day = first - timedelta(days=1)
+    while day <= last + timedelta(days=1):
+        for zone in zones:
+            moments.add(at(zone, day, "09:30"))
+        moments.add(at(TEAM_TZ, day, "16:00"))
+        day += timedelta(days=1)
+    return sorted(m for m in moments if start <= m <= end)

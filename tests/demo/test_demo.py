@@ -1,0 +1,169 @@
+"""`stretch demo` plays the whole story against the real app: its key facts must keep appearing, so the
+demo cannot silently rot when a feature changes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from bot.cli import main
+from bot.demo import story
+from bot.models import Delivery, Person
+from bot.models.checkins import Checkin
+
+
+@dataclass
+class Played:
+    """One in-process run of the demo: what it printed and the Slack calls it wrote with --json."""
+
+    code: int
+    out: str
+    err: str
+    calls: list[dict[str, Any]]
+    db_url: str
+
+    def posts(self, channel: str, phrase: str = "") -> list[dict[str, Any]]:
+        """chat.postMessage calls to `channel` (a user id is their DM) whose text or blocks hold `phrase`."""
+        return [
+            c
+            for c in self.calls
+            if c["method"] == "chat.postMessage"
+            and c["params"].get("channel") == channel
+            and phrase in json.dumps(c["params"], ensure_ascii=False)
+        ]
+
+    def everywhere(self, phrase: str) -> list[dict[str, Any]]:
+        """Every chat.postMessage holding `phrase`, wherever it went."""
+        return [
+            c
+            for c in self.calls
+            if c["method"] == "chat.postMessage" and phrase in json.dumps(c["params"], ensure_ascii=False)
+        ]
+
+
+@pytest.fixture(scope="module")
+def played(tmp_path_factory: pytest.TempPathFactory) -> Played:
+    """The demo, run once in-process through the CLI with its data kept for inspection."""
+    folder = tmp_path_factory.mktemp("demo")
+    db_url = f"sqlite:///{folder / 'demo.db'}"
+    calls_file = folder / "calls.json"
+    import contextlib
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["demo", "--no-color", "--db", db_url, "--json", str(calls_file)])
+    return Played(code, out.getvalue(), err.getvalue(), json.loads(calls_file.read_text()), db_url)
+
+
+def test_the_demo_runs_clean_and_tells_the_story(played: Played) -> None:
+    assert played.code == 0, played.err
+    assert "error" not in played.err.lower()
+    for line in (
+        "Day 1, Fri 20 Nov",
+        "Maya types  /stretch setup",
+        "Northstar is set up in #sales-team",
+        "Raj types  /claim-pie 8k",
+        "Leo stops answering",
+        "The end:",
+    ):
+        assert line in played.out
+    # Every message is shown with its recipient and their local time, Block Kit as text.
+    assert "Mon 23 Nov 09:30 Kolkata · DM to Raj" in played.out
+    assert "[• Submit]" in played.out and "HI MAYA" in played.out
+
+
+def test_the_unclaimed_pie_at_the_deadline_reaches_only_the_manager(played: Played) -> None:
+    notes = played.everywhere("closed with *$25,000 unclaimed*")
+    assert notes, "Maya never heard about the pie left over"
+    assert {c["params"]["channel"] for c in notes} == {story.MAYA}
+    assert "Raj types  /claim-pie 8k" in played.out and "Ann types  /claim-pie 40k" in played.out
+    assert "$95,000 of $120,000" in played.out  # five slices, Leo's missing
+
+
+def test_reps_get_check_ins_and_answer_them_with_varied_zones(played: Played) -> None:
+    for rep in story.REPS:
+        assert len(played.posts(rep, "Your pulse check-in")) >= 10
+    engine = create_engine(played.db_url)
+    try:
+        with Session(engine) as session:
+            rows = session.execute(
+                select(Person.slack_user_id, Checkin.zone, Checkin.local_date)
+                .join(Person, Person.id == Checkin.person_id)
+                .where(Checkin.zone.is_not(None))
+            ).all()
+    finally:
+        engine.dispose()
+    zones = {zone for _, zone, _ in rows}
+    assert len(zones) >= 2, zones
+    leo_answered = [day for user, _, day in rows if user == story.LEO]
+    assert leo_answered and max(leo_answered) < story.LEO_GOES_QUIET  # the quiet rep stays quiet
+
+
+def test_the_pilot_runs_from_kickoff_to_review_and_a_tweaked_v2(played: Played) -> None:
+    assert played.posts(story.RAJ, "Day 1: Two-question discovery")  # kickoff
+    assert played.posts(story.RAJ, "how's it going")  # mid-point
+    assert played.posts(story.ANN, "Review: Two-question discovery")  # review
+    summary = played.posts(story.MAYA, "Pilot summary")
+    assert summary and "Keep 2 · Tweak 2 · Drop 0" in json.dumps(summary[-1]["params"], ensure_ascii=False)
+    assert not any(played.posts(rep, "Pilot summary") for rep in story.REPS)
+    assert played.posts(story.KIM, "(v2)")  # the tweak kicked off
+
+
+def test_peer_and_manager_shout_outs_land_in_the_channel(played: Played) -> None:
+    peers = played.posts(story.CHANNEL, "Shout-out for")
+    assert len(peers) == 2  # Ann's for Raj, Zoe's for Kim
+    drafted = played.posts(story.CHANNEL, "Shout-out to <@U0RAJ>")
+    assert drafted and "From <@U0MAYA>" in json.dumps(drafted[0]["params"])  # Maya posted a draft
+    assert not any(played.posts(story.CHANNEL, phrase) for phrase in ("zone", "check-in"))
+
+
+def test_quiet_rep_alert_and_weekly_digest_once_those_features_are_merged(played: Played) -> None:
+    """Turned on by the features themselves: the quiet rep's alert reaches only the manager (never the
+    rep, never a channel) and the digest, at Maya's Friday 16:00, has its sections."""
+    pytest.importorskip("bot.services.alerts")
+    pytest.importorskip("bot.services.digest")
+    engine = create_engine(played.db_url)
+    try:
+        with Session(engine) as session:
+            alerts = session.scalars(select(Delivery).where(Delivery.kind.like("%alert%"))).all()
+            digests = session.scalars(select(Delivery).where(Delivery.kind.like("%digest%"))).all()
+    finally:
+        engine.dispose()
+    assert alerts and {d.channel for d in alerts if d.status == "sent"} == {story.MAYA}
+    assert not played.everywhere("<@U0LEO>") or all(
+        c["params"]["channel"] == story.MAYA for c in played.everywhere("quiet")
+    )
+    sent = [d for d in digests if d.status == "sent"]
+    assert len(sent) >= 2 and {d.channel for d in sent} == {story.MAYA}
+    blocks = [c for c in played.posts(story.MAYA) if "digest" in json.dumps(c["params"]).lower()]
+    assert (
+        blocks and sum(1 for b in blocks[-1]["params"]["blocks"] if b["type"] in ("header", "section")) >= 3
+    )
+
+
+def test_stretch_demo_exits_0_in_under_30_seconds_and_writes_nothing_here(tmp_path: Path) -> None:
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "demo", "--no-color"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    )
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "The end:" in result.stdout
+    assert elapsed < 30, f"the demo took {elapsed:.1f} s"
+    assert list(tmp_path.iterdir()) == []  # no data/, no database, no files left behind
