@@ -233,10 +233,20 @@ class Stage:
             "response_url": self.slack.response_url(user_id, channel),
             "trigger_id": self._trigger(user_id),
         }
+        before = self._answers_so_far()
         reply = self._send(urlencode(form), "application/x-www-form-urlencoded")
+        if not reply:
+            # Some commands (the pie) ack at once and answer a moment later through response_url, or
+            # open a modal: wait for that answer so it is shown at the moment it was asked for.
+            deadline = time.monotonic() + 5
+            while self._answers_so_far() == before and time.monotonic() < deadline:
+                time.sleep(0.005)
         self._show_reply(user_id, reply)
         self.show()
         return reply
+
+    def _answers_so_far(self) -> int:
+        return sum(1 for call in list(self.slack.calls) if call.method in ("response_url", "views.open"))
 
     def tap(
         self,

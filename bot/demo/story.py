@@ -114,6 +114,9 @@ class Story:
         self.stage.show()
 
 
+HUDDLE_TIME = "11:00"
+
+
 def _day(offset: int) -> date:
     return FIRST_DAY + timedelta(days=offset)
 
@@ -136,6 +139,7 @@ class NorthstarStory(Story):
         self.checkin_scenes()
         self.pilot_scenes()
         self.shoutout_scenes()
+        self.huddle_scenes()
         self.home_scenes()
 
     # --- week 1, Friday: the team and the pie -------------------------------------------------------
@@ -163,9 +167,11 @@ class NorthstarStory(Story):
                     "checkin_time": {"selected_time": "09:30"},
                     "digest_day": {"selected_option": _option("fri", "Friday")},
                     "digest_time": {"selected_time": "16:00"},
+                    "huddle_days": {"selected_options": [_option("thu", "Thursday")]},
+                    "huddle_time": {"selected_time": HUDDLE_TIME},
                 },
                 say="names the team Northstar, adds her six reps, check-ins every weekday at 09:30, "
-                "her digest Fridays at 16:00, and saves",
+                f"her digest Fridays at 16:00, a team huddle Thursdays at {HUDDLE_TIME}, and saves",
             )
 
         self.by(MAYA, _day(0), "10:00", setup)
@@ -414,6 +420,36 @@ class NorthstarStory(Story):
         )
         self.by(MAYA, _day(4), "09:50", post_draft)
 
+    # --- the team huddle ---------------------------------------------------------------------------
+    def huddle_scenes(self) -> None:
+        s = self.stage
+        thursday = date(2026, 12, 3)
+        self.narrate(
+            thursday,
+            "10:25",
+            "Thu 3 Dec — huddle day. Half an hour before it, Stretch posts the card in #northstar.",
+        )
+
+        def ann_posts() -> None:
+            card = s.posted(CHANNEL, "huddle_post_update")
+            s.tap(ANN, card, lambda e: e.get("action_id") == "huddle_post_update")
+            s.submit(
+                ANN,
+                {
+                    "huddle_did": {"value": "Three discovery calls with the second question"},
+                    "huddle_stretch": {"value": "Two calls a day to accounts I've been avoiding"},
+                    "huddle_stuck": {"value": "Legal review slows my biggest deal"},
+                },
+                say="answers in the huddle thread from the card's button",
+            )
+
+        self.by(ANN, thursday, "16:45", ann_posts)  # 10:45 in New York, after the card
+        self.narrate(
+            thursday,
+            "12:55",
+            "After the huddle, Maya gets a private recap: who posted, who didn't, and who is stuck.",
+        )
+
     # --- the manager's view --------------------------------------------------------------------------
     def home_scenes(self) -> None:
         s = self.stage
@@ -444,5 +480,9 @@ def ticks_for(first: date, last: date, *, zones: list[str]) -> list[datetime]:
         for zone in zones:
             moments.add(at(zone, day, "09:30"))
         moments.add(at(TEAM_TZ, day, "16:00"))
+        if day.weekday() == 3:
+            # Huddle Thursdays: the card half an hour before, the managers' recap two hours after.
+            moments.add(at(TEAM_TZ, day, "10:30"))
+            moments.add(at(TEAM_TZ, day, "13:00"))
         day += timedelta(days=1)
     return sorted(m for m in moments if start <= m <= end)

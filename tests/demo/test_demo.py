@@ -121,18 +121,23 @@ def test_the_pilot_runs_from_kickoff_to_review_and_a_tweaked_v2(played: Played) 
 
 
 def test_peer_and_manager_shout_outs_land_in_the_channel(played: Played) -> None:
-    peers = played.posts(story.CHANNEL, "Shout-out for")
+    # Huddle cards recap the shout-outs since the last huddle; the shout-outs themselves are the rest.
+    posts = [p for p in played.posts(story.CHANNEL) if "Team huddle" not in json.dumps(p["params"])]
+    peers = [p for p in posts if "Shout-out for" in json.dumps(p["params"], ensure_ascii=False)]
     assert len(peers) == 2  # Ann's for Raj, Zoe's for Kim
     drafted = played.posts(story.CHANNEL, "Shout-out to <@U0RAJ>")
     assert drafted and "From <@U0MAYA>" in json.dumps(drafted[0]["params"])  # Maya posted a draft
-    assert not any(played.posts(story.CHANNEL, phrase) for phrase in ("zone", "check-in"))
+    # Nobody's check-in or zone is ever posted in the channel (huddle cards show the team in aggregate).
+    assert not any(
+        phrase in json.dumps(p["params"], ensure_ascii=False)
+        for p in posts
+        for phrase in ("zone", "check-in")
+    )
 
 
-def test_quiet_rep_alert_and_weekly_digest_once_those_features_are_merged(played: Played) -> None:
-    """Turned on by the features themselves: the quiet rep's alert reaches only the manager (never the
-    rep, never a channel) and the digest, at Maya's Friday 16:00, has its sections."""
-    pytest.importorskip("bot.services.alerts")
-    pytest.importorskip("bot.services.digest")
+def test_the_quiet_reps_alert_and_the_weekly_digest_reach_only_the_manager(played: Played) -> None:
+    """The quiet rep's alert reaches only the manager (never the rep, never a channel) and the digest, at
+    Maya's Friday 16:00, has its sections."""
     engine = create_engine(played.db_url)
     try:
         with Session(engine) as session:
@@ -150,6 +155,17 @@ def test_quiet_rep_alert_and_weekly_digest_once_those_features_are_merged(played
     assert (
         blocks and sum(1 for b in blocks[-1]["params"]["blocks"] if b["type"] in ("header", "section")) >= 3
     )
+
+
+def test_the_huddle_card_goes_to_the_channel_and_the_recap_only_to_the_manager(played: Played) -> None:
+    """Thursdays: the card in the team channel, Ann's update in its thread, what she's stuck on only in
+    Maya's recap."""
+    assert played.posts(story.CHANNEL, "Team huddle · Northstar")
+    update = played.posts(story.CHANNEL, "Update from <@U0ANN>")
+    assert update and "Legal review" not in json.dumps(update[-1]["params"])
+    recap = played.posts(story.MAYA, "Flagged as stuck")
+    assert recap and "Legal review slows my biggest deal" in json.dumps(recap[-1]["params"])
+    assert not any(played.posts(rep, "Legal review") for rep in story.REPS)
 
 
 def test_stretch_demo_exits_0_in_under_30_seconds_and_writes_nothing_here(tmp_path: Path) -> None:
