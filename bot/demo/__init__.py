@@ -92,5 +92,7 @@ def run_demo(options: DemoOptions, *, stream: IO[str] | None = None) -> int:
                 f"{time.monotonic() - started:.1f} s."
             )
         )
-        out.line("Connect your own workspace: see “Create the Slack app” in the README, then `stretch serve`.")
+        out.line(
+            "Connect your own workspace: see “Create the Slack app” in the README, then `stretch serve`."
+        )
     return 0
