@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
+from typing import Any
 
 _TOKEN = re.compile(r"xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+")
 
@@ -19,9 +21,25 @@ class RedactTokens(logging.Filter):
         return True
 
 
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is now (unless given a stream), so a stream swapped or closed after
+    start-up (a test runner's capture, a reopened log file) never breaks logging."""
+
+    _chosen: Any = None
+
+    @property
+    def stream(self) -> Any:
+        return self._chosen if self._chosen is not None else sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        # StreamHandler's constructor stores sys.stderr itself; only a different stream is a choice.
+        self._chosen = None if value is sys.stderr else value
+
+
 def configure_logging(level: str) -> None:
     """Log to stderr at `level`; Slack's SDK never logs request bodies (they carry people's answers)."""
-    handler = logging.StreamHandler()
+    handler = _CurrentStderr()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactTokens())
     root = logging.getLogger()
