@@ -264,7 +264,9 @@ def send(running: Running, do: Any, *, settle: float = 0.06) -> Outcome:
     """Send one request with its own response_url through `do(client)`, then wait for Stretch to finish
     answering (listeners run after the ack) and collect what it did."""
     name = f"mx{next(_names)}"
-    client = SignedSlack(running.slack.events_url, SIGNING_SECRET, response_url=running.fake.response_url(name))
+    client = SignedSlack(
+        running.slack.events_url, SIGNING_SECRET, response_url=running.fake.response_url(name)
+    )
     mark = len(running.fake.calls)
     reply = do(client)
     deadline = time.monotonic() + 5
@@ -279,9 +281,13 @@ def send(running: Running, do: Any, *, settle: float = 0.06) -> Outcome:
             break
         time.sleep(0.01)
     running.app.listener_runner.listener_executor.submit(lambda: None).result()  # type: ignore[attr-defined]
-    calls = [c for c in running.fake.calls[mark:] if c.method != "response_url" or c.params.get("_name") == name]
+    calls = [
+        c for c in running.fake.calls[mark:] if c.method != "response_url" or c.params.get("_name") == name
+    ]
     response_text = "\n".join(flatten_text(c.params) for c in calls if c.method == "response_url")
-    return Outcome(reply=reply, calls=[c for c in calls if c.method != "response_url"], response_text=response_text)
+    return Outcome(
+        reply=reply, calls=[c for c in calls if c.method != "response_url"], response_text=response_text
+    )
 
 
 def person(running: Running, user: str) -> Person | None:

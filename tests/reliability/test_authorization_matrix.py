@@ -167,7 +167,9 @@ def _click(running: Running, world: World, action_id: str, case: ActionCase, use
         from bot.services.checkins import team_questions
 
         with running.deps.session_factory() as session:
-            value = value.format(key=team_questions(session=session, team_id=world.team, now=running.clock())[-1].key)
+            value = value.format(
+                key=team_questions(session=session, team_id=world.team, now=running.clock())[-1].key
+            )
     element_id = f"{action_id}:{value}" if action_id == CheckinAction.ANSWER else action_id
 
     def do(client: SignedSlack) -> Any:
@@ -212,7 +214,8 @@ def assert_worked(outcome: Any, before: dict[str, Any], after: dict[str, Any], w
 
 # How Stretch's refusals read (NotAllowedError / NotInTeamError messages), to tell one from a success.
 REFUSAL = re.compile(
-    r"only (a|the|this|team)|not (on|in|part of|taking part)|you're not|isn't yours|can't find|no longer", re.I
+    r"only (a|the|this|team)|not (on|in|part of|taking part)|you're not|isn't yours|can't find|no longer",
+    re.I,
 )
 
 
