@@ -47,3 +47,8 @@ def lookup(name: str) -> Subcommand | None:
 def help_entries() -> list[HelpEntry]:
     """Every usage line registered so far."""
     return list(_HELP)
+
+
+def names() -> list[str]:
+    """Every registered subcommand word (aliases included), for the authorization matrix test."""
+    return sorted(_SUBCOMMANDS)
