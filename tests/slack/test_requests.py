@@ -17,8 +17,15 @@ def test_help_answers_with_the_complete_usage_card(running: Running) -> None:
     body = reply.json()
     assert body["response_type"] == "ephemeral"
     assert body["blocks"][0]["type"] == "header"
-    assert "/stretch setup" in reply.text
-    assert "/stretch help" in reply.text
+    for usage in (
+        "/stretch setup",
+        "/stretch help",
+        "/stretch checkin",
+        "/claim-pie",
+        "/shoutout",
+        "/stretch pilot",
+    ):
+        assert usage in reply.text, usage
 
 
 def test_bare_stretch_is_the_help_card(running: Running) -> None:
