@@ -293,6 +293,15 @@ def _tracker(running: Running) -> _Tracked:
     return tracked
 
 
+def _pie_workers() -> _Tracked:
+    """The pie's own answer pool (/claim-pie acks at once and answers from it), tracked the same way."""
+    from bot.slack.listeners.commands import pie
+
+    if not isinstance(pie._WORKERS, _Tracked):
+        pie._WORKERS = _Tracked(pie._WORKERS)  # type: ignore[assignment]
+    return pie._WORKERS  # type: ignore[return-value]
+
+
 def send(running: Running, do: Any) -> Outcome:
     """Send one request with its own response_url through `do(client)`, wait for every listener the request
     started (they run after the ack) and collect what Stretch did for it."""
@@ -300,13 +309,15 @@ def send(running: Running, do: Any) -> Outcome:
     client = SignedSlack(
         running.slack.events_url, SIGNING_SECRET, response_url=running.fake.response_url(name)
     )
-    tracked = _tracker(running)
-    mark, started = len(running.fake.calls), len(tracked.futures)
+    pools = [_tracker(running), _pie_workers()]
+    mark, started = len(running.fake.calls), [len(pool.futures) for pool in pools]
     reply = do(client)
     deadline = time.monotonic() + 10
-    # A listener may itself start more work on the executor: wait until every task is done.
+    # A listener may itself start more work on an executor: wait until every task is done.
     while time.monotonic() < deadline:
-        pending = [f for f in tracked.futures[started:] if not f.done()]
+        pending = [
+            f for pool, n in zip(pools, started, strict=True) for f in pool.futures[n:] if not f.done()
+        ]
         if not pending:
             break
         wait(pending, timeout=max(0.0, deadline - time.monotonic()))
