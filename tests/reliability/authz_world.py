@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -260,27 +261,66 @@ class Outcome:
         return dict(body.get("errors") or {}) if body.get("response_action") == "errors" else {}
 
 
-def send(running: Running, do: Any, *, settle: float = 0.06) -> Outcome:
-    """Send one request with its own response_url through `do(client)`, then wait for Stretch to finish
-    answering (listeners run after the ack) and collect what it did."""
+class _Tracked:
+    """Stands in for Bolt's listener executor and remembers every task it was handed, so a test can wait
+    for exactly the listeners its own request started instead of sleeping until Slack goes quiet."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.futures: list[Future[Any]] = []
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = self.inner.submit(fn, *args, **kwargs)
+        self.futures.append(future)
+        return future
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def _tracker(running: Running) -> _Tracked:
+    """Install (once per running app) the tracking executor on every Bolt runner that starts listeners."""
+    tracked = running.extra.get("tracked")
+    if isinstance(tracked, _Tracked):
+        return tracked
+    runner = running.app.listener_runner
+    tracked = _Tracked(runner.listener_executor)  # type: ignore[attr-defined]
+    runner.listener_executor = tracked  # type: ignore[attr-defined]
+    lazy = getattr(runner, "lazy_listener_runner", None)
+    if lazy is not None and getattr(lazy, "executor", None) is tracked.inner:
+        lazy.executor = tracked
+    running.extra["tracked"] = tracked
+    return tracked
+
+
+def _pie_workers() -> _Tracked:
+    """The pie's own answer pool (/claim-pie acks at once and answers from it), tracked the same way."""
+    from bot.slack.listeners.commands import pie
+
+    if not isinstance(pie._WORKERS, _Tracked):
+        pie._WORKERS = _Tracked(pie._WORKERS)  # type: ignore[assignment]
+    return pie._WORKERS  # type: ignore[return-value]
+
+
+def send(running: Running, do: Any) -> Outcome:
+    """Send one request with its own response_url through `do(client)`, wait for every listener the request
+    started (they run after the ack) and collect what Stretch did for it."""
     name = f"mx{next(_names)}"
     client = SignedSlack(
         running.slack.events_url, SIGNING_SECRET, response_url=running.fake.response_url(name)
     )
-    mark = len(running.fake.calls)
+    pools = [_tracker(running), _pie_workers()]
+    mark, started = len(running.fake.calls), [len(pool.futures) for pool in pools]
     reply = do(client)
-    deadline = time.monotonic() + 5
-    quiet_since = time.monotonic()
-    seen = mark
-    # Wait until Slack has heard nothing new for `settle` seconds (after at least one call or the ack).
+    deadline = time.monotonic() + 10
+    # A listener may itself start more work on an executor: wait until every task is done.
     while time.monotonic() < deadline:
-        count = len(running.fake.calls)
-        if count != seen:
-            seen, quiet_since = count, time.monotonic()
-        elif time.monotonic() - quiet_since > settle and (count > mark or reply.text.strip() or settle == 0):
+        pending = [
+            f for pool, n in zip(pools, started, strict=True) for f in pool.futures[n:] if not f.done()
+        ]
+        if not pending:
             break
-        time.sleep(0.01)
-    running.app.listener_runner.listener_executor.submit(lambda: None).result()  # type: ignore[attr-defined]
+        wait(pending, timeout=max(0.0, deadline - time.monotonic()))
     calls = [
         c for c in running.fake.calls[mark:] if c.method != "response_url" or c.params.get("_name") == name
     ]

@@ -240,3 +240,27 @@ def test_each_button_refuses_whoever_may_not_click_it_and_works_for_who_may(
 
 # Buttons whose allowed use may post to the team channel.
 CHANNEL_OK: set[str] = set()
+
+
+@pytest.mark.parametrize("action_id", [ShoutoutAction.POST_DRAFT, ShoutoutAction.SKIP_DRAFT])
+@pytest.mark.parametrize("value", ["abc", "12; drop", ""])
+def test_a_mangled_draft_button_says_the_draft_is_out_of_date(
+    running: Running, action_id: str, value: str
+) -> None:
+    """A Post/Skip button whose value is not a draft id gets a friendly answer, not the apology, and
+    nothing changes."""
+    build_world(running)
+    before = snapshot(running)
+    outcome = send(
+        running,
+        lambda client: client.action(
+            action_id,
+            user=ACTORS["manager"],
+            value=value,
+            channel="D0MIA",
+            message={"type": "message", "ts": "1700000000.000500", "text": "", "blocks": []},
+        ),
+    )
+    assert "out of date" in outcome.text
+    assert OOPS not in outcome.text
+    assert not changed_tables(before, snapshot(running))

@@ -10,6 +10,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.db import session_scope
+from bot.domain.errors import UserError
 from bot.models import ROLE_MANAGER
 from bot.models.shoutouts import DECISION_SKIPPED
 from bot.services.people import get_or_create_workspace
@@ -86,6 +87,14 @@ def effort_home_section(ctx: HomeContext) -> list[Block]:
     return blocks
 
 
+def _draft_id(body: dict[str, Any]) -> int:
+    """The moment id a Post/Skip button carries; a mangled or stale value is a friendly "out of date"."""
+    value = str(action_value(body) or "").strip()
+    if not value.isdigit():
+        raise UserError("That draft is out of date. Use the buttons on the newest drafts card in our DM.")
+    return int(value)
+
+
 def register(app: App, deps: Deps) -> None:
     """Register Post and Skip on drafted shout-outs, and the App Home section."""
     register_home_section("shoutouts", 40, effort_home_section)
@@ -94,7 +103,7 @@ def register(app: App, deps: Deps) -> None:
     def post_draft(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
         channel_id, message_ts = dm_message_of(body)
-        moment_id = int(action_value(body) or 0)
+        moment_id = _draft_id(body)
         try:
             with session_scope(deps.session_factory) as session:
                 workspace = get_or_create_workspace(
@@ -131,7 +140,7 @@ def register(app: App, deps: Deps) -> None:
                 decide_draft(
                     session=session,
                     workspace_id=workspace.id,
-                    moment_id=int(action_value(body) or 0),
+                    moment_id=_draft_id(body),
                     manager_user_id=acting_user(body),
                     decision=DECISION_SKIPPED,
                     now=deps.now(),
