@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from bot.cli import main
 from bot.demo import story
-from bot.models import Delivery, Person
-from bot.models.checkins import Checkin
+from bot.models import Delivery, Person, QuietAlert
+from bot.models.checkins import Checkin, CheckinAnswer
 
 
 @dataclass
@@ -183,3 +183,55 @@ def test_stretch_demo_exits_0_in_under_30_seconds_and_writes_nothing_here(tmp_pa
     assert "The end:" in result.stdout
     assert elapsed < 30, f"the demo took {elapsed:.1f} s"
     assert list(tmp_path.iterdir()) == []  # no data/, no database, no files left behind
+
+
+def _recipient(call: dict[str, Any]) -> str:
+    """Who saw what a recorded Slack call carried: a user id for a DM, a Home or a modal, else the channel."""
+    params = call["params"]
+    method = call["method"]
+    if method in ("chat.postMessage", "chat.update"):
+        channel = str(params.get("channel") or "")
+        return "U" + channel[1:] if channel.startswith("D") else channel
+    if method == "views.publish":
+        return str(params.get("user_id") or "")
+    if method == "chat.postEphemeral":
+        return str(params.get("user") or "")
+    if method == "response_url":
+        return str(params.get("_user") or "")
+    if method in ("views.open", "views.update", "views.push"):
+        trigger = str(params.get("trigger_id") or "")
+        return trigger.split(".")[1] if trigger.count(".") >= 2 else "a modal"
+    return ""
+
+
+def test_manager_only_data_reaches_only_the_managers(played: Played) -> None:
+    """Across every call Stretch made in three weeks: a rep's note reaches only that rep and the managers;
+    alert evidence, the digest and a huddle's stuck note reach only the managers; none reaches a channel."""
+    engine = create_engine(played.db_url)
+    try:
+        with Session(engine) as session:
+            notes = {
+                (person, value)
+                for person, value in session.execute(
+                    select(Person.slack_user_id, CheckinAnswer.value)
+                    .join(Checkin, Checkin.id == CheckinAnswer.checkin_id)
+                    .join(Person, Person.id == Checkin.person_id)
+                    .where(CheckinAnswer.value.is_not(None))
+                )
+                if value and len(value) > 12
+            }
+            evidence = {e for e in session.scalars(select(QuietAlert.evidence)) if e}
+    finally:
+        engine.dispose()
+    assert notes and evidence, "the story writes notes and raises alerts"
+    managers = {story.MAYA}
+    private: list[tuple[str, set[str]]] = [(text, managers | {author}) for author, text in notes]
+    private += [(text, managers) for text in evidence]
+    private += [("Legal review slows my biggest deal", managers), ("Weekly digest", managers)]
+    leaks = [
+        (text[:40], call["method"], _recipient(call))
+        for call in played.calls
+        for text, allowed in private
+        if text in json.dumps(call["params"], ensure_ascii=False) and _recipient(call) not in allowed
+    ]
+    assert leaks == []
