@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,6 +15,7 @@ from bot.models.checkins import Checkin, CheckinAnswer, CheckinQuestion
 from bot.services.checkins import latest_zone
 from tests.conftest import Member, Running, seed_team
 from tests.slackclient import flatten_text, state_values_from_view
+from tests.waiting import eventually
 
 SEEDED = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 MONDAY_0930_BERLIN = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
@@ -24,13 +24,10 @@ REP = "U0BER"
 
 def wait_for(check: Callable[[], Any], timeout: float = 5.0) -> Any:
     """Listeners run after the ack: poll until `check` gives something truthy."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError("timed out waiting")
+    value = eventually(check, timeout=timeout)
+    if not value:
+        raise AssertionError("timed out waiting")
+    return value
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from bot.db import SessionFactory
 from bot.models import Pie, PieSlice
 from tests.conftest import Member, Running, seed_team
 from tests.slackclient import SignedSlack, flatten_text
+from tests.waiting import eventually
 
 _names = itertools.count(1)
 MIA = Member("U0MIA", "Mia Manager")
@@ -89,13 +90,7 @@ def open_pie_row(session_factory: SessionFactory) -> Pie | None:
 
 def wait_for(predicate: Any, *, seconds: float = 10) -> Any:
     """Poll until `predicate()` is truthy (listeners answer Slack first, then work); returns its value."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.01)
-    return predicate()
+    return eventually(predicate, timeout=seconds)
 
 
 def opened_view(running: Running, count: int) -> dict[str, Any]:
