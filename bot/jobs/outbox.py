@@ -18,7 +18,7 @@ import copy
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -165,6 +165,37 @@ def enqueue_many(*, session: Session, rows: Sequence[dict[str, Any]], now: datet
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(Delivery).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Delivery.id)
     return len(session.execute(statement, values).all())
+
+
+def enqueue_dms(
+    *,
+    session: Session,
+    kind: str,
+    key: str,
+    people: Iterable[Person],
+    due_at: datetime,
+    now: datetime,
+    expires_at: datetime | None = None,
+    team_id: int | None = None,
+    ref_id: int | None = None,
+) -> int:
+    """Plan the same kind of DM to each person (e.g. every manager of a team), keyed `<key>:<person id>`;
+    returns how many were new."""
+    return sum(
+        enqueue(
+            session=session,
+            kind=kind,
+            dedupe_key=f"{key}:{person.id}",
+            channel=person.slack_user_id,
+            due_at=due_at,
+            now=now,
+            expires_at=expires_at,
+            team_id=team_id,
+            person_id=person.id,
+            ref_id=ref_id,
+        )
+        for person in people
+    )
 
 
 @dataclass

@@ -12,7 +12,7 @@ from bot.domain.availability import is_away
 from bot.domain.pie import reminder_moments
 from bot.domain.schedule import local_date
 from bot.jobs import register_planner
-from bot.jobs.outbox import Message, enqueue, register_kind
+from bot.jobs.outbox import Message, enqueue, enqueue_dms, register_kind
 from bot.models import PIE_OPEN, ROLE_MANAGER, ROLE_REP, Delivery, Membership, Person, Pie, PieSlice, Team
 from bot.services import pie as pie_service
 from bot.slack.blocks import pie as pie_blocks
@@ -64,21 +64,17 @@ def plan_pie(session: Session, now: datetime) -> int:
         total = pie_service.claimed_total(session=session, pie_id=pie.id)
         if total >= pie.target_minor:
             continue
-        for person, role in members:
-            if role != ROLE_MANAGER or person.deleted:
-                continue
-            planned += enqueue(
-                session=session,
-                kind=pie_service.KIND_DEADLINE,
-                dedupe_key=f"pie:{pie.id}:deadline:{pie.claim_deadline:%Y%m%d%H%M}:{person.id}",
-                channel=person.slack_user_id,
-                due_at=now,
-                now=now,
-                expires_at=now + timedelta(days=7),
-                team_id=team.id,
-                person_id=person.id,
-                ref_id=pie.id,
-            )
+        planned += enqueue_dms(
+            session=session,
+            kind=pie_service.KIND_DEADLINE,
+            key=f"pie:{pie.id}:deadline:{pie.claim_deadline:%Y%m%d%H%M}",
+            people=[person for person, role in members if role == ROLE_MANAGER and not person.deleted],
+            due_at=now,
+            now=now,
+            expires_at=now + timedelta(days=7),
+            team_id=team.id,
+            ref_id=pie.id,
+        )
     return planned
 
 

@@ -15,7 +15,7 @@ from bot.domain import pilots as pilot_rules
 from bot.domain.availability import is_away
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.schedule import local_date, next_occurrence, parse_days, parse_time
-from bot.jobs.outbox import PENDING, enqueue
+from bot.jobs.outbox import PENDING, enqueue, enqueue_dms
 from bot.models import (
     ROLE_MANAGER,
     ROLE_REP,
@@ -116,19 +116,17 @@ def plan_huddle(
     )
     if kind != HUDDLE_DAY_OFF:
         recap_at = max(now, starts_at) + rules.RECAP_AFTER
-        for manager in _members(team, ROLE_MANAGER):
-            enqueue(
-                session=session,
-                kind=RECAP_KIND,
-                dedupe_key=f"{RECAP_KIND}:{huddle.id}:{manager.id}",
-                channel=manager.slack_user_id,
-                due_at=recap_at,
-                expires_at=recap_at + timedelta(days=1),
-                team_id=team.id,
-                person_id=manager.id,
-                ref_id=huddle.id,
-                now=now,
-            )
+        enqueue_dms(
+            session=session,
+            kind=RECAP_KIND,
+            key=f"{RECAP_KIND}:{huddle.id}",
+            people=_members(team, ROLE_MANAGER),
+            due_at=recap_at,
+            expires_at=recap_at + timedelta(days=1),
+            team_id=team.id,
+            ref_id=huddle.id,
+            now=now,
+        )
     return huddle
 
 
@@ -482,19 +480,17 @@ def record_update(
         huddle = session.get(Huddle, target.huddle_id)
         assert huddle is not None
         team = load_team(session=session, team_id=huddle.team_id)
-        for manager in _members(team, ROLE_MANAGER):
-            enqueue(
-                session=session,
-                kind=STUCK_KIND,
-                dedupe_key=f"{STUCK_KIND}:{item.id}:{manager.id}",
-                channel=manager.slack_user_id,
-                due_at=now,
-                expires_at=now + timedelta(days=1),
-                team_id=team.id,
-                person_id=manager.id,
-                ref_id=item.id,
-                now=now,
-            )
+        enqueue_dms(
+            session=session,
+            kind=STUCK_KIND,
+            key=f"{STUCK_KIND}:{item.id}",
+            people=_members(team, ROLE_MANAGER),
+            due_at=now,
+            expires_at=now + timedelta(days=1),
+            team_id=team.id,
+            ref_id=item.id,
+            now=now,
+        )
 
 
 # --- the managers' recap ----------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from bot.domain.pie import (
     stretch_reason,
 )
 from bot.domain.schedule import local_date
-from bot.jobs.outbox import Message, enqueue
+from bot.jobs.outbox import Message, enqueue, enqueue_dms
 from bot.models import (
     PIE_CLOSED,
     PIE_OPEN,
@@ -459,19 +459,17 @@ def claim_slice(
         target=pie.target_minor,
         reps=reps,
     ):
-        for manager in _managers(session, team.id):
-            enqueue(
-                session=session,
-                kind=KIND_SNAP,
-                dedupe_key=f"pie:{pie.id}:snap:{person.id}:{manager.id}",
-                channel=manager.slack_user_id,
-                due_at=now,
-                now=now,
-                expires_at=now + timedelta(days=3),
-                team_id=team.id,
-                person_id=manager.id,
-                ref_id=slice_.id,
-            )
+        enqueue_dms(
+            session=session,
+            kind=KIND_SNAP,
+            key=f"pie:{pie.id}:snap:{person.id}",
+            people=_managers(session, team.id),
+            due_at=now,
+            now=now,
+            expires_at=now + timedelta(days=3),
+            team_id=team.id,
+            ref_id=slice_.id,
+        )
     covered_now = total < pie.target_minor <= check.new_total
     if covered_now:
         _announce(session, kind=KIND_COVERED, pie=pie, team=team, key="covered", now=now)
