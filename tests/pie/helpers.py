@@ -4,7 +4,6 @@ response_url, which we wait for."""
 from __future__ import annotations
 
 import itertools
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -49,15 +48,17 @@ def pie(
     reply = client.command("/claim-pie", text, user=user, channel=channel, channel_name=channel_name)
     if reply.body and reply.json():
         return PieReply(reply.status, reply.json())
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        calls = [c for c in running.fake.calls_to("response_url") if c.params.get("_name") == name]
-        if calls:
-            return PieReply(reply.status, calls[-1].params)
-        if running.fake.calls_to("views.open") and text.strip().lower() == "new":
-            return PieReply(reply.status, {})
-        time.sleep(0.01)
-    return PieReply(reply.status, {})
+
+    def answered() -> list[Any]:
+        return [c for c in running.fake.calls_to("response_url") if c.params.get("_name") == name]
+
+    def done() -> bool:
+        opened_form = bool(running.fake.calls_to("views.open")) and text.strip().lower() == "new"
+        return bool(answered()) or opened_form
+
+    eventually(done, timeout=wait)
+    calls = answered()
+    return PieReply(reply.status, calls[-1].params if calls else {})
 
 
 def team(running: Running, reps: list[Member] | None = None, **kwargs: Any) -> int:

@@ -3,7 +3,6 @@ summary, a tweak into v2 whose reminders keep their own dates; and a second tick
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -17,6 +16,7 @@ from bot.slack.app import make_client
 from tests.conftest import Member, Running, seed_team
 from tests.fakeslack import Call
 from tests.slackclient import flatten_text, state_values_from_view
+from tests.waiting import eventually
 
 MIA = Member("U0MIA", "Mia", tz="America/New_York")
 RAJ = Member("U0RAJ", "Raj", tz="Asia/Kolkata")
@@ -102,9 +102,7 @@ def propose(running: Running, user: str, overrides: dict[str, Any], when: str = 
     before = len(running.fake.messages_to(user))
     submitted = running.slack.submit_view(view, state_values_from_view(view, overrides), user=user)
     if submitted.body in (b"", b"{}"):  # saved: wait for the confirmation DM sent after the ack
-        deadline = time.monotonic() + 5
-        while len(running.fake.messages_to(user)) == before and time.monotonic() < deadline:
-            time.sleep(0.01)
+        eventually(lambda: len(running.fake.messages_to(user)) > before)
     return submitted
 
 
@@ -121,13 +119,7 @@ def answer_of(running: Running, method: str, send: Any) -> Call:
     """Do `send()` and wait for the call to `method` it makes (Bolt answers after ack, in a thread)."""
     before = len(running.fake.calls_to(method))
     send()
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        calls = running.fake.calls_to(method)
-        if len(calls) > before:
-            return calls[-1]
-        time.sleep(0.01)
-    raise AssertionError(f"no {method} call came")
+    return running.fake.wait_for(method, before + 1)[-1]
 
 
 def click_in_last_dm(running: Running, user: str, action_id: str, expect: str = "response_url") -> Call:

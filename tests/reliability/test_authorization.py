@@ -4,8 +4,6 @@ and never writes anything for someone outside every team."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,6 +13,7 @@ from bot.models import Base, Pie, Team, TeamSkipDate
 from bot.slack.ids import Command
 from tests.conftest import Member, Running, seed_team
 from tests.slackclient import SignedSlack, flatten_text
+from tests.waiting import eventually
 
 MANAGER, REP, OTHER_MANAGER, OTHER_REP, STRANGER = "U0MIA", "U0RAJ", "U0OMG", "U0ORP", "U0NOBODY"
 
@@ -58,14 +57,12 @@ def _run(running: Running, command: str, text: str, *, user: str, channel: str =
         response_url=running.fake.response_url(name),
     )
     reply = client.command(command, text, user=user, channel=channel)
-    answered = reply.text
-    deadline = time.monotonic() + 5
-    while not answered.strip() and time.monotonic() < deadline:
-        calls = [c for c in running.fake.calls_to("response_url") if c.params.get("_name") == name]
-        if calls:
-            answered = flatten_text(calls[-1].params)
-        time.sleep(0.01)
-    return reply.status, answered
+    if reply.text.strip():
+        return reply.status, reply.text
+    calls = eventually(
+        lambda: [c for c in running.fake.calls_to("response_url") if c.params.get("_name") == name]
+    )
+    return reply.status, flatten_text(calls[-1].params) if calls else ""
 
 
 # Manager-only commands of the team in channel C0TEAM: (command, text, what the manager's success shows).
