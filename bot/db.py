@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,6 +11,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+logger = logging.getLogger(__name__)
 
 SessionFactory = sessionmaker[Session]
 
@@ -75,7 +78,9 @@ def database_answers(engine: Engine) -> bool:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         return True
-    except Exception:
+    except Exception as error:
+        # The reason matters to whoever reads the logs; /healthz itself only says "down".
+        logger.warning("database check failed: %s", type(error).__name__)
         return False
 
 
