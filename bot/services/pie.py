@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.errors import NotAllowedError, NotInTeamError, UserError
@@ -43,11 +44,12 @@ from bot.models import (
     Pie,
     PieSlice,
     Team,
+    Workspace,
 )
 from bot.models.moments import MOMENT_BIG_SLICE
 from bot.services.checkins import latest_zone
 from bot.services.moments import record_moment
-from bot.services.teams import NOT_IN_TEAM, TeamRole, teams_of
+from bot.services.teams import NOT_IN_TEAM, TeamRole
 
 # Outbox kinds (rendered in bot/jobs/pie.py).
 KIND_BAKED = "pie_baked"
@@ -145,40 +147,93 @@ class PieView:
 
 def open_pie(*, session: Session, team_id: int) -> Pie | None:
     """The team's open pie, if any."""
-    return session.scalar(select(Pie).where(Pie.open_team_id == team_id))
+    return session.scalar(_OPEN_PIE, {"team_id": team_id})
 
 
-def pie_view(*, session: Session, pie: Pie) -> PieView:
-    """Totals, slices (oldest claim first, never ranked by size) and who hasn't claimed yet."""
-    team = session.get(Team, pie.team_id)
-    assert team is not None
-    rows = session.execute(
-        select(PieSlice, Person)
-        .join(Person, Person.id == PieSlice.person_id)
-        .where(PieSlice.pie_id == pie.id)
-        .order_by(PieSlice.claimed_at.is_(None), PieSlice.claimed_at, PieSlice.id)
-    ).all()
-    slices = tuple(
+class PieColumns(Protocol):
+    """What a view needs of a pie: a `Pie` row, or the columns the claim's lock returned."""
+
+    id: int
+    title: str
+    currency: str
+    target_minor: int
+    allow_overclaim: bool
+    claim_deadline: datetime
+    period_end: date
+    status: str
+
+
+@dataclass
+class _SliceRow:
+    """A slice as read for a view (and, under the pie's lock, for a claim)."""
+
+    id: int
+    person_id: int
+    user_id: str
+    name: str
+    amount: int
+    progress: int
+    note: str
+    claimed_at: datetime | None
+    version: int
+
+    def order(self) -> tuple[bool, datetime, int]:
+        """Oldest claim first, slices without a claim (progress only) last: never ranked by size."""
+        return (self.claimed_at is None, self.claimed_at or _EPOCH, self.id)
+
+
+# The statements below are built once: on the /claim-pie path, building SQL expressions cost more
+# Python than running them (bench/pie_latency.py).
+_OPEN_PIE = select(Pie).where(Pie.open_team_id == bindparam("team_id"))
+_SLICES = (
+    select(
+        PieSlice.id,
+        PieSlice.person_id,
+        Person.slack_user_id,
+        Person.display_name,
+        PieSlice.amount_minor,
+        PieSlice.progress_minor,
+        PieSlice.note,
+        PieSlice.claimed_at,
+        PieSlice.version,
+    )
+    .join(Person, Person.id == PieSlice.person_id)
+    .where(PieSlice.pie_id == bindparam("pie_id"))
+)
+_REPS = (
+    select(Person.id, Person.slack_user_id)
+    .join(Membership, Membership.person_id == Person.id)
+    .where(Membership.team_id == bindparam("team_id"), Membership.role == ROLE_REP)
+    .order_by(Person.display_name, Person.id)
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _slice_rows(session: Session, pie_id: int) -> list[_SliceRow]:
+    return [
+        _SliceRow(r[0], r[1], r[2], r[3] or r[2], r[4], r[5], r[6], r[7], r[8])
+        for r in session.execute(_SLICES, {"pie_id": pie_id})
+    ]
+
+
+def _rep_rows(session: Session, team_id: int) -> list[tuple[int, str]]:
+    return [(r[0], r[1]) for r in session.execute(_REPS, {"team_id": team_id})]
+
+
+def _view(team: Team, pie: PieColumns, slices: list[_SliceRow], reps: list[tuple[int, str]]) -> PieView:
+    lines = tuple(
         SliceLine(
-            person_id=person.id,
-            user_id=person.slack_user_id,
-            name=person.display_name or person.slack_user_id,
-            amount=s.amount_minor,
-            progress=s.progress_minor,
+            person_id=s.person_id,
+            user_id=s.user_id,
+            name=s.name,
+            amount=s.amount,
+            progress=s.progress,
             note=s.note,
         )
-        for s, person in rows
-        if s.amount_minor > 0 or s.progress_minor > 0
+        for s in sorted(slices, key=_SliceRow.order)
+        if s.amount > 0 or s.progress > 0
     )
-    rep_ids = list(
-        session.execute(
-            select(Person.id, Person.slack_user_id)
-            .join(Membership, Membership.person_id == Person.id)
-            .where(Membership.team_id == pie.team_id, Membership.role == ROLE_REP)
-            .order_by(Person.display_name)
-        ).all()
-    )
-    claimed_people = {s.person_id for s in slices if s.amount > 0}
+    claimed_people = {s.person_id for s in lines if s.amount > 0}
     return PieView(
         pie_id=pie.id,
         team_id=team.id,
@@ -188,57 +243,114 @@ def pie_view(*, session: Session, pie: Pie) -> PieView:
         title=pie.title,
         currency=pie.currency,
         target=pie.target_minor,
-        claimed=sum(s.amount for s in slices),
-        progress=sum(s.progress for s in slices),
+        claimed=sum(s.amount for s in lines),
+        progress=sum(s.progress for s in lines),
         allow_overclaim=pie.allow_overclaim,
         claim_deadline=pie.claim_deadline,
         claim_by=claim_by_date(pie.claim_deadline, team.tz),
         period_end=pie.period_end,
         status=pie.status,
-        reps=len(rep_ids),
+        reps=len(reps),
         claimers=len(claimed_people),
-        slices=slices,
-        unclaimed_user_ids=tuple(user_id for pid, user_id in rep_ids if pid not in claimed_people),
+        slices=lines,
+        unclaimed_user_ids=tuple(user_id for pid, user_id in reps if pid not in claimed_people),
     )
 
 
-def require_open_view(*, session: Session, role: TeamRole) -> PieView:
-    """The open pie of the team as a view, or a UserError saying how to bake one."""
-    pie = open_pie(session=session, team_id=role.team.id)
-    if pie is None:
-        template = NO_OPEN_PIE_MANAGER if role.is_manager else NO_OPEN_PIE_REP
-        raise UserError(template.format(team=role.team.name))
-    return pie_view(session=session, pie=pie)
+def pie_view(*, session: Session, pie: Pie) -> PieView:
+    """Totals, slices (oldest claim first, never ranked by size) and who hasn't claimed yet."""
+    team = session.get(Team, pie.team_id)
+    assert team is not None
+    return _view(team, pie, _slice_rows(session, pie.id), _rep_rows(session, pie.team_id))
 
 
-def pie_team(
-    *, session: Session, workspace_id: int, user_id: str, channel_id: str | None, team_id: int | None = None
-) -> tuple[TeamRole, Person]:
-    """The team a /claim-pie is about and the person asking; PickTeamError when they must choose."""
-    roles = teams_of(session=session, workspace_id=workspace_id, user_id=user_id)
-    if not roles:
+def require_open_view(*, session: Session, role: TeamRole, pie: Pie | None = None) -> PieView:
+    """The open pie of the team as a view, or a UserError saying how to bake one.
+
+    Pass `pie` when the caller has already read the team's open pie (see `pie_context`)."""
+    found = pie or open_pie(session=session, team_id=role.team.id)
+    if found is None:
+        raise _no_open_pie(role)
+    return pie_view(session=session, pie=found)
+
+
+def _no_open_pie(role: TeamRole) -> UserError:
+    template = NO_OPEN_PIE_MANAGER if role.is_manager else NO_OPEN_PIE_REP
+    return UserError(template.format(team=role.team.name))
+
+
+@dataclass(frozen=True)
+class PieContext:
+    """Who is asking about which team's pie: their role, their person row and the open pie (unlocked)."""
+
+    role: TeamRole
+    person: Person
+    pie: Pie | None
+
+
+_TEAMS_OF = (
+    select(Team, Membership.role, Person, Pie)
+    .join(Membership, Membership.team_id == Team.id)
+    .join(Person, Person.id == Membership.person_id)
+    .outerjoin(Pie, Pie.open_team_id == Team.id)
+    .order_by(Team.id)
+)
+_TEAMS_OF_IN_WORKSPACE = _TEAMS_OF.where(
+    Team.workspace_id == bindparam("workspace_id"), Person.slack_user_id == bindparam("user_id")
+)
+_TEAMS_OF_IN_SLACK_TEAM = _TEAMS_OF.join(Workspace, Workspace.id == Team.workspace_id).where(
+    Workspace.slack_team_id == bindparam("slack_team_id"), Person.slack_user_id == bindparam("user_id")
+)
+
+
+def pie_context(
+    *,
+    session: Session,
+    user_id: str,
+    channel_id: str | None,
+    workspace_id: int | None = None,
+    slack_team_id: str | None = None,
+    team_id: int | None = None,
+) -> PieContext:
+    """The team a /claim-pie is about, the person asking and its open pie, in one query.
+
+    The workspace is given by its row id or by its Slack team id. Raises NotInTeamError for a person
+    on no team, and PickTeamError when they are on several and the channel doesn't say which."""
+    if workspace_id is not None:
+        rows = session.execute(_TEAMS_OF_IN_WORKSPACE, {"workspace_id": workspace_id, "user_id": user_id})
+    else:
+        rows = session.execute(_TEAMS_OF_IN_SLACK_TEAM, {"slack_team_id": slack_team_id, "user_id": user_id})
+    found = [(TeamRole(team=team, role=role), person, pie) for team, role, person, pie in rows]
+    if not found:
         raise NotInTeamError(NOT_IN_TEAM)
-    chosen: TeamRole | None = None
+    chosen = None
     if team_id is not None:
-        chosen = next((r for r in roles if r.team.id == team_id), None)
+        chosen = next((f for f in found if f[0].team.id == team_id), None)
         if chosen is None:
             raise NotInTeamError("You're not on that team any more, so its pie isn't yours to change.")
     elif channel_id:
-        chosen = next((r for r in roles if r.team.channel_id == channel_id), None)
-    if chosen is None and len(roles) == 1:
-        chosen = roles[0]
+        chosen = next((f for f in found if f[0].team.channel_id == channel_id), None)
+    if chosen is None and len(found) == 1:
+        chosen = found[0]
     if chosen is None:
+        roles = [f[0] for f in found]
         channels = ", ".join(f"<#{r.team.channel_id}>" for r in roles if r.team.channel_id)
         raise PickTeamError(
             f"You're on {len(roles)} teams. Pick the team below, or run `/claim-pie` in its channel "
             f"({channels}).",
             roles,
         )
-    person = session.scalar(
-        select(Person).where(Person.workspace_id == workspace_id, Person.slack_user_id == user_id)
+    return PieContext(role=chosen[0], person=chosen[1], pie=chosen[2])
+
+
+def pie_team(
+    *, session: Session, workspace_id: int, user_id: str, channel_id: str | None, team_id: int | None = None
+) -> tuple[TeamRole, Person]:
+    """The team a /claim-pie is about and the person asking; PickTeamError when they must choose."""
+    context = pie_context(
+        session=session, workspace_id=workspace_id, user_id=user_id, channel_id=channel_id, team_id=team_id
     )
-    assert person is not None  # teams_of found them through their membership
-    return chosen, person
+    return context.role, context.person
 
 
 def previous_slice(*, session: Session, team_id: int, person_id: int, before_pie_id: int) -> int | None:
@@ -269,8 +381,7 @@ def _lock_open_pie(session: Session, role: TeamRole) -> Pie:
         .execution_options(populate_existing=True)
     )
     if pie is None:
-        template = NO_OPEN_PIE_MANAGER if role.is_manager else NO_OPEN_PIE_REP
-        raise UserError(template.format(team=role.team.name))
+        raise _no_open_pie(role)
     return pie
 
 
@@ -290,7 +401,7 @@ def _currency(session: Session, team: Team) -> str:
     return session.scalar(select(Pie.currency).where(Pie.open_team_id == team.id)) or team.currency
 
 
-def _require_claims_open(pie: Pie, team: Team, now: datetime) -> None:
+def _require_claims_open(pie: PieColumns, team: Team, now: datetime) -> None:
     if pie.claim_deadline <= now:
         raise UserError(
             f"Claims for *{pie.title}* closed at the end of "
@@ -363,17 +474,23 @@ def require_manager(role: TeamRole, what: str) -> None:
 
 
 def _announce(session: Session, *, kind: str, pie: Pie, team: Team, key: str, now: datetime) -> None:
+    _enqueue_announcement(session, kind=kind, pie_id=pie.id, team=team, key=key, now=now)
+
+
+def _enqueue_announcement(
+    session: Session, *, kind: str, pie_id: int, team: Team, key: str, now: datetime
+) -> None:
     if team.channel_id:
         enqueue(
             session=session,
             kind=kind,
-            dedupe_key=f"pie:{pie.id}:{key}",
+            dedupe_key=f"pie:{pie_id}:{key}",
             channel=team.channel_id,
             due_at=now,
             now=now,
             expires_at=now + timedelta(days=2),
             team_id=team.id,
-            ref_id=pie.id,
+            ref_id=pie_id,
         )
 
 
@@ -391,6 +508,39 @@ class ClaimOutcome:
     covered_now: bool
 
 
+_CLAIM_LOCK = (
+    # Taking the pie's row lock with an UPDATE: the same lock as SELECT … FOR UPDATE, and the pie's
+    # updated_at and the columns the claim needs in the same round trip.
+    update(Pie)
+    .where(Pie.open_team_id == bindparam("open_team"))
+    .values(updated_at=bindparam("now"))
+    .returning(
+        Pie.id,
+        Pie.title,
+        Pie.currency,
+        Pie.target_minor,
+        Pie.allow_overclaim,
+        Pie.claim_deadline,
+        Pie.period_end,
+        Pie.status,
+    )
+    .execution_options(synchronize_session=False)
+)
+_INSERT_SLICE = insert(PieSlice).returning(PieSlice.id)
+_UPDATE_SLICE = (
+    update(PieSlice)
+    .where(PieSlice.id == bindparam("slice_id"))
+    .values(
+        amount_minor=bindparam("new_amount"),
+        note=bindparam("new_note"),
+        version=bindparam("new_version"),
+        claimed_at=bindparam("new_claimed_at"),
+        updated_at=bindparam("now"),
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 def claim_slice(
     *,
     session: Session,
@@ -400,8 +550,13 @@ def claim_slice(
     note: str | None,
     now: datetime,
     latest_zone: LatestZone = checkin_zone,
+    pie: Pie | None = None,
 ) -> ClaimOutcome:
-    """Claim or change the person's slice of the open pie, if it fits under the target."""
+    """Claim or change the person's slice of the open pie, if it fits under the target.
+
+    `pie` is the team's open pie as the caller already read it (unlocked; see `pie_context`): it
+    saves a query for the currency. Everything that decides the claim is read again under the lock.
+    """
     if role.role != ROLE_REP:
         raise NotAllowedError(
             "Slices are for the reps to claim. As a manager you can adjust the pie with "
@@ -409,72 +564,109 @@ def claim_slice(
         )
     team = role.team
     # Validate before taking the lock: bad input writes nothing and holds nobody up.
-    amount = parse_amount(amount_text, _currency(session, team))
+    currency = pie.currency if pie is not None else _currency(session, team)
+    amount = parse_amount(amount_text, currency)
     clean = clean_note(note) if note is not None else None
-    pie = _lock_open_pie(session, role)
-    _require_claims_open(pie, team, now)
-    slice_ = _slice_for_update(session, pie, person, now)
-    before = slice_.amount_minor
-    total = claimed_total(session=session, pie_id=pie.id)
+    reps = _rep_rows(session, team.id)
+    locked = session.execute(_CLAIM_LOCK, {"open_team": team.id, "now": now}).first()
+    if locked is None:
+        raise _no_open_pie(role)
+    if locked.currency != currency:  # another pie was baked since `pie` was read
+        amount = parse_amount(amount_text, locked.currency)
+    _require_claims_open(locked, team, now)
+    slices = _slice_rows(session, locked.id)
+    mine = next((s for s in slices if s.person_id == person.id), None)
+    before = mine.amount if mine is not None else 0
+    total = sum(s.amount for s in slices)
     check = check_claim(
-        target=pie.target_minor,
+        target=locked.target_minor,
         claimed_total=total,
         current_slice=before,
         amount=amount,
-        allow_overclaim=pie.allow_overclaim,
-        currency=pie.currency,
+        allow_overclaim=locked.allow_overclaim,
+        currency=locked.currency,
     )
-    slice_.amount_minor = amount
-    if clean is not None:
-        slice_.note = clean
-    slice_.version += 1
-    slice_.claimed_at = slice_.claimed_at or now
-    slice_.updated_at = now
-    pie.updated_at = now
-    session.flush()
+    if mine is None:
+        mine = _SliceRow(
+            id=0,
+            person_id=person.id,
+            user_id=person.slack_user_id,
+            name=person.display_name or person.slack_user_id,
+            amount=amount,
+            progress=0,
+            note=clean or "",
+            claimed_at=now,
+            version=1,
+        )
+        mine.id = session.execute(
+            _INSERT_SLICE,
+            {
+                "pie_id": locked.id,
+                "person_id": person.id,
+                "amount_minor": amount,
+                "progress_minor": 0,
+                "note": mine.note,
+                "version": 1,
+                "claimed_at": now,
+                "updated_at": now,
+            },
+        ).scalar_one()
+        slices.append(mine)
+    else:
+        mine.amount = amount
+        mine.note = clean if clean is not None else mine.note
+        mine.version += 1
+        mine.claimed_at = mine.claimed_at or now
+        session.execute(
+            _UPDATE_SLICE,
+            {
+                "slice_id": mine.id,
+                "new_amount": amount,
+                "new_note": mine.note,
+                "new_version": mine.version,
+                "new_claimed_at": mine.claimed_at,
+                "now": now,
+            },
+        )
 
-    reps = _reps_count(session, team.id)
-    reason = stretch_reason(
-        amount=amount,
-        target=pie.target_minor,
-        reps=reps,
-        previous_slice=previous_slice(
-            session=session, team_id=team.id, person_id=person.id, before_pie_id=pie.id
-        ),
+    target = locked.target_minor
+    previous = (
+        previous_slice(session=session, team_id=team.id, person_id=person.id, before_pie_id=locked.id)
+        if amount > before and not amount > equal_share(target, len(reps))
+        else None
     )
+    reason = stretch_reason(amount=amount, target=target, reps=len(reps), previous_slice=previous)
     if reason and amount > before:
         record_moment(
             session=session,
             team_id=team.id,
             person_id=person.id,
             kind=MOMENT_BIG_SLICE,
-            summary=f"{reason} ({pie.title})",
-            dedupe_key=f"pie:{pie.id}:big_slice:{person.id}",
+            summary=f"{reason} ({locked.title})",
+            dedupe_key=f"pie:{locked.id}:big_slice:{person.id}",
             now=now,
-            ref_id=slice_.id,
+            ref_id=mine.id,
         )
-    if needs_snap_heads_up(
-        latest_zone=latest_zone(session, team.id, person.id),
-        amount=amount,
-        target=pie.target_minor,
-        reps=reps,
+    # The check-in zone is read only for a slice above an equal share: nothing else can need it.
+    if amount > equal_share(target, len(reps)) and needs_snap_heads_up(
+        latest_zone=latest_zone(session, team.id, person.id), amount=amount, target=target, reps=len(reps)
     ):
         enqueue_dms(
             session=session,
             kind=KIND_SNAP,
-            key=f"pie:{pie.id}:snap:{person.id}",
+            key=f"pie:{locked.id}:snap:{person.id}",
             people=_managers(session, team.id),
             due_at=now,
             now=now,
             expires_at=now + timedelta(days=3),
             team_id=team.id,
-            ref_id=slice_.id,
+            ref_id=mine.id,
         )
-    covered_now = total < pie.target_minor <= check.new_total
+    covered_now = total < target <= check.new_total
     if covered_now:
-        _announce(session, kind=KIND_COVERED, pie=pie, team=team, key="covered", now=now)
+        _enqueue_announcement(session, kind=KIND_COVERED, pie_id=locked.id, team=team, key="covered", now=now)
     return ClaimOutcome(
-        view=pie_view(session=session, pie=pie),
+        view=_view(team, locked, slices, reps),
         amount=amount,
         before=before,
         stretch=reason if amount > before else None,

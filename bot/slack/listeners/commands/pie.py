@@ -14,7 +14,6 @@ from bot.db import session_scope
 from bot.domain.pie import parse_command, pie_dates
 from bot.models import ROLE_MANAGER
 from bot.services import pie as pie_service
-from bot.services.people import get_or_create_workspace
 from bot.services.pie import PickTeamError
 from bot.slack.blocks import pie as pie_blocks
 from bot.slack.blocks.common import Block, ephemeral, section
@@ -65,11 +64,10 @@ def run_pie_command(
         return ephemeral("The pie: what you can type", build_help([e for e in help_entries() if e in HELP]))
     now = deps.now()
     with session_scope(deps.session_factory) as session:
-        workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id, now=now)
         try:
-            role, person = pie_service.pie_team(
+            context = pie_service.pie_context(
                 session=session,
-                workspace_id=workspace.id,
+                slack_team_id=slack_team_id,
                 user_id=user_id,
                 channel_id=channel_id,
                 team_id=team_id,
@@ -78,8 +76,9 @@ def run_pie_command(
             return ephemeral(
                 error.message, pie_blocks.build_team_picker(error.teams, message=error.message, text=text)
             )
+        role, person = context.role, context.person
         if command.kind == "status":
-            view = pie_service.require_open_view(session=session, role=role)
+            view = pie_service.require_open_view(session=session, role=role, pie=context.pie)
             return ephemeral(
                 f"{view.title}: {view.money(view.claimed)} of {view.money(view.target)} claimed",
                 pie_blocks.build_pie_card(view, viewer=user_id, is_manager=role.is_manager),
@@ -92,6 +91,7 @@ def run_pie_command(
                 amount_text=command.amount,
                 note=command.note or None,
                 now=now,
+                pie=context.pie,
             )
             body = ephemeral(*pie_blocks.build_claim_reply(outcome, viewer=user_id))
         elif command.kind == "release":
