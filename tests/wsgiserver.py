@@ -17,6 +17,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
     block_on_close = True
+    request_queue_size = 128  # as waitress's backlog (1024): a burst of requests waits, isn't refused
 
 
 class _QuietHandler(WSGIRequestHandler):

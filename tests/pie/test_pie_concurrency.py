@@ -11,9 +11,9 @@ from bot.db import SessionFactory, session_scope
 from bot.domain.errors import UserError
 from bot.services import pie as pie_service
 from bot.services.teams import teams_of
-from tests.conftest import Member, postgres_url, seed_team
+from tests.conftest import Member, Running, postgres_url, seed_team
 from tests.fakeslack import FakeSlack
-from tests.pie.helpers import NOW_BAKE, bake_for
+from tests.pie.helpers import NOW_BAKE, PieReply, bake_for, pie, slices, team
 
 
 def _race(session_factory: SessionFactory, fake: FakeSlack, reps: int, amount: str, target: str) -> None:
@@ -70,3 +70,27 @@ def test_fifty_reps_claiming_at_once_on_postgresql_never_exceed_the_target(
     if not postgres_url():
         pytest.skip("needs TEST_DATABASE_URL (PostgreSQL)")
     _race(session_factory, fake_slack, reps=50, amount="3k", target="100k")
+
+
+def test_fifty_reps_claiming_at_once_over_http_each_get_one_answer_and_the_pie_holds(
+    running: Running,
+) -> None:
+    members = [Member(f"U0H{i:03d}", f"Rep {i}") for i in range(50)]
+    team(running, reps=members)
+    bake_for(running.deps.session_factory, "100k")
+    start = threading.Barrier(len(members))
+
+    def claim(user_id: str) -> PieReply:
+        start.wait()
+        return pie(running, "3k", user=user_id, wait=60)
+
+    with ThreadPoolExecutor(max_workers=len(members)) as pool:
+        replies = dict(zip(members, pool.map(claim, [m.user_id for m in members]), strict=True))
+
+    assert all(reply.status == 200 for reply in replies.values())
+    granted = sorted(m.user_id for m, reply in replies.items() if "You claimed *$3,000*" in reply.text)
+    refused = [m for m, reply in replies.items() if "$1,000 is left of $100,000" in reply.text]
+    assert len(granted) == 33 and len(refused) == 17  # every slice that fits, and one answer each
+    assert len(running.fake.calls_to("response_url")) == len(members)
+    assert sorted(slices(running.deps.session_factory)) == granted
+    assert "$99,000 of $100,000 claimed" in pie(running, user=members[0].user_id).text
