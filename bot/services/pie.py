@@ -442,17 +442,6 @@ def _slice_for_update(session: Session, pie: Pie, person: Person, now: datetime)
     return created
 
 
-def _reps_count(session: Session, team_id: int) -> int:
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(Membership)
-            .where(Membership.team_id == team_id, Membership.role == ROLE_REP)
-        )
-        or 0
-    )
-
-
 def _managers(session: Session, team_id: int) -> list[Person]:
     return list(
         session.scalars(

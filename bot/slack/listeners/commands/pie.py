@@ -27,8 +27,9 @@ from bot.slack.payloads import command_request
 
 logger = logging.getLogger(__name__)
 # The pie's answers are worked out here, after the ack, so Bolt's listener threads only ever ack. Two
-# workers: the work is CPU-bound Python under one GIL, and more threads only slow everyone's acks
-# (bench/pie_latency.py: ack p99 93 ms with 2 workers, 165 ms with 4, 260 ms with 8, at 20 concurrent).
+# workers: the work is Python under one GIL, and more threads slow everyone's acks without answering
+# much sooner (bench/pie_latency.py, 20 concurrent: ack p99 55-57 ms with 2 workers, 69-78 with 3, 71-83
+# with 4).
 _WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="stretch-pie")
 
 HELP = (
