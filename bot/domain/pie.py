@@ -276,16 +276,21 @@ def equal_share(target: int, reps: int) -> int:
 
 def stretch_reason(*, amount: int, target: int, reps: int, previous_slice: int | None) -> str | None:
     """Why a slice is a stretch moment (above an equal share, above their own last slice), or None."""
-    if reps > 1 and amount > equal_share(target, reps):
+    if reps > 1 and above_equal_share(amount, target, reps):
         return "claimed more than an equal share of the pie"
     if previous_slice is not None and previous_slice > 0 and amount > previous_slice:
         return "claimed a bigger slice than last time"
     return None
 
 
+def above_equal_share(amount: int, target: int, reps: int) -> bool:
+    """Whether a slice is bigger than an even cut of the target across the reps."""
+    return amount > equal_share(target, reps)
+
+
 def needs_snap_heads_up(*, latest_zone: str | None, amount: int, target: int, reps: int) -> bool:
     """A rep who last checked in from the snap zone and now claims above an equal share: tell managers."""
-    return latest_zone == SNAP_ZONE and amount > equal_share(target, reps)
+    return latest_zone == SNAP_ZONE and above_equal_share(amount, target, reps)
 
 
 def fraction(part: int, whole: int) -> float:

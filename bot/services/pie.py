@@ -8,7 +8,7 @@ same transaction: two claims at the same instant queue instead of both fitting i
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.domain.errors import NotAllowedError, NotInTeamError, UserError
 from bot.domain.pie import (
     FIELD_TARGET,
+    above_equal_share,
     check_claim,
     claim_by_date,
     clean_note,
@@ -165,17 +166,12 @@ class PieColumns(Protocol):
 
 @dataclass
 class _SliceRow:
-    """A slice as read for a view (and, under the pie's lock, for a claim)."""
+    """A slice as read for a view (and, under the pie's lock, for a claim): its line and its bookkeeping."""
 
     id: int
-    person_id: int
-    user_id: str
-    name: str
-    amount: int
-    progress: int
-    note: str
     claimed_at: datetime | None
     version: int
+    line: SliceLine
 
     def order(self) -> tuple[bool, datetime, int]:
         """Oldest claim first, slices without a claim (progress only) last: never ranked by size."""
@@ -211,7 +207,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def _slice_rows(session: Session, pie_id: int) -> list[_SliceRow]:
     return [
-        _SliceRow(r[0], r[1], r[2], r[3] or r[2], r[4], r[5], r[6], r[7], r[8])
+        _SliceRow(r[0], r[7], r[8], SliceLine(r[1], r[2], r[3] or r[2], r[4], r[5], r[6]))
         for r in session.execute(_SLICES, {"pie_id": pie_id})
     ]
 
@@ -222,16 +218,7 @@ def _rep_rows(session: Session, team_id: int) -> list[tuple[int, str]]:
 
 def _view(team: Team, pie: PieColumns, slices: list[_SliceRow], reps: list[tuple[int, str]]) -> PieView:
     lines = tuple(
-        SliceLine(
-            person_id=s.person_id,
-            user_id=s.user_id,
-            name=s.name,
-            amount=s.amount,
-            progress=s.progress,
-            note=s.note,
-        )
-        for s in sorted(slices, key=_SliceRow.order)
-        if s.amount > 0 or s.progress > 0
+        s.line for s in sorted(slices, key=_SliceRow.order) if s.line.amount > 0 or s.line.progress > 0
     )
     claimed_people = {s.person_id for s in lines if s.amount > 0}
     return PieView(
@@ -564,9 +551,9 @@ def claim_slice(
         amount = parse_amount(amount_text, locked.currency)
     _require_claims_open(locked, team, now)
     slices = _slice_rows(session, locked.id)
-    mine = next((s for s in slices if s.person_id == person.id), None)
-    before = mine.amount if mine is not None else 0
-    total = sum(s.amount for s in slices)
+    mine = next((s for s in slices if s.line.person_id == person.id), None)
+    before = mine.line.amount if mine is not None else 0
+    total = sum(s.line.amount for s in slices)
     check = check_claim(
         target=locked.target_minor,
         claimed_total=total,
@@ -576,17 +563,15 @@ def claim_slice(
         currency=locked.currency,
     )
     if mine is None:
-        mine = _SliceRow(
-            id=0,
-            person_id=person.id,
-            user_id=person.slack_user_id,
-            name=person.display_name or person.slack_user_id,
-            amount=amount,
-            progress=0,
-            note=clean or "",
-            claimed_at=now,
-            version=1,
+        line = SliceLine(
+            person.id,
+            person.slack_user_id,
+            person.display_name or person.slack_user_id,
+            amount,
+            0,
+            clean or "",
         )
+        mine = _SliceRow(id=0, claimed_at=now, version=1, line=line)
         mine.id = session.execute(
             _INSERT_SLICE,
             {
@@ -594,7 +579,7 @@ def claim_slice(
                 "person_id": person.id,
                 "amount_minor": amount,
                 "progress_minor": 0,
-                "note": mine.note,
+                "note": line.note,
                 "version": 1,
                 "claimed_at": now,
                 "updated_at": now,
@@ -602,8 +587,7 @@ def claim_slice(
         ).scalar_one()
         slices.append(mine)
     else:
-        mine.amount = amount
-        mine.note = clean if clean is not None else mine.note
+        mine.line = replace(mine.line, amount=amount, note=mine.line.note if clean is None else clean)
         mine.version += 1
         mine.claimed_at = mine.claimed_at or now
         session.execute(
@@ -611,7 +595,7 @@ def claim_slice(
             {
                 "slice_id": mine.id,
                 "new_amount": amount,
-                "new_note": mine.note,
+                "new_note": mine.line.note,
                 "new_version": mine.version,
                 "new_claimed_at": mine.claimed_at,
                 "now": now,
@@ -619,12 +603,12 @@ def claim_slice(
         )
 
     target = locked.target_minor
-    previous = (
-        previous_slice(session=session, team_id=team.id, person_id=person.id, before_pie_id=locked.id)
-        if amount > before and not amount > equal_share(target, len(reps))
-        else None
-    )
-    reason = stretch_reason(amount=amount, target=target, reps=len(reps), previous_slice=previous)
+    reason = stretch_reason(amount=amount, target=target, reps=len(reps), previous_slice=None)
+    if reason is None and amount > before:  # the rep's last pie is looked up only when it can matter
+        previous = previous_slice(
+            session=session, team_id=team.id, person_id=person.id, before_pie_id=locked.id
+        )
+        reason = stretch_reason(amount=amount, target=target, reps=len(reps), previous_slice=previous)
     if reason and amount > before:
         record_moment(
             session=session,
@@ -636,8 +620,8 @@ def claim_slice(
             now=now,
             ref_id=mine.id,
         )
-    # The check-in zone is read only for a slice above an equal share: nothing else can need it.
-    if amount > equal_share(target, len(reps)) and needs_snap_heads_up(
+    # The check-in zone is read only for a slice above an even cut: no other slice can need it.
+    if above_equal_share(amount, target, len(reps)) and needs_snap_heads_up(
         latest_zone=latest_zone(session, team.id, person.id), amount=amount, target=target, reps=len(reps)
     ):
         enqueue_dms(

@@ -12,8 +12,9 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from bot.db import SessionFactory, session_scope
-from bot.models import Pie, Team
+from bot.models import Pie, StretchMoment, Team
 from bot.services import pie as pie_service
+from bot.services.people import find_person
 from bot.services.pie import PieView
 from bot.slack.deps import Deps
 from bot.slack.listeners.commands.pie import run_pie_command
@@ -173,3 +174,22 @@ def test_a_claim_read_against_a_pie_that_was_replaced_counts_in_the_new_pies_cur
         )
     assert outcome.view.currency == "JPY"
     assert outcome.amount == 20_000  # yen have no minor unit; read as dollars it would be 2,000,000
+
+
+def test_a_slice_bigger_than_the_reps_last_one_is_a_stretch_moment_even_below_an_even_cut(
+    session_factory: SessionFactory, fake_slack: FakeSlack, deps: Deps, clock: Clock
+) -> None:
+    clock.set(NOW_BAKE + timedelta(hours=1))
+    members = _team(session_factory, fake_slack, 4)  # 10m across 4 reps: an even cut is 2.5m
+    raj, ann = members[0].user_id, members[1].user_id
+    _command(deps, raj, "10k")
+    _command(deps, ann, "30k")
+    _command(deps, "U0MIA", "close")
+    bake_for(session_factory, "10m")
+    assert "real stretch" in _command(deps, raj, "12k")  # above his 10k last time
+    assert "real stretch" not in _command(deps, ann, "20k")  # below her 30k: no moment, no fuss
+    with session_factory() as session:
+        moments = [(m.person_id, m.summary) for m in session.scalars(select(StretchMoment))]
+        raj_person = find_person(session=session, workspace_id=1, user_id=raj)
+    assert raj_person is not None
+    assert moments == [(raj_person.id, "claimed a bigger slice than last time (Q4 2026)")]
