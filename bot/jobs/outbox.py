@@ -117,7 +117,7 @@ def enqueue(
     ref_id: int | None = None,
 ) -> bool:
     """Plan a message; True if it is new, False if that key was already planned (nothing changes)."""
-    values = {
+    row = {
         "kind": kind,
         "dedupe_key": dedupe_key,
         "channel": channel,
@@ -126,23 +126,37 @@ def enqueue(
         "team_id": team_id,
         "person_id": person_id,
         "ref_id": ref_id,
-        "status": PENDING,
-        "attempts": 0,
-        "created_at": now,
     }
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(Delivery)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(Delivery.id)
-    )
-    return session.execute(statement).first() is not None
+    return enqueue_many(session=session, rows=[row], now=now) == 1
+
+
+def dm(
+    *,
+    kind: str,
+    dedupe_key: str,
+    person: Person,
+    due_at: datetime,
+    expires_at: datetime | None = None,
+    team_id: int | None = None,
+    ref_id: int | None = None,
+) -> dict[str, Any]:
+    """A DM to one person, as a row for `enqueue_many` (plan a feature's DMs, then insert them at once)."""
+    return {
+        "kind": kind,
+        "dedupe_key": dedupe_key,
+        "channel": person.slack_user_id,
+        "due_at": due_at,
+        "expires_at": expires_at,
+        "team_id": team_id,
+        "person_id": person.id,
+        "ref_id": ref_id,
+    }
 
 
 def enqueue_many(*, session: Session, rows: Sequence[dict[str, Any]], now: datetime) -> int:
-    """Plan many messages in one statement (each row as `enqueue`'s arguments); returns how many are new."""
+    """Plan many messages in one statement (each row as `enqueue`'s arguments); returns how many are new.
+
+    A key that is already planned is left as it is, whatever the row says."""
     if not rows:
         return 0
     values = [
@@ -179,23 +193,21 @@ def enqueue_dms(
     team_id: int | None = None,
     ref_id: int | None = None,
 ) -> int:
-    """Plan the same kind of DM to each person (e.g. every manager of a team), keyed `<key>:<person id>`;
-    returns how many were new."""
-    return sum(
-        enqueue(
-            session=session,
+    """Plan the same kind of DM to each person (e.g. every manager of a team), keyed `<key>:<person id>`,
+    in one statement; returns how many were new."""
+    rows = [
+        dm(
             kind=kind,
             dedupe_key=f"{key}:{person.id}",
-            channel=person.slack_user_id,
+            person=person,
             due_at=due_at,
-            now=now,
             expires_at=expires_at,
             team_id=team_id,
-            person_id=person.id,
             ref_id=ref_id,
         )
         for person in people
-    )
+    ]
+    return enqueue_many(session=session, rows=rows, now=now)
 
 
 @dataclass

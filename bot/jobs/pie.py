@@ -12,7 +12,7 @@ from bot.domain.availability import is_away
 from bot.domain.pie import reminder_moments
 from bot.domain.schedule import local_date
 from bot.jobs import register_planner
-from bot.jobs.outbox import Message, enqueue, enqueue_dms, register_kind
+from bot.jobs.outbox import Message, dm, enqueue_dms, enqueue_many, register_kind
 from bot.models import PIE_OPEN, ROLE_MANAGER, ROLE_REP, Delivery, Membership, Person, Pie, PieSlice, Team
 from bot.services import pie as pie_service
 from bot.slack.blocks import pie as pie_blocks
@@ -43,23 +43,23 @@ def plan_pie(session: Session, now: datetime) -> int:
             if passed:
                 # Only the latest reminder that is due: a clock that was down doesn't send two at once.
                 number = passed[-1]
-                for person, role in members:
-                    if role != ROLE_REP or person.id in claimed or person.deleted:
-                        continue
-                    if is_away(local_date(now, person.tz), person.away_from, person.away_until):
-                        continue
-                    planned += enqueue(
-                        session=session,
+                rows = [
+                    dm(
                         kind=pie_service.KIND_REMINDER,
                         dedupe_key=f"pie:{pie.id}:remind:{person.id}:{number}",
-                        channel=person.slack_user_id,
+                        person=person,
                         due_at=now,
-                        now=now,
                         expires_at=pie.claim_deadline,
                         team_id=team.id,
-                        person_id=person.id,
                         ref_id=pie.id,
                     )
+                    for person, role in members
+                    if role == ROLE_REP
+                    and person.id not in claimed
+                    and not person.deleted
+                    and not is_away(local_date(now, person.tz), person.away_from, person.away_until)
+                ]
+                planned += enqueue_many(session=session, rows=rows, now=now)
             continue
         total = pie_service.claimed_total(session=session, pie_id=pie.id)
         if total >= pie.target_minor:

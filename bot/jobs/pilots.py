@@ -17,7 +17,7 @@ from bot.domain import pilots as rules
 from bot.domain.availability import next_working_day
 from bot.domain.schedule import local_date, parse_time
 from bot.jobs import register_planner
-from bot.jobs.outbox import Message, enqueue, register_kind
+from bot.jobs.outbox import Message, dm, enqueue, enqueue_dms, enqueue_many, register_kind
 from bot.models import Delivery, Membership, Person, Pilot, PilotParticipant, Team
 from bot.services.pilots import (
     facts_of,
@@ -129,7 +129,7 @@ def _plan_stages(
     done: set[tuple[str, int | None, int | None]],
     now: datetime,
 ) -> int:
-    planned = 0
+    rows = []
     for row in participants:
         person = row.person
         moments = {
@@ -144,18 +144,17 @@ def _plan_stages(
             # Back from a long absence with the review already due: the mid-point has nothing left to ask.
             if stage == rules.STAGE_MIDPOINT and review_at is not None and review_at <= now:
                 continue
-            planned += enqueue(
-                session=session,
-                kind=kind,
-                dedupe_key=f"pilot:{pilot.id}:{stage}:{person.id}",
-                channel=person.slack_user_id,
-                due_at=moment,
-                now=now,
-                team_id=team.id,
-                person_id=person.id,
-                ref_id=pilot.id,
+            rows.append(
+                dm(
+                    kind=kind,
+                    dedupe_key=f"pilot:{pilot.id}:{stage}:{person.id}",
+                    person=person,
+                    due_at=moment,
+                    team_id=team.id,
+                    ref_id=pilot.id,
+                )
             )
-    return planned
+    return enqueue_many(session=session, rows=rows, now=now)
 
 
 def _plan_summary(
@@ -189,43 +188,38 @@ def _plan_summary(
         due_day = rules.summary_day(last)
         if due_day > (now + timedelta(days=1)).date():  # not yet anywhere on Earth
             return 0
-    planned = 0
+    rows = []
     for person in summary_recipients(session=session, pilot=pilot):
         if (SUMMARY, pilot.id, person.id) in done or not _reachable(person):
             continue
         moment = now if due_day is None else _moment(due_day, person, team, skip)
         if moment is None or moment > now:
             continue
-        planned += enqueue(
-            session=session,
-            kind=SUMMARY,
-            dedupe_key=f"pilot:{pilot.id}:summary:{person.id}",
-            channel=person.slack_user_id,
-            due_at=moment,
-            now=now,
-            team_id=team.id,
-            person_id=person.id,
-            ref_id=pilot.id,
+        rows.append(
+            dm(
+                kind=SUMMARY,
+                dedupe_key=f"pilot:{pilot.id}:summary:{person.id}",
+                person=person,
+                due_at=moment,
+                team_id=team.id,
+                ref_id=pilot.id,
+            )
         )
-    return planned
+    return enqueue_many(session=session, rows=rows, now=now)
 
 
 def plan_late_review(*, session: Session, pilot: Pilot, participant: PilotParticipant, now: datetime) -> int:
     """After the summary went out, tell its recipients about a review that arrived late."""
-    planned = 0
-    for person in summary_recipients(session=session, pilot=pilot):
-        planned += enqueue(
-            session=session,
-            kind=LATE,
-            dedupe_key=f"pilot:{pilot.id}:late:{participant.person_id}:{person.id}",
-            channel=person.slack_user_id,
-            due_at=now,
-            now=now,
-            team_id=pilot.team_id,
-            person_id=person.id,
-            ref_id=pilot.id,
-        )
-    return planned
+    return enqueue_dms(
+        session=session,
+        kind=LATE,
+        key=f"pilot:{pilot.id}:late:{participant.person_id}",
+        people=summary_recipients(session=session, pilot=pilot),
+        due_at=now,
+        now=now,
+        team_id=pilot.team_id,
+        ref_id=pilot.id,
+    )
 
 
 # --- renderers: each returns None (cancel) once the message has nothing left to ask ------------------
