@@ -1,8 +1,10 @@
 """The pie's intents: bake one, claim, change or release a slice, log progress, adjust, extend, close.
 
-Every change to a pie's slices or target locks the pie row first (SELECT … FOR UPDATE on PostgreSQL;
-SQLite transactions start with BEGIN IMMEDIATE, see bot/db.py), then reads the total and writes in the
-same transaction: two claims at the same instant queue instead of both fitting into the same gap.
+Every change to a pie's slices or target locks the pie row first, then reads the total and writes in
+the same transaction: two claims at the same instant queue instead of both fitting into the same gap.
+On PostgreSQL a claim, the hot path, locks with UPDATE … RETURNING (the row and its columns in one round
+trip); the rarer changes lock the ORM row with SELECT … FOR UPDATE. SQLite transactions start with
+BEGIN IMMEDIATE (see bot/db.py).
 """
 
 from __future__ import annotations

@@ -8,17 +8,16 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.db import session_scope
-from bot.domain.pie import pie_dates
 from bot.services import checkins as checkin_service
 from bot.services import pie as pie_service
 from bot.services.people import get_or_create_workspace
-from bot.slack.blocks import pie as pie_blocks
 from bot.slack.blocks.common import section
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded, tell_user
 from bot.slack.ids import DigestAction
 from bot.slack.listeners.commands.checkins import questions_modal
 from bot.slack.listeners.commands.digest import send_digests_now
+from bot.slack.listeners.commands.pie import new_pie_modal
 from bot.slack.payloads import acting_user, action_value, slack_team_id
 
 
@@ -68,15 +67,7 @@ def register(app: App, deps: Deps) -> None:
             role, _person = pie_service.role_in_team(
                 session=session, team_id=_team_id(body) or 0, user_id=acting_user(body)
             )
-            pie_service.require_manager(role, "bake a new pie")
-            pie_service.require_no_open_pie(session=session, team=role.team)
-            dates = pie_dates(now=now, tz_name=role.team.tz)
-            modal = pie_blocks.build_new_pie_modal(
-                team_id=role.team.id,
-                currency=role.team.currency,
-                claim_by=dates.claim_by,
-                period_end=dates.period_end,
-            )
+            modal = new_pie_modal(session=session, role=role, now=now)
         client.views_open(trigger_id=body["trigger_id"], view=modal)
 
     app.action(DigestAction.SEND_NOW)(send_now)

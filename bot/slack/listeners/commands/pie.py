@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.db import session_scope
 from bot.domain.pie import parse_command, pie_dates
 from bot.models import ROLE_MANAGER
 from bot.services import pie as pie_service
 from bot.services.pie import PickTeamError
+from bot.services.teams import TeamRole
 from bot.slack.blocks import pie as pie_blocks
 from bot.slack.blocks.common import Block, ephemeral, section
 from bot.slack.blocks.help import HelpEntry, build_help
@@ -124,16 +127,9 @@ def run_pie_command(
             )
         elif command.kind == "new":
             if not command.amount:
-                pie_service.require_manager(role, "bake a new pie")
-                pie_service.require_no_open_pie(session=session, team=role.team)
-                dates = pie_dates(now=now, tz_name=role.team.tz)
-                modal = pie_blocks.build_new_pie_modal(
-                    team_id=role.team.id,
-                    currency=role.team.currency,
-                    claim_by=dates.claim_by,
-                    period_end=dates.period_end,
+                client.views_open(
+                    trigger_id=trigger_id, view=new_pie_modal(session=session, role=role, now=now)
                 )
-                client.views_open(trigger_id=trigger_id, view=modal)
                 return None
             view = pie_service.bake_pie(
                 session=session,
@@ -159,6 +155,19 @@ def run_pie_command(
             view = pie_service.close_pie(session=session, role=role, now=now)
             body = ephemeral(*pie_blocks.build_close_summary(view, viewer=user_id))
     return body
+
+
+def new_pie_modal(*, session: Session, role: TeamRole, now: datetime) -> dict[str, Any]:
+    """The 'bake a new pie' form for a manager of a team with no open pie (else a UserError)."""
+    pie_service.require_manager(role, "bake a new pie")
+    pie_service.require_no_open_pie(session=session, team=role.team)
+    dates = pie_dates(now=now, tz_name=role.team.tz)
+    return pie_blocks.build_new_pie_modal(
+        team_id=role.team.id,
+        currency=role.team.currency,
+        claim_by=dates.claim_by,
+        period_end=dates.period_end,
+    )
 
 
 def register(app: App, deps: Deps) -> None:
