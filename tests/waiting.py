@@ -1,8 +1,11 @@
-"""Waiting for work that Bolt does after the ack (events, actions): poll a condition, never a fixed sleep."""
+"""Waiting for work done elsewhere (Bolt after the ack, a started server): poll a condition, never a fixed sleep."""
 
 from __future__ import annotations
 
+import subprocess
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -17,3 +20,31 @@ def eventually(probe: Callable[[], T], *, timeout: float = 5.0, interval: float 
         if value or time.monotonic() >= deadline:
             return value
         time.sleep(interval)
+
+
+def answers_healthy(base_url: str) -> bool:
+    """Whether `GET /healthz` answers 200 right now."""
+    try:
+        with urllib.request.urlopen(f"{base_url}/healthz", timeout=1) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+def wait_healthy(
+    base_url: str,
+    process: subprocess.Popen[bytes],
+    *,
+    name: str,
+    log: Callable[[], str] = str,
+    timeout: float = 30,
+) -> None:
+    """Wait until a started `stretch serve` answers /healthz with 200; fail at once if it exits."""
+
+    def ready() -> bool:
+        if process.poll() is not None:
+            raise AssertionError(f"{name} exited early with {process.returncode}:\n{log()[-3000:]}")
+        return answers_healthy(base_url)
+
+    if not eventually(ready, timeout=timeout, interval=0.05):
+        raise AssertionError(f"{name} did not become healthy")

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, postgres_url
 from tests.fakeslack import FakeSlack
 from tests.slackclient import SignedSlack
+from tests.waiting import wait_healthy
 
 pytestmark = pytest.mark.e2e
 
@@ -41,22 +42,6 @@ class Served:
     base_url: str
     slack: SignedSlack
     log: Path
-
-
-def wait_healthy(base_url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
-    """Wait until /healthz answers 200 (or the process dies)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"stretch serve exited early with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/healthz", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)
-    raise AssertionError("stretch serve did not become healthy")
 
 
 @pytest.fixture
@@ -85,7 +70,7 @@ def served(tmp_path: Path, fake_slack: FakeSlack, db: Engine) -> Iterator[Served
         )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        wait_healthy(base_url, process)
+        wait_healthy(base_url, process, name="stretch serve", log=log.read_text)
         slack = SignedSlack(
             f"{base_url}/slack/events", SIGNING_SECRET, response_url=fake_slack.response_url()
         )

@@ -7,9 +7,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,6 +17,7 @@ from sqlalchemy import select
 from bot.db import SessionFactory
 from bot.models import Delivery
 from bot.services.checkins import KIND_CHECKIN
+from tests import waiting
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, Member, seed_team
 from tests.fakeslack import FakeSlack
 from tests.slackclient import SignedSlack
@@ -109,29 +107,16 @@ def start_replica(
 
 
 def wait_healthy(replica: Replica, timeout: float = 30) -> None:
-    """Wait until /healthz answers 200 (or the process dies)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if replica.process.poll() is not None:
-            raise AssertionError(f"{replica.name} exited early:\n{replica.log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{replica.base_url}/healthz", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.05)
-    raise AssertionError(f"{replica.name} did not become healthy")
+    """Wait until the replica's /healthz answers 200 (or fail with its log when it dies)."""
+    waiting.wait_healthy(
+        replica.base_url, replica.process, name=replica.name, log=replica.log.read_text, timeout=timeout
+    )
 
 
 def until(predicate: Callable[[], object], *, timeout: float, what: str) -> None:
     """Poll `predicate` every 20 ms until it is truthy; fail naming `what` on timeout."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
+    if not waiting.eventually(predicate, timeout=timeout, interval=0.02):
+        raise AssertionError(f"timed out waiting for {what}")
 
 
 def reps(count: int, prefix: str = "U0R") -> list[Member]:
