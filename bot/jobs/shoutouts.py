@@ -3,7 +3,7 @@ clock) with shout-outs drafted from the team's new stretch moments."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -42,10 +42,14 @@ def plan_draft_dms(session: Session, now: datetime) -> int:
     )
     if not busy_teams:
         return 0
-    for team in list_teams(session=session):
-        if team.id not in busy_teams or not team.channel_id:
+    skip_days: dict[int, set[date]] = {}
+    for team_id, day in session.execute(
+        select(TeamSkipDate.team_id, TeamSkipDate.day).where(TeamSkipDate.team_id.in_(busy_teams))
+    ):
+        skip_days.setdefault(team_id, set()).add(day)
+    for team in list_teams(session=session, team_ids=busy_teams):
+        if not team.channel_id:
             continue
-        skip_days = set(session.scalars(select(TeamSkipDate.day).where(TeamSkipDate.team_id == team.id)))
         for membership in team.memberships:
             manager = membership.person
             if membership.role != ROLE_MANAGER or manager.deleted or manager.unreachable_reason:
@@ -54,7 +58,7 @@ def plan_draft_dms(session: Session, now: datetime) -> int:
             if not start <= now < end:
                 continue
             day = local_date(now, manager.tz)
-            if day in skip_days or is_away(day, manager.away_from, manager.away_until):
+            if day in skip_days.get(team.id, ()) or is_away(day, manager.away_from, manager.away_until):
                 continue
             key = drafts_key(team_id=team.id, manager_person_id=manager.id, day=day.isoformat())
             if session.scalar(select(Delivery.id).where(Delivery.dedupe_key == key)) is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -65,11 +66,15 @@ def teams_of(*, session: Session, workspace_id: int, user_id: str) -> list[TeamR
     return [TeamRole(team=team, role=role) for team, role in rows]
 
 
-def list_teams(*, session: Session, workspace_id: int | None = None) -> list[Team]:
-    """All teams (of one workspace, or of all), with members loaded."""
+def list_teams(
+    *, session: Session, workspace_id: int | None = None, team_ids: Collection[int] | None = None
+) -> list[Team]:
+    """All teams (of one workspace, or of all, or just those in `team_ids`), with members loaded."""
     query = select(Team).options(selectinload(Team.memberships).selectinload(Membership.person))
     if workspace_id is not None:
         query = query.where(Team.workspace_id == workspace_id)
+    if team_ids is not None:
+        query = query.where(Team.id.in_(list(team_ids)))
     return list(session.scalars(query.order_by(Team.id)))
 
 
