@@ -191,25 +191,6 @@ def move_question(
     return question
 
 
-def manager_team(
-    *,
-    session: Session,
-    workspace: Workspace,
-    user_id: str,
-    channel_id: str | None,
-    team_id: int | None = None,
-) -> Team:
-    """The team a manager's command is about; refuses reps with a friendly explanation."""
-    role = resolve_team(
-        session=session, workspace_id=workspace.id, user_id=user_id, channel_id=channel_id, team_id=team_id
-    )
-    if not role.is_manager:
-        raise NotAllowedError(
-            f"Only a manager of *{role.team.name}* can do that. If something needs changing, tell your manager."
-        )
-    return role.team
-
-
 # --- answering -------------------------------------------------------------------------------------------
 
 

@@ -23,8 +23,8 @@ from bot.services.alerts import (
     alert_copies,
     team_settings,
 )
-from bot.services.checkins import manager_team
 from bot.services.people import get_or_create_workspace
+from bot.services.teams import manager_team
 from bot.slack.blocks.alerts import build_alert_dm, build_settings_modal
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded

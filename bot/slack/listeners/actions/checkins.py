@@ -14,6 +14,7 @@ from bot.domain.schedule import local_date
 from bot.services import checkins as service
 from bot.services.checkins import CLOSED_MESSAGE, CheckinClosed
 from bot.services.people import find_person, get_or_create_workspace
+from bot.services.teams import manager_team
 from bot.slack.blocks.checkins import (
     build_away_modal,
     build_checkin_message,
@@ -135,7 +136,7 @@ def register(app: App, deps: Deps) -> None:
         now = deps.now()
         with session_scope(deps.session_factory) as session:
             workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
-            team = service.manager_team(
+            team = manager_team(
                 session=session,
                 workspace=workspace,
                 user_id=acting_user(body),
@@ -189,7 +190,7 @@ def register(app: App, deps: Deps) -> None:
         now = deps.now()
         with session_scope(deps.session_factory) as session:
             workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
-            team = service.manager_team(
+            team = manager_team(
                 session=session,
                 workspace=workspace,
                 user_id=acting_user(body),

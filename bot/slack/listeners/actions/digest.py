@@ -8,9 +8,9 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.db import session_scope
-from bot.services import checkins as checkin_service
 from bot.services import pie as pie_service
 from bot.services.people import get_or_create_workspace
+from bot.services.teams import manager_team
 from bot.slack.blocks.common import section
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded, tell_user
@@ -49,7 +49,7 @@ def register(app: App, deps: Deps) -> None:
         now = deps.now()
         with session_scope(deps.session_factory) as session:
             workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
-            team = checkin_service.manager_team(
+            team = manager_team(
                 session=session,
                 workspace=workspace,
                 user_id=acting_user(body),

@@ -8,8 +8,8 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.services.alerts import open_alerts, team_settings
-from bot.services.checkins import manager_team
 from bot.services.people import get_or_create_workspace
+from bot.services.teams import manager_team
 from bot.slack.blocks.alerts import build_settings_card
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry

@@ -16,6 +16,7 @@ from bot.domain.schedule import local_date
 from bot.jobs.outbox import send_now
 from bot.services import checkins as service
 from bot.services.people import find_person, get_or_create_workspace
+from bot.services.teams import manager_team
 from bot.slack.blocks.checkins import build_checkin_message, build_pulse_section, build_questions_modal
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry
@@ -148,7 +149,7 @@ def skip(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     word, _, reason = req.args.partition(" ")
     with session_scope(deps.session_factory) as session:
         workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
-        team = service.manager_team(
+        team = manager_team(
             session=session, workspace=workspace, user_id=req.user_id, channel_id=req.channel_id
         )
         today = _manager_today(session, workspace, req.user_id, now)
@@ -175,7 +176,7 @@ def unskip(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]
     now = deps.now()
     with session_scope(deps.session_factory) as session:
         workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
-        team = service.manager_team(
+        team = manager_team(
             session=session, workspace=workspace, user_id=req.user_id, channel_id=req.channel_id
         )
         if not req.args:
@@ -201,7 +202,7 @@ def questions(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, A
     now = deps.now()
     with session_scope(deps.session_factory) as session:
         workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
-        team = service.manager_team(
+        team = manager_team(
             session=session, workspace=workspace, user_id=req.user_id, channel_id=req.channel_id
         )
         view = questions_modal(session=session, team_id=team.id, team_name=team.name, now=now)

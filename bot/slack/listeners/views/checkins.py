@@ -13,6 +13,7 @@ from bot.db import session_scope
 from bot.domain.errors import UserError
 from bot.services import checkins as service
 from bot.services.people import get_or_create_workspace
+from bot.services.teams import manager_team
 from bot.slack.blocks.checkins import parse_note_state, parse_question_editor
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
@@ -80,7 +81,7 @@ def register(app: App, deps: Deps) -> None:
         with session_scope(deps.session_factory) as session:
             workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
             team_id = meta.get("team_id")
-            team = service.manager_team(
+            team = manager_team(
                 session=session,
                 workspace=workspace,
                 user_id=acting_user(body),
