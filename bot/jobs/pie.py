@@ -21,48 +21,51 @@ from bot.slack.blocks import pie as pie_blocks
 def plan_pie(session: Session, now: datetime) -> int:
     """Plan due reminders (at most two per rep per pie) and the managers' deadline note."""
     planned = 0
-    for pie in session.scalars(select(Pie).where(Pie.status == PIE_OPEN)):
-        team = session.get(Team, pie.team_id)
-        if team is None:
-            continue
+    open_pies = session.execute(
+        select(Pie, Team).join(Team, Team.id == Pie.team_id).where(Pie.status == PIE_OPEN)
+    ).all()
+    for pie, team in open_pies:
+        reminder = None
+        if now < pie.claim_deadline:
+            moments = reminder_moments(opened_at=pie.created_at, deadline=pie.claim_deadline, tz_name=team.tz)
+            passed = [number for number, moment in enumerate(moments, start=1) if moment <= now]
+            if not passed:
+                continue  # nothing due yet: no need to read who claimed what
+            # Only the latest reminder that is due: a clock that was down doesn't send two at once.
+            reminder = passed[-1]
+        claimed = {
+            person_id: amount
+            for person_id, amount in session.execute(
+                select(PieSlice.person_id, PieSlice.amount_minor).where(
+                    PieSlice.pie_id == pie.id, PieSlice.amount_minor > 0
+                )
+            )
+        }
+        if reminder is None and sum(claimed.values()) >= pie.target_minor:
+            continue  # past the deadline with the pie covered: the managers need no note
         members = session.execute(
             select(Person, Membership.role)
             .join(Membership, Membership.person_id == Person.id)
             .where(Membership.team_id == team.id)
         ).all()
-        claimed = {
-            person_id
-            for person_id, amount in session.execute(
-                select(PieSlice.person_id, PieSlice.amount_minor).where(PieSlice.pie_id == pie.id)
-            )
-            if amount > 0
-        }
-        if now < pie.claim_deadline:
-            moments = reminder_moments(opened_at=pie.created_at, deadline=pie.claim_deadline, tz_name=team.tz)
-            passed = [number for number, moment in enumerate(moments, start=1) if moment <= now]
-            if passed:
-                # Only the latest reminder that is due: a clock that was down doesn't send two at once.
-                number = passed[-1]
-                rows = [
-                    dm(
-                        kind=pie_service.KIND_REMINDER,
-                        dedupe_key=f"pie:{pie.id}:remind:{person.id}:{number}",
-                        person=person,
-                        due_at=now,
-                        expires_at=pie.claim_deadline,
-                        team_id=team.id,
-                        ref_id=pie.id,
-                    )
-                    for person, role in members
-                    if role == ROLE_REP
-                    and person.id not in claimed
-                    and not person.deleted
-                    and not is_away(local_date(now, person.tz), person.away_from, person.away_until)
-                ]
-                planned += enqueue_many(session=session, rows=rows, now=now)
-            continue
-        total = pie_service.claimed_total(session=session, pie_id=pie.id)
-        if total >= pie.target_minor:
+        if reminder is not None:
+            rows = [
+                dm(
+                    kind=pie_service.KIND_REMINDER,
+                    dedupe_key=f"pie:{pie.id}:remind:{person.id}:{reminder}",
+                    person=person,
+                    due_at=now,
+                    expires_at=pie.claim_deadline,
+                    team_id=team.id,
+                    ref_id=pie.id,
+                )
+                for person, role in members
+                if role == ROLE_REP
+                and person.id not in claimed
+                and not person.deleted
+                and not is_away(local_date(now, person.tz), person.away_from, person.away_until)
+            ]
+            planned += enqueue_many(session=session, rows=rows, now=now)
             continue
         planned += enqueue_dms(
             session=session,

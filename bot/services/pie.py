@@ -399,7 +399,7 @@ def _require_claims_open(pie: PieColumns, team: Team, now: datetime) -> None:
         )
 
 
-def claimed_total(*, session: Session, pie_id: int) -> int:
+def _claimed_total(*, session: Session, pie_id: int) -> int:
     """The sum of a pie's claimed slices."""
     return int(
         session.scalar(
@@ -776,7 +776,7 @@ def set_target(
         target = parse_amount(target_text, pie.currency)
     except UserError as error:
         raise UserError(error.message, field=FIELD_TARGET) from None
-    total = claimed_total(session=session, pie_id=pie.id)
+    total = _claimed_total(session=session, pie_id=pie.id)
     if total > target and not pie.allow_overclaim:
         raise UserError(
             f"The reps have already claimed {format_amount(total, pie.currency)}, so the target can't go "
