@@ -11,6 +11,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
 
 from bot.db import session_scope
 from bot.services.alerts import (
@@ -47,7 +48,7 @@ def refresh_alert_copies(*, deps: Deps, client: WebClient, alert_id: int) -> Non
     for copy, text, blocks in updates:
         try:
             client.chat_update(channel=copy.channel, ts=copy.ts, text=text, blocks=blocks)
-        except Exception:
+        except (SlackClientError, OSError):
             # The decision is saved; a copy that keeps its buttons only answers "already handled".
             logger.warning("could not refresh an alert DM", exc_info=True)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
 
 from bot.db import session_scope
 from bot.domain.errors import UserError
@@ -63,7 +64,7 @@ def refresh_drafts_card(*, deps: Deps, client: WebClient, channel_id: str, messa
         text, blocks = build_drafts_dm(card)
     try:
         client.chat_update(channel=channel_id, ts=message_ts, text=text, blocks=blocks)
-    except Exception:
+    except (SlackClientError, OSError):
         # The decision is saved; a card that keeps its buttons only answers "already handled".
         logger.warning("could not refresh a drafts DM", exc_info=True)
 
