@@ -7,5 +7,6 @@ from bot.jobs import (  # noqa: F401
     huddles,  # huddle cards before team huddles, managers' recaps after
     pie,  # the pie's reminders, deadline notes and celebrations
     pilots,  # kickoff, mid-point, review and summary reminders
+    retention,  # privacy (issue 20): answers and notes past the retention, forgotten members' notes
     shoutouts,  # managers' daily drafted shout-outs
 )

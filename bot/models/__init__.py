@@ -19,6 +19,7 @@ from bot.models.huddles import Huddle, HuddleReply, HuddleSettings, HuddleStuck
 from bot.models.moments import StretchMoment
 from bot.models.pie import PIE_CLOSED, PIE_OPEN, Pie, PieSlice
 from bot.models.pilots import Pilot, PilotParticipant
+from bot.models.privacy import PrivacyAudit, RetentionPolicy, TeamPrivacy
 from bot.models.shoutouts import DraftOffer, MomentDecision, Shoutout, ShoutoutRecipient
 
 __all__ = [
@@ -44,13 +45,16 @@ __all__ = [
     "PieSlice",
     "Pilot",
     "PilotParticipant",
+    "PrivacyAudit",
     "ProcessedEvent",
     "QuietAlert",
+    "RetentionPolicy",
     "Shoutout",
     "ShoutoutRecipient",
     "StretchMoment",
     "Team",
     "TeamAlertSettings",
+    "TeamPrivacy",
     "TeamSkipDate",
     "UTCDateTime",
     "Workspace",

@@ -267,3 +267,20 @@ class HuddleView(StrEnum):
     """callback_id of the update modal."""
 
     UPDATE = "huddle_update"
+
+
+# --- privacy (issue 20): export, forget ------------------------------------------------------------
+class PrivacyView(StrEnum):
+    """callback_id of the "forget me" confirmation modal."""
+
+    FORGET = "privacy_forget"
+
+
+class PrivacyInput(StrEnum):
+    """The forget modal's confirmation checkbox (block and action ids)."""
+
+    CONFIRM_BLOCK = "privacy_forget_confirm"
+    CONFIRM = "privacy_forget_confirm_input"
+
+
+# --- end privacy -----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from bot.slack.listeners.commands import (  # noqa: F401
     huddles,
     pie,
     pilots,
+    privacy,  # privacy (issue 20): /stretch export, /stretch forget
     shoutouts,
     stretch,
 )
