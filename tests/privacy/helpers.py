@@ -17,7 +17,6 @@ from bot.models import (
     PIE_CLOSED,
     Checkin,
     CheckinAnswer,
-    CheckinQuestion,
     Person,
     Pie,
     PieSlice,

@@ -32,7 +32,7 @@ def test_a_rep_exports_their_data_and_the_file_in_their_dm_holds_their_note(runn
     wait_exports()
     files = running.fake.files_in(RAJ.user_id)
     assert len(files) == 1
-    record, data = files[0]
+    _record, data = files[0]
     contents = zip_files(data)
     answers = _csv(contents["answers.csv"])
     assert NOTE in {row["answer"] for row in answers}

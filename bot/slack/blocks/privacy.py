@@ -100,3 +100,8 @@ def export_comment(*, what: str, rows: int, notes_included: bool | None = None) 
         f"Here is {what}: {rows} rows, one CSV file per kind of record, in a zip. Formulas are "
         f"neutralised so a spreadsheet opens it safely.{extra}"
     )
+
+
+def mention(user_id: str) -> str:
+    """`<@U…>` for a person, or “a former member” for someone Stretch was asked to forget."""
+    return FORMER_MEMBER if user_id.startswith("forgotten:") else f"<@{user_id}>"

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.domain.errors import NotAllowedError, UserError
+from bot.jobs import retention as privacy_jobs  # noqa: F401 (registers the managers' note kind)
 from bot.jobs.outbox import send_now
 from bot.services.people import find_person, get_or_create_workspace
 from bot.services.privacy import forget_person
