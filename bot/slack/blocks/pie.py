@@ -449,7 +449,8 @@ def build_deadline_dm(view: PieView) -> tuple[str, list[Block]]:
     )
     claimed = [s for s in view.slices if s.amount]
     lines = [
-        f"• {mention(s.user_id)}: {view.money(s.amount)}" + (f" · _{s.note}_" if s.note else "") for s in claimed
+        f"• {mention(s.user_id)}: {view.money(s.amount)}" + (f" · _{s.note}_" if s.note else "")
+        for s in claimed
     ]
     blocks: list[Block] = [
         section(text),
