@@ -29,14 +29,14 @@ FORGET_KEEPS: tuple[str, ...] = (
 
 # Characters a spreadsheet reads as the start of a formula (OWASP "CSV injection"); tab and carriage
 # return too, because some spreadsheets drop them and then read the next character.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = frozenset({"=", "+", "-", "@", "\t", "\r"})
 
 
 def neutralise_cell(value: object) -> object:
     """A CSV cell that no spreadsheet will run: text starting like a formula gets a leading quote.
 
     Numbers stay numbers (a negative amount is a number, not a formula)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value[:1] in FORMULA_START:
         return "'" + value
     return value
 

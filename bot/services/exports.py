@@ -18,7 +18,7 @@ from typing import IO, Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
-from bot.domain.privacy import neutralise_cell
+from bot.domain.privacy import FORMULA_START, neutralise_cell
 from bot.domain.questions import TEXT
 from bot.models import (
     Checkin,
@@ -58,15 +58,20 @@ class ExportReport:
 
 
 def _cell(value: Any) -> Any:
+    kind = type(value)
+    if kind is str:
+        return neutralise_cell(value) if value[:1] in FORMULA_START else value
+    if kind is int or kind is float:
+        return value
     if value is None:
         return ""
+    if kind is bool:
+        return "yes" if value else "no"
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return neutralise_cell(value)
+    return neutralise_cell(str(value))
 
 
 class CsvSink:
@@ -99,7 +104,11 @@ class CsvSink:
 
 
 def _stream(session: Session, query: Any) -> Iterator[Any]:
-    yield from session.execute(query.execution_options(yield_per=BATCH))
+    # Core rows through the session's connection (same transaction, no ORM row processing), fetched a
+    # batch at a time: a server-side cursor on PostgreSQL, fetchmany on SQLite.
+    result = session.connection().execution_options(stream_results=True, yield_per=BATCH).execute(query)
+    for partition in result.partitions():
+        yield from partition
 
 
 # --- one person --------------------------------------------------------------------------------------
