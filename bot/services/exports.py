@@ -90,7 +90,13 @@ class CsvSink:
             writer = csv.writer(text)
             writer.writerow(header)
             for row in rows:
-                writer.writerow([_cell(v) for v in row])
+                # Plain text and integers (most cells) skip the call: a year of a team is a million cells.
+                writer.writerow(
+                    [
+                        v if (t := type(v)) is int or (t is str and v[:1] not in FORMULA_START) else _cell(v)
+                        for v in row
+                    ]
+                )
                 count += 1
             text.flush()
             text.detach()
@@ -344,7 +350,6 @@ def write_team_export(*, session: Session, team: Team, sink: CsvSink, include_no
             CheckinAnswer.question_key,
             CheckinQuestion.prompt,
             CheckinAnswer.value,
-            CheckinAnswer.answered_at,
         )
         .join(Checkin, Checkin.id == CheckinAnswer.checkin_id)
         .join(Person, Person.id == Checkin.person_id)
@@ -356,7 +361,7 @@ def write_team_export(*, session: Session, team: Team, sink: CsvSink, include_no
         answers = answers.where(CheckinQuestion.kind != TEXT)
     sink.write(
         "answers.csv",
-        ("rep", "slack_user_id", "date", "question_key", "question", "answer", "answered_at"),
+        ("rep", "slack_user_id", "date", "question_key", "question", "answer"),
         _stream(session, answers),
     )
     sink.write(
