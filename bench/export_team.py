@@ -55,27 +55,31 @@ def seed(url: str | None) -> tuple[str, object, int]:
         day = FIRST + timedelta(days=day_index)
         due = datetime(day.year, day.month, day.day, 14, 30, tzinfo=UTC)
         with engine.begin() as connection:
-            ids = connection.execute(
-                insert(Checkin).returning(Checkin.id),
-                [
-                    {
-                        "team_id": team_id,
-                        "person_id": pid,
-                        "local_date": day,
-                        "tz": tz,
-                        "due_at": due,
-                        "closes_at": due + timedelta(hours=8),
-                        "day_ends_at": due + timedelta(hours=14),
-                        "status": "answered",
-                        "sent_at": due,
-                        "submitted_at": due + timedelta(minutes=7),
-                        "zone": "stretch",
-                        "readiness": 4,
-                        "created_at": due,
-                    }
-                    for pid, tz in rep_rows
-                ],
-            ).scalars().all()
+            ids = (
+                connection.execute(
+                    insert(Checkin).returning(Checkin.id),
+                    [
+                        {
+                            "team_id": team_id,
+                            "person_id": pid,
+                            "local_date": day,
+                            "tz": tz,
+                            "due_at": due,
+                            "closes_at": due + timedelta(hours=8),
+                            "day_ends_at": due + timedelta(hours=14),
+                            "status": "answered",
+                            "sent_at": due,
+                            "submitted_at": due + timedelta(minutes=7),
+                            "zone": "stretch",
+                            "readiness": 4,
+                            "created_at": due,
+                        }
+                        for pid, tz in rep_rows
+                    ],
+                )
+                .scalars()
+                .all()
+            )
             connection.execute(
                 insert(CheckinAnswer),
                 [
@@ -109,7 +113,7 @@ def export_once(factory: object, team_id: int, out: Path) -> exports.ExportRepor
 
 
 def main() -> None:
-    url, engine, team_id = seed(sys.argv[1] if len(sys.argv) > 1 else None)
+    _url, engine, team_id = seed(sys.argv[1] if len(sys.argv) > 1 else None)
     factory = make_session_factory(engine)
     out = Path(tempfile.mkdtemp(prefix="stretch-export-bench-")) / "team.zip"
     baseline_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

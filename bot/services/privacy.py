@@ -92,6 +92,10 @@ def audit_log(*, session: Session, limit: int = 100) -> list[PrivacyAudit]:
     return list(session.scalars(select(PrivacyAudit).order_by(PrivacyAudit.id.desc()).limit(limit)))
 
 
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def team_subject(team: Team) -> str:
     """How an audit row names a team."""
     return f"team:{team.id} {team.name}"
@@ -125,7 +129,7 @@ def team_to_export(
             select(Team).where(Team.workspace_id == workspace.id, func.lower(Team.name) == team_name.lower())
         )
         if team is None:
-            raise UserError(f"There's no Stretch team called *{team_name}* here.")
+            raise UserError(f"There's no Stretch team called “{_escape(team_name[:80])}” here.")
     elif channel_id:
         team = team_for_channel(session=session, workspace_id=workspace.id, channel_id=channel_id)
     if team is None:
@@ -160,7 +164,7 @@ def team_to_export(
     )
     if not manages and not is_admin():
         raise NotAllowedError(
-            f"Only a manager of *{team.name}* (or a workspace admin) can export its data. "
+            f"Only a manager of *{_escape(team.name)}* (or a workspace admin) can export its data. "
             "`/stretch export me` sends you your own."
         )
     return team

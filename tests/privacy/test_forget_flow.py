@@ -15,6 +15,7 @@ from bot.domain.privacy import FORGET_DELETES, FORGET_KEEPS, FORMER_MEMBER
 from bot.models import (
     Base,
     Checkin,
+    Delivery,
     Membership,
     Person,
     Pie,
@@ -26,11 +27,13 @@ from bot.models import (
 )
 from bot.services import privacy as privacy_service
 from bot.services.pie import pie_view
+from bot.services.privacy import FORGOTTEN_KIND
 from bot.slack.blocks.pie import build_close_summary
 from bot.slack.ids import PrivacyInput, PrivacyView
 from tests.conftest import Running
 from tests.privacy.helpers import ANN, LEE, MIA, NOTE, OMAR, RAJ, seed_history
 from tests.slackclient import flatten_text, state_values_from_view
+from tests.waiting import eventually
 
 TICKED = {PrivacyInput.CONFIRM_BLOCK: {"selected_options": [{"value": "forget"}]}}
 
@@ -114,6 +117,11 @@ def test_a_rep_forgets_themselves_and_the_closed_pie_still_adds_up(running: Runn
     assert not running.fake.messages_to(OMAR.user_id)
 
     # A second confirmation (a double click, a retried request) is harmless.
+    def note_recorded() -> bool:
+        with factory() as session:
+            return session.scalar(select(Delivery.status).where(Delivery.kind == FORGOTTEN_KIND)) == "sent"
+
+    assert eventually(note_recorded), "the managers' note was never recorded as sent"
     before = _snapshot(running)
     again = running.slack.submit_view(view, state_values_from_view(view, TICKED), user=RAJ.user_id)
     assert "nothing left to forget" in flatten_text(again.json()["view"])

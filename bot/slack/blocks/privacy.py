@@ -12,7 +12,8 @@ from bot.slack.ids import PrivacyInput, PrivacyView
 CONFIRM_VALUE = "forget"
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
+    """User text made safe for mrkdwn (escaped once)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -23,7 +24,7 @@ def _bullets(lines: tuple[str, ...]) -> str:
 def build_forget_modal(*, user_id: str, teams: list[str]) -> dict[str, Any]:
     """The confirmation: exactly what goes, what stays as "a former member", and who is told."""
     told = (
-        "Your managers in " + ", ".join(f"*{_escape(t)}*" for t in teams) + " get a one-line note that you "
+        "Your managers in " + ", ".join(f"*{escape(t)}*" for t in teams) + " get a one-line note that you "
         "asked Stretch to forget you (nothing you wrote)."
         if teams
         else "You're on no team now, so no manager is told."
@@ -79,7 +80,7 @@ def build_forgotten_view(*, forgotten: bool) -> dict[str, Any]:
 def forgotten_note_text(*, user_id: str, team_name: str) -> str:
     """The managers' one line: who asked and in which team, nothing of what they wrote."""
     return (
-        f"<@{user_id}> asked Stretch to forget their data in *{_escape(team_name)}*: their check-ins and "
+        f"<@{user_id}> asked Stretch to forget their data in *{escape(team_name)}*: their check-ins and "
         f"notes are deleted, and their pie slices and shout-outs now show as “{FORMER_MEMBER}”."
     )
 

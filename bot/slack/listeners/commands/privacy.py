@@ -31,7 +31,7 @@ from bot.services.privacy import (
 )
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry
-from bot.slack.blocks.privacy import build_forget_modal, export_comment, export_started_text
+from bot.slack.blocks.privacy import build_forget_modal, escape, export_comment, export_started_text
 from bot.slack.deps import Deps
 from bot.slack.directory import fetcher_for
 from bot.slack.files import send_file_to_dm
@@ -54,7 +54,9 @@ def export_command(req: CommandRequest, deps: Deps, client: WebClient) -> dict[s
     if what == "me" and not rest.strip():
         return _export_me(req, deps, client)
     if what == "team":
-        return _export_team(req, deps, client, rest.strip())
+        # Slack escapes &, < and > in a command's text; the stored team name is what was typed.
+        typed = rest.strip().replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        return _export_team(req, deps, client, typed)
     raise UserError(USAGE)
 
 
@@ -93,7 +95,7 @@ def _export_team(req: CommandRequest, deps: Deps, client: WebClient, team_name: 
         )
         team_id, name = team.id, team.name
     WORKERS.submit(_run_export_team, deps, client, req.user_id, team_id)
-    return ephemeral(export_started_text(f"*{name}*'s data"))
+    return ephemeral(export_started_text(f"*{escape(name)}*'s data"))
 
 
 def _slug(text: str) -> str:
@@ -158,7 +160,9 @@ def _run_export_team(deps: Deps, client: WebClient, user_id: str, team_id: int) 
                 path=path,
                 filename=path.name,
                 title=f"{name}: Stretch data",
-                comment=export_comment(what=f"*{name}*'s data", rows=report.total, notes_included=notes),
+                comment=export_comment(
+                    what=f"*{escape(name)}*'s data", rows=report.total, notes_included=notes
+                ),
             )
         with session_scope(deps.session_factory) as session:
             record_act(
