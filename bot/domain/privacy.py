@@ -72,11 +72,18 @@ def retention_cutoff(now: datetime, tz: str, days: int) -> date | None:
 
 
 def coarse_cutoff(now: datetime, days: int) -> date | None:
-    """A date no zone's cutoff is earlier than (UTC−12 … UTC+14): rows dated before it may be
-    candidates; each candidate is then checked in its own zone with `retention_cutoff`."""
+    """A date no zone's cutoff is later than (zones run UTC−12 … UTC+14): only rows dated before it
+    can be old enough; each of those near it is then checked in its own zone with `retention_cutoff`."""
     if days <= 0:
         return None
     return (now + timedelta(hours=14)).date() - timedelta(days=days)
+
+
+def certain_cutoff(now: datetime, days: int) -> date | None:
+    """A date no zone's cutoff is earlier than: rows dated before it are old in every zone."""
+    if days <= 0:
+        return None
+    return (now - timedelta(hours=12)).date() - timedelta(days=days)
 
 
 def scrub_mentions(text: str, user_id: str) -> str:

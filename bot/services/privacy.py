@@ -18,6 +18,7 @@ from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.privacy import (
     DEFAULT_RETENTION_DAYS,
     FORMER_MEMBER,
+    certain_cutoff,
     coarse_cutoff,
     retention_cutoff,
     scrub_mentions,
@@ -59,6 +60,8 @@ from bot.services.teams import team_for_channel, teams_of
 # The outbox kind of the one-line note managers get when a member of their team is forgotten.
 FORGOTTEN_KIND = "privacy_forgotten"
 POLICY_ID = 1
+# Rows near the retention cutoff are read this many at a time to check each in its own zone.
+BOUNDARY_PAGE = 2000
 CLOCK = "clock"
 
 
@@ -395,30 +398,49 @@ def purge_batch(*, session: Session, now: datetime, days: int, batch: int = 500)
     """Delete one batch of check-ins (with their answers and notes) dated more than `days` days before
     today in their own zone, and clear pilot notes older than that. Nothing when `days` is 0."""
     result = PurgeBatch()
-    coarse = coarse_cutoff(now, days)
-    if coarse is None:
+    coarse, certain = coarse_cutoff(now, days), certain_cutoff(now, days)
+    if coarse is None or certain is None:
         return result
-    candidates = list(
+    # Rows older than every zone's cutoff go without a look at their zone; the two or three dates near
+    # the cutoff are checked row by row in their own zone, a page at a time (rows kept there are skipped
+    # by id, so a page full of them can't hide older rows behind it).
+    rows = list(
         session.execute(
-            select(Checkin.id, Checkin.local_date, Checkin.tz, Checkin.team_id)
-            .where(Checkin.local_date < coarse)
-            .order_by(Checkin.local_date, Checkin.id)
+            select(Checkin.id, Checkin.team_id)
+            .where(Checkin.local_date < certain)
+            .order_by(Checkin.id)
             .limit(batch)
         )
     )
-    doomed: list[int] = []
-    for checkin_id, day, tz, team_id in candidates:
-        cutoff = retention_cutoff(now, tz, days)
-        if cutoff is not None and day < cutoff:
-            doomed.append(checkin_id)
-            result.per_team[team_id] = result.per_team.get(team_id, 0) + 1
+    doomed = [checkin_id for checkin_id, _ in rows]
+    teams = [team_id for _, team_id in rows]
+    after = 0
+    while len(doomed) < batch:
+        page = list(
+            session.execute(
+                select(Checkin.id, Checkin.local_date, Checkin.tz, Checkin.team_id)
+                .where(Checkin.local_date >= certain, Checkin.local_date < coarse, Checkin.id > after)
+                .order_by(Checkin.id)
+                .limit(BOUNDARY_PAGE)
+            )
+        )
+        for checkin_id, day, tz, team_id in page:
+            cutoff = retention_cutoff(now, tz, days)
+            if cutoff is not None and day < cutoff and len(doomed) < batch:
+                doomed.append(checkin_id)
+                teams.append(team_id)
+        if len(page) < BOUNDARY_PAGE:
+            break
+        after = page[-1][0]
+    for team_id in teams:
+        result.per_team[team_id] = result.per_team.get(team_id, 0) + 1
     if doomed:
         result.answers = _count_delete(
             session, delete(CheckinAnswer).where(CheckinAnswer.checkin_id.in_(doomed))
         )
         result.checkins = _count_delete(session, delete(Checkin).where(Checkin.id.in_(doomed)))
-    # A full page may hide more behind it; a page of only too-young rows (zones ahead of UTC) cannot.
-    result.more = len(candidates) == batch and bool(doomed)
+    # A full batch may have more behind it; anything less was everything there was.
+    result.more = len(doomed) >= batch
     oldest_kept = now - timedelta(days=days)
     notes = list(
         session.scalars(
