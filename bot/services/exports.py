@@ -112,7 +112,10 @@ class CsvSink:
 def _stream(session: Session, query: Any) -> Iterator[Any]:
     # Core rows through the session's connection (same transaction, no ORM row processing), fetched a
     # batch at a time: a server-side cursor on PostgreSQL, fetchmany on SQLite.
-    result = session.connection().execution_options(stream_results=True, yield_per=BATCH).execute(query)
+    # (Options given per statement: set on the connection they would stay for the session's later writes.)
+    result = session.connection().execute(
+        query, execution_options={"stream_results": True, "yield_per": BATCH}
+    )
     for partition in result.partitions():
         yield from partition
 
