@@ -45,6 +45,8 @@ SIGNAL_LABELS = {
     NOTES_STOPPED: "stopped writing notes",
     SNAP_ZONE: "in the snap zone",
     SLOWER_ANSWERS: "answering much later than usual",
+    # Raised by huddles (bot/domain/huddles.SIGNAL); named here so every label lives in one table.
+    "huddle_quiet": "quiet in huddles",
 }
 
 # Statuses the check-ins feature writes (bot/models/checkins.py), repeated here so domain stays pure.

@@ -17,6 +17,7 @@ from typing import Protocol
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from bot.deliveries import Message, enqueue, enqueue_dms
 from bot.domain.errors import NotAllowedError, NotInTeamError, UserError
 from bot.domain.pie import (
     FIELD_TARGET,
@@ -35,7 +36,6 @@ from bot.domain.pie import (
     stretch_reason,
 )
 from bot.domain.schedule import local_date
-from bot.jobs.outbox import Message, enqueue, enqueue_dms
 from bot.models import (
     PIE_CLOSED,
     PIE_OPEN,
