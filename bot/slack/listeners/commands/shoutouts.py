@@ -50,12 +50,14 @@ def register(app: App, deps: Deps) -> None:
                 fetch=fetcher_for(client),
                 now=now,
             )
-            text, blocks = build_peer_shoutout(
-                giver_user_id=plan.giver_user_id,
-                recipient_ids=tuple(r.user_id for r in plan.recipients),
-                reason=plan.reason,
-            )
-            ts = post_in_channel(client, channel_id=plan.channel_id, text=text, blocks=blocks)
+        text, blocks = build_peer_shoutout(
+            giver_user_id=plan.giver_user_id,
+            recipient_ids=tuple(r.user_id for r in plan.recipients),
+            reason=plan.reason,
+        )
+        # Posted between two transactions: no database lock is held while Slack answers.
+        ts = post_in_channel(client, channel_id=plan.channel_id, text=text, blocks=blocks)
+        with session_scope(deps.session_factory) as session:
             record_shoutout(
                 session=session,
                 team_id=plan.team_id,
