@@ -12,13 +12,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.jobs import register_planner
-from bot.jobs.outbox import Message, register_kind
+from bot.deliveries import Message
 from bot.models import Delivery
 from bot.models.privacy import AUDIT_RETENTION_PURGE
 from bot.services.privacy import (
     CLOCK,
-    FORGOTTEN_KIND,
     forgotten_note,
     purge_batch,
     record_act,
@@ -67,9 +65,3 @@ def render_forgotten(session: Session, delivery: Delivery, now: datetime) -> Mes
     if note is None:
         return None
     return Message(text=forgotten_note_text(user_id=note.user_id, team_name=note.team_name))
-
-
-# --- registration (privacy, issue 20): move into bot/features.py when it lands ------------------------
-register_kind(FORGOTTEN_KIND, render=render_forgotten)
-register_planner("retention", plan_retention)
-# --- end privacy registration ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -37,6 +38,7 @@ from bot.models import (
     StretchMoment,
     Team,
 )
+from bot.services.privacy import managers_export_notes, team_subject
 
 BATCH = 2000
 
@@ -500,6 +502,37 @@ def _team_shoutouts(session: Session, tid: int) -> Iterator[Sequence[Any]]:
         current = [sid, at, by, source, [to] if to else [], text]
     if current is not None:
         yield (current[1], current[2], current[3], ", ".join(current[4]), current[5])
+
+
+# --- what the Slack commands send ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Exported:
+    """A finished export: its counts, whose it is (for the audit record and the file's name)."""
+
+    report: ExportReport
+    subject: str
+    name: str
+    workspace_id: int
+    notes: bool | None = None
+
+
+def person_zip(*, session: Session, person_id: int, out: Path) -> Exported | None:
+    """Everything about one person into a zip at `out`; None if they are gone meanwhile."""
+    person = session.get(Person, person_id)
+    if person is None:
+        return None
+    report = export_zip(out, partial(write_person_export, session=session, person=person))
+    return Exported(report, person.slack_user_id, person.display_name, person.workspace_id)
+
+
+def team_zip(*, session: Session, team_id: int, out: Path) -> Exported | None:
+    """A team's records into a zip at `out` (notes as the team's setting says); None if it is gone."""
+    team = session.get(Team, team_id)
+    if team is None:
+        return None
+    notes = managers_export_notes(session=session, team_id=team_id)
+    report = export_zip(out, partial(write_team_export, session=session, team=team, include_notes=notes))
+    return Exported(report, team_subject(team), team.name, team.workspace_id, notes)
 
 
 # --- files -------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.deliveries import enqueue_dms
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.privacy import (
     DEFAULT_RETENTION_DAYS,
@@ -24,7 +25,6 @@ from bot.domain.privacy import (
     scrub_mentions,
     tombstone_id,
 )
-from bot.jobs.outbox import enqueue_dms
 from bot.models import (
     ROLE_MANAGER,
     Checkin,
@@ -122,10 +122,21 @@ def team_to_export(
     user_id: str,
     channel_id: str | None,
     team_name: str,
-    is_admin: Callable[[], bool],
+    live_admin: Callable[[], bool],
 ) -> Team:
     """The team a `/stretch export team` is about, once the asker may have it: one of its managers, or a
-    workspace admin (asked of Slack only when needed). Refusals change nothing."""
+    workspace admin (as stored, else asked of Slack through `live_admin`, which stores nothing: a
+    refusal changes nothing)."""
+    asker = find_person(session=session, workspace_id=workspace.id, user_id=user_id)
+    answers: list[bool] = []
+
+    def is_admin() -> bool:
+        if asker is not None and asker.is_admin:
+            return True
+        if not answers:
+            answers.append(live_admin())
+        return answers[0]
+
     team: Team | None = None
     if team_name:
         team = session.scalar(
@@ -171,6 +182,18 @@ def team_to_export(
             "`/stretch export me` sends you your own."
         )
     return team
+
+
+def team_names_of(*, session: Session, person_id: int) -> list[str]:
+    """The names of a person's teams, oldest first (for the forget confirmation)."""
+    return list(
+        session.scalars(
+            select(Team.name)
+            .join(Membership, Membership.team_id == Team.id)
+            .where(Membership.person_id == person_id)
+            .order_by(Team.id)
+        )
+    )
 
 
 def managers_export_notes(*, session: Session, team_id: int) -> bool:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.cli import main
 from bot.domain.privacy import FORMER_MEMBER
-from bot.jobs import tick
+from bot.jobs.tick import tick
 from bot.models import Checkin, Person
 from bot.slack.app import make_client
 from tests.conftest import Running

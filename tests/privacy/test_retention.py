@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.db import session_scope
 from bot.domain.privacy import DEFAULT_RETENTION_DAYS, coarse_cutoff, retention_cutoff
 from bot.jobs import retention as retention_jobs
-from bot.jobs import tick
+from bot.jobs.tick import tick
 from bot.models import Checkin, CheckinAnswer, PilotParticipant, PrivacyAudit
 from bot.services import privacy as privacy_service
 from bot.services.privacy import retention_days, set_retention_days

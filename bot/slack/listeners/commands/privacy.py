@@ -8,34 +8,27 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from slack_sdk import WebClient
-from sqlalchemy import select
 
 from bot.db import session_scope
 from bot.domain.errors import UserError
-from bot.models import Membership, Person, Team
 from bot.models.privacy import AUDIT_EXPORT_SELF, AUDIT_EXPORT_TEAM
 from bot.services import exports
-from bot.services.people import find_person, get_or_create_workspace
-from bot.services.privacy import (
-    managers_export_notes,
-    person_to_export,
-    record_act,
-    team_subject,
-    team_to_export,
-)
+from bot.services.people import get_or_create_workspace
+from bot.services.privacy import person_to_export, record_act, team_names_of, team_to_export
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.blocks.privacy import build_forget_modal, escape, export_comment, export_started_text
 from bot.slack.deps import Deps
 from bot.slack.directory import fetcher_for
 from bot.slack.files import send_file_to_dm
-from bot.slack.listeners.commands.registry import subcommand
+from bot.slack.listeners.commands.registry import Subcommand
 from bot.slack.payloads import CommandRequest
 
 logger = logging.getLogger(__name__)
@@ -65,117 +58,71 @@ def _export_me(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, 
     with session_scope(deps.session_factory) as session:
         workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
         person_id = person_to_export(session=session, workspace=workspace, user_id=req.user_id).id
-    WORKERS.submit(_run_export_me, deps, client, req.user_id, person_id)
+    WORKERS.submit(_run_export, deps, client, req.user_id, partial(exports.person_zip, person_id=person_id))
     return ephemeral(export_started_text("everything Stretch holds about you"))
 
 
 def _export_team(req: CommandRequest, deps: Deps, client: WebClient, team_name: str) -> dict[str, Any]:
     now = deps.now()
-    admin_answer: list[bool] = []
 
-    def is_admin(person: Person | None) -> bool:
-        if person is not None and person.is_admin:
-            return True
-        if not admin_answer:
-            # Asked of Slack, not stored: a refused request writes nothing.
-            profile = fetcher_for(client)(req.user_id)
-            admin_answer.append(bool(profile and profile.is_admin))
-        return admin_answer[0]
+    def live_admin() -> bool:
+        profile = fetcher_for(client)(req.user_id)
+        return bool(profile and profile.is_admin)
 
     with session_scope(deps.session_factory) as session:
         workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
-        asker = find_person(session=session, workspace_id=workspace.id, user_id=req.user_id)
         team = team_to_export(
             session=session,
             workspace=workspace,
             user_id=req.user_id,
             channel_id=None if req.is_dm else req.channel_id,
             team_name=team_name,
-            is_admin=partial(is_admin, asker),
+            live_admin=live_admin,
         )
         team_id, name = team.id, team.name
-    WORKERS.submit(_run_export_team, deps, client, req.user_id, team_id)
+    WORKERS.submit(_run_export, deps, client, req.user_id, partial(exports.team_zip, team_id=team_id))
     return ephemeral(export_started_text(f"*{escape(name)}*'s data"))
 
 
 def _slug(text: str) -> str:
     cleaned = "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
-    return "-".join(part for part in cleaned.split("-") if part)[:40] or "team"
+    return "-".join(part for part in cleaned.split("-") if part)[:40] or "data"
 
 
-def _run_export_me(deps: Deps, client: WebClient, user_id: str, person_id: int) -> None:
+def _run_export(
+    deps: Deps, client: WebClient, user_id: str, build: Callable[..., exports.Exported | None]
+) -> None:
+    """Build the zip (a read-only transaction), send it into the asker's DM, then record the act."""
     try:
         now = deps.now()
         with tempfile.TemporaryDirectory(prefix="stretch-export-") as tmp:
-            path = Path(tmp) / f"stretch-my-data-{now:%Y-%m-%d}.zip"
+            path = Path(tmp) / "export.zip"
             with session_scope(deps.session_factory) as session:
-                person = session.get(Person, person_id)
-                if person is None:
-                    return
-                report = exports.export_zip(
-                    path, partial(exports.write_person_export, session=session, person=person)
-                )
-                workspace_id = person.workspace_id
+                done = build(session=session, out=path)
+            if done is None:
+                return
+            team = done.notes is not None
+            what = f"*{escape(done.name)}*'s data" if team else "everything Stretch holds about you"
             send_file_to_dm(
                 client,
                 user_id=user_id,
                 path=path,
-                filename=path.name,
-                title="Your Stretch data",
-                comment=export_comment(what="everything Stretch holds about you", rows=report.total),
+                filename=f"stretch-{_slug(done.name) if team else 'my-data'}-{now:%Y-%m-%d}.zip",
+                title=f"{done.name}: Stretch data" if team else "Your Stretch data",
+                comment=export_comment(what=what, rows=done.report.total, notes_included=done.notes),
             )
         with session_scope(deps.session_factory) as session:
             record_act(
                 session=session,
                 actor=user_id,
-                action=AUDIT_EXPORT_SELF,
-                subject=user_id,
-                detail=report.summary(),
+                action=AUDIT_EXPORT_TEAM if team else AUDIT_EXPORT_SELF,
+                subject=done.subject,
+                detail=(f"notes={'yes' if done.notes else 'no'} " if team else "") + done.report.summary(),
                 now=now,
-                workspace_id=workspace_id,
+                workspace_id=done.workspace_id,
             )
     except Exception:
-        logger.exception("a personal export failed")
-        _apologise(client, user_id)
-
-
-def _run_export_team(deps: Deps, client: WebClient, user_id: str, team_id: int) -> None:
-    try:
-        now = deps.now()
-        with tempfile.TemporaryDirectory(prefix="stretch-export-") as tmp:
-            with session_scope(deps.session_factory) as session:
-                team = session.get(Team, team_id)
-                if team is None:
-                    return
-                path = Path(tmp) / f"stretch-{_slug(team.name)}-{now:%Y-%m-%d}.zip"
-                notes = managers_export_notes(session=session, team_id=team_id)
-                report = exports.export_zip(
-                    path,
-                    partial(exports.write_team_export, session=session, team=team, include_notes=notes),
-                )
-                subject, name, workspace_id = team_subject(team), team.name, team.workspace_id
-            send_file_to_dm(
-                client,
-                user_id=user_id,
-                path=path,
-                filename=path.name,
-                title=f"{name}: Stretch data",
-                comment=export_comment(
-                    what=f"*{escape(name)}*'s data", rows=report.total, notes_included=notes
-                ),
-            )
-        with session_scope(deps.session_factory) as session:
-            record_act(
-                session=session,
-                actor=user_id,
-                action=AUDIT_EXPORT_TEAM,
-                subject=subject,
-                detail=f"notes={'yes' if notes else 'no'} {report.summary()}",
-                now=now,
-                workspace_id=workspace_id,
-            )
-    except Exception:
-        logger.exception("a team export failed")
+        logger.exception("an export failed")
         _apologise(client, user_id)
 
 
@@ -198,38 +145,32 @@ def forget_command(req: CommandRequest, deps: Deps, client: WebClient) -> dict[s
     with session_scope(deps.session_factory) as session:
         workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
         person = person_to_export(session=session, workspace=workspace, user_id=req.user_id)
-        if person.slack_user_id.startswith("forgotten:"):
-            raise UserError("Stretch holds nothing about you.")
-        teams = list(
-            session.scalars(
-                select(Team.name)
-                .join(Membership, Membership.team_id == Team.id)
-                .where(Membership.person_id == person.id)
-                .order_by(Team.id)
-            )
-        )
+        teams = team_names_of(session=session, person_id=person.id)
     client.views_open(trigger_id=req.trigger_id, view=build_forget_modal(user_id=req.user_id, teams=teams))
     return None
 
 
-# --- registration (privacy, issue 20): move into bot/features.py when it lands ------------------------
-subcommand(
-    "export",
-    help_entries=(
-        HelpEntry("/stretch export me", "Everything Stretch holds about you, as a file in our DM."),
-        HelpEntry(
-            "/stretch export team [name]",
-            "The team's check-ins, pies, pilots and shout-outs as CSV files in a zip (admins: any team).",
-            "Managers",
+# The `/stretch` words this module answers, listed in bot/features.py.
+SUBCOMMANDS = (
+    Subcommand(
+        names=("export",),
+        handler=export_command,
+        help=(
+            HelpEntry("/stretch export me", "Everything Stretch holds about you, as a file in our DM."),
+            HelpEntry(
+                "/stretch export team [name]",
+                "The team's check-ins, pies, pilots and shout-outs as CSV files in a zip (admins: any team).",
+                "Managers",
+            ),
         ),
     ),
-)(export_command)
-subcommand(
-    "forget",
-    help_entries=(
-        HelpEntry(
-            "/stretch forget me", "Delete what Stretch holds about you (you confirm in a window first)."
+    Subcommand(
+        names=("forget",),
+        handler=forget_command,
+        help=(
+            HelpEntry(
+                "/stretch forget me", "Delete what Stretch holds about you (you confirm in a window first)."
+            ),
         ),
     ),
-)(forget_command)
-# --- end privacy registration ------------------------------------------------------------------------
+)

@@ -9,7 +9,6 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.domain.errors import NotAllowedError, UserError
-from bot.jobs import retention as privacy_jobs  # noqa: F401 (registers the managers' note kind)
 from bot.jobs.outbox import send_now
 from bot.services.people import find_person, get_or_create_workspace
 from bot.services.privacy import forget_person
@@ -45,6 +44,12 @@ def register(app: App, deps: Deps) -> None:
             )
         ack(response_action="update", view=build_forgotten_view(forgotten=done is not None))
         for key in done.notice_keys if done else ():
-            send_now(session_factory=deps.session_factory, client=client, dedupe_key=key, now=now)
+            send_now(
+                session_factory=deps.session_factory,
+                client=client,
+                dedupe_key=key,
+                now=now,
+                kinds=deps.wiring.kinds,
+            )
 
     app.view(PrivacyView.FORGET)(forget_confirmed)
