@@ -20,6 +20,7 @@ from bot.models import (
     Person,
     Pie,
     PieSlice,
+    Pilot,
     PrivacyAudit,
     QuietAlert,
     Shoutout,
@@ -27,8 +28,10 @@ from bot.models import (
 )
 from bot.services import privacy as privacy_service
 from bot.services.pie import pie_view
+from bot.services.pilots import facts_of
 from bot.services.privacy import FORGOTTEN_KIND
 from bot.slack.blocks.pie import build_close_summary
+from bot.slack.blocks.pilots import build_card
 from bot.slack.ids import PrivacyInput, PrivacyView
 from tests.conftest import Running
 from tests.privacy.helpers import ANN, LEE, MIA, NOTE, OMAR, RAJ, seed_history
@@ -106,6 +109,9 @@ def test_a_rep_forgets_themselves_and_the_closed_pie_still_adds_up(running: Runn
         assert FORMER_MEMBER in summary and RAJ.user_id not in summary
         texts = sorted(s.text for s in session.scalars(select(Shoutout)))
         assert texts == sorted([f"{FORMER_MEMBER} booked three demos", f"<@{LEE.user_id}> closed Globex"])
+        # The pilot Raj started stays, credited to a former member, not to a broken mention.
+        card = flatten_text(build_card(facts_of(session.scalars(select(Pilot)).one())))
+        assert FORMER_MEMBER in card and "forgotten:" not in card
         (audit,) = session.scalars(select(PrivacyAudit)).all()
         assert (audit.actor, audit.action, audit.subject) == (RAJ.user_id, "forget", RAJ.user_id)
         assert NOTE not in audit.detail
