@@ -177,7 +177,7 @@ class Account:
             return f"{self.company} ({self.domain})"
         return self.company or self.domain
 
-    def keys(self) -> list[str]:
+    def match_keys(self) -> list[str]:
         """Every exact-match key of the account (its domain's and its name's)."""
         out = [f"d:{self.domain_key}"] if self.domain_key else []
         return [*out, f"n:{self.name_key}"] if self.name_key else out
@@ -257,9 +257,7 @@ def split_command_list(text: str) -> list[str]:
     items: list[str] = []
     for part in (text or "").split(","):
         piece = part.strip()
-        if items and piece and not basename(piece).strip() and name_key(piece) == "":
-            items[-1] = f"{items[-1]}, {piece}"
-        elif items and piece and _only_legal_suffix(piece):
+        if items and piece and _only_legal_suffix(piece):
             items[-1] = f"{items[-1]}, {piece}"
         else:
             items.append(piece)
@@ -271,7 +269,9 @@ def _only_legal_suffix(piece: str) -> bool:
     return basename(probe).strip().casefold() == "probe"
 
 
-def parse_accounts(lines: Sequence[str], *, limit: int = MAX_PASTED_LINES, how_to_import: str = "") -> list[Account]:
+def parse_accounts(
+    lines: Sequence[str], *, limit: int = MAX_PASTED_LINES, how_to_import: str = ""
+) -> list[Account]:
     """Every account of a pasted list (one a line), all or nothing.
 
     Refuses an empty list, more than `limit` lines (saying how to import instead), a line that isn't an
@@ -295,11 +295,13 @@ def parse_accounts(lines: Sequence[str], *, limit: int = MAX_PASTED_LINES, how_t
         except UserError as error:
             problems.append(error.message)
             continue
-        first = next((seen[k] for k in account.keys() if k in seen), None)
+        first = next((seen[k] for k in account.match_keys() if k in seen), None)
         if first is not None:
-            problems.append(f"Line {number} repeats line {first} (`{clip(account.label)}`). Remove one of them.")
+            problems.append(
+                f"Line {number} repeats line {first} (`{clip(account.label)}`). Remove one of them."
+            )
             continue
-        seen.update({k: number for k in account.keys()})
+        seen.update({k: number for k in account.match_keys()})
         accounts.append(account)
     if problems:
         raise_problems(problems)
@@ -320,7 +322,9 @@ def parse_csv(text: str, *, limit: int = MAX_IMPORT_ROWS, how_to_import: str = "
     body = (text or "").lstrip("\ufeff")
     lines = body.splitlines()
     if not any(line.strip() for line in lines):
-        raise UserError("The file is empty. It needs a header row `company,domain,note` and one account a row.")
+        raise UserError(
+            "The file is empty. It needs a header row `company,domain,note` and one account a row."
+        )
     header_line = next(line for line in lines if line.strip())
     header = [h.strip().lower() for h in next(csv.reader([header_line]))]
     if len(header) == 1 and any(sep in header_line for sep in (";", "\t", "|")):
@@ -371,11 +375,13 @@ def parse_csv(text: str, *, limit: int = MAX_IMPORT_ROWS, how_to_import: str = "
         except UserError as error:
             problems.append(error.message)
             continue
-        first = next((seen[k] for k in account.keys() if k in seen), None)
+        first = next((seen[k] for k in account.match_keys() if k in seen), None)
         if first is not None:
-            problems.append(f"Line {number} repeats line {first} (`{clip(account.label)}`). Remove one of them.")
+            problems.append(
+                f"Line {number} repeats line {first} (`{clip(account.label)}`). Remove one of them."
+            )
             continue
-        seen.update({k: number for k in account.keys()})
+        seen.update({k: number for k in account.match_keys()})
         accounts.append(account)
     if problems:
         raise_problems(problems)
@@ -397,7 +403,7 @@ class ClaimKeys:
     # For an umbrella claim, the member account this entry stands for (else 0).
     member_id: int = 0
 
-    def keys(self) -> list[str]:
+    def match_keys(self) -> list[str]:
         """The exact-match keys of this account."""
         out = []
         if self.domain_key:
@@ -435,7 +441,7 @@ class Reconciliation:
 def _index(entries: Iterable[ClaimKeys]) -> dict[str, list[ClaimKeys]]:
     by_key: dict[str, list[ClaimKeys]] = defaultdict(list)
     for entry in entries:
-        for key in entry.keys():
+        for key in entry.match_keys():
             by_key[key].append(entry)
     return by_key
 
@@ -460,7 +466,7 @@ def reconcile(
     seen: set[tuple[tuple[int, int], tuple[int, int]]] = set()
     focus = list(new) if new else all_entries
     for entry in focus:
-        for key in entry.keys():
+        for key in entry.match_keys():
             if key in noisy:
                 continue
             for other in by_key[key]:
@@ -510,7 +516,9 @@ def _fuzzy(
                 for other in names[other_name]:
                     if other.person_id == entry.person_id:
                         continue
-                    match = Match(entry, other, f"n:{min(name, other_name)}~{max(name, other_name)}", exact=False)
+                    match = Match(
+                        entry, other, f"n:{min(name, other_name)}~{max(name, other_name)}", exact=False
+                    )
                     if match.pair not in seen:
                         seen.add(match.pair)
                         out.append(match)
@@ -579,7 +587,9 @@ def working_days_after(start: datetime, days: int, *, tz_name: str, skip: Iterab
 def check_fallback(value: str) -> str:
     """A team's fallback rule, refused unless it is one Stretch knows."""
     if value not in FALLBACKS:
-        raise UserError(f"The fallback rule is `manager` (your manager decides) or `first` (the first claimer keeps it).")
+        raise UserError(
+            "The fallback rule is `manager` (your manager decides) or `first` (the first claimer keeps it)."
+        )
     return value
 
 

@@ -15,6 +15,14 @@ from bot.models.core import (
     TeamSkipDate,
     Workspace,
 )
+from bot.models.leads import (
+    LeadAssociation,
+    LeadAssociationMember,
+    LeadClaim,
+    LeadEvent,
+    LeadOverlap,
+    LeadSettings,
+)
 from bot.models.huddles import Huddle, HuddleReply, HuddleSettings, HuddleStuck
 from bot.models.moments import StretchMoment
 from bot.models.pie import PIE_CLOSED, PIE_OPEN, Pie, PieSlice
@@ -37,6 +45,12 @@ __all__ = [
     "HuddleReply",
     "HuddleSettings",
     "HuddleStuck",
+    "LeadAssociation",
+    "LeadAssociationMember",
+    "LeadClaim",
+    "LeadEvent",
+    "LeadOverlap",
+    "LeadSettings",
     "Membership",
     "MomentDecision",
     "Person",

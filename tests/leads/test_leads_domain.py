@@ -171,9 +171,7 @@ def _keys(claim: int, person: int, name: str = "", domain: str = "", member: int
         (("Ünited Bänk", ""), ("united bank", ""), 1, 0),
     ],
 )
-def test_overlaps_between_two_reps(
-    a: tuple[str, str], b: tuple[str, str], exact: int, possible: int
-) -> None:
+def test_overlaps_between_two_reps(a: tuple[str, str], b: tuple[str, str], exact: int, possible: int) -> None:
     """Same key → overlap; a close name → possible overlap; a rep never overlaps themself."""
     found = reconcile([_keys(1, 1, *a), _keys(2, 2, *b)])
     assert (len(found.exact), len(found.possible)) == (exact, possible)
@@ -202,7 +200,9 @@ def test_adding_new_claims_looks_only_at_pairs_with_them() -> None:
         (1, [(1, 1), (2, 99)], [(1, 1), (2, 0)]),
     ],
 )
-def test_split_credit_adds_up_exactly(amount: int, shares: list[tuple[int, int]], parts: list[tuple[int, int]]) -> None:
+def test_split_credit_adds_up_exactly(
+    amount: int, shares: list[tuple[int, int]], parts: list[tuple[int, int]]
+) -> None:
     """Integer minor units; the first partner keeps the rounding remainder."""
     assert leads.split_credit(amount, shares) == parts
     assert sum(p for _, p in parts) == amount
@@ -218,9 +218,21 @@ def test_a_split_is_a_whole_percent_between_1_and_99(typed: str) -> None:
 @pytest.mark.parametrize(
     ("start", "skip", "due"),
     [
-        (datetime(2026, 11, 23, 15, 0, tzinfo=UTC), (), datetime(2026, 11, 25, 15, 0, tzinfo=UTC)),  # Mon → Wed
-        (datetime(2026, 11, 27, 15, 0, tzinfo=UTC), (), datetime(2026, 12, 1, 15, 0, tzinfo=UTC)),  # Fri → Tue
-        (datetime(2026, 11, 28, 15, 0, tzinfo=UTC), (), datetime(2026, 12, 2, 14, 0, tzinfo=UTC)),  # Sat → Wed 09:00
+        (
+            datetime(2026, 11, 23, 15, 0, tzinfo=UTC),
+            (),
+            datetime(2026, 11, 25, 15, 0, tzinfo=UTC),
+        ),  # Mon → Wed
+        (
+            datetime(2026, 11, 27, 15, 0, tzinfo=UTC),
+            (),
+            datetime(2026, 12, 1, 15, 0, tzinfo=UTC),
+        ),  # Fri → Tue
+        (
+            datetime(2026, 11, 28, 15, 0, tzinfo=UTC),
+            (),
+            datetime(2026, 12, 2, 14, 0, tzinfo=UTC),
+        ),  # Sat → Wed 09:00
         (
             datetime(2026, 11, 23, 15, 0, tzinfo=UTC),
             (date(2026, 11, 24),),
