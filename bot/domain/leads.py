@@ -265,6 +265,8 @@ def split_command_list(text: str) -> list[str]:
 
 
 def _only_legal_suffix(piece: str) -> bool:
+    if not any(c.isalpha() for c in piece):
+        return False
     probe = f"Probe {piece}"
     return basename(probe).strip().casefold() == "probe"
 
@@ -611,3 +613,46 @@ def fallback_sentence(rule: str) -> str:
             "the first claimer keeps it (a rep who named the account outranks an association claim)."
         )
     return "If two of you claim the same account and don't settle it within 2 working days, your manager decides."
+
+
+# --- /claim-leads -------------------------------------------------------------------------------------
+
+_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>|@\w+")
+
+
+@dataclass(frozen=True)
+class LeadsCommand:
+    """What `/claim-leads …` asked for."""
+
+    kind: str  # list | add | release | umbrella | help
+    rest: str = ""
+
+
+def parse_leads_command(text: str) -> LeadsCommand:
+    """Split `/claim-leads` text into what was asked; refuses claiming for someone else."""
+    words = (text or "").split(maxsplit=1)
+    if not words:
+        return LeadsCommand("list")
+    first, rest = words[0].lower(), (words[1].strip() if len(words) > 1 else "")
+    if first in ("list", "show", "status"):
+        return LeadsCommand("list")
+    if first == "help":
+        return LeadsCommand("help")
+    if first not in ("add", "release", "umbrella"):
+        raise UserError(
+            f"I don't know `/claim-leads {clip(first, 20)}`. Try `/claim-leads add Acme Corp (acme.com), Globex`, "
+            "`/claim-leads release Acme`, `/claim-leads umbrella Ohio Credit Union League`, or `/claim-leads`."
+        )
+    if _MENTION.search(rest):
+        raise UserError(
+            "You can only claim accounts for yourself. To load a rep's list, a manager uses Import lead list on "
+            "their Stretch home or `stretch leads import`."
+        )
+    if not rest:
+        example = {
+            "add": "`/claim-leads add Acme Corp (acme.com), Globex, initech.io`",
+            "release": "`/claim-leads release Acme`",
+            "umbrella": "`/claim-leads umbrella Ohio Credit Union League`",
+        }[first]
+        raise UserError(f"Say which, like {example}.")
+    return LeadsCommand(first, rest)

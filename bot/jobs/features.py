@@ -5,6 +5,7 @@ from bot.jobs import (  # noqa: F401
     checkins,  # check-in DMs, nudges and missed marks
     digest,  # managers' weekly digest DMs
     huddles,  # huddle cards before team huddles, managers' recaps after
+    leads,  # lead overlaps: escalation after 2 working days, overlap and decision DMs (issue 18)
     pie,  # the pie's reminders, deadline notes and celebrations
     pilots,  # kickoff, mid-point, review and summary reminders
     shoutouts,  # managers' daily drafted shout-outs

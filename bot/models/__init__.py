@@ -15,6 +15,7 @@ from bot.models.core import (
     TeamSkipDate,
     Workspace,
 )
+from bot.models.huddles import Huddle, HuddleReply, HuddleSettings, HuddleStuck
 from bot.models.leads import (
     LeadAssociation,
     LeadAssociationMember,
@@ -23,7 +24,6 @@ from bot.models.leads import (
     LeadOverlap,
     LeadSettings,
 )
-from bot.models.huddles import Huddle, HuddleReply, HuddleSettings, HuddleStuck
 from bot.models.moments import StretchMoment
 from bot.models.pie import PIE_CLOSED, PIE_OPEN, Pie, PieSlice
 from bot.models.pilots import Pilot, PilotParticipant

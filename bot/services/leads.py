@@ -533,7 +533,9 @@ def _pair_people(session: Session, overlap: LeadOverlap) -> tuple[int, int]:
 # --- releasing --------------------------------------------------------------------------------------
 
 
-def release(*, session: Session, team: Team, person: Person, text: str, now: datetime) -> str:
+def release(
+    *, session: Session, team: Team, person: Person, text: str, now: datetime
+) -> tuple[str, list[str]]:
     """Give back one claimed account (or association) by name or domain; open overlaps on it settle."""
     typed = " ".join((text or "").split())
     if not typed:
@@ -560,11 +562,26 @@ def release(*, session: Session, team: Team, person: Person, text: str, now: dat
             "`/claim-leads release` with one of them."
         )
     claim = found[0]
-    _release_claim(session, claim=claim, actor=person.slack_user_id, now=now)
-    return claim.label
+    return claim.label, _release_claim(session, claim=claim, actor=person.slack_user_id, now=now)
 
 
-def _release_claim(session: Session, *, claim: LeadClaim, actor: str, now: datetime) -> None:
+def my_claims(*, session: Session, team_id: int, person_id: int) -> list[str]:
+    """The labels of a rep's active claims, oldest first (for the Release… modal)."""
+    return [
+        c.label
+        for c in session.scalars(
+            select(LeadClaim)
+            .where(
+                LeadClaim.team_id == team_id,
+                LeadClaim.person_id == person_id,
+                LeadClaim.status == CLAIM_ACTIVE,
+            )
+            .order_by(LeadClaim.id)
+        )
+    ]
+
+
+def _release_claim(session: Session, *, claim: LeadClaim, actor: str, now: datetime) -> list[str]:
     claim.status = CLAIM_RELEASED
     claim.released_at = now
     _event(
@@ -582,11 +599,12 @@ def _release_claim(session: Session, *, claim: LeadClaim, actor: str, now: datet
             LeadOverlap.status.in_((OVERLAP_OPEN, OVERLAP_ESCALATED)),
         )
     ).all()
+    keys: list[str] = []
     for overlap in open_ones:
         other = overlap.claim_b_id if overlap.claim_a_id == claim.id else overlap.claim_a_id
         other_claim = session.get(LeadClaim, other)
         assert other_claim is not None
-        _settle(
+        keys += _settle(
             session,
             overlap,
             status=OVERLAP_ASSIGNED,
@@ -596,6 +614,7 @@ def _release_claim(session: Session, *, claim: LeadClaim, actor: str, now: datet
             detail="released their claim",
             now=now,
         )
+    return keys
 
 
 # --- settling an overlap ------------------------------------------------------------------------------
@@ -613,6 +632,8 @@ class OverlapView:
     status: str
     a_user: str
     b_user: str
+    a_user_name: str
+    b_user_name: str
     a_person: int
     b_person: int
     a_umbrella: str
@@ -661,6 +682,8 @@ def overlap_view(*, session: Session, overlap: LeadOverlap) -> OverlapView:
         status=overlap.status,
         a_user=people[a.person_id].slack_user_id,
         b_user=people[b.person_id].slack_user_id,
+        a_user_name=people[a.person_id].display_name or people[a.person_id].slack_user_id,
+        b_user_name=people[b.person_id].display_name or people[b.person_id].slack_user_id,
         a_person=a.person_id,
         b_person=b.person_id,
         a_umbrella=a.company if a.association_id else "",
@@ -721,6 +744,16 @@ def _require_open(overlap: LeadOverlap, *, for_reps: bool = True) -> None:
         raise UserError(
             "You've asked your manager about this one; they'll decide. Type `/claim-leads` to see it."
         )
+
+
+def require_open_for_reps(overlap: LeadOverlap) -> None:
+    """Refuse a rep's step on an overlap that is settled or with the manager."""
+    _require_open(overlap)
+
+
+def require_undecided(overlap: LeadOverlap) -> None:
+    """Refuse a manager's decision on an overlap that is already settled."""
+    _require_open(overlap, for_reps=False)
 
 
 def propose_split(
@@ -1178,7 +1211,8 @@ class ClaimLine:
     label: str
     umbrella: bool
     members: int
-    shared: tuple[str, ...]  # e.g. "with <@U2>, 60/40"
+    # (the account, how it is shared): the second part holds only mentions and numbers, no user text.
+    shared: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -1221,7 +1255,7 @@ def card(*, session: Session, who: Asker) -> LeadsCard:
         else []
     )
     views = [overlap_view(session=session, overlap=o) for o in overlaps]
-    shared: dict[int, list[str]] = defaultdict(list)
+    shared: dict[int, list[tuple[str, str]]] = defaultdict(list)
     me = who.person.slack_user_id
     for overlap, view in zip(overlaps, views, strict=True):
         mine = overlap.claim_a_id if view.a_user == me else overlap.claim_b_id
@@ -1229,12 +1263,12 @@ def card(*, session: Session, who: Asker) -> LeadsCard:
         if view.status == OVERLAP_PARTNERED:
             share = view.share_of(me, view.split_a)
             shared[mine].append(
-                f"{view.account}: partner <@{other}>, you {share}% / them {100 - (share or 0)}%"
+                (view.account, f"partner <@{other}>, you {share}% / them {100 - (share or 0)}%")
             )
         elif view.status == OVERLAP_ASSIGNED:
-            shared[mine].append(f"{view.account}: " + ("yours" if view.owner_user == me else f"<@{other}>'s"))
+            shared[mine].append((view.account, "yours" if view.owner_user == me else f"<@{other}>'s"))
         elif view.status == OVERLAP_BOTH:
-            shared[mine].append(f"{view.account}: you both keep it")
+            shared[mine].append((view.account, "you both keep it"))
     members = dict(
         session.execute(
             select(LeadAssociationMember.association_id, func.count(LeadAssociationMember.id))
@@ -1338,6 +1372,18 @@ def import_association(
 
 
 # --- reconciliation and export ---------------------------------------------------------------------------
+
+
+def overlap_counts(*, session: Session, team_id: int) -> tuple[int, int]:
+    """How many of the team's overlaps the reps are settling, and how many wait for a manager."""
+    counts = dict(
+        session.execute(
+            select(LeadOverlap.status, func.count(LeadOverlap.id))
+            .where(LeadOverlap.team_id == team_id, LeadOverlap.status.in_((OVERLAP_OPEN, OVERLAP_ESCALATED)))
+            .group_by(LeadOverlap.status)
+        ).all()
+    )
+    return int(counts.get(OVERLAP_OPEN, 0)), int(counts.get(OVERLAP_ESCALATED, 0))
 
 
 def conflicts(*, session: Session, team: Team) -> tuple[list[OverlapView], dict[str, int]]:

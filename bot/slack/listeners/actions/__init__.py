@@ -73,3 +73,8 @@ def register(app: App, deps: Deps) -> None:
     digest.register(app, deps)
     alerts.register(app, deps)
     huddles.register(app, deps)
+    # --- lead lists (issue 18): move into bot/features.py when it lands ---
+    from bot.slack.listeners.actions import leads
+
+    leads.register(app, deps)
+    # --- end of lead lists ---

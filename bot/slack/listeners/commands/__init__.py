@@ -26,3 +26,8 @@ def register(app: App, deps: Deps) -> None:
     pie.register(app, deps)
     checkins.register(app, deps)
     digest.register(app, deps)
+    # --- lead lists (issue 18): move into bot/features.py when it lands ---
+    from bot.slack.listeners.commands import leads
+
+    leads.register(app, deps)
+    # --- end of lead lists ---
