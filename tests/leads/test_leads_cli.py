@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from bot.cli import main
 from bot.db import SessionFactory
 from bot.models.leads import LeadClaim, LeadOverlap
-from tests.test_cli import cli_env  # noqa: F401  (the operator's environment fixture)
 from tests.fakeslack import FakeSlack
+from tests.test_cli import cli_env  # noqa: F401  (the operator's environment fixture)
 
 
 def _team(capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,12 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.models import Person, PieSlice
-from bot.models.leads import LeadClaim, LeadEvent
-from bot.services import leads as leads_service
 from bot.db import session_scope
 from bot.domain.leads import parse_csv
-from bot.models import Team
+from bot.models import Person, PieSlice, Team
+from bot.models.leads import LeadClaim, LeadEvent
+from bot.services import leads as leads_service
 from bot.slack.ids import LeadAction
 from tests.conftest import Running
 from tests.leads.helpers import NOW, buttons, click, leads, opened, overlaps, run_tick, submit, team
