@@ -20,8 +20,10 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import numpy
 import tldextract
 from cleanco import basename
+from cleanco.clean import prepare_default_terms
 from rapidfuzz import fuzz, process
 
 from bot.domain.errors import UserError
@@ -97,6 +99,7 @@ _PAREN_RE = re.compile(r"^(?P<name>.*?)\s*\((?P<domain>[^()]*)\)\s*$")
 # --- keys ---------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65_536)
 def registrable_domain(text: str) -> str:
     """`https://www.sales.acme.co.uk/x` → `acme.co.uk`; '' when it has no public suffix.
 
@@ -124,17 +127,27 @@ def domain_key(text: str) -> str:
     return "" if domain in FREE_MAIL else domain
 
 
+# The last word of every legal form cleanco knows ("inc", "gmbh", "sa" …): only a name ending in one of
+# them goes through cleanco (which tries each of its few hundred forms), so most names cost microseconds.
+_LEGAL_TAILS = frozenset(words[-1] for _, words in prepare_default_terms())
+
+
+def _tail(name: str) -> str:
+    words = name.split()
+    return re.sub(r"[^\w/&]", "", words[-1]).casefold() if words else ""
+
+
 @lru_cache(maxsize=65_536)
 def name_key(text: str) -> str:
     """`Acme, Inc.` = `ACME Corp` = `acme`: casefolded, accents and punctuation gone, legal suffixes
     removed, `&` read as 'and'."""
-    name = unicodedata.normalize("NFKC", text or "").replace("&", " and ")
+    name = " ".join(unicodedata.normalize("NFKC", text or "").split())
     previous = None
-    name = " ".join(name.split())
-    while name and name != previous:
+    while name and name != previous and _tail(name) in _LEGAL_TAILS:
         previous = name
         stripped = basename(name)
         name = stripped if stripped.strip() else name
+    name = name.replace("&", " and ")
     folded = unicodedata.normalize("NFKD", name.casefold())
     folded = "".join(c for c in folded if not unicodedata.combining(c))
     words = re.sub(r"[^\w]+", " ", folded, flags=re.UNICODE).replace("_", " ").split()
@@ -393,7 +406,7 @@ def parse_csv(text: str, *, limit: int = MAX_IMPORT_ROWS, how_to_import: str = "
 # --- overlaps -----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ClaimKeys:
     """What matching needs of one claimed account: whose, which keys, and how it was claimed."""
 
@@ -415,7 +428,7 @@ class ClaimKeys:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     """Two claimed accounts of two different reps that look like the same company."""
 
@@ -424,11 +437,65 @@ class Match:
     key: str
     exact: bool
 
-    @property
-    def pair(self) -> tuple[tuple[int, int], tuple[int, int]]:
-        """An order-free identity of the two entries."""
-        x, y = (self.a.claim_id, self.a.member_id), (self.b.claim_id, self.b.member_id)
-        return (x, y) if x <= y else (y, x)
+
+# Two names close overall must also be close in the words they don't share: "Beacon Oak Logistics" and
+# "Falcon Oak Logistics" score 90 on token-sort similarity but are two companies ("beacon" ≠ "falcon").
+DISTINCTIVE_MIN = 75
+
+
+def close_pairs(queries: Iterable[str], choices: Iterable[str], *, threshold: int) -> list[tuple[str, str]]:
+    """Every (query, choice) of two different name keys that are close: token-sort similarity at least
+    `threshold` and their distinctive words alike.
+
+    Blocking: two names this close share the first three letters of at least one word; each block is
+    compared in C++ (rapidfuzz cdist, both cores), which is most of the cost."""
+    wanted = set(queries)
+    distinct = list(dict.fromkeys([*choices, *wanted]))
+    if threshold >= 100 or len(distinct) < 2 or not wanted:
+        return []
+    sorted_form = {name: " ".join(sorted(name.split())) for name in distinct}
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for name in distinct:
+        for prefix in {word[:3] for word in name.split()}:
+            blocks[prefix].append(name)
+    found: list[tuple[str, str]] = []
+    compared: set[tuple[str, str]] = set()
+    for members in blocks.values():
+        asked = [name for name in members if name in wanted]
+        if len(members) < 2 or not asked:
+            continue
+        scores = process.cdist(
+            [sorted_form[name] for name in asked],
+            [sorted_form[name] for name in members],
+            scorer=fuzz.ratio,
+            score_cutoff=threshold,
+            dtype=numpy.uint8,
+            workers=-1,
+        )
+        for row, col in zip(*numpy.nonzero(scores), strict=True):
+            pair = (asked[int(row)], members[int(col)])
+            if pair[0] == pair[1] or pair in compared:
+                continue
+            compared.add(pair)
+            if _distinctive_words_close(*pair):
+                found.append(pair)
+    return found
+
+
+def _distinctive_words_close(a: str, b: str) -> bool:
+    words_a, words_b = set(a.split()), set(b.split())
+    rest_a, rest_b = " ".join(sorted(words_a - words_b)), " ".join(sorted(words_b - words_a))
+    if not rest_a and not rest_b:
+        return True  # the same words in another order
+    if not rest_a or not rest_b:
+        return False  # one name is the other plus words: a different (often larger) organisation
+    return fuzz.ratio(rest_a, rest_b) >= DISTINCTIVE_MIN
+
+
+def _pair(a: ClaimKeys, b: ClaimKeys) -> tuple[int, int, int, int]:
+    """An order-free identity of two entries (claim and member ids)."""
+    x, y = (a.claim_id, a.member_id), (b.claim_id, b.member_id)
+    return (*x, *y) if x <= y else (*y, *x)
 
 
 @dataclass
@@ -465,19 +532,21 @@ def reconcile(
         if len({e.claim_id for e in group}) >= NOISE_CLAIMS:
             result.noise[key] = len({e.claim_id for e in group})
             noisy.add(key)
-    seen: set[tuple[tuple[int, int], tuple[int, int]]] = set()
+    seen: set[tuple[int, int, int, int]] = set()
     focus = list(new) if new else all_entries
-    for entry in focus:
-        for key in entry.match_keys():
-            if key in noisy:
-                continue
-            for other in by_key[key]:
+    new_ids = {(e.claim_id, e.member_id) for e in new}
+    for key, group in by_key.items():
+        if len(group) < 2 or key in noisy:
+            continue
+        targets = [e for e in group if (e.claim_id, e.member_id) in new_ids] if new else group
+        for entry in targets:
+            for other in group:
                 if other.person_id == entry.person_id:
                     continue
-                match = Match(entry, other, key, exact=True)
-                if match.pair not in seen:
-                    seen.add(match.pair)
-                    result.exact.append(match)
+                pair = _pair(entry, other)
+                if pair not in seen:
+                    seen.add(pair)
+                    result.exact.append(Match(entry, other, key, exact=True))
     result.possible = _fuzzy(all_entries, focus, threshold=threshold, seen=seen, noisy=noisy)
     return result
 
@@ -487,49 +556,36 @@ def _fuzzy(
     focus: list[ClaimKeys],
     *,
     threshold: int,
-    seen: set[tuple[tuple[int, int], tuple[int, int]]],
+    seen: set[tuple[int, int, int, int]],
     noisy: set[str],
 ) -> list[Match]:
+    """Close names: token-sort similarity of every distinct name in focus against every distinct name.
+
+    rapidfuzz's cdist compares them in C++ on both cores, in slices so memory stays small."""
     names: dict[str, list[ClaimKeys]] = defaultdict(list)
     for entry in everyone:
         if entry.name_key and f"n:{entry.name_key}" not in noisy:
             names[entry.name_key].append(entry)
-    distinct = list(names)
-    if threshold >= 100 or not distinct:
+    if threshold >= 100 or len(names) < 2:
         return []
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for i, name in enumerate(distinct):
-        for prefix in _prefixes(name):
-            blocks[prefix].append(i)
-    focus_names = {e.name_key for e in focus if e.name_key in names}
+    focus_set = {id(e) for e in focus} if focus is not everyone else None
+    wanted = {e.name_key for e in focus if e.name_key in names}
     out: list[Match] = []
-    for name in sorted(focus_names):
-        candidates = sorted({j for prefix in _prefixes(name) for j in blocks[prefix]})
-        choices = [distinct[j] for j in candidates if distinct[j] != name]
-        if not choices:
+    for name, other_name in close_pairs(wanted, names, threshold=threshold):
+        if focus_set is None and other_name < name:
             continue
-        for other_name, score, _ in process.extract(
-            name, choices, scorer=fuzz.token_sort_ratio, score_cutoff=threshold, limit=None
-        ):
-            del score
-            for entry in names[name]:
-                if focus is not everyone and entry not in focus:
+        for entry in names[name]:
+            if focus_set is not None and id(entry) not in focus_set:
+                continue
+            for other in names[other_name]:
+                if other.person_id == entry.person_id:
                     continue
-                for other in names[other_name]:
-                    if other.person_id == entry.person_id:
-                        continue
-                    match = Match(
-                        entry, other, f"n:{min(name, other_name)}~{max(name, other_name)}", exact=False
-                    )
-                    if match.pair not in seen:
-                        seen.add(match.pair)
-                        out.append(match)
+                pair = _pair(entry, other)
+                if pair not in seen:
+                    seen.add(pair)
+                    key = f"n:{min(name, other_name)}~{max(name, other_name)}"
+                    out.append(Match(entry, other, key, exact=False))
     return out
-
-
-def _prefixes(name: str) -> set[str]:
-    """Blocking keys: the first three letters of each word (a close match shares at least one)."""
-    return {word[:3] for word in name.split() if len(word) >= 2} or {name[:3]}
 
 
 # --- splits and credit --------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from bot.domain.leads import (
     check_fallback,
     check_threshold,
     clip,
+    close_pairs,
     name_key,
     parse_account,
     reconcile,
@@ -205,46 +206,97 @@ class Entry:
     association: str = ""
 
 
-def _entries(session: Session, team_id: int) -> list[Entry]:
-    """Every active claimed account of the team, in two queries."""
+def _entries(
+    session: Session,
+    team_id: int,
+    *,
+    name_keys: set[str] | None = None,
+    domain_keys: set[str] | None = None,
+    person_id: int | None = None,
+) -> list[Entry]:
+    """Every active claimed account of the team, in two queries; with keys given, only the accounts
+    sharing one of them (and every individual claim of `person_id`)."""
+    claims = select(
+        LeadClaim.id,
+        LeadClaim.person_id,
+        LeadClaim.name_key,
+        LeadClaim.domain_key,
+        LeadClaim.company,
+        LeadClaim.domain,
+        LeadClaim.account_key,
+    ).where(
+        LeadClaim.team_id == team_id,
+        LeadClaim.status == CLAIM_ACTIVE,
+        LeadClaim.association_id.is_(None),
+    )
+    members = (
+        select(
+            LeadClaim.id,
+            LeadClaim.person_id,
+            LeadAssociationMember.id,
+            LeadAssociationMember.name_key,
+            LeadAssociationMember.domain_key,
+            LeadAssociationMember.company,
+            LeadAssociationMember.domain,
+            LeadAssociationMember.account_key,
+            LeadAssociation.name,
+        )
+        .join(LeadAssociationMember, LeadAssociationMember.association_id == LeadClaim.association_id)
+        .join(LeadAssociation, LeadAssociation.id == LeadClaim.association_id)
+        .where(LeadClaim.team_id == team_id, LeadClaim.status == CLAIM_ACTIVE)
+    )
+    if name_keys is not None or domain_keys is not None:
+        names, domains = list(name_keys or ()), list(domain_keys or ())
+        claims = claims.where(
+            LeadClaim.name_key.in_(names)
+            | LeadClaim.domain_key.in_(domains)
+            | (LeadClaim.person_id == (person_id or 0))
+        )
+        members = members.where(
+            LeadAssociationMember.name_key.in_(names) | LeadAssociationMember.domain_key.in_(domains)
+        )
     out = [
         Entry(ClaimKeys(cid, pid, nk, dk), _label(company, domain), key)
-        for cid, pid, nk, dk, company, domain, key in session.execute(
-            select(
-                LeadClaim.id,
-                LeadClaim.person_id,
-                LeadClaim.name_key,
-                LeadClaim.domain_key,
-                LeadClaim.company,
-                LeadClaim.domain,
-                LeadClaim.account_key,
-            ).where(
-                LeadClaim.team_id == team_id,
-                LeadClaim.status == CLAIM_ACTIVE,
-                LeadClaim.association_id.is_(None),
-            )
-        )
+        for cid, pid, nk, dk, company, domain, key in session.execute(claims)
     ]
     out += [
         Entry(ClaimKeys(cid, pid, nk, dk, umbrella=True, member_id=mid), _label(company, domain), key, name)
-        for cid, pid, mid, nk, dk, company, domain, key, name in session.execute(
-            select(
-                LeadClaim.id,
-                LeadClaim.person_id,
-                LeadAssociationMember.id,
-                LeadAssociationMember.name_key,
-                LeadAssociationMember.domain_key,
-                LeadAssociationMember.company,
-                LeadAssociationMember.domain,
-                LeadAssociationMember.account_key,
-                LeadAssociation.name,
-            )
-            .join(LeadAssociationMember, LeadAssociationMember.association_id == LeadClaim.association_id)
-            .join(LeadAssociation, LeadAssociation.id == LeadClaim.association_id)
-            .where(LeadClaim.team_id == team_id, LeadClaim.status == CLAIM_ACTIVE)
-        )
+        for cid, pid, mid, nk, dk, company, domain, key, name in session.execute(members)
     ]
     return out
+
+
+def _candidates(
+    session: Session, team_id: int, *, keys: list[ClaimKeys], person_id: int, threshold: int
+) -> list[Entry]:
+    """The team's accounts that may overlap `keys`: the same domain or name, or a close name (found among
+    the team's distinct names, two one-column queries), plus the rep's own claims."""
+    names = {k.name_key for k in keys if k.name_key}
+    domains = {k.domain_key for k in keys if k.domain_key}
+    if names and threshold < 100:
+        team_names = set(
+            session.scalars(
+                select(LeadClaim.name_key).where(
+                    LeadClaim.team_id == team_id,
+                    LeadClaim.status == CLAIM_ACTIVE,
+                    LeadClaim.association_id.is_(None),
+                )
+            )
+        )
+        team_names |= set(
+            session.scalars(
+                select(LeadAssociationMember.name_key)
+                .join(LeadClaim, LeadClaim.association_id == LeadAssociationMember.association_id)
+                .where(LeadClaim.team_id == team_id, LeadClaim.status == CLAIM_ACTIVE)
+            )
+        )
+        names |= {other for _, other in close_pairs(names, team_names, threshold=threshold)}
+    return _entries(session, team_id, name_keys=names, domain_keys=domains, person_id=person_id)
+
+
+def team_entries(*, session: Session, team_id: int) -> list[Entry]:
+    """Every account the team's reps hold (association members expanded), for reconciliation."""
+    return _entries(session, team_id)
 
 
 def _label(company: str, domain: str) -> str:
@@ -276,51 +328,74 @@ def add_claims(
 ) -> ClaimOutcome:
     """Claim accounts for a rep; overlaps with other reps' claims are recorded and both reps DM'd."""
     outcome = ClaimOutcome()
-    existing = _entries(session, team.id)
+    threshold = settings_of(session=session, team_id=team.id).fuzzy_threshold
+    wanted = [ClaimKeys(0, person.id, a.name_key, a.domain_key) for a in accounts]
+    existing = _candidates(session, team.id, keys=wanted, person_id=person.id, threshold=threshold)
     mine = {
         k
         for e in existing
         if e.keys.person_id == person.id and not e.keys.umbrella
         for k in e.keys.match_keys()
     }
-    fresh: list[LeadClaim] = []
+    fresh: list[dict[str, object]] = []
     for account in accounts:
         if any(k in mine for k in account.match_keys()):
             outcome.already.append(account.label)
             continue
-        claim = LeadClaim(
-            team_id=team.id,
-            person_id=person.id,
-            company=account.company,
-            domain=account.domain,
-            name_key=account.name_key,
-            domain_key=account.domain_key,
-            account_key=account.key,
-            note=account.note,
-            status=CLAIM_ACTIVE,
-            claimed_by=actor,
-            claimed_at=now,
+        fresh.append(
+            {
+                "team_id": team.id,
+                "person_id": person.id,
+                "company": account.company,
+                "domain": account.domain,
+                "name_key": account.name_key,
+                "domain_key": account.domain_key,
+                "account_key": account.key,
+                "note": account.note,
+                "status": CLAIM_ACTIVE,
+                "claimed_by": actor,
+                "claimed_at": now,
+            }
         )
-        fresh.append(claim)
         mine.update(account.match_keys())
     if not fresh:
         return outcome
-    session.add_all(fresh)
-    session.flush()
-    for claim in fresh:
-        outcome.added.append(claim.label)
-        detail = "" if actor == person.slack_user_id else f"for <@{person.slack_user_id}>"
-        _event(
-            session,
-            team_id=team.id,
-            account_key=claim.account_key,
-            account=claim.label,
-            actor=actor,
-            action="claimed",
-            detail=detail,
-            now=now,
+    # One INSERT … RETURNING for the claims, one for their history lines.
+    # Rows come back in any order; each new claim's account key is unique in the batch.
+    by_key = {
+        key: claim_id
+        for claim_id, key in session.execute(
+            insert(LeadClaim).returning(LeadClaim.id, LeadClaim.account_key), fresh
         )
-    new = [Entry(ClaimKeys(c.id, person.id, c.name_key, c.domain_key), c.label, c.account_key) for c in fresh]
+    }
+    ids = [by_key[str(row["account_key"])] for row in fresh]
+    detail = "" if actor == person.slack_user_id else f"for <@{person.slack_user_id}>"
+    labels = [_label(str(row["company"]), str(row["domain"])) for row in fresh]
+    outcome.added.extend(labels)
+    session.execute(
+        insert(LeadEvent),
+        [
+            {
+                "team_id": team.id,
+                "account_key": row["account_key"],
+                "account": label[:250],
+                "actor": actor,
+                "action": "claimed",
+                "detail": detail,
+                "overlap_id": None,
+                "at": now,
+            }
+            for row, label in zip(fresh, labels, strict=True)
+        ],
+    )
+    new = [
+        Entry(
+            ClaimKeys(claim_id, person.id, str(row["name_key"]), str(row["domain_key"])),
+            label,
+            str(row["account_key"]),
+        )
+        for claim_id, row, label in zip(ids, fresh, labels, strict=True)
+    ]
     _record_overlaps(session, team=team, existing=existing, new=new, outcome=outcome, now=now)
     return outcome
 
@@ -412,7 +487,7 @@ def _record_overlaps(
     )
     skip = _skip_dates(session, team.id)
     escalate_at = working_days_after(now, ESCALATE_AFTER_WORKING_DAYS, tz_name=team.tz, skip=skip)
-    rows = []
+    rows: list[tuple[LeadOverlap, int, int]] = []
     for match in [*found.exact, *found.possible]:
         newer = by_pair[(match.a.claim_id, match.a.member_id)]
         older = by_pair[(match.b.claim_id, match.b.member_id)]
@@ -430,30 +505,51 @@ def _record_overlaps(
             escalate_at=escalate_at,
             updated_at=now,
         )
-        session.add(overlap)
-        rows.append(overlap)
+        rows.append((overlap, older.keys.person_id, newer.keys.person_id))
     if not rows and not found.noise:
         return
-    session.flush()
-    people = _people(session, {p for o in rows for p in _pair_people(session, o)})
+    # One INSERT … RETURNING for the overlaps, one for their history lines, one for the DMs.
+    if rows:
+        columns = [
+            "team_id", "claim_a_id", "member_a_id", "claim_b_id", "member_b_id", "account", "account_key",
+            "exact", "status", "opened_at", "escalate_at", "updated_at",
+        ]  # fmt: skip
+        # Rows come back in any order; the four ids of a pair are unique (a constraint).
+        returned = session.execute(
+            insert(LeadOverlap).returning(
+                LeadOverlap.id,
+                LeadOverlap.claim_a_id,
+                LeadOverlap.member_a_id,
+                LeadOverlap.claim_b_id,
+                LeadOverlap.member_b_id,
+            ),
+            [{c: getattr(o, c) for c in columns} for o, _, _ in rows],
+        )
+        by_pair_ids = {tuple(row[1:]): row[0] for row in returned}
+        for overlap, _, _ in rows:
+            ids4 = (overlap.claim_a_id, overlap.member_a_id, overlap.claim_b_id, overlap.member_b_id)
+            overlap.id = by_pair_ids[ids4]
+    people = _people(session, {p for _, a, b in rows for p in (a, b)})
     deliveries = []
-    for overlap in rows:
+    events = []
+    for overlap, a_person, b_person in rows:
         if overlap.exact:
             outcome.overlaps += 1
         else:
             outcome.possible += 1
-        _event(
-            session,
-            team_id=team.id,
-            account_key=overlap.account_key,
-            account=overlap.account,
-            actor="stretch",
-            action="overlap" if overlap.exact else "possible overlap",
-            detail=" and ".join(f"<@{people[p].slack_user_id}>" for p in _pair_people(session, overlap)),
-            overlap_id=overlap.id,
-            now=now,
+        events.append(
+            {
+                "team_id": team.id,
+                "account_key": overlap.account_key,
+                "account": overlap.account[:250],
+                "actor": "stretch",
+                "action": "overlap" if overlap.exact else "possible overlap",
+                "detail": f"<@{people[a_person].slack_user_id}> and <@{people[b_person].slack_user_id}>",
+                "overlap_id": overlap.id,
+                "at": now,
+            }
         )
-        for person_id in _pair_people(session, overlap):
+        for person_id in (a_person, b_person):
             key = f"leads:overlap:{overlap.id}:{person_id}"
             deliveries.append(
                 dm(
@@ -466,6 +562,8 @@ def _record_overlaps(
                 )
             )
             outcome.dm_keys.append(key)
+    if events:
+        session.execute(insert(LeadEvent), events)
     noisy = sorted(k for k in found.noise if any(k in e.keys.match_keys() for e in new))
     managers = _managers(session, team.id) if noisy else []
     for key in noisy:

@@ -167,6 +167,9 @@ def _keys(claim: int, person: int, name: str = "", domain: str = "", member: int
         (("Acme", "acme.com"), ("Acme", "acme.co.uk"), 1, 0),  # one company, two domains
         (("Acme Widgets", ""), ("Acme Logistics", ""), 0, 0),  # two companies sharing a word
         (("Acme Widgets", ""), ("Acme Widget", ""), 0, 1),  # close: a possible overlap
+        (("First Natoinal Bank", ""), ("First National Bank", ""), 0, 1),  # a typo
+        (("Beacon Oak Logistics", ""), ("Falcon Oak Logistics", ""), 0, 0),  # close letters, other company
+        (("Globex Widgets", ""), ("Widgets Globex", ""), 0, 1),  # the same words reordered
         (("Jane Doe", "gmail.com"), ("John Roe", "gmail.com"), 0, 0),  # free mail never matches
         (("Ünited Bänk", ""), ("united bank", ""), 1, 0),
     ],
