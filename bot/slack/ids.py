@@ -318,3 +318,4 @@ class LeadInput(StrEnum):
     REP = "lead_import_rep"
     ASSOCIATION = "lead_import_association"
     CSV = "lead_import_csv"
+    FALLBACK = "lead_fallback"  # the setup modal's "overlaps the reps don't settle" select

@@ -160,3 +160,45 @@ def test_a_rep_cannot_claim_for_someone_else_and_bad_lines_change_nothing(runnin
     )
     with running.deps.session_factory() as session:
         assert session.scalar(select(LeadClaim.id)) is None
+
+
+def test_the_fallback_rule_set_in_setup_lets_the_named_account_win_after_two_working_days(
+    running: Running,
+) -> None:
+    """Mia picks "the first claimer keeps it" in /stretch setup; Lee's association claim came first, but
+    Ann named the account, so after 2 working days the rule gives it to Ann, nobody asks Mia, and both
+    reps hear it privately. The rule is shown to reps on their card."""
+    team_id = team(running)
+    from tests.slack.test_setup import _opened_view
+
+    running.slack.stretch("setup", user="U0MIA", channel="C0TEAM")
+    view = _opened_view(running)
+    picked = {"selected_option": {"text": {"type": "plain_text", "text": "x"}, "value": "first"}}
+    from tests.slackclient import state_values_from_view
+
+    reply = running.slack.submit_view(
+        view, state_values_from_view(view, {"lead_fallback": picked}), user="U0MIA"
+    )
+    assert reply.status == 200 and "errors" not in reply.text
+    with session_scope(running.deps.session_factory) as session:
+        assert leads_service.settings_of(session=session, team_id=team_id).fallback == "first"
+        team_row = session.get(Team, team_id)
+        assert team_row is not None
+        leads_service.import_association(
+            session=session,
+            team=team_row,
+            name="Ohio Credit Union League",
+            accounts=parse_csv("company,domain,note\nBuckeye CU,buckeyecu.org,\n"),
+            actor="cli",
+            now=NOW,
+        )
+    assert "the first claimer keeps it" in leads(running, user="U0LEE").response_text
+    leads(running, "umbrella Ohio Credit Union League", user="U0LEE")
+    running.clock.set(NOW + timedelta(hours=1))
+    leads(running, "add buckeyecu.org", user="U0ANN")
+    run_tick(running, NOW + timedelta(days=2, hours=2))  # Wednesday: 2 working days later
+    [overlap] = overlaps(running)
+    assert overlap.status == "assigned" and overlap.decided_by == "rule"
+    assert _dm(running, "U0ANN", "is yours (decided by the team's rule)")
+    assert _dm(running, "U0LEE", "is <@U0ANN>'s (decided by the team's rule)")
+    assert not _dm(running, "U0MIA", "who should pursue it")
