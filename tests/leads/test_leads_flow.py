@@ -202,3 +202,36 @@ def test_the_fallback_rule_set_in_setup_lets_the_named_account_win_after_two_wor
     assert _dm(running, "U0ANN", "is yours (decided by the team's rule)")
     assert _dm(running, "U0LEE", "is <@U0ANN>'s (decided by the team's rule)")
     assert not _dm(running, "U0MIA", "who should pursue it")
+
+
+def test_a_manager_imports_a_reps_list_by_pasting_csv_from_the_home(running: Running) -> None:
+    """Import lead list on Mia's home: a bad paste gets a field error naming the line and writes nothing;
+    the fixed paste claims the accounts for Raj, and an overlap with Ann reaches only the two reps."""
+    team_id = team(running)
+    leads(running, "add Hooli (hooli.com)", user="U0ANN")
+    form = opened(click(running, LeadAction.IMPORT, str(team_id), user="U0MIA"))
+    rep = {"selected_user": "U0RAJ"}
+    bad = submit(
+        running,
+        form,
+        {"lead_import_rep": rep, "lead_import_csv": {"value": "company,domain,note\nAcme,acme.com:8080,\n"}},
+        user="U0MIA",
+    )
+    assert bad.view_errors == {
+        "lead_import_csv": "Line 2: `acme.com:8080` has a port. Type the domain alone, like `acme.com`."
+    }
+    with running.deps.session_factory() as session:
+        assert session.scalar(select(LeadClaim.id).where(LeadClaim.claimed_by == "U0MIA")) is None
+    good = submit(
+        running,
+        form,
+        {
+            "lead_import_rep": rep,
+            "lead_import_csv": {"value": "\ufeffcompany,domain,note\nAcme,acme.com,\nHooli Inc,,big one\n"},
+        },
+        user="U0MIA",
+    )
+    assert "Imported 2 accounts for <@U0RAJ>" in good.reply.text
+    assert _dm(running, "U0RAJ", "both claimed it") and _dm(running, "U0ANN", "both claimed it")
+    assert not _dm(running, "U0MIA", "both claimed it")
+    _no_channel_post_mentions(running, "Hooli", "Acme")

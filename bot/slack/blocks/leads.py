@@ -76,13 +76,21 @@ def build_card(view: LeadsCard, *, me: str, note: str = "") -> tuple[str, list[B
     ]
     if waiting or escalated:
         blocks.append(section(("*Overlaps waiting for you*\n" + "\n".join([*waiting, *escalated]))[:3000]))
-    blocks.append(
-        actions(
-            button("Add accounts", LeadAction.ADD, value=str(view.team_id), style="primary"),
-            button("Release…", LeadAction.RELEASE, value=str(view.team_id)),
-            block_id="lead_card_actions",
+    if view.is_manager:
+        blocks.append(
+            section(
+                "Managers load the reps' lists: *Import lead list* on your Stretch home (a pasted CSV), or "
+                "`stretch leads import`. Overlaps the reps don't settle reach you as a decision card."
+            )
         )
-    )
+    else:
+        blocks.append(
+            actions(
+                button("Add accounts", LeadAction.ADD, value=str(view.team_id), style="primary"),
+                button("Release…", LeadAction.RELEASE, value=str(view.team_id)),
+                block_id="lead_card_actions",
+            )
+        )
     blocks.append(
         context(fallback_sentence(view.fallback) + " Only you and the teammate concerned see an overlap.")
     )
