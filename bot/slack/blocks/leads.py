@@ -383,12 +383,11 @@ def build_settled_dm(view: OverlapView, *, me: str) -> tuple[str, list[Block]]:
 
 def build_decision_card(view: OverlapView) -> tuple[str, list[Block]]:
     """To each manager: one card per account, with the four decisions."""
-    why = "asked for your call" if view.status == "escalated" else "still open"
     text = f"Lead overlap to decide: {view.account}"
     return text, [
         section(
             f":scales: *{esc(view.account)}* ({esc(view.team_name)}): {_who(view, view.a_user)} claimed it first, "
-            f"then {_who(view, view.b_user)}. They {why}; who should pursue it?"
+            f"then {_who(view, view.b_user)}. They haven't settled it between them: who should pursue it?"
         ),
         actions(
             button(f"Give to {view.a_user_name}"[:75], LeadAction.DECIDE_A, value=str(view.id)),
