@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.jobs.outbox import Message
+from bot.deliveries import Message
 from bot.models import Delivery, Person, Team
 from bot.models.leads import OVERLAP_ESCALATED, OVERLAP_OPEN, LeadOverlap
 from bot.services import leads as leads_service
@@ -72,16 +72,3 @@ def render_noise(session: Session, delivery: Delivery, now: datetime) -> Message
     if key not in noise:
         return None
     return Message(*lead_blocks.build_noise_dm(team_name=team.name, key=key, claims=noise[key]))
-
-
-# --- wiring (issue 18): move into bot/features.py when it lands -----------------------------------------
-from bot.jobs import register_planner  # noqa: E402
-from bot.jobs.outbox import register_kind  # noqa: E402
-
-register_planner("leads", plan_leads)
-register_kind(leads_service.KIND_OVERLAP, render=render_overlap)
-register_kind(leads_service.KIND_PROPOSAL, render=render_proposal)
-register_kind(leads_service.KIND_SETTLED, render=render_settled)
-register_kind(leads_service.KIND_DECISION, render=render_decision)
-register_kind(leads_service.KIND_NOISE, render=render_noise)
-# --- end of wiring ----------------------------------------------------------------------------------------

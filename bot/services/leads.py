@@ -18,6 +18,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from bot.deliveries import dm, enqueue_many
 from bot.domain.errors import NotAllowedError, NotInTeamError, UserError
 from bot.domain.leads import (
     DEFAULT_FUZZY_THRESHOLD,
@@ -37,7 +38,6 @@ from bot.domain.leads import (
     split_credit,
     working_days_after,
 )
-from bot.jobs.outbox import dm, enqueue_many
 from bot.models import ROLE_MANAGER, ROLE_REP, Membership, Person, Team, TeamSkipDate, Workspace
 from bot.models.leads import (
     CLAIM_ACTIVE,

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.jobs import tick
+from bot.jobs.tick import tick
 from bot.models.leads import LeadOverlap
 from bot.slack.app import make_client
 from tests.conftest import Member, Running, seed_team

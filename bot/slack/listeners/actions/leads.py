@@ -11,14 +11,12 @@ from sqlalchemy.orm import Session
 
 from bot.db import session_scope
 from bot.domain.errors import UserError
-from bot.models import ROLE_MANAGER, Person
-from bot.models.leads import LeadOverlap
 from bot.services import leads as leads_service
 from bot.slack.blocks import leads as lead_blocks
 from bot.slack.blocks.common import Block
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded, tell_user
-from bot.slack.home import HomeContext, register_home_section
+from bot.slack.home import HomeContext
 from bot.slack.ids import LeadAction
 from bot.slack.listeners.commands.leads import send_dms
 from bot.slack.payloads import acting_user, action_value, slack_team_id
@@ -32,7 +30,8 @@ def _int(value: str) -> int:
     return int(value)
 
 
-RepStep = Callable[[Session, LeadOverlap, Person], list[str]]
+# (session, the overlap, the rep) → the delivery keys to send now.
+RepStep = Callable[[Session, Any, Any], list[str]]
 
 
 def register(app: App, deps: Deps) -> None:
@@ -92,18 +91,18 @@ def register(app: App, deps: Deps) -> None:
         listener.__name__ = step.__name__
         return listener
 
-    def give_up(session: Session, overlap: LeadOverlap, person: Person) -> list[str]:
+    def give_up(session: Session, overlap: Any, person: Any) -> list[str]:
         return leads_service.give_up(session=session, overlap=overlap, person=person, now=deps.now())
 
-    def ask(session: Session, overlap: LeadOverlap, person: Person) -> list[str]:
+    def ask(session: Session, overlap: Any, person: Any) -> list[str]:
         return leads_service.ask_manager(session=session, overlap=overlap, person=person, now=deps.now())
 
-    def same(session: Session, overlap: LeadOverlap, person: Person) -> list[str]:
+    def same(session: Session, overlap: Any, person: Any) -> list[str]:
         return leads_service.confirm_possible(
             session=session, overlap=overlap, person=person, same=True, now=deps.now()
         )
 
-    def different(session: Session, overlap: LeadOverlap, person: Person) -> list[str]:
+    def different(session: Session, overlap: Any, person: Any) -> list[str]:
         return leads_service.confirm_possible(
             session=session, overlap=overlap, person=person, same=False, now=deps.now()
         )
@@ -147,7 +146,7 @@ def register(app: App, deps: Deps) -> None:
             trigger_id=body["trigger_id"], view=lead_blocks.build_split_modal(view, me=acting_user(body))
         )
 
-    def manager_overlap(session: Session, body: dict[str, Any]) -> LeadOverlap:
+    def manager_overlap(session: Session, body: dict[str, Any]) -> Any:
         overlap = leads_service.overlap_for_manager(
             session=session,
             overlap_id=_int(action_value(body)),
@@ -202,7 +201,6 @@ def register(app: App, deps: Deps) -> None:
             view = lead_blocks.build_import_modal(team_id=who.team.id, team_name=who.team.name)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    register_home_section("leads", 45, lead_home_section)
     app.action(LeadAction.ADD)(open_add)
     app.action(LeadAction.RELEASE)(open_release)
     app.action(LeadAction.PARTNER)(open_partner)
@@ -232,7 +230,7 @@ def lead_home_section(context: HomeContext) -> list[Block]:
     """The managers' dashboard part: import a lead list (pasted CSV) and the overlaps in play."""
     blocks: list[Block] = []
     for team in context.model.teams:
-        if team.role != ROLE_MANAGER:
+        if team.role != leads_service.ROLE_MANAGER:
             continue
         open_count, escalated = leads_service.overlap_counts(session=context.session, team_id=team.team_id)
         blocks += lead_blocks.build_manager_home(

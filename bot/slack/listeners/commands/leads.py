@@ -17,7 +17,6 @@ from bot.slack.blocks.help import HelpEntry, build_help
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
 from bot.slack.ids import LeadsCommand
-from bot.slack.listeners.commands.registry import add_help, help_entries
 from bot.slack.payloads import command_request
 
 HELP = (
@@ -38,12 +37,15 @@ HELP = (
 
 def send_dms(*, deps: Deps, client: WebClient, keys: list[str]) -> None:
     """Send the overlap DMs just planned at once (the outbox sends any it can't now at the next tick)."""
-    # The lead DMs' renderers (registered on import until bot/features.py lists them).
-    import bot.jobs.leads  # noqa: F401
-
     now = deps.now()
     for key in keys:
-        send_now(session_factory=deps.session_factory, client=client, dedupe_key=key, now=now)
+        send_now(
+            session_factory=deps.session_factory,
+            client=client,
+            dedupe_key=key,
+            now=now,
+            kinds=deps.wiring.kinds,
+        )
 
 
 def run_leads_command(
@@ -52,9 +54,7 @@ def run_leads_command(
     """Do what `/claim-leads <text>` asks; returns the ephemeral reply and the DMs to send after commit."""
     command = parse_leads_command(lead_blocks.unescape(text))
     if command.kind == "help":
-        return ephemeral(
-            "Lead lists: what you can type", build_help([e for e in help_entries() if e in HELP])
-        ), []
+        return ephemeral("Lead lists: what you can type", build_help(list(HELP))), []
     now = deps.now()
     keys: list[str] = []
     note = ""
@@ -97,8 +97,6 @@ def run_leads_command(
 
 def register(app: App, deps: Deps) -> None:
     """Register `/claim-leads`."""
-    for entry in HELP:
-        add_help(entry)
 
     @guarded("command")
     def claim_leads(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:

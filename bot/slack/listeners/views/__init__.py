@@ -18,7 +18,7 @@ from bot.slack.directory import fetcher_for
 from bot.slack.guard import guarded
 from bot.slack.home import publish_home
 from bot.slack.ids import View
-from bot.slack.listeners.views import alerts, checkins, huddles, pie, pilots, shoutouts
+from bot.slack.listeners.views import alerts, checkins, huddles, leads, pie, pilots, shoutouts
 from bot.slack.payloads import acting_user, slack_team_id
 
 
@@ -64,8 +64,4 @@ def register(app: App, deps: Deps) -> None:
     checkins.register(app, deps)
     alerts.register(app, deps)
     huddles.register(app, deps)
-    # --- lead lists (issue 18): move into bot/features.py when it lands ---
-    from bot.slack.listeners.views import leads
-
     leads.register(app, deps)
-    # --- end of lead lists ---
