@@ -264,12 +264,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.slack.app import create_app, make_client
     from bot.slack.deps import Deps
 
+    client = make_client(settings)
+    _check_slack(client, settings)  # before the database: a wrong token is one line, not half a migration
     if not args.no_migrate:
+        migrate.current_revision(settings.database_url)  # a missing database is one line, not a traceback
         migrate.upgrade(settings.database_url)
     else:
         _require_upgraded(settings)
-    client = make_client(settings)
-    _check_slack(client, settings)
     engine = _engine(settings)
     factory = make_session_factory(engine)
     deps = Deps(session_factory=factory, settings=settings)
@@ -330,10 +331,12 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def _check_slack(client: WebClient, settings: Settings) -> None:
     """Ask Slack who we are before serving: unreachable or a refused token is one line, not a traceback."""
-    from bot.problems import slack_failure
+    from bot.problems import quiet_logger, slack_failure
 
     try:
-        client.auth_test()
+        # slack_sdk logs each failed try at ERROR; the one line below says it all.
+        with quiet_logger("slack_sdk.web.base_client"):
+            client.auth_test()
     except Exception as error:
         line = slack_failure(error, settings)
         if line is None:
@@ -428,6 +431,8 @@ def _tick(args: argparse.Namespace, settings: Settings) -> int:
 def _db(args: argparse.Namespace, settings: Settings) -> int:
     from bot import migrate
 
+    # Reach the database first, quietly: a missing or unreachable one is one line, before Alembic starts.
+    migrate.current_revision(settings.database_url)
     if args.db_command == "upgrade":
         migrate.upgrade(settings.database_url, args.revision)
     elif args.db_command == "downgrade":

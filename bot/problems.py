@@ -4,9 +4,12 @@ to check, instead of a traceback. The CLI's entry point asks `explain()` about a
 
 from __future__ import annotations
 
+import logging
 import re
 import socket
 import urllib.error
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from bot.config import Settings
@@ -107,3 +110,17 @@ def _where(url: Any) -> str:
 def _short(value: object) -> str:
     text = " ".join(str(value).split())
     return text if len(text) <= 160 else text[:157] + "…"
+
+
+@contextmanager
+def quiet_logger(*names: str) -> Iterator[None]:
+    """Silence libraries' own error logs for a call whose failure Stretch explains itself in one line."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)

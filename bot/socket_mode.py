@@ -27,7 +27,7 @@ def run_socket_mode(app: App, settings: Settings, *, stop: threading.Event | Non
     A refused app-level token or an unreachable Slack raises ConfigError with one line to act on."""
     from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler
 
-    from bot.problems import slack_failure
+    from bot.problems import quiet_logger, slack_failure
 
     handler = SocketModeHandler(
         app,
@@ -37,7 +37,8 @@ def run_socket_mode(app: App, settings: Settings, *, stop: threading.Event | Non
     )
     try:
         try:
-            handler.connect()
+            with quiet_logger("slack_sdk.web.base_client", "bot.socket_mode.client"):
+                handler.connect()
         except Exception as error:
             line = slack_failure(error, settings, app_token=True)
             if line is None:
