@@ -661,7 +661,7 @@ def _team_create(
 ) -> int:
     from bot.db import session_scope
     from bot.services.people import get_or_create_workspace
-    from bot.services.teams import save_team, team_for_channel
+    from bot.services.teams import save_team, team_for_channel, team_named
     from bot.slack.app import make_client
     from bot.slack.channels import ensure_in_channel
     from bot.slack.directory import fetcher_for
@@ -675,6 +675,18 @@ def _team_create(
         existing = team_for_channel(
             session=session, workspace_id=workspace.id, channel_id=draft.channel_id or ""
         )
+        # At the shell a team is named by its name (`team show`, `--team`): two of one name is a guess.
+        same_name = team_named(
+            session=session,
+            workspace_id=workspace.id,
+            name=draft.name,
+            other_than=existing.id if existing else None,
+        )
+        if same_name is not None:
+            raise UserError(
+                f"There is already a team called {same_name.name} (id {same_name.id}, channel "
+                f"{same_name.channel_id}). Give this one another name, like the region or segment it covers."
+            )
         team = save_team(
             session=session,
             workspace=workspace,

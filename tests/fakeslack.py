@@ -124,8 +124,9 @@ class FakeSlack:
     # --- Socket Mode and channel membership (issue 15, items 8-9) ---
     # apps.connections.open answers with socket_url() (a local Socket Mode server's ws:// URL).
     socket_url: Callable[[], str] | None = None
-    # Channels conversations.info knows, by id: {"is_private": bool, "is_member": bool, ...}. A channel
-    # missing here is "channel_not_found"; a public one becomes is_member after conversations.join.
+    # Channels as Slack shows them to the bot, by id ({"is_private": bool, "is_member": bool, ...}); set
+    # with add_channel. A channel not added is one Stretch is in (what most tests assume); a public one
+    # becomes is_member after conversations.join; history of one Stretch isn't in is "not_in_channel".
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -409,15 +410,19 @@ class FakeSlack:
     def add_channel(self, channel_id: str, *, private: bool = False, member: bool = False) -> None:
         """Make a channel known to conversations.info (as Slack shows it to the bot)."""
         with self._lock:
-            self.channels[channel_id] = {
-                "id": channel_id,
-                "name": channel_id.lower(),
-                "is_channel": not private,
-                "is_group": private,
-                "is_private": private,
-                "is_archived": False,
-                "is_member": member,
-            }
+            self.channels[channel_id] = self._channel(channel_id, private, member)
+
+    @staticmethod
+    def _channel(channel_id: str, private: bool, member: bool) -> dict[str, Any]:
+        return {
+            "id": channel_id,
+            "name": channel_id.lower(),
+            "is_channel": not private,
+            "is_group": private,
+            "is_private": private,
+            "is_archived": False,
+            "is_member": member,
+        }
 
     def _membership_answer(self, call: Call) -> dict[str, Any] | None:
         p = call.params
@@ -428,9 +433,14 @@ class FakeSlack:
                 return {"ok": False, "error": "socket_mode_not_enabled"}
             return {"ok": True, "url": self.socket_url()}
         if call.method in ("conversations.info", "conversations.join"):
+            channel_id = str(p.get("channel") or "")
+            if not channel_id.startswith(("C", "G")):
+                return {"ok": False, "error": "channel_not_found"}
             with self._lock:
-                channel = self.channels.get(str(p.get("channel") or ""))
-                if channel is None or (channel["is_private"] and not channel["is_member"]):
+                if channel_id not in self.channels:
+                    self.channels[channel_id] = self._channel(channel_id, channel_id.startswith("G"), True)
+                channel = self.channels[channel_id]
+                if channel["is_private"] and not channel["is_member"]:
                     # Slack hides a private channel from an app that isn't in it.
                     return {"ok": False, "error": "channel_not_found"}
                 if call.method == "conversations.join":
@@ -452,6 +462,8 @@ class FakeSlack:
         conversation = str(p.get("channel") or "")
         if not conversation.startswith(("C", "G", "D")):
             return {"ok": False, "error": "channel_not_found"}
+        if not self.can_read(conversation):  # issue 15 item 9: Slack hides channels the bot isn't in
+            return {"ok": False, "error": "not_in_channel"}
         with self._lock:
             messages = list(reversed(self.conversations.get(conversation, [])))
         if p.get("oldest"):

@@ -239,7 +239,7 @@ def test_a_second_team_with_the_same_name_is_refused(
     capsys.readouterr()
     assert main(["team", "create", "--name", "closers", "--channel", "C0TWO", "--managers", "U0RAJ"]) == 2
     line = _one_error_line(capsys)
-    assert "already a team called Closers" in line
+    assert "already a team called Closers (id 1" in line
     with session_factory() as session:
         assert [t.channel_id for t in session.scalars(select(Team))] == ["C0ONE"]
 

@@ -72,6 +72,14 @@ def tick(
             except Exception:
                 # One feature's bug must not stop the others' messages.
                 logger.exception("planner %s failed", name)
+        # Issue 15 item 9: recaps and the quiet signal need to know which huddle threads Stretch could
+        # read; this asks Slack, so it runs here with the client rather than as a planner.
+        from bot.jobs.huddles import check_huddle_threads
+
+        try:
+            check_huddle_threads(session_factory=session_factory, client=client, now=now)
+        except Exception:
+            logger.exception("checking huddle threads failed")
         report.dispatch = dispatch_due(
             session_factory=session_factory,
             client=client,

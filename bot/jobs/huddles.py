@@ -3,10 +3,13 @@ late stuck notes. Stuck text is deleted as soon as the managers' DMs about it ar
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
+from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.db import SessionFactory, session_scope
 from bot.jobs import register_planner
 from bot.jobs.outbox import Message, register_kind
 from bot.models import Delivery
@@ -17,10 +20,40 @@ from bot.services.huddles import (
     huddle_card,
     huddle_recap,
     mark_card_posted,
+    mark_thread_readable,
     plan_scheduled_huddles,
     stuck_note,
+    threads_to_check,
 )
 from bot.slack.blocks.huddles import build_huddle_card, build_recap, build_stuck_note
+from bot.slack.channels import can_read_channel
+
+logger = logging.getLogger(__name__)
+
+
+def check_huddle_threads(*, session_factory: SessionFactory, client: WebClient, now: datetime) -> int:
+    """Before recaps go out, ask Slack whether Stretch could read each finished huddle's thread (it
+    must be in the channel); one that it couldn't is never counted as silence. Returns how many it asked.
+
+    Runs in each tick before the sends, with the client (planners have none)."""
+    with session_scope(session_factory) as session:
+        pending = threads_to_check(session=session, now=now)
+    answers: dict[str, bool | None] = {}
+    for huddle_id, channel in pending:
+        if channel not in answers:
+            try:
+                answers[channel] = can_read_channel(client, channel)
+            except Exception:  # a network failure: ask again next tick, never guess
+                logger.warning("could not ask Slack whether huddle %s's thread is readable", huddle_id)
+                answers[channel] = None
+        readable = answers[channel]
+        if readable is None:
+            continue
+        with session_scope(session_factory) as session:
+            mark_thread_readable(session=session, huddle_id=huddle_id, readable=readable)
+        if not readable:
+            logger.warning("huddle %s: Stretch is not in its channel, so its thread can't be read", huddle_id)
+    return len(pending)
 
 
 def plan_huddles(session: Session, now: datetime) -> int:

@@ -12,14 +12,7 @@ from sqlalchemy.orm import Session, object_session, selectinload
 from bot.domain.errors import NotAllowedError, NotInTeamError, UserError
 from bot.domain.huddles import DEFAULT_HUDDLE_TIME, DEFAULT_LEAD_MINUTES
 from bot.domain.schedule import format_time, parse_days, parse_time
-from bot.domain.teams import (
-    FIELD_CHANNEL,
-    FIELD_MANAGERS,
-    FIELD_NAME,
-    FIELD_REPS,
-    TeamDraft,
-    validate_team_draft,
-)
+from bot.domain.teams import FIELD_CHANNEL, FIELD_MANAGERS, FIELD_REPS, TeamDraft, validate_team_draft
 from bot.models import ROLE_MANAGER, ROLE_REP, HuddleSettings, Membership, Person, Team, Workspace
 from bot.services.people import ProfileFetcher, ensure_person
 
@@ -131,6 +124,21 @@ def manager_team(
             f"Only a manager of *{role.team.name}* can do that. If something needs changing, tell your manager."
         )
     return role.team
+
+
+def team_named(
+    *, session: Session, workspace_id: int, name: str, other_than: int | None = None
+) -> Team | None:
+    """A team of the workspace with this name (ignoring case), other than `other_than`."""
+    return session.scalar(
+        select(Team)
+        .where(
+            Team.workspace_id == workspace_id,
+            func.lower(Team.name) == " ".join(name.split()).lower(),
+            Team.id != (other_than if other_than is not None else -1),
+        )
+        .limit(1)
+    )
 
 
 def can_manage(*, team: Team | None, person: Person | None, user_id: str) -> bool:
@@ -264,19 +272,6 @@ def save_team(
             "Only this team's managers or a workspace admin can save its setup."
             if team is not None
             else "Only a workspace admin or owner can create a new Stretch team."
-        )
-    same_name = session.scalar(
-        select(Team).where(
-            Team.workspace_id == workspace.id,
-            func.lower(Team.name) == draft.name.lower(),
-            Team.id != (team.id if team is not None else -1),
-        )
-    )
-    if same_name is not None:
-        raise UserError(
-            f"There is already a team called *{same_name.name}*. Give this one another name, "
-            "like the region or segment it covers.",
-            field=FIELD_NAME,
         )
     other = team_for_channel(session=session, workspace_id=workspace.id, channel_id=draft.channel_id or "")
     if other is not None and (team is None or other.id != team.id):

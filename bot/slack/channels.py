@@ -68,5 +68,29 @@ def ensure_in_channel(client: WebClient, channel_id: str) -> ChannelMembership:
     )
 
 
+def can_read_channel(client: WebClient, channel_id: str) -> bool | None:
+    """Whether Slack lets Stretch read `channel_id` (its messages and threads); None when Slack can't say
+    right now (ask again later). Installs without channels:read fall back to conversations.history."""
+    try:
+        info = client.conversations_info(channel=channel_id)
+        return bool((info.get("channel") or {}).get("is_member"))
+    except SlackApiError as error:
+        code = _code(error)
+        if code == "channel_not_found":
+            return False
+        if code != "missing_scope":
+            logger.warning("conversations.info on a huddle channel failed: %s", code)
+            return None
+    try:
+        client.conversations_history(channel=channel_id, limit=1)
+    except SlackApiError as error:
+        code = _code(error)
+        if code in UNREADABLE_ERRORS:
+            return False
+        logger.warning("conversations.history on a huddle channel failed: %s", code)
+        return None
+    return True
+
+
 def _code(error: SlackApiError) -> str:
     return str((error.response or {}).get("error") or "unknown_error")
