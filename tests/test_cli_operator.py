@@ -287,3 +287,22 @@ def test_db_downgrade_needs_a_target_and_a_confirmation_and_says_what_is_lost(tm
     assert done.returncode == 0, done.stderr
     assert "base (empty)" in done.stdout
     assert "teams" not in tables()
+
+
+# --- .env.example (item 14) -----------------------------------------------------------------------------------
+
+
+def test_env_example_lists_every_setting_and_loads() -> None:
+    """Every variable bot/config.py reads is in .env.example, and a copy of it is valid settings."""
+    from bot.config import load_settings
+
+    root = Path(__file__).resolve().parent.parent
+    read = set(re.findall(r'get\("([A-Z_]+)"\)', (root / "bot" / "config.py").read_text()))
+    assert {"SLACK_BOT_TOKEN", "DATABASE_URL", "STRETCH_TICK_SECONDS"} <= read
+    example = root / ".env.example"
+    listed = set(re.findall(r"^([A-Z_]+)=", example.read_text(), flags=re.M))
+    assert read == listed
+    settings = load_settings({}, dotenv=example)
+    assert settings.slack_bot_token.get_secret_value().startswith("xoxb-")
+    assert settings.database_url.startswith("sqlite:///")
+    assert not settings.socket_mode_available
