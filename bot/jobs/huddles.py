@@ -7,13 +7,12 @@ import logging
 from datetime import datetime
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.db import SessionFactory, session_scope
-from bot.jobs import register_planner
-from bot.jobs.outbox import Message, register_kind
+from bot.deliveries import Message
 from bot.models import Delivery
-from bot.models.huddles import CARD_KIND, RECAP_KIND, STUCK_KIND
 from bot.services.huddles import (
     forget_stuck_note,
     forget_stuck_when_told,
@@ -26,9 +25,11 @@ from bot.services.huddles import (
     threads_to_check,
 )
 from bot.slack.blocks.huddles import build_huddle_card, build_recap, build_stuck_note
-from bot.slack.channels import can_read_channel
 
 logger = logging.getLogger(__name__)
+
+# Slack's answers when Stretch can't read a channel: it isn't a member (or the channel is gone).
+UNREADABLE_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 
 
 def check_huddle_threads(*, session_factory: SessionFactory, client: WebClient, now: datetime) -> int:
@@ -54,6 +55,34 @@ def check_huddle_threads(*, session_factory: SessionFactory, client: WebClient, 
         if not readable:
             logger.warning("huddle %s: Stretch is not in its channel, so its thread can't be read", huddle_id)
     return len(pending)
+
+
+def can_read_channel(client: WebClient, channel_id: str) -> bool | None:
+    """Whether Slack lets Stretch read `channel_id` (its messages and threads); None when Slack can't say
+    right now (ask again later). Installs without channels:read fall back to conversations.history."""
+    try:
+        info = client.conversations_info(channel=channel_id)
+        return bool((info.get("channel") or {}).get("is_member"))
+    except SlackApiError as error:
+        code = _error_code(error)
+        if code == "channel_not_found":
+            return False
+        if code != "missing_scope":
+            logger.warning("conversations.info on a huddle channel failed: %s", code)
+            return None
+    try:
+        client.conversations_history(channel=channel_id, limit=1)
+    except SlackApiError as error:
+        code = _error_code(error)
+        if code in UNREADABLE_ERRORS:
+            return False
+        logger.warning("conversations.history on a huddle channel failed: %s", code)
+        return None
+    return True
+
+
+def _error_code(error: SlackApiError) -> str:
+    return str((error.response or {}).get("error") or "unknown_error")
 
 
 def plan_huddles(session: Session, now: datetime) -> int:
@@ -102,9 +131,3 @@ def render_stuck(session: Session, delivery: Delivery, now: datetime) -> Message
 def stuck_settled(session: Session, delivery: Delivery, now: datetime) -> None:
     """Delete a late stuck note once every manager's DM about it is settled."""
     forget_stuck_note(session=session, stuck_id=delivery.ref_id or 0)
-
-
-register_kind(CARD_KIND, render=render_card, after_send=card_sent)
-register_kind(RECAP_KIND, render=render_recap, after_send=recap_settled, on_give_up=recap_settled)
-register_kind(STUCK_KIND, render=render_stuck, after_send=stuck_settled, on_give_up=stuck_settled)
-register_planner("huddles", plan_huddles)

@@ -15,9 +15,6 @@ from slack_sdk.errors import SlackApiError
 
 logger = logging.getLogger(__name__)
 
-# Slack's answers for a channel Stretch can't see or read: it isn't a member of it (or it is gone).
-UNREADABLE_ERRORS = frozenset({"not_in_channel", "channel_not_found", "missing_scope", "is_archived"})
-
 
 @dataclass(frozen=True)
 class ChannelMembership:
@@ -66,30 +63,6 @@ def ensure_in_channel(client: WebClient, channel_id: str) -> ChannelMembership:
     return ChannelMembership(
         ok=True, joined=True, message=f"I joined <#{channel_id}> so I can see replies in huddle threads."
     )
-
-
-def can_read_channel(client: WebClient, channel_id: str) -> bool | None:
-    """Whether Slack lets Stretch read `channel_id` (its messages and threads); None when Slack can't say
-    right now (ask again later). Installs without channels:read fall back to conversations.history."""
-    try:
-        info = client.conversations_info(channel=channel_id)
-        return bool((info.get("channel") or {}).get("is_member"))
-    except SlackApiError as error:
-        code = _code(error)
-        if code == "channel_not_found":
-            return False
-        if code != "missing_scope":
-            logger.warning("conversations.info on a huddle channel failed: %s", code)
-            return None
-    try:
-        client.conversations_history(channel=channel_id, limit=1)
-    except SlackApiError as error:
-        code = _code(error)
-        if code in UNREADABLE_ERRORS:
-            return False
-        logger.warning("conversations.history on a huddle channel failed: %s", code)
-        return None
-    return True
 
 
 def _code(error: SlackApiError) -> str:
