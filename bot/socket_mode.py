@@ -17,7 +17,7 @@ from bot.config import ConfigError, Settings
 
 logger = logging.getLogger(__name__)
 
-# How often a quiet connection is pinged: a connection that died without a word is noticed within this.
+# How often a quiet connection is pinged (and slack_sdk's session monitor looks for a dead session).
 PING_SECONDS = 10.0
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -141,7 +142,7 @@ def test_socket_mode_answers_commands_buttons_and_events_and_survives_refreshes_
 ) -> None:
     """A command, a button and a channel message are acked in time; after `disconnect` (refresh_requested,
     warning) and a cut TCP connection Stretch reconnects within 2 s and answers the next command; idle, it
-    does not spin."""
+    does not spin; SIGTERM then stops it cleanly."""
     served, figures = socket_served, []
 
     took, payload = _acked_within(served, "slash_commands", _command("help"))
@@ -181,6 +182,8 @@ def test_socket_mode_answers_commands_buttons_and_events_and_survives_refreshes_
     assert idle_cpu < IDLE_CPU_LIMIT, f"busy loop: {idle_cpu:.2f} CPU s in {IDLE_WINDOW} s idle"
 
     assert served.process.poll() is None
+    served.process.send_signal(signal.SIGTERM)
+    assert served.process.wait(timeout=10) == 0, "SIGTERM stops Socket Mode cleanly"
     log = served.log.read_text()
     assert "Traceback" not in log, log[log.find("Traceback") - 300 :]
     assert APP_TOKEN not in log and BOT_TOKEN not in log
