@@ -12,13 +12,14 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from bot import __version__
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings, require_slack_settings
 from bot.domain.errors import UserError
 from bot.domain.huddles import parse_lead
 from bot.domain.schedule import WEEKDAYS, format_days, parse_days, parse_time
 from bot.domain.teams import TeamDraft
 
 if TYPE_CHECKING:
+    from slack_sdk import WebClient
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
@@ -63,9 +64,11 @@ def _parser() -> argparse.ArgumentParser:
     upgrade = db_commands.add_parser("upgrade", help="upgrade the schema (default: to the newest)")
     upgrade.add_argument("revision", nargs="?", default="head")
     downgrade = db_commands.add_parser(
-        "downgrade", help="downgrade the schema (default: one step; 'base' = empty)"
+        "downgrade",
+        help="undo migrations and the data in their tables: -1 (the last one), a revision id, or 'base' (all)",
     )
-    downgrade.add_argument("revision", nargs="?", default="-1")
+    downgrade.add_argument("revision", nargs="?", help="-1, -2…, a revision id, or 'base' (required)")
+    downgrade.add_argument("--yes", action="store_true", help="don't ask: drop what the downgrade removes")
     db_commands.add_parser("current", help="show the schema revision")
 
     team = commands.add_parser("team", help="create, list and show teams")
@@ -168,8 +171,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "demo":
         return _demo(args)
     try:
+        # `team create` checks its own arguments before it needs Slack (see _team_create).
         settings = load_settings(
-            require_slack=args.command in ("serve", "tick", "team") and not _is_offline(args)
+            require_slack=args.command in ("serve", "tick", "team")
+            and not _is_offline(args)
+            and not (args.command == "team" and args.team_command == "create")
         )
     except ConfigError as error:
         print(f"stretch: {error}", file=sys.stderr)
@@ -199,10 +205,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _team(args, settings)
     except (ConfigError, UserError) as error:
         message = error.message if isinstance(error, UserError) else str(error)
-        print(f"stretch: {message}", file=sys.stderr)
+        print(f"stretch: {for_terminal(message)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        # A database that is missing, down or not upgraded is the operator's to fix: say so in one line.
+        from bot.problems import database_failure
+
+        line = database_failure(error, settings.database_url)
+        if line is None:
+            raise
+        logger.debug("database failure", exc_info=True)
+        print(f"stretch: {line}", file=sys.stderr)
+        return 2
+
+
+def for_terminal(message: str) -> str:
+    """A reply written for Slack, readable in a terminal: `<@U1>` → U1, `<#C1>` → #C1, `*x*` → x."""
+    import re
+
+    text = re.sub(r"<@([A-Z0-9]+)(?:\|[^>]*)?>", r"\1", message)
+    text = re.sub(r"<#([A-Z0-9]+)(?:\|([^>]*))?>", lambda m: "#" + (m.group(2) or m.group(1)), text)
+    text = re.sub(r"<([^|>]+)\|([^>]+)>", r"\2 (\1)", text)
+    text = re.sub(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])", r"\1", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -257,12 +284,16 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.slack.app import create_app, make_client
     from bot.slack.deps import Deps
 
+    client = make_client(settings)
+    _check_slack(client, settings)  # before the database: a wrong token is one line, not half a migration
     if not args.no_migrate:
+        migrate.current_revision(settings.database_url)  # a missing database is one line, not a traceback
         migrate.upgrade(settings.database_url)
+    else:
+        _require_upgraded(settings)
     engine = _engine(settings)
     factory = make_session_factory(engine)
     deps = Deps(session_factory=factory, settings=settings)
-    client = make_client(settings)
     app = create_app(settings, deps, client=client)
     # Set on SIGTERM: the clock starts no new tick and a running fan-out stops after its send in flight.
     stopping = threading.Event()
@@ -280,14 +311,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         if settings.socket_mode_available and not args.http:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
+            from bot.socket_mode import run_socket_mode
 
             def interrupt(signum: int, _frame: FrameType | None) -> None:
                 raise KeyboardInterrupt
 
             signal.signal(signal.SIGTERM, interrupt)
             logger.info("Stretch is connecting to Slack in Socket Mode")
-            SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
+            run_socket_mode(app, settings)
         else:
             from bot.web import HttpServer, build_wsgi
 
@@ -316,6 +347,31 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             _stop_clock(scheduler, deadline=(stop_started or time.monotonic()) + SHUTDOWN_SECONDS)
         engine.dispose()
     return 0
+
+
+def _check_slack(client: WebClient, settings: Settings) -> None:
+    """Ask Slack who we are before serving: unreachable or a refused token is one line, not a traceback."""
+    from bot.problems import quiet_logger, slack_failure
+
+    try:
+        # slack_sdk logs each failed try at ERROR; the one line below says it all.
+        with quiet_logger("slack_sdk.web.base_client"):
+            client.auth_test()
+    except Exception as error:
+        line = slack_failure(error, settings)
+        if line is None:
+            raise
+        raise ConfigError(line) from None
+
+
+def _require_upgraded(settings: Settings) -> None:
+    """Refuse to work on a database whose schema is older than this Stretch (no 'no such table' later)."""
+    from bot import migrate
+    from bot.problems import not_upgraded_message
+
+    current = migrate.current_revision(settings.database_url)
+    if current != migrate.head_revision():
+        raise ConfigError(not_upgraded_message(current))
 
 
 def _stop_clock(scheduler: object, *, deadline: float) -> None:
@@ -361,6 +417,7 @@ def _tick(args: argparse.Namespace, settings: Settings) -> int:
     from bot.slack.app import make_client
 
     now = _parse_now(args.now)
+    _require_upgraded(settings)
     engine = _engine(settings)
     stopping = threading.Event()
 
@@ -394,12 +451,50 @@ def _tick(args: argparse.Namespace, settings: Settings) -> int:
 def _db(args: argparse.Namespace, settings: Settings) -> int:
     from bot import migrate
 
+    # Reach the database first, quietly: a missing or unreachable one is one line, before Alembic starts.
+    migrate.current_revision(settings.database_url)
     if args.db_command == "upgrade":
         migrate.upgrade(settings.database_url, args.revision)
     elif args.db_command == "downgrade":
+        if not _confirm_downgrade(args, settings):
+            return 2
         migrate.downgrade(settings.database_url, args.revision)
     print(f"database at revision {migrate.current_revision(settings.database_url) or 'base (empty)'}")
     return 0
+
+
+def _confirm_downgrade(args: argparse.Namespace, settings: Settings) -> bool:
+    """A downgrade drops tables and their data: it needs an explicit target, and --yes or a typed 'yes'."""
+    from bot import migrate
+
+    if not args.revision:
+        raise ConfigError(
+            "say how far to go down: `stretch db downgrade -1` undoes the last migration, "
+            "`stretch db downgrade base` drops every table (each asks first, or add --yes)"
+        )
+    undone = migrate.revisions_to_undo(settings.database_url, args.revision)
+    if not undone:
+        current = migrate.current_revision(settings.database_url) or "base (empty)"
+        raise ConfigError(
+            f"nothing to undo down to {args.revision!r}: the database is at {current} "
+            "(`stretch db current`; targets are -1, -2…, a revision id below it, or base)"
+        )
+    lost = "; ".join(f"{revision} {doc}".strip() for revision, doc in undone)
+    warning = (
+        f"this downgrade undoes {len(undone)} migration(s) and deletes the tables, columns and data "
+        f"they added: {lost}"
+    )
+    if args.yes:
+        print(f"stretch: {warning}", file=sys.stderr)
+        return True
+    if not sys.stdin.isatty():
+        raise ConfigError(f"{warning}. Add --yes to do it (back up the database first)")
+    print(f"stretch: {warning}", file=sys.stderr)
+    answer = input("Type 'yes' to downgrade (back up the database first): ")
+    if answer.strip().lower() != "yes":
+        print("stretch: downgrade cancelled; nothing changed", file=sys.stderr)
+        return False
+    return True
 
 
 def _huddle_days(text: str | None) -> tuple[str, ...] | None:
@@ -420,11 +515,15 @@ def _team(args: argparse.Namespace, settings: Settings) -> int:
     from bot.models import ROLE_MANAGER, HuddleSettings
     from bot.services.teams import list_teams, load_team
 
+    if args.team_command == "create":
+        draft = _team_draft(args)  # the arguments first: a typo is reported before the token or database
+        require_slack_settings(settings)
+    _require_upgraded(settings)
     engine = _engine(settings)
     factory = make_session_factory(engine)
     try:
         if args.team_command == "create":
-            return _team_create(args, settings, factory)
+            return _team_create(args, draft, settings, factory)
         with session_scope(factory) as session:
             if args.team_command == "list":
                 teams = list_teams(session=session)
@@ -464,9 +563,14 @@ def _find_team(session: Session, key: str) -> Team:
 
     from bot.models import Team
 
-    found = (
-        session.get(Team, int(key)) if key.isdigit() else session.scalar(select(Team).where(Team.name == key))
-    )
+    if key.isdigit():
+        found = session.get(Team, int(key))
+    else:
+        named = list(session.scalars(select(Team).where(Team.name == key).order_by(Team.id)))
+        if len(named) > 1:
+            ids = ", ".join(str(team.id) for team in named)
+            raise UserError(f"{len(named)} teams are called {key!r} (ids {ids}): give the id instead.")
+        found = named[0] if named else None
     if found is None:
         raise UserError(f"No team called {key!r}. `stretch team list` shows them all.")
     return found
@@ -478,6 +582,7 @@ def _checkins(args: argparse.Namespace, settings: Settings) -> int:
     from bot.domain.questions import KIND_LABELS
     from bot.services import checkins as service
 
+    _require_upgraded(settings)
     engine = _engine(settings)
     now = datetime.now(UTC)
     try:
@@ -549,28 +654,40 @@ def _checkins(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _team_create(args: argparse.Namespace, settings: Settings, factory: SessionFactory) -> int:
+def _team_draft(args: argparse.Namespace) -> TeamDraft:
+    """The team the operator asked for, checked before anything talks to Slack or the database."""
+    from bot.domain.teams import check_user_ids, validate_team_draft
+
+    return validate_team_draft(
+        TeamDraft(
+            name=args.name,
+            channel_id=args.channel.strip() or None,
+            managers=check_user_ids(_split_ids(args.managers), option="--managers"),
+            reps=check_user_ids(_split_ids(args.reps), option="--reps"),
+            checkin_days=parse_days(args.checkin_days),
+            checkin_time=parse_time(args.checkin_time),
+            digest_day=args.digest_day,
+            digest_time=parse_time(args.digest_time),
+            huddle_days=_huddle_days(args.huddle_days),
+            huddle_time=parse_time(args.huddle_time),
+            huddle_lead_minutes=parse_lead(args.huddle_lead),
+            huddle_skip_notice=args.huddle_day_off_note,
+        )
+    )
+
+
+def _team_create(
+    args: argparse.Namespace, draft: TeamDraft, settings: Settings, factory: SessionFactory
+) -> int:
     from bot.db import session_scope
     from bot.services.people import get_or_create_workspace
-    from bot.services.teams import save_team, team_for_channel
+    from bot.services.teams import save_team, team_for_channel, team_named
     from bot.slack.app import make_client
+    from bot.slack.channels import ensure_in_channel
     from bot.slack.directory import fetcher_for
 
-    draft = TeamDraft(
-        name=args.name,
-        channel_id=args.channel.strip() or None,
-        managers=_split_ids(args.managers),
-        reps=_split_ids(args.reps),
-        checkin_days=parse_days(args.checkin_days),
-        checkin_time=parse_time(args.checkin_time),
-        digest_day=args.digest_day,
-        digest_time=parse_time(args.digest_time),
-        huddle_days=_huddle_days(args.huddle_days),
-        huddle_time=parse_time(args.huddle_time),
-        huddle_lead_minutes=parse_lead(args.huddle_lead),
-        huddle_skip_notice=args.huddle_day_off_note,
-    )
     client = make_client(settings)
+    _check_slack(client, settings)
     slack_team_id = args.workspace or str(client.auth_test().get("team_id") or "")
     now = datetime.now(UTC)
     with session_scope(factory) as session:
@@ -578,6 +695,18 @@ def _team_create(args: argparse.Namespace, settings: Settings, factory: SessionF
         existing = team_for_channel(
             session=session, workspace_id=workspace.id, channel_id=draft.channel_id or ""
         )
+        # At the shell a team is named by its name (`team show`, `--team`): two of one name is a guess.
+        same_name = team_named(
+            session=session,
+            workspace_id=workspace.id,
+            name=draft.name,
+            other_than=existing.id if existing else None,
+        )
+        if same_name is not None:
+            raise UserError(
+                f"There is already a team called {same_name.name} (id {same_name.id}, channel "
+                f"{same_name.channel_id}). Give this one another name, like the region or segment it covers."
+            )
         team = save_team(
             session=session,
             workspace=workspace,
@@ -589,6 +718,9 @@ def _team_create(args: argparse.Namespace, settings: Settings, factory: SessionF
         )
         verb = "updated" if existing else "created"
         print(f"Team {team.id} ({team.name}) {verb}: {len(team.memberships)} member(s).")
+    # The team is saved either way; a channel Stretch can't join gets the one step that fixes it.
+    membership = ensure_in_channel(client, draft.channel_id or "")
+    print(for_terminal(membership.message), file=sys.stdout if membership.ok else sys.stderr)
     return 0
 
 

@@ -100,18 +100,7 @@ def load_settings(
     signing_secret = get("SLACK_SIGNING_SECRET")
     app_token = get("SLACK_APP_TOKEN")
     if require_slack:
-        if not bot_token:
-            raise ConfigError(
-                "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your Slack app's "
-                "'OAuth & Permissions' page into the environment or .env"
-            )
-        if not bot_token.startswith("xoxb-"):
-            raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with 'xoxb-'")
-        if not signing_secret:
-            raise ConfigError(
-                "SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your Slack app's "
-                "'Basic Information' page into the environment or .env"
-            )
+        _check_slack_values(bot_token, signing_secret)
     if app_token and not app_token.startswith("xapp-"):
         raise ConfigError(
             "SLACK_APP_TOKEN must be an app-level token starting with 'xapp-' (or unset it for HTTP mode)"
@@ -160,6 +149,29 @@ def load_settings(
         log_level=log_level,
         data_dir=data_dir,
     )
+
+
+def require_slack_settings(settings: Settings) -> None:
+    """Raise ConfigError when the Slack settings a command needs are missing (for commands that check
+    their own arguments first and only then need Slack)."""
+    _check_slack_values(
+        settings.slack_bot_token.get_secret_value(), settings.slack_signing_secret.get_secret_value()
+    )
+
+
+def _check_slack_values(bot_token: str, signing_secret: str) -> None:
+    if not bot_token:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your Slack app's "
+            "'OAuth & Permissions' page into the environment or .env"
+        )
+    if not bot_token.startswith("xoxb-"):
+        raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with 'xoxb-'")
+    if not signing_secret:
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your Slack app's "
+            "'Basic Information' page into the environment or .env"
+        )
 
 
 def _bounded_int(text: str, name: str, low: int, high: int) -> int:

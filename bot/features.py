@@ -55,6 +55,9 @@ from bot.slack.listeners.commands.registry import Handler, Subcommand
 T = TypeVar("T")
 # Plans what is due at `now` into delivery rows; returns how many rows were new.
 Planner = Callable[[Session, datetime], int]
+# Asks Slack something the sends of this tick depend on (it gets the client, which planners don't);
+# runs after the planners and before the outbox. Returns how many things it asked about.
+SlackCheck = Callable[..., int]
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ class Feature:
 
     name: str
     planners: tuple[tuple[str, Planner], ...] = ()
+    # Called as check(session_factory=…, client=…, now=…) in each tick, before the sends.
+    slack_checks: tuple[tuple[str, SlackCheck], ...] = ()
     kinds: Mapping[str, KindSpec] = field(default_factory=dict)
     signal_sources: Mapping[str, alert_service.SignalSource] = field(default_factory=dict)
     subcommands: tuple[Subcommand, ...] = ()
@@ -168,6 +173,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         name="huddles",
         planners=(("huddles", huddle_jobs.plan_huddles),),
+        # Whether Stretch could read each finished huddle's thread, before its recap goes out.
+        slack_checks=(("huddle_threads", huddle_jobs.check_huddle_threads),),
         kinds={
             CARD_KIND: KindSpec(render=huddle_jobs.render_card, after_send=huddle_jobs.card_sent),
             RECAP_KIND: KindSpec(
@@ -218,6 +225,7 @@ class Wiring:
     subcommands: Mapping[str, Handler]
     help_entries: tuple[HelpEntry, ...]
     home_sections: tuple[HomeSectionSpec, ...]
+    slack_checks: tuple[tuple[str, SlackCheck], ...] = ()
 
     def subcommand(self, word: str) -> Handler | None:
         """The handler of `/stretch <word>`, if there is one."""
@@ -233,6 +241,7 @@ def _add(table: dict[str, T], name: str, value: T, what: str, feature: str) -> N
 def gather(features: tuple[Feature, ...]) -> Wiring:
     """Gather `features` into one Wiring; a name given twice is a bug, reported at start-up."""
     planners: dict[str, Planner] = {}
+    checks: dict[str, SlackCheck] = {}
     kinds: dict[str, KindSpec] = {}
     sources: dict[str, alert_service.SignalSource] = {}
     subcommands: dict[str, Handler] = {}
@@ -242,6 +251,8 @@ def gather(features: tuple[Feature, ...]) -> Wiring:
     for feature in features:
         for name, planner in feature.planners:
             _add(planners, name, planner, "planner", feature.name)
+        for name, check in feature.slack_checks:
+            _add(checks, name, check, "Slack check", feature.name)
         for kind, spec in feature.kinds.items():
             _add(kinds, kind, spec, "delivery kind", feature.name)
         for name, source in feature.signal_sources.items():
@@ -255,6 +266,7 @@ def gather(features: tuple[Feature, ...]) -> Wiring:
             _add(sections, section.name, section, "Home section", feature.name)
     return Wiring(
         planners=tuple(planners.items()),
+        slack_checks=tuple(checks.items()),
         kinds=kinds,
         signal_sources=sources,
         subcommands=subcommands,

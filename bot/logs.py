@@ -49,3 +49,5 @@ def configure_logging(level: str) -> None:
     for noisy in ("slack_sdk", "slack_bolt", "urllib3", "apscheduler"):
         logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLevelName(level)))
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
+    # Alembic lists its autogenerate plugins at INFO on import: noise before every command's real output.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

@@ -124,6 +124,13 @@ class FakeSlack:
     # --- file uploads (privacy exports): bytes received per file id, and files shared per conversation.
     uploads: dict[str, bytes] = field(default_factory=dict)
     shared_files: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # --- Socket Mode and channel membership (issue 15, items 8-9) ---
+    # apps.connections.open answers with socket_url() (a local Socket Mode server's ws:// URL).
+    socket_url: Callable[[], str] | None = None
+    # Channels as Slack shows them to the bot, by id ({"is_private": bool, "is_member": bool, ...}); set
+    # with add_channel. A channel not added is one Stretch is in (what most tests assume); a public one
+    # becomes is_member after conversations.join; history of one Stretch isn't in is "not_in_channel".
+    channels: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -403,7 +410,60 @@ class FakeSlack:
             return {"ok": True}
         if call.method in ("files.getUploadURLExternal", "files.completeUploadExternal"):
             return self._files(call)
+        answer = self._membership_answer(call)
+        if answer is not None:
+            return answer
         return {"ok": False, "error": "unknown_method"}
+
+    # --- Socket Mode and channel membership (issue 15, items 8-9) ---------------------------------------
+    def add_channel(self, channel_id: str, *, private: bool = False, member: bool = False) -> None:
+        """Make a channel known to conversations.info (as Slack shows it to the bot)."""
+        with self._lock:
+            self.channels[channel_id] = self._channel(channel_id, private, member)
+
+    @staticmethod
+    def _channel(channel_id: str, private: bool, member: bool) -> dict[str, Any]:
+        return {
+            "id": channel_id,
+            "name": channel_id.lower(),
+            "is_channel": not private,
+            "is_group": private,
+            "is_private": private,
+            "is_archived": False,
+            "is_member": member,
+        }
+
+    def _membership_answer(self, call: Call) -> dict[str, Any] | None:
+        p = call.params
+        if call.method == "apps.connections.open":
+            if not str(call.token or "").startswith("xapp-"):
+                return {"ok": False, "error": "invalid_auth"}
+            if self.socket_url is None:
+                return {"ok": False, "error": "socket_mode_not_enabled"}
+            return {"ok": True, "url": self.socket_url()}
+        if call.method in ("conversations.info", "conversations.join"):
+            channel_id = str(p.get("channel") or "")
+            if not channel_id.startswith(("C", "G")):
+                return {"ok": False, "error": "channel_not_found"}
+            with self._lock:
+                if channel_id not in self.channels:
+                    self.channels[channel_id] = self._channel(channel_id, channel_id.startswith("G"), True)
+                channel = self.channels[channel_id]
+                if channel["is_private"] and not channel["is_member"]:
+                    # Slack hides a private channel from an app that isn't in it.
+                    return {"ok": False, "error": "channel_not_found"}
+                if call.method == "conversations.join":
+                    if channel["is_private"]:
+                        return {"ok": False, "error": "method_not_supported_for_channel_type"}
+                    channel["is_member"] = True
+                return {"ok": True, "channel": dict(channel)}
+        return None
+
+    def can_read(self, channel_id: str) -> bool:
+        """Whether Slack lets the bot read `channel_id` (a channel added with add_channel must be joined)."""
+        with self._lock:
+            channel = self.channels.get(channel_id)
+        return channel is None or bool(channel["is_member"])
 
     def _history(self, call: Call) -> dict[str, Any]:
         """Newest first, `limit` per page with a cursor; metadata only with include_all_metadata."""
@@ -411,6 +471,8 @@ class FakeSlack:
         conversation = str(p.get("channel") or "")
         if not conversation.startswith(("C", "G", "D")):
             return {"ok": False, "error": "channel_not_found"}
+        if not self.can_read(conversation):  # issue 15 item 9: Slack hides channels the bot isn't in
+            return {"ok": False, "error": "not_in_channel"}
         with self._lock:
             messages = list(reversed(self.conversations.get(conversation, [])))
         if p.get("oldest"):

@@ -77,7 +77,7 @@ def test_team_create_again_on_the_same_channel_updates(
 def test_team_create_with_bad_input_says_what_to_fix(cli_env: FakeSlack, capsys) -> None:
     """Unknown users, bad days and bad times: one line on stderr, exit 2, nothing stored."""
     cases = [
-        (["--managers", "U0GHOST"], "can't find <@U0GHOST>"),
+        (["--managers", "U0GHOST"], "can't find U0GHOST in this workspace"),
         (["--managers", "U0MIA", "--checkin-days", "funday"], "'funday' isn't a weekday"),
         (["--managers", "U0MIA", "--checkin-time", "25:00"], "isn't a time"),
         (["--managers", "U0MIA", "--reps", "U0MIA"], "a manager and a rep"),
@@ -119,7 +119,7 @@ def test_db_commands_work_without_slack_settings(
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     assert main(["db", "upgrade"]) == 0
     assert "database at revision 2026" in capsys.readouterr().out
-    assert main(["db", "downgrade", "base"]) == 0
+    assert main(["db", "downgrade", "base", "--yes"]) == 0
     assert "base (empty)" in capsys.readouterr().out
 
 

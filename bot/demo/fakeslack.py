@@ -84,6 +84,7 @@ class DemoSlack:
         self.calls: list[Call] = []
         self.messages: list[Posted] = []
         self.views: dict[str, dict[str, Any]] = {}
+        self.joined: set[str] = set()  # channels Stretch has joined (conversations.join)
         self._lock = threading.Lock()
         self._ts = 1_790_000_000
         self._server: ThreadingHTTPServer | None = None
@@ -236,6 +237,13 @@ class DemoSlack:
             return {"ok": True, "view": view}
         if method == "response_url":
             return {"ok": True}
+        if method in ("conversations.info", "conversations.join"):
+            # The team channel is public and Stretch joins it when the team is set up.
+            channel = str(p.get("channel") or "")
+            if method == "conversations.join":  # _handle holds the lock while answering
+                self.joined.add(channel)
+            member = channel in self.joined
+            return {"ok": True, "channel": {"id": channel, "is_private": False, "is_member": member}}
         return {"ok": False, "error": "unknown_method"}
 
     def _trigger_user(self, p: dict[str, Any]) -> str:

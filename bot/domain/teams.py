@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import time
 
@@ -9,6 +10,9 @@ from bot.domain.errors import UserError
 from bot.domain.huddles import DEFAULT_HUDDLE_TIME, DEFAULT_LEAD_MINUTES, check_lead_minutes
 
 MAX_TEAM_NAME = 80
+# Slack ids: public channels C…, private channels (older ones) G…; people U… (or W… on Enterprise Grid).
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 MAX_MEMBERS = 200
 
 # Block ids of the setup modal, so a rule's complaint lands beside the right field.
@@ -54,6 +58,12 @@ def validate_team_draft(draft: TeamDraft) -> TeamDraft:
         raise UserError(
             "Pick the team's channel: shout-outs, the pie and huddles are posted there.", field=FIELD_CHANNEL
         )
+    if not CHANNEL_ID.match(draft.channel_id):
+        raise UserError(
+            f"'{draft.channel_id}' isn't a channel id. Channel ids look like C0123ABCD (G… for some private "
+            "channels): in Slack, open the channel's name, then 'About'; the id is at the bottom.",
+            field=FIELD_CHANNEL,
+        )
     managers = tuple(dict.fromkeys(draft.managers))
     reps = tuple(dict.fromkeys(draft.reps))
     if not managers:
@@ -83,3 +93,14 @@ def validate_team_draft(draft: TeamDraft) -> TeamDraft:
         huddle_lead_minutes=check_lead_minutes(draft.huddle_lead_minutes),
         huddle_skip_notice=draft.huddle_skip_notice,
     )
+
+
+def check_user_ids(user_ids: tuple[str, ...], *, option: str) -> tuple[str, ...]:
+    """Refuse what isn't a Slack user id (a name like 'bob', an @handle), naming the option it came from."""
+    for user_id in user_ids:
+        if not USER_ID.match(user_id):
+            raise UserError(
+                f"{option}: '{user_id}' isn't a Slack user id. User ids look like U0123ABCD: in Slack, "
+                "open the person's profile, click ⋮ and 'Copy member ID'."
+            )
+    return user_ids

@@ -3,10 +3,14 @@ late stuck notes. Stuck text is deleted as soon as the managers' DMs about it ar
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
+from bot.db import SessionFactory, session_scope
 from bot.deliveries import Message
 from bot.models import Delivery
 from bot.services.huddles import (
@@ -15,10 +19,70 @@ from bot.services.huddles import (
     huddle_card,
     huddle_recap,
     mark_card_posted,
+    mark_thread_readable,
     plan_scheduled_huddles,
     stuck_note,
+    threads_to_check,
 )
 from bot.slack.blocks.huddles import build_huddle_card, build_recap, build_stuck_note
+
+logger = logging.getLogger(__name__)
+
+# Slack's answers when Stretch can't read a channel: it isn't a member (or the channel is gone).
+UNREADABLE_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
+
+
+def check_huddle_threads(*, session_factory: SessionFactory, client: WebClient, now: datetime) -> int:
+    """Before recaps go out, ask Slack whether Stretch could read each finished huddle's thread (it
+    must be in the channel); one that it couldn't is never counted as silence. Returns how many it asked.
+
+    Runs in each tick before the sends, with the client (planners have none)."""
+    with session_scope(session_factory) as session:
+        pending = threads_to_check(session=session, now=now)
+    answers: dict[str, bool | None] = {}
+    for huddle_id, channel in pending:
+        if channel not in answers:
+            try:
+                answers[channel] = can_read_channel(client, channel)
+            except Exception:  # a network failure: ask again next tick, never guess
+                logger.warning("could not ask Slack whether huddle %s's thread is readable", huddle_id)
+                answers[channel] = None
+        readable = answers[channel]
+        if readable is None:
+            continue
+        with session_scope(session_factory) as session:
+            mark_thread_readable(session=session, huddle_id=huddle_id, readable=readable)
+        if not readable:
+            logger.warning("huddle %s: Stretch is not in its channel, so its thread can't be read", huddle_id)
+    return len(pending)
+
+
+def can_read_channel(client: WebClient, channel_id: str) -> bool | None:
+    """Whether Slack lets Stretch read `channel_id` (its messages and threads); None when Slack can't say
+    right now (ask again later). Installs without channels:read fall back to conversations.history."""
+    try:
+        info = client.conversations_info(channel=channel_id)
+        return bool((info.get("channel") or {}).get("is_member"))
+    except SlackApiError as error:
+        code = _error_code(error)
+        if code == "channel_not_found":
+            return False
+        if code != "missing_scope":
+            logger.warning("conversations.info on a huddle channel failed: %s", code)
+            return None
+    try:
+        client.conversations_history(channel=channel_id, limit=1)
+    except SlackApiError as error:
+        code = _error_code(error)
+        if code in UNREADABLE_ERRORS:
+            return False
+        logger.warning("conversations.history on a huddle channel failed: %s", code)
+        return None
+    return True
+
+
+def _error_code(error: SlackApiError) -> str:
+    return str((error.response or {}).get("error") or "unknown_error")
 
 
 def plan_huddles(session: Session, now: datetime) -> int:

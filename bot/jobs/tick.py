@@ -66,6 +66,14 @@ def tick(
             except Exception:
                 # One feature's bug must not stop the others' messages.
                 logger.exception("planner %s failed", name)
+        for name, check in wiring.slack_checks:
+            if stop is not None and stop.is_set():
+                return report
+            try:
+                check(session_factory=session_factory, client=client, now=now)
+            except Exception:
+                # Like a planner: one feature's bug must not stop the others' messages.
+                logger.exception("Slack check %s failed", name)
         report.dispatch = dispatch_due(
             session_factory=session_factory,
             client=client,

@@ -64,6 +64,9 @@ class Huddle(Base):
     message_ts: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
     posted_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime]
+    # Whether Slack let Stretch read the thread (it is in the channel), asked at recap time. None: not
+    # asked yet. False: replies never reached Stretch, so nobody's silence in this huddle is counted.
+    thread_readable: Mapped[bool | None] = mapped_column(default=None)
 
 
 class HuddleReply(Base):

@@ -493,6 +493,33 @@ def record_update(
         )
 
 
+# --- can Stretch read the thread? (issue 15, item 9) ----------------------------------------------------
+
+
+def threads_to_check(*, session: Session, now: datetime, limit: int = 50) -> list[tuple[int, str]]:
+    """(huddle id, channel) of posted huddles whose recap time has come and whose thread nobody has
+    checked yet: whether Stretch could read it decides if silence in it counts."""
+    rows = session.execute(
+        select(Huddle.id, Huddle.channel_id)
+        .where(
+            Huddle.kind != HUDDLE_DAY_OFF,
+            Huddle.posted_at.is_not(None),
+            Huddle.thread_readable.is_(None),
+            Huddle.starts_at <= now - rules.RECAP_AFTER,
+        )
+        .order_by(Huddle.starts_at)
+        .limit(limit)
+    ).all()
+    return [(huddle_id, channel) for huddle_id, channel in rows]
+
+
+def mark_thread_readable(*, session: Session, huddle_id: int, readable: bool) -> None:
+    """Remember whether Stretch could read the huddle's thread."""
+    huddle = session.get(Huddle, huddle_id)
+    if huddle is not None:
+        huddle.thread_readable = readable
+
+
 # --- the managers' recap ----------------------------------------------------------------------------------
 
 
@@ -509,6 +536,8 @@ class Recap:
     not_posted: tuple[str, ...]
     away: tuple[str, ...]
     stuck: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    # False when Slack wouldn't let Stretch read the thread: then nobody is listed as not having posted.
+    thread_readable: bool = True
 
 
 def huddle_recap(*, session: Session, huddle_id: int) -> Recap | None:
@@ -525,6 +554,7 @@ def huddle_recap(*, session: Session, huddle_id: int) -> Recap | None:
     ).all()
     ids.update(s.person_id for s in stuck_rows)
     users = dict(session.execute(select(Person.id, Person.slack_user_id).where(Person.id.in_(ids))).all())
+    readable = huddle.thread_readable is not False
     return Recap(
         team_name=team.name,
         channel_id=huddle.channel_id,
@@ -532,9 +562,12 @@ def huddle_recap(*, session: Session, huddle_id: int) -> Recap | None:
         starts_at=huddle.starts_at,
         tz=team.tz,
         posted=tuple((users[pid], n) for pid, n in sorted(counts.items()) if pid in users),
-        not_posted=tuple(users[pid] for pid in huddle.expected if pid not in counts and pid in users),
+        not_posted=tuple(users[pid] for pid in huddle.expected if pid not in counts and pid in users)
+        if readable
+        else (),
         away=tuple(users[pid] for pid in huddle.away if pid in users),
         stuck=tuple((users[s.person_id], s.text) for s in stuck_rows if s.person_id in users),
+        thread_readable=readable,
     )
 
 
@@ -618,6 +651,8 @@ def huddle_quiet_signals(*, session: Session, now: datetime) -> list[HuddleQuiet
                         Huddle.kind == HUDDLE_SCHEDULED,
                         Huddle.posted_at.is_not(None),
                         Huddle.starts_at <= now - rules.RECAP_AFTER,
+                        # A thread Stretch couldn't read says nothing about who posted in it.
+                        Huddle.thread_readable.is_not(False),
                     )
                     .order_by(Huddle.starts_at.desc())
                     .limit(QUIET_LOOKBACK)

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session, selectinload
 
 from bot.domain.errors import NotAllowedError, NotInTeamError, UserError
@@ -124,6 +124,21 @@ def manager_team(
             f"Only a manager of *{role.team.name}* can do that. If something needs changing, tell your manager."
         )
     return role.team
+
+
+def team_named(
+    *, session: Session, workspace_id: int, name: str, other_than: int | None = None
+) -> Team | None:
+    """A team of the workspace with this name (ignoring case), other than `other_than`."""
+    return session.scalar(
+        select(Team)
+        .where(
+            Team.workspace_id == workspace_id,
+            func.lower(Team.name) == " ".join(name.split()).lower(),
+            Team.id != (other_than if other_than is not None else -1),
+        )
+        .limit(1)
+    )
 
 
 def can_manage(*, team: Team | None, person: Person | None, user_id: str) -> bool:

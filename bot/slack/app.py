@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 from concurrent.futures import ThreadPoolExecutor
 
-from slack_bolt import App
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -54,4 +55,22 @@ def create_app(
         logger=logging.getLogger("slack_bolt"),
     )
     register_all(app, deps)
+    acknowledge_every_event(app)
     return app
+
+
+# --- every event is acknowledged (issue 15, item 6) ---------------------------------------------------------
+
+
+def acknowledge_every_event(app: App) -> None:
+    """Register, last, a listener that acknowledges any event no other listener took.
+
+    Slack delivers every message in the channels Stretch is in (message.channels, message.groups,
+    message.im), not only the ones it acts on. Without a listener Bolt answers 404 over HTTP and sends
+    no ack in Socket Mode; Slack then retries each event and may switch event delivery off for the app.
+    Bolt runs only the first matching listener, so this must stay the last one registered."""
+
+    def ignore(ack: Ack) -> None:
+        ack()
+
+    app.event(re.compile(".+"))(ignore)

@@ -1,7 +1,7 @@
 """lead lists: settings, associations and members, claims, overlaps, per-account history
 
 Revision ID: 20261129_18
-Revises: 20261122_70
+Revises: 20261129_20
 Create Date: 2026-11-29 05:57:55.743824
 """
 

@@ -234,6 +234,13 @@ def build_recap(recap: Recap) -> tuple[str, list[Block]]:
         f"*Didn't post* ({len(recap.not_posted)}): "
         + (_names(list(recap.not_posted)) if recap.not_posted else "everyone expected did :tada:"),
     ]
+    if not recap.thread_readable:
+        # Slack sends Stretch no replies from a channel it isn't in: say so instead of blaming people.
+        lines[1:] = [
+            f"*Posted an update* ({len(posted)}): {_names(posted) if posted else 'nobody from the modal'}",
+            f":warning: I couldn't read the thread: I'm not a member of <#{recap.channel_id}>, so I can't "
+            "tell who replied there and nobody is counted as quiet. Type `/invite @Stretch` in the channel.",
+        ]
     if recap.away:
         lines.append(f"*Away* (not expected): {_names(list(recap.away))}")
     blocks: list[Block] = [section("\n".join(lines))]
@@ -248,6 +255,8 @@ def build_recap(recap: Recap) -> tuple[str, list[Block]]:
             "call anyone out."
         )
     )
+    if not recap.thread_readable:
+        return f"{recap.team_name} huddle: I couldn't read the thread (invite me to the channel)", blocks
     return f"{recap.team_name} huddle: {len(posted)} posted, {len(recap.not_posted)} didn't", blocks
 
 

@@ -1,4 +1,4 @@
-"""Events API: the App Home opening, profile changes."""
+"""Events API: the App Home opening, profile changes, messages to Stretch and in huddle threads."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from bot.slack.deps import Deps
 from bot.slack.directory import profile_from_user
 from bot.slack.guard import guarded
 from bot.slack.home import publish_home
-from bot.slack.listeners.events import huddles
+from bot.slack.listeners.events import huddles, messages
 from bot.slack.payloads import slack_team_id
 
 
@@ -48,4 +48,6 @@ def register(app: App, deps: Deps) -> None:
 
     app.event("app_home_opened")(app_home_opened)
     app.event("user_change")(user_change)
+    # The Messages-tab reply first: Bolt runs only the first listener whose matchers accept an event.
+    messages.register(app, deps)
     huddles.register(app, deps)

@@ -13,6 +13,7 @@ from bot.models import ROLE_MANAGER, ROLE_REP
 from bot.services.people import get_or_create_workspace
 from bot.services.teams import save_team
 from bot.slack.blocks.setup import build_setup_saved, parse_setup_state, setup_team_id
+from bot.slack.channels import ensure_in_channel
 from bot.slack.deps import Deps
 from bot.slack.directory import fetcher_for
 from bot.slack.guard import guarded
@@ -56,6 +57,9 @@ def register(app: App, deps: Deps) -> None:
                 reps=sum(1 for m in team.memberships if m.role == ROLE_REP),
             )
         ack()
+        if team.channel_id:
+            # Slack only sends Stretch the replies of channels it is in: join, or say how to invite it.
+            message += "\n" + ensure_in_channel(client, team.channel_id).message
         client.chat_postMessage(channel=user_id, text=message)
         publish_home(deps=deps, client=client, slack_team_id=slack_team_id(body), user_id=user_id)
 
