@@ -12,6 +12,8 @@ from slack_bolt.context import BoltContext
 from slack_bolt.request import BoltRequest
 from slack_bolt.request.internals import build_context
 
+from bot.slack.blocks.common import unescape
+
 
 @dataclass(frozen=True)
 class CommandRequest:
@@ -36,7 +38,9 @@ class CommandRequest:
 
 def command_request(body: dict[str, Any]) -> CommandRequest:
     """Build a CommandRequest from a slash command body, splitting off the first word."""
-    text = " ".join(str(body.get("text") or "").split())
+    # Slack escapes &, < and > in what people type; Stretch stores it as they typed it (mentions such
+    # as <@U123|ann> keep their brackets: those are Slack's own markup, not typed angle brackets).
+    text = unescape(" ".join(str(body.get("text") or "").split()))
     word, _, rest = text.partition(" ")
     return CommandRequest(
         command=str(body.get("command") or ""),

@@ -8,7 +8,18 @@ from typing import Any
 
 from bot.domain.schedule import format_local
 from bot.services.shoutouts import DraftCard, EffortEntry, PeerShoutoutPlan, ReceivedShoutout
-from bot.slack.blocks.common import Block, actions, button, clip, context, header, modal, plain, section
+from bot.slack.blocks.common import (
+    Block,
+    actions,
+    button,
+    clip,
+    context,
+    escape,
+    header,
+    modal,
+    plain,
+    section,
+)
 from bot.slack.ids import ShoutoutAction, ShoutoutBlock, ShoutoutView
 
 FOOTER = (
@@ -28,8 +39,8 @@ def build_peer_shoutout(
 ) -> tuple[str, list[Block]]:
     """The channel message of a `/shoutout`: who, the swing they took, and who is cheering."""
     headline = f":raised_hands: *Shout-out for {_names(recipient_ids)}!*"
-    text = f"Shout-out for {_names(recipient_ids)} from <@{giver_user_id}>: {reason}"
-    blocks = [section(f"{headline}\n>{reason}"), context(f"From <@{giver_user_id}> · {FOOTER}")]
+    text = f"Shout-out for {_names(recipient_ids)} from <@{giver_user_id}>: {escape(reason)}"
+    blocks = [section(f"{headline}\n>{escape(reason)}"), context(f"From <@{giver_user_id}> · {FOOTER}")]
     return text, blocks
 
 
@@ -48,7 +59,9 @@ def build_shoutout_sent(plan: PeerShoutoutPlan) -> dict[str, Any]:
     if plan.outside_team:
         who = _names(list(plan.outside_team))
         verb = "isn't" if len(plan.outside_team) == 1 else "aren't"
-        lines.append(f"Note: {who} {verb} on *{plan.team_name}*. I posted it anyway, so the team sees it.")
+        lines.append(
+            f"Note: {who} {verb} on *{escape(plan.team_name)}*. I posted it anyway, so the team sees it."
+        )
     left = (
         "That was your last one for today; more from midnight your time."
         if plan.left_today == 0
@@ -71,7 +84,9 @@ def build_drafts_dm(card: DraftCard) -> tuple[str, list[Block]]:
         ),
     ]
     for draft in card.drafts:
-        blocks.append(section(f"*{draft.display_name}*: {draft.summary or 'took a swing'}\n_{draft.text}_"))
+        blocks.append(
+            section(f"*{escape(draft.display_name)}*: {draft.summary or 'took a swing'}\n_{draft.text}_")
+        )
         if draft.handled:
             blocks.append(context(f":white_check_mark: {draft.handled}"))
         else:
@@ -97,7 +112,9 @@ def build_post_modal(
         title="Post a shout-out",
         submit="Post",
         blocks=[
-            section(f"This goes to {where}, from you, celebrating *{person_name}*. Edit it as you like."),
+            section(
+                f"This goes to {where}, from you, celebrating *{escape(person_name)}*. Edit it as you like."
+            ),
             {
                 "type": "input",
                 "block_id": ShoutoutBlock.TEXT,
@@ -132,17 +149,19 @@ def build_effort_section(
     blocks: list[Block] = []
     if entries:
         lines = [
-            f"• *{e.display_name}*: {e.swings} swing{'s' if e.swings != 1 else ''} ({e.described})"
+            f"• *{escape(e.display_name)}*: {e.swings} swing{'s' if e.swings != 1 else ''} ({e.described})"
             for e in entries
         ]
-        blocks.append(section(f":muscle: *Swings taken this month · {team_name}*\n" + "\n".join(lines)))
+        blocks.append(
+            section(f":muscle: *Swings taken this month · {escape(team_name)}*\n" + "\n".join(lines))
+        )
         blocks.append(
             context("Effort, not revenue: shout-outs received, pilots joined, stretch claims and answers.")
         )
     else:
         blocks.append(
             section(
-                f":muscle: *Swings taken this month · {team_name}*\nNo swings recorded yet this month. "
+                f":muscle: *Swings taken this month · {escape(team_name)}*\nNo swings recorded yet this month. "
                 "Seen someone take one? `/shoutout @person what they stretched for`"
             )
         )
@@ -161,7 +180,7 @@ def build_received_section(*, total: int, latest: list[ReceivedShoutout], tz: st
     if total == 0:
         return []
     lines = [
-        f"• _{clip(item.text, 200)}_ (from {item.giver_name}, {format_local(item.created_at, tz, with_day=True)})"
+        f"• _{escape(clip(item.text, 200))}_ (from {escape(item.giver_name)}, {format_local(item.created_at, tz, with_day=True)})"
         for item in latest
     ]
     return [section(f":tada: *Shout-outs you received* ({total} in all)\n" + "\n".join(lines))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -109,7 +110,8 @@ def register(app: App, deps: Deps) -> None:
 
     app.action(PieAction.CLAIM)(claim)
     app.action(PieAction.CHANGE)(claim)
-    app.action(PieAction.PICK_TEAM)(pick_team)
+    # One button per team, each with its own action id (Slack wants them unique in a block).
+    app.action(re.compile(f"^{PieAction.PICK_TEAM}(:|$)"))(pick_team)
     app.action(PieAction.LOWER_TARGET)(lower_target)
     app.action(PieAction.EXTEND)(extend)
     app.action(PieAction.TALK)(talk)

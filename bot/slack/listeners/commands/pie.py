@@ -16,8 +16,7 @@ from bot.db import session_scope
 from bot.domain.pie import parse_command, pie_dates
 from bot.models import ROLE_MANAGER
 from bot.services import pie as pie_service
-from bot.services.pie import PickTeamError
-from bot.services.teams import TeamRole
+from bot.services.teams import PickTeamError, TeamRole
 from bot.slack.blocks import pie as pie_blocks
 from bot.slack.blocks.common import Block, ephemeral, section
 from bot.slack.blocks.help import HelpEntry, build_help
