@@ -35,6 +35,7 @@ from bot.domain.pie import (
     stretch_reason,
 )
 from bot.domain.schedule import local_date
+from bot.domain.text import escape
 from bot.jobs.outbox import Message, enqueue, enqueue_dms
 from bot.models import (
     PIE_CLOSED,
@@ -376,7 +377,7 @@ def _currency(session: Session, team: Team) -> str:
 def _require_claims_open(pie: PieColumns, team: Team, now: datetime) -> None:
     if pie.claim_deadline <= now:
         raise UserError(
-            f"Claims for *{pie.title}* closed at the end of "
+            f"Claims for *{escape(pie.title)}* closed at the end of "
             f"{claim_by_date(pie.claim_deadline, team.tz):%a %d %b}. If you want to change your slice, "
             "ask your manager: they can extend the deadline."
         )
@@ -429,7 +430,7 @@ def require_manager(role: TeamRole, what: str) -> None:
     """Refuse a rep a manager's action, saying what they can do instead."""
     if not role.is_manager:
         raise NotAllowedError(
-            f"Only a manager of *{role.team.name}* can {what}. Type `/claim-pie` to see the pie, "
+            f"Only a manager of *{escape(role.team.name)}* can {what}. Type `/claim-pie` to see the pie, "
             "or `/claim-pie 20k` to claim your slice."
         )
 
@@ -677,7 +678,7 @@ def log_progress(
         )
         if target_person_or_none is None:
             raise UserError(
-                f"<@{for_user_id}> isn't a rep on *{team.name}*. Mention one of the team's reps, "
+                f"<@{for_user_id}> isn't a rep on *{escape(team.name)}*. Mention one of the team's reps, "
                 "like `/claim-pie progress @rep 5k`."
             )
         target_person = target_person_or_none
@@ -744,7 +745,7 @@ def require_no_open_pie(*, session: Session, team: Team) -> None:
     """Refuse a second open pie, saying how to close or adjust the current one."""
     if open_pie(session=session, team_id=team.id) is not None:
         raise UserError(
-            f"*{team.name}* already has an open pie. Close it first with `/claim-pie close` "
+            f"*{escape(team.name)}* already has an open pie. Close it first with `/claim-pie close` "
             "(it's kept as history), or change its target with `/claim-pie target 120k`."
         )
 

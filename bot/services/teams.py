@@ -14,6 +14,7 @@ from bot.domain.errors import NotAllowedError, NotInTeamError, UserError
 from bot.domain.huddles import DEFAULT_HUDDLE_TIME, DEFAULT_LEAD_MINUTES
 from bot.domain.schedule import format_time, parse_days, parse_time
 from bot.domain.teams import FIELD_CHANNEL, FIELD_MANAGERS, FIELD_REPS, TeamDraft, validate_team_draft
+from bot.domain.text import escape
 from bot.models import ROLE_MANAGER, ROLE_REP, HuddleSettings, Membership, Person, Team, Workspace
 from bot.services.people import ProfileFetcher, ensure_person
 
@@ -82,8 +83,9 @@ def list_teams(
 class PickTeamError(UserError):
     """The person is on several teams and neither the channel nor a button says which one they mean."""
 
-    def __init__(self, message: str, teams: list[TeamRole]) -> None:
+    def __init__(self, message: str, teams: list[tuple[int, str]]) -> None:
         super().__init__(message)
+        # (team id, name) of each: plain values, readable after the session that found them has closed.
         self.teams = teams
 
 
@@ -121,7 +123,7 @@ def choose_team(
             if role_of(item).team.id == channel_team.id:
                 return item
         raise OtherTeamsChannelError(
-            f"This channel belongs to the team *{channel_team.name}*, and you're not on it, so I "
+            f"This channel belongs to the team *{escape(channel_team.name)}*, and you're not on it, so I "
             f"didn't do anything. Type {command} in your own team's channel"
             + (f" ({elsewhere})" if elsewhere else "")
             + " or in a DM with me."
@@ -131,7 +133,7 @@ def choose_team(
     raise PickTeamError(
         f"You're on {len(roles)} teams. Pick the team below"
         + (f", or type {command} in its channel ({elsewhere})." if elsewhere else "."),
-        roles,
+        [(r.team.id, r.team.name) for r in roles],
     )
 
 
@@ -162,7 +164,7 @@ def manager_team(
     )
     if not role.is_manager:
         raise NotAllowedError(
-            f"Only a manager of *{role.team.name}* can do that. If something needs changing, tell your manager."
+            f"Only a manager of *{escape(role.team.name)}* can do that. If something needs changing, tell your manager."
         )
     return role.team
 
@@ -214,7 +216,7 @@ def setup_target(
     if not can_manage(team=team, person=actor, user_id=actor.slack_user_id):
         if team is not None:
             raise NotAllowedError(
-                f"Only a manager of *{team.name}* (or a workspace admin) can change its setup. "
+                f"Only a manager of *{escape(team.name)}* (or a workspace admin) can change its setup. "
                 "Ask one of them to add you as a manager."
             )
         raise NotAllowedError(
@@ -302,7 +304,7 @@ def save_team(
     other = team_for_channel(session=session, workspace_id=workspace.id, channel_id=draft.channel_id or "")
     if other is not None and (team is None or other.id != team.id):
         raise UserError(
-            f"<#{draft.channel_id}> already belongs to the team *{other.name}*. Pick another channel, "
+            f"<#{draft.channel_id}> already belongs to the team *{escape(other.name)}*. Pick another channel, "
             "or run `/stretch setup` in that channel to edit it.",
             field=FIELD_CHANNEL,
         )

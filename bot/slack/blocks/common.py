@@ -6,6 +6,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from bot.domain.text import escape, escape_keeping_mentions, unescape
+
+__all__ = ["escape", "escape_keeping_mentions", "unescape"]
+
 Block = dict[str, Any]
 
 SECTION_TEXT_LIMIT = 3000
@@ -14,18 +18,6 @@ BUTTON_TEXT_LIMIT = 75
 BUTTON_VALUE_LIMIT = 2000
 MODAL_TITLE_LIMIT = 24
 CONTEXT_ELEMENTS_LIMIT = 10
-
-
-def escape(text: str) -> str:
-    """Person-typed text made safe for mrkdwn: exactly `&`, `<` and `>` escaped (never for plain_text).
-
-    Stretch stores what people typed, unescaped, so this runs once, where the text enters mrkdwn."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def unescape(text: str) -> str:
-    """What a person typed, from Slack's escaped slash-command or message text (`&amp;` → `&`)."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def clip(text: str, limit: int) -> str:

@@ -18,6 +18,7 @@ from bot.slack.blocks.common import (
     context,
     divider,
     escape,
+    escape_keeping_mentions,
     fit_lines,
     header,
     modal,
@@ -68,7 +69,7 @@ def _pilot_text(card: HuddleCard) -> str | None:
 def _shoutout(line: ShoutoutLine) -> str:
     to = ", ".join(f"<@{u}>" for u in line.recipients[:5]) or "the team"
     text = " ".join(line.text.split())
-    return f"• <@{line.giver}> → {to}: {escape(clip(text, rules.SHOUTOUT_CLIP))}"
+    return f"• <@{line.giver}> → {to}: {escape_keeping_mentions(clip(text, rules.SHOUTOUT_CLIP))}"
 
 
 def _shoutout_text(card: HuddleCard) -> str | None:

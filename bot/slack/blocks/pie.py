@@ -26,7 +26,6 @@ from bot.domain.pie import (
     percent,
 )
 from bot.services.pie import ClaimOutcome, PieView, SliceLine
-from bot.services.teams import TeamRole
 from bot.slack.blocks.common import (
     Block,
     actions,
@@ -35,10 +34,10 @@ from bot.slack.blocks.common import (
     context,
     divider,
     escape,
+    escape_keeping_mentions,
     fit_lines,
     header,
     input_block,
-    json_value,
     modal,
     option,
     plain,
@@ -49,7 +48,6 @@ from bot.slack.ids import PieAction, PieInput
 from bot.slack.ids import PieView as PieModal
 
 MAX_SLICE_LINES = 30
-MAX_ACTIONS = 25  # Slack's limit of elements in one actions block
 NOTE_CLIP = 200
 ChannelBuilder = Callable[[PieView], tuple[str, list[Block]]]
 
@@ -76,7 +74,7 @@ def _slice_line(line: SliceLine, view: PieView, viewer: str) -> str:
     if line.progress:
         text += f" · {view.money(line.progress)} closed"
     if line.note:
-        text += f" · _{escape(clip(line.note, NOTE_CLIP))}_"
+        text += f" · _{escape_keeping_mentions(clip(line.note, NOTE_CLIP))}_"
     return text
 
 
@@ -153,19 +151,6 @@ def build_claim_reply(outcome: ClaimOutcome, *, viewer: str) -> tuple[str, list[
     if outcome.covered_now:
         text += " And with that, the whole pie is claimed! :tada:"
     return text, [section(text), divider(), *build_pie_card(view, viewer=viewer, is_manager=False)]
-
-
-def build_team_picker(teams: list[TeamRole], *, message: str, text: str) -> list[Block]:
-    """Buttons to pick which team's pie a command is about (for people on several teams)."""
-    buttons = [
-        button(
-            role.team.name,
-            f"{PieAction.PICK_TEAM}:{role.team.id}",
-            value=json_value({"team": role.team.id, "text": text}, shrink="text"),
-        )
-        for role in teams[:MAX_ACTIONS]
-    ]
-    return [section(f":busts_in_silhouette: {message}"), actions(*buttons)]
 
 
 # --- modals -----------------------------------------------------------------------------------------
@@ -463,7 +448,7 @@ def build_deadline_dm(view: PieView) -> tuple[str, list[Block]]:
     claimed = [s for s in view.slices if s.amount]
     lines = [
         f"• <@{s.user_id}>: {view.money(s.amount)}"
-        + (f" · _{escape(clip(s.note, NOTE_CLIP))}_" if s.note else "")
+        + (f" · _{escape_keeping_mentions(clip(s.note, NOTE_CLIP))}_" if s.note else "")
         for s in claimed
     ]
     blocks: list[Block] = [

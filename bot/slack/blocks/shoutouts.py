@@ -15,6 +15,7 @@ from bot.slack.blocks.common import (
     clip,
     context,
     escape,
+    escape_keeping_mentions,
     header,
     modal,
     plain,
@@ -39,14 +40,18 @@ def build_peer_shoutout(
 ) -> tuple[str, list[Block]]:
     """The channel message of a `/shoutout`: who, the swing they took, and who is cheering."""
     headline = f":raised_hands: *Shout-out for {_names(recipient_ids)}!*"
-    text = f"Shout-out for {_names(recipient_ids)} from <@{giver_user_id}>: {escape(reason)}"
-    blocks = [section(f"{headline}\n>{escape(reason)}"), context(f"From <@{giver_user_id}> · {FOOTER}")]
+    text = f"Shout-out for {_names(recipient_ids)} from <@{giver_user_id}>: {escape_keeping_mentions(reason)}"
+    blocks = [
+        section(f"{headline}\n>{escape_keeping_mentions(reason)}"),
+        context(f"From <@{giver_user_id}> · {FOOTER}"),
+    ]
     return text, blocks
 
 
 def build_manager_shoutout(*, manager_user_id: str, body: str) -> tuple[str, list[Block]]:
     """The channel message of a draft a manager posted (their words, edited or not)."""
-    return body, [section(f":raised_hands: {body}"), context(f"From <@{manager_user_id}> · {FOOTER}")]
+    shown = escape_keeping_mentions(body)
+    return shown, [section(f":raised_hands: {shown}"), context(f"From <@{manager_user_id}> · {FOOTER}")]
 
 
 def build_shoutout_sent(plan: PeerShoutoutPlan) -> dict[str, Any]:
@@ -85,7 +90,9 @@ def build_drafts_dm(card: DraftCard) -> tuple[str, list[Block]]:
     ]
     for draft in card.drafts:
         blocks.append(
-            section(f"*{escape(draft.display_name)}*: {draft.summary or 'took a swing'}\n_{draft.text}_")
+            section(
+                f"*{escape(draft.display_name)}*: {escape_keeping_mentions(draft.summary or 'took a swing')}\n_{escape_keeping_mentions(draft.text)}_"
+            )
         )
         if draft.handled:
             blocks.append(context(f":white_check_mark: {draft.handled}"))
@@ -180,7 +187,7 @@ def build_received_section(*, total: int, latest: list[ReceivedShoutout], tz: st
     if total == 0:
         return []
     lines = [
-        f"• _{escape(clip(item.text, 200))}_ (from {escape(item.giver_name)}, {format_local(item.created_at, tz, with_day=True)})"
+        f"• _{escape_keeping_mentions(clip(item.text, 200))}_ (from {escape(item.giver_name)}, {format_local(item.created_at, tz, with_day=True)})"
         for item in latest
     ]
     return [section(f":tada: *Shout-outs you received* ({total} in all)\n" + "\n".join(lines))]

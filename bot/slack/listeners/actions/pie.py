@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Any
 
@@ -110,8 +109,8 @@ def register(app: App, deps: Deps) -> None:
 
     app.action(PieAction.CLAIM)(claim)
     app.action(PieAction.CHANGE)(claim)
-    # One button per team, each with its own action id (Slack wants them unique in a block).
-    app.action(re.compile(f"^{PieAction.PICK_TEAM}(:|$)"))(pick_team)
+    # Pickers posted before the team picker served every command (see Action.PICK_TEAM).
+    app.action(PieAction.PICK_TEAM)(pick_team)
     app.action(PieAction.LOWER_TARGET)(lower_target)
     app.action(PieAction.EXTEND)(extend)
     app.action(PieAction.TALK)(talk)

@@ -18,6 +18,7 @@ from bot.domain.pie import (
     FIELD_TARGET,
     FIELD_TITLE,
 )
+from bot.domain.text import escape
 from bot.services import pie as pie_service
 from bot.slack.blocks import pie as pie_blocks
 from bot.slack.deps import Deps
@@ -93,7 +94,7 @@ def register(app: App, deps: Deps) -> None:
             response_action="update",
             view=pie_blocks.build_done_modal(
                 "Pie baked",
-                f":pie: *{view.title}* is baked: {view.money(view.target)}, claims close at the "
+                f":pie: *{escape(view.title)}* is baked: {view.money(view.target)}, claims close at the "
                 f"{pie_blocks.closes_text(view)}. The team channel has been told.",
             ),
         )
@@ -113,7 +114,7 @@ def register(app: App, deps: Deps) -> None:
             response_action="update",
             view=pie_blocks.build_done_modal(
                 "Target changed",
-                f":dart: *{view.title}*: target {view.money(old)} → *{view.money(view.target)}*. "
+                f":dart: *{escape(view.title)}*: target {view.money(old)} → *{view.money(view.target)}*. "
                 f"{view.money(max(0, view.left))} left to claim.",
             ),
         )
@@ -137,7 +138,7 @@ def register(app: App, deps: Deps) -> None:
             response_action="update",
             view=pie_blocks.build_done_modal(
                 "Deadline extended",
-                f":hourglass_flowing_sand: Claims for *{view.title}* now close at the "
+                f":hourglass_flowing_sand: Claims for *{escape(view.title)}* now close at the "
                 f"{pie_blocks.closes_text(view)}.",
             ),
         )
