@@ -260,3 +260,48 @@ def test_fit_lines_keeps_whole_lines_and_counts_the_rest(lines: list[str], hidde
     if left_out:
         assert kept[-1] == f"…and {left_out} more"
     assert json.dumps(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    labels=st.lists(
+        st.sampled_from(["Yes", "Yes!", "yes?", "!!!", "???", "No", "No.", "Maybe…", "😀", "🍕"]),
+        min_size=2,
+        max_size=6,
+        unique_by=str.lower,
+    ),
+    prompt=NASTY.filter(str.strip),
+)
+def test_check_in_messages_are_valid_for_any_option_labels(labels: list[str], prompt: str) -> None:
+    """Whatever labels a manager picks, each answer button has its own action id and value."""
+    options = parse_options("choice", ", ".join(labels))
+    question = QuestionView(id=3, key="q", kind="choice", prompt=prompt[:150], options=options, answer=None)
+    view = CheckinView(
+        id=1,
+        team_name="Closers",
+        local_date=date(2026, 11, 23),
+        tz="America/New_York",
+        status="open",
+        closes_at=datetime(2026, 11, 24, tzinfo=UTC),
+        submitted=False,
+        questions=(question,),
+    )
+    assert problems(build_checkin_message(view)[1]) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(stuck=st.lists(st.tuples(st.just("U00000001"), NASTY), max_size=30), name=NASTY.filter(str.strip))
+def test_recaps_are_valid_for_any_stuck_notes(stuck: list[tuple[str, str]], name: str) -> None:
+    """Any number of stuck notes of any text: a valid recap."""
+    recap = Recap(
+        team_name=name[:80],
+        channel_id="C0TEAM",
+        thread_ts="1.1",
+        starts_at=datetime(2026, 11, 23, 15, 0, tzinfo=UTC),
+        tz="America/New_York",
+        posted=(("U00000002", 1),),
+        not_posted=tuple(f"U{i:08d}" for i in range(80)),
+        away=(),
+        stuck=tuple(stuck),
+    )
+    assert problems(build_recap(recap)[1]) == []

@@ -54,16 +54,19 @@ def _pilot_text(card: HuddleCard) -> str | None:
     if not card.pilots:
         return None
     shown, more = rules.summarise(card.pilots, rules.MAX_PILOT_LINES)
-    lines = ["*Pilots running*"]
+    lines = []
     for pilot in shown:
         reframe = f"The goal isn't _{escape(clip(pilot.not_goal, 120))}_. " if pilot.not_goal else ""
         lines.append(
             f"• *{escape(clip(pilot.title, 80))}*: {reframe}The goal is to get better at "
             f"_{escape(clip(pilot.growth_metric, 150))}_."
         )
-    if more:
-        lines.append(f"…and {more} more. `/stretch pilot` lists them all.")
-    return "\n".join(lines)
+    return fit_lines(
+        "*Pilots running*",
+        lines,
+        hidden=more,
+        more=lambda n: f"…and {n} more. `/stretch pilot` lists them all.",
+    )
 
 
 def _shoutout(line: ShoutoutLine) -> str:
@@ -76,10 +79,12 @@ def _shoutout_text(card: HuddleCard) -> str | None:
     if not card.shoutouts:
         return None
     shown, more = rules.summarise(card.shoutouts, rules.MAX_SHOUTOUT_LINES)
-    lines = [f"*Shout-outs since the last huddle* ({len(card.shoutouts)})", *(_shoutout(s) for s in shown)]
-    if more:
-        lines.append(f"…and {more} more in the channel. Keep them coming with `/shoutout`.")
-    return "\n".join(lines)
+    return fit_lines(
+        f"*Shout-outs since the last huddle* ({len(card.shoutouts)})",
+        [_shoutout(s) for s in shown],
+        hidden=more,
+        more=lambda n: f"…and {n} more in the channel. Keep them coming with `/shoutout`.",
+    )
 
 
 def pulse_text(card: HuddleCard) -> str:

@@ -412,7 +412,12 @@ def build_close_summary(view: PieView, *, viewer: str) -> tuple[str, list[Block]
     if view.slices:
         blocks.append(
             section(
-                "*Slices*\n" + "\n".join(_slice_line(s, view, viewer) for s in view.slices[:MAX_SLICE_LINES])
+                fit_lines(
+                    "*Slices*",
+                    [_slice_line(s, view, viewer) for s in view.slices[:MAX_SLICE_LINES]],
+                    hidden=max(0, len(view.slices) - MAX_SLICE_LINES),
+                    more=lambda n: f"…and {n} more",
+                )
             )
         )
     blocks.append(

@@ -16,6 +16,7 @@ from bot.slack.blocks.common import (
     context,
     escape,
     escape_keeping_mentions,
+    fit_lines,
     header,
     modal,
     plain,
@@ -160,7 +161,13 @@ def build_effort_section(
             for e in entries
         ]
         blocks.append(
-            section(f":muscle: *Swings taken this month · {escape(team_name)}*\n" + "\n".join(lines))
+            section(
+                fit_lines(
+                    f":muscle: *Swings taken this month · {escape(team_name)}*",
+                    lines,
+                    more=lambda n: f"…and {n} more",
+                )
+            )
         )
         blocks.append(
             context("Effort, not revenue: shout-outs received, pilots joined, stretch claims and answers.")
@@ -190,4 +197,10 @@ def build_received_section(*, total: int, latest: list[ReceivedShoutout], tz: st
         f"• _{escape_keeping_mentions(clip(item.text, 200))}_ (from {escape(item.giver_name)}, {format_local(item.created_at, tz, with_day=True)})"
         for item in latest
     ]
-    return [section(f":tada: *Shout-outs you received* ({total} in all)\n" + "\n".join(lines))]
+    return [
+        section(
+            fit_lines(
+                f":tada: *Shout-outs you received* ({total} in all)", lines, more=lambda n: f"…and {n} more"
+            )
+        )
+    ]
