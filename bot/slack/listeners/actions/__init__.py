@@ -22,7 +22,6 @@ from bot.slack.directory import fetcher_for
 from bot.slack.guard import guarded, tell_user
 from bot.slack.ids import Action, Command
 from bot.slack.listeners.actions import alerts, checkins, digest, huddles, pie, pilots, shoutouts
-from bot.slack.listeners.commands.registry import help_entries
 from bot.slack.payloads import acting_user, action_value, read_picker_value, rerun_body, slack_team_id
 
 
@@ -63,7 +62,7 @@ def register(app: App, deps: Deps) -> None:
             view=modal(
                 callback_id="help",
                 title="Stretch help",
-                blocks=build_help(help_entries()),
+                blocks=build_help(list(deps.wiring.help_entries)),
                 submit=None,
                 close="Close",
             ),
