@@ -59,7 +59,6 @@ def _send(
         return [c for c in running.fake.calls_to("response_url") if c.params.get("_name") == name]
 
     calls = eventually(answered, timeout=10)
-    assert calls, [(c.method, c.error, str(c.params)[:300]) for c in running.fake.calls[-5:]]
     body = calls[0].params
     return flatten_text(body), body
 
