@@ -21,7 +21,7 @@ from bot.slack.deps import Deps
 from bot.slack.directory import fetcher_for
 from bot.slack.guard import guarded, tell_user
 from bot.slack.ids import Action, Command
-from bot.slack.listeners.actions import alerts, checkins, digest, huddles, pie, pilots, shoutouts
+from bot.slack.listeners.actions import alerts, checkins, digest, huddles, leads, pie, pilots, shoutouts
 from bot.slack.payloads import acting_user, action_value, read_picker_value, rerun_body, slack_team_id
 
 
@@ -90,3 +90,4 @@ def register(app: App, deps: Deps) -> None:
     digest.register(app, deps)
     alerts.register(app, deps)
     huddles.register(app, deps)
+    leads.register(app, deps)
