@@ -10,9 +10,12 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.response import BoltResponse
 from sqlalchemy import Engine
 
 from bot.db import database_answers
+from bot.slack.payloads import HttpRequest
 
 SLACK_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -20,9 +23,19 @@ HEALTH_PATH = "/healthz"
 StartResponse = Callable[..., Any]
 
 
+class _SlackHandler(SlackRequestHandler):
+    """Bolt's WSGI adapter, with the request body read by Stretch's own parser (see HttpRequest)."""
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        """Hand one POST to Bolt."""
+        return self.app.dispatch(
+            HttpRequest(body=request.get_body(), query=request.query_string, headers=request.get_headers())
+        )
+
+
 def build_wsgi(app: App, engine: Engine) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     """The WSGI callable: POST /slack/events goes to Bolt, GET /healthz asks the database."""
-    slack = SlackRequestHandler(app, path=SLACK_PATH)
+    slack = _SlackHandler(app, path=SLACK_PATH)
 
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")

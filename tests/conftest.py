@@ -105,10 +105,11 @@ def session(session_factory: SessionFactory) -> Iterator[Session]:
 
 @pytest.fixture
 def fake_slack() -> Iterator[FakeSlack]:
-    """A fake Slack Web API that records every call."""
+    """A fake Slack Web API that records every call; a test fails if Slack would have refused its blocks."""
     fake = FakeSlack().start()
     yield fake
     fake.stop()
+    assert not fake.refused, "Slack refused blocks with invalid_blocks: " + repr(fake.refused)
 
 
 @pytest.fixture

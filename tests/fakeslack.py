@@ -1,7 +1,8 @@
 """A fake Slack Web API on a free loopback port: records every call, answers like Slack, misbehaves on demand.
 
 Point a WebClient at `fake.url` (`WebClient(base_url=fake.url)`). Tell it about users with `add_user`,
-make a method fail with `fail(...)` (429 with Retry-After, 5xx, Slack error codes, dropped
+refuses Block Kit that Slack refuses (`invalid_blocks`, checked by
+tests/blockkit.py, kept in `fake.refused`), make a method fail with `fail(...)` (429 with Retry-After, 5xx, Slack error codes, dropped
 connections, before or after the call took effect), slow it down with `slow(...)`, or enforce a rate
 limit with `rate_limit(...)`. Every call is kept in `fake.calls`; every posted message is kept in its
 conversation (a DM's is "D…"), with its metadata, and conversations.history answers from them.
@@ -19,6 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from tests.blockkit import problems, view_problems
+
 WORKSPACE_ID = "T0STRETCH"
 BOT_USER_ID = "UBOTSTRETCH"
 
@@ -32,6 +35,8 @@ class Call:
     token: str | None
     at: float
     status: int = 200
+    # Slack's error code when it answered ok: false (e.g. "invalid_blocks").
+    error: str | None = None
 
     def json_param(self, name: str) -> Any:
         """A parameter that may arrive JSON-encoded in a form (blocks, view)."""
@@ -121,6 +126,9 @@ class FakeSlack:
     latency: dict[str, float] = field(default_factory=dict)
     # Messages posted, per conversation id ("D…" for the bot's DM with a user), oldest first.
     conversations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Every post or view refused with invalid_blocks: (method, the faults). The fixture fails a test
+    # that leaves any here, so the whole suite runs against Slack's Block Kit validation.
+    refused: list[tuple[str, list[str]]] = field(default_factory=list)
     # --- file uploads (privacy exports): bytes received per file id, and files shared per conversation.
     uploads: dict[str, bytes] = field(default_factory=dict)
     shared_files: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -225,7 +233,11 @@ class FakeSlack:
     def calls_to(self, method: str, *, ok_only: bool = True) -> list[Call]:
         """Calls of one method (by default only those that were answered ok)."""
         with self._lock:
-            return [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]
+            return [
+                c
+                for c in self.calls
+                if c.method == method and ((c.status == 200 and c.error is None) or not ok_only)
+            ]
 
     def messages_to(self, channel: str) -> list[Call]:
         """chat.postMessage calls that reached `channel` (a user id means their DM)."""
@@ -355,8 +367,26 @@ class FakeSlack:
         headers = {"Retry-After": str(int(chosen.retry_after))} if chosen.status == 429 else {}
         return chosen.status, {"ok": False, "error": chosen.error}, headers, False
 
+    def _block_faults(self, call: Call) -> list[str]:
+        """What Slack would refuse in this call's blocks or view (empty for other methods)."""
+        if call.method in ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url"):
+            faults = problems(call.json_param("blocks"), surface="message")
+            attachments = call.json_param("attachments")
+            for attachment in attachments if isinstance(attachments, list) else []:
+                faults += problems(attachment.get("blocks"), surface="message")
+            return faults
+        if call.method in ("views.open", "views.update", "views.publish", "views.push"):
+            return view_problems(call.json_param("view"))
+        return []
+
     def _ok(self, call: Call) -> dict[str, Any]:
         p = call.params
+        faults = self._block_faults(call)
+        if faults:
+            call.error = "invalid_blocks"
+            with self._lock:
+                self.refused.append((call.method, faults))
+            return {"ok": False, "error": "invalid_blocks", "errors": faults}
         if call.method == "auth.test":
             return {
                 "ok": True,

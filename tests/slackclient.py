@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 
+from tests.blockkit import assert_valid_blocks, assert_valid_view
 from tests.fakeslack import WORKSPACE_ID
 
 _ids = count(1)
@@ -55,6 +56,20 @@ def flatten_text(value: Any) -> str:
     return "\n".join(out)
 
 
+def _assert_slack_takes(reply: Reply) -> None:
+    """Fail when Slack would refuse the blocks or view Stretch answered a request with."""
+    try:
+        body = reply.json()
+    except ValueError:
+        return
+    if not isinstance(body, dict):
+        return
+    if "blocks" in body:
+        assert_valid_blocks(body["blocks"])
+    if body.get("response_action") in ("update", "push"):
+        assert_valid_view(body.get("view"))
+
+
 class SignedSlack:
     """Sends signed requests to a running Stretch at `base_url` (…/slack/events)."""
 
@@ -93,9 +108,11 @@ class SignedSlack:
         request = urllib.request.Request(self.events_url, data=body, headers=headers, method="POST")
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
-                return Reply(response.status, response.read(), dict(response.headers))
+                reply = Reply(response.status, response.read(), dict(response.headers))
         except urllib.error.HTTPError as error:
             return Reply(error.code, error.read(), dict(error.headers))
+        _assert_slack_takes(reply)
+        return reply
 
     # --- slash commands --------------------------------------------------------------------------------
     def command_body(

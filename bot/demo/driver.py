@@ -17,7 +17,6 @@ from typing import IO, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot import migrate
@@ -25,6 +24,7 @@ from bot.config import load_settings
 from bot.db import make_engine, make_session_factory
 from bot.demo.fakeslack import WORKSPACE_ID, Call, DemoSlack, Person, Posted
 from bot.demo.render import Style, render_message, render_modal
+from bot.slack.payloads import HttpRequest
 
 QUIET_METHODS = ("auth.test", "users.info", "conversations.open", "conversations.history", "views.publish")
 
@@ -195,7 +195,7 @@ class Stage:
             "x-slack-request-timestamp": stamp,
             "x-slack-signature": self.verifier.generate_signature(timestamp=stamp, body=body) or "",
         }
-        response = self.app.dispatch(BoltRequest(body=body, headers=headers))
+        response = self.app.dispatch(HttpRequest(body=body, headers=headers))
         if response.status != 200:
             raise DemoError(f"Stretch answered HTTP {response.status}: {response.body[:200]}")
         try:

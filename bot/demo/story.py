@@ -293,7 +293,7 @@ class NorthstarStory(Story):
                 if b.get("type") == "actions" and str(b.get("block_id", "")).startswith("q_")
             ]
             for row, value in zip(rows, mood, strict=False):
-                element = next(e for e in row["elements"] if str(e["action_id"]).endswith(f":{value}"))
+                element = next(e for e in row["elements"] if str(e.get("value", "")).endswith(f":{value}"))
                 labels.append(element["text"]["text"])
                 s.tap(rep, message, lambda e, a=element["action_id"]: e.get("action_id") == a, say=None)  # type: ignore[misc]
             if note:

@@ -122,7 +122,14 @@ def parse_options(kind: str, text: str) -> tuple[tuple[str, str], ...]:
         )
     if len({label.lower() for label in labels}) != len(labels):
         raise UserError("Two options have the same wording; make each one different.", field="q_options")
-    return tuple((slug(label) or f"o{n}", label) for n, label in enumerate(labels, start=1))
+    # Each option's value is unique even when labels differ only by punctuation ("Yes" / "Yes!").
+    values: list[str] = []
+    for n, label in enumerate(labels, start=1):
+        value = slug(label) or f"o{n}"
+        if value in values:
+            value = f"{value[:36]}_{n}"
+        values.append(value)
+    return tuple(zip(values, labels, strict=True))
 
 
 def slug(text: str) -> str:

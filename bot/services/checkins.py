@@ -37,7 +37,7 @@ from bot.models.checkins import (
 )
 from bot.models.moments import MOMENT_SNAP_COMEBACK, MOMENT_STRETCH_ANSWER
 from bot.services.moments import record_moment
-from bot.services.teams import resolve_team, teams_of
+from bot.services.teams import PickTeamError, resolve_team, teams_of
 
 # The default text question whose answer is a stretch moment (the text itself never leaves the check-in).
 STRETCH_QUESTION = "stretch_swing"
@@ -447,7 +447,13 @@ def _new_checkin_values(
 
 
 def checkin_on_demand(
-    *, session: Session, workspace: Workspace, user_id: str, channel_id: str | None, now: datetime
+    *,
+    session: Session,
+    workspace: Workspace,
+    user_id: str,
+    channel_id: str | None,
+    now: datetime,
+    team_id: int | None = None,
 ) -> OnDemand:
     """Today's check-in early (creating it), or the latest still-open one to catch up on."""
     roles = teams_of(session=session, workspace_id=workspace.id, user_id=user_id)
@@ -456,15 +462,21 @@ def checkin_on_demand(
         raise UserError(
             "Check-ins go to the reps on your team; as a manager you'll see how they're doing in the digest."
         )
-    if len(rep_roles) == 1:
-        # Only one team checks in on them: no need to ask which, wherever they typed it.
-        role = rep_roles[0]
-    else:
+    try:
+        # The same rule as every command: typed in another team's channel, it is refused.
         role = resolve_team(
-            session=session, workspace_id=workspace.id, user_id=user_id, channel_id=channel_id
+            session=session,
+            workspace_id=workspace.id,
+            user_id=user_id,
+            channel_id=channel_id,
+            team_id=team_id,
         )
-        if role.role != ROLE_REP:
-            role = rep_roles[0]
+    except PickTeamError:
+        if len(rep_roles) != 1:
+            raise
+        role = rep_roles[0]  # only one team checks in on them: no need to ask which
+    if role.role != ROLE_REP:
+        role = rep_roles[0]
     team = role.team
     person = session.scalar(
         select(Person).where(Person.workspace_id == workspace.id, Person.slack_user_id == user_id)

@@ -45,7 +45,7 @@ from bot.services.alerts import SIGNAL_LABELS
 from bot.services.checkins import options_of
 from bot.services.pie import open_pie, pie_view
 from bot.services.shoutouts import Draft, EffortEntry, effort_leaderboard, pending_drafts
-from bot.services.teams import load_team, teams_of
+from bot.services.teams import load_team, resolve_team, team_for_channel, teams_of
 
 LIMITER = "limiter"
 WATCHED = (ALERT_OPEN, ALERT_ACKNOWLEDGED, ALERT_SNOOZED)
@@ -145,7 +145,14 @@ def digest_teams(
             raise NotAllowedError("Only that team's managers get its digest.")
         return chosen
     in_channel = [t for t in teams if channel_id and t.channel_id == channel_id]
-    return in_channel or teams
+    if in_channel:
+        return in_channel
+    if channel_id and team_for_channel(session=session, workspace_id=workspace_id, channel_id=channel_id):
+        # Another team's channel: refused like every command there (OtherTeamsChannelError), or the
+        # person is on that team but doesn't manage it.
+        resolve_team(session=session, workspace_id=workspace_id, user_id=user_id, channel_id=channel_id)
+        raise NotAllowedError("Only this team's managers get its digest.")
+    return teams
 
 
 def is_team_manager(*, session: Session, team_id: int, person_id: int) -> bool:

@@ -16,6 +16,7 @@ from bot.domain import pilots as pilot_rules
 from bot.domain.availability import is_away
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.schedule import local_date, next_occurrence, parse_days, parse_time
+from bot.domain.text import escape
 from bot.models import (
     ROLE_MANAGER,
     ROLE_REP,
@@ -169,18 +170,28 @@ def plan_scheduled_huddles(*, session: Session, now: datetime) -> int:
 
 
 def start_huddle_now(
-    *, session: Session, workspace_id: int, user_id: str, channel_id: str | None, now: datetime
+    *,
+    session: Session,
+    workspace_id: int,
+    user_id: str,
+    channel_id: str | None,
+    now: datetime,
+    team_id: int | None = None,
 ) -> Huddle:
     """`/stretch huddle`: a manager posts the card now, outside the schedule."""
-    role = resolve_team(session=session, workspace_id=workspace_id, user_id=user_id, channel_id=channel_id)
+    role = resolve_team(
+        session=session, workspace_id=workspace_id, user_id=user_id, channel_id=channel_id, team_id=team_id
+    )
     team = load_team(session=session, team_id=role.team.id)
     if not role.is_manager:
         raise NotAllowedError(
-            f"Only a manager of *{team.name}* can start a huddle. Reply in the next huddle card's thread, "
+            f"Only a manager of *{escape(team.name)}* can start a huddle. Reply in the next huddle card's thread, "
             "or use its *Post my update* button."
         )
     if not team.channel_id:
-        raise UserError(f"*{team.name}* has no channel yet. Pick one with `/stretch setup`, then try again.")
+        raise UserError(
+            f"*{escape(team.name)}* has no channel yet. Pick one with `/stretch setup`, then try again."
+        )
     starter = next(m.person for m in team.memberships if m.person.slack_user_id == user_id)
     huddle = plan_huddle(
         session=session,
@@ -443,7 +454,7 @@ def update_target(*, session: Session, huddle_id: int, user_id: str) -> UpdateTa
     person = _team_member(session, huddle.team_id, user_id)
     if person is None:
         raise NotAllowedError(
-            f"This is *{team.name}*'s huddle, and you're not on that team. Ask its manager to add you."
+            f"This is *{escape(team.name)}*'s huddle, and you're not on that team. Ask its manager to add you."
         )
     return UpdateTarget(
         huddle_id=huddle.id,

@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.deliveries import Message, enqueue, enqueue_dms
-from bot.domain.errors import NotAllowedError, NotInTeamError, UserError
+from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.pie import (
     FIELD_TARGET,
     above_equal_share,
@@ -36,6 +36,7 @@ from bot.domain.pie import (
     stretch_reason,
 )
 from bot.domain.schedule import local_date
+from bot.domain.text import escape
 from bot.models import (
     PIE_CLOSED,
     PIE_OPEN,
@@ -52,7 +53,7 @@ from bot.models import (
 from bot.models.moments import MOMENT_BIG_SLICE
 from bot.services.checkins import latest_zone
 from bot.services.moments import record_moment
-from bot.services.teams import NOT_IN_TEAM, TeamRole
+from bot.services.teams import TeamRole, choose_team, team_for_channel
 
 # Outbox kinds (rendered in bot/jobs/pie.py).
 KIND_BAKED = "pie_baked"
@@ -72,14 +73,6 @@ Renderer = Callable[[Session, Delivery, datetime], Message | None]
 def checkin_zone(session: Session, team_id: int, person_id: int) -> str | None:
     """The zone ('slack', 'stretch', 'snap') of the person's latest answered check-in in the team."""
     return latest_zone(session=session, team_id=team_id, person_id=person_id)
-
-
-class PickTeamError(UserError):
-    """The person is on several teams and the channel doesn't say which one they mean."""
-
-    def __init__(self, message: str, teams: list[TeamRole]) -> None:
-        super().__init__(message)
-        self.teams = teams
 
 
 NO_OPEN_PIE_REP = (
@@ -312,25 +305,16 @@ def pie_context(
     else:
         rows = session.execute(_TEAMS_OF_IN_SLACK_TEAM, {"slack_team_id": slack_team_id, "user_id": user_id})
     found = [(TeamRole(team=team, role=role), person, pie) for team, role, person, pie in rows]
-    if not found:
-        raise NotInTeamError(NOT_IN_TEAM)
-    chosen = None
-    if team_id is not None:
-        chosen = next((f for f in found if f[0].team.id == team_id), None)
-        if chosen is None:
-            raise NotInTeamError("You're not on that team any more, so its pie isn't yours to change.")
-    elif channel_id:
-        chosen = next((f for f in found if f[0].team.channel_id == channel_id), None)
-    if chosen is None and len(found) == 1:
-        chosen = found[0]
-    if chosen is None:
-        roles = [f[0] for f in found]
-        channels = ", ".join(f"<#{r.team.channel_id}>" for r in roles if r.team.channel_id)
-        raise PickTeamError(
-            f"You're on {len(roles)} teams. Pick the team below, or run `/claim-pie` in its channel "
-            f"({channels}).",
-            roles,
-        )
+    channel_team = None
+    if channel_id and team_id is None and found:
+        channel_team = next((f[0].team for f in found if f[0].team.channel_id == channel_id), None)
+        if channel_team is None:
+            channel_team = team_for_channel(
+                session=session, workspace_id=found[0][0].team.workspace_id, channel_id=channel_id
+            )
+    chosen = choose_team(
+        found, lambda f: f[0], channel_team=channel_team, team_id=team_id, command="`/claim-pie`"
+    )
     return PieContext(role=chosen[0], person=chosen[1], pie=chosen[2])
 
 
@@ -395,7 +379,7 @@ def _currency(session: Session, team: Team) -> str:
 def _require_claims_open(pie: PieColumns, team: Team, now: datetime) -> None:
     if pie.claim_deadline <= now:
         raise UserError(
-            f"Claims for *{pie.title}* closed at the end of "
+            f"Claims for *{escape(pie.title)}* closed at the end of "
             f"{claim_by_date(pie.claim_deadline, team.tz):%a %d %b}. If you want to change your slice, "
             "ask your manager: they can extend the deadline."
         )
@@ -448,7 +432,7 @@ def require_manager(role: TeamRole, what: str) -> None:
     """Refuse a rep a manager's action, saying what they can do instead."""
     if not role.is_manager:
         raise NotAllowedError(
-            f"Only a manager of *{role.team.name}* can {what}. Type `/claim-pie` to see the pie, "
+            f"Only a manager of *{escape(role.team.name)}* can {what}. Type `/claim-pie` to see the pie, "
             "or `/claim-pie 20k` to claim your slice."
         )
 
@@ -699,7 +683,7 @@ def log_progress(
         )
         if target_person_or_none is None:
             raise UserError(
-                f"<@{for_user_id}> isn't a rep on *{team.name}*. Mention one of the team's reps, "
+                f"<@{for_user_id}> isn't a rep on *{escape(team.name)}*. Mention one of the team's reps, "
                 "like `/claim-pie progress @rep 5k`."
             )
         target_person = target_person_or_none
@@ -769,7 +753,7 @@ def require_no_open_pie(*, session: Session, team: Team) -> None:
     """Refuse a second open pie, saying how to close or adjust the current one."""
     if open_pie(session=session, team_id=team.id) is not None:
         raise UserError(
-            f"*{team.name}* already has an open pie. Close it first with `/claim-pie close` "
+            f"*{escape(team.name)}* already has an open pie. Close it first with `/claim-pie close` "
             "(it's kept as history), or change its target with `/claim-pie target 120k`."
         )
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.domain import pilots as rules
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.schedule import local_date, parse_days
+from bot.domain.text import escape
 from bot.models import ROLE_MANAGER, ROLE_REP, Person, Pilot, PilotParticipant, Team, TeamSkipDate, Workspace
 from bot.models.moments import MOMENT_PILOT_JOINED, MOMENT_PILOT_TRIED
 from bot.services.moments import record_moment
@@ -124,7 +125,7 @@ def _closed_error(pilot: Pilot) -> UserError:
         pilot.status, pilot.status
     )
     return UserError(
-        f"*{pilot.title}* is closed: it was {verb}{when}. Start a new one with `/stretch pilot`.",
+        f"*{escape(pilot.title)}* is closed: it was {verb}{when}. Start a new one with `/stretch pilot`.",
         hint="`/stretch pilots` shows the team's pilots and their versions.",
     )
 
@@ -137,11 +138,11 @@ def _may_steer(pilot: Pilot, team: Team, user_id: str) -> None:
     if pilot.owner.slack_user_id == user_id:
         if role is None:
             raise NotAllowedError(
-                f"You're no longer on *{team.name}*, so its managers decide this pilot now."
+                f"You're no longer on *{escape(team.name)}*, so its managers decide this pilot now."
             )
         return
     raise NotAllowedError(
-        f"Only the pilot's owner (<@{pilot.owner.slack_user_id}>) or a manager of *{team.name}* can do that."
+        f"Only the pilot's owner (<@{pilot.owner.slack_user_id}>) or a manager of *{escape(team.name)}* can do that."
     )
 
 
@@ -245,7 +246,7 @@ def save_pilot(
             _may_steer(other, team, user_id)
     if role is None:
         raise NotAllowedError(
-            f"You're not on *{team.name}* any more, so you can't start a pilot for it. "
+            f"You're not on *{escape(team.name)}* any more, so you can't start a pilot for it. "
             "Ask a manager to add you back with `/stretch setup`."
         )
     is_manager = role == ROLE_MANAGER
@@ -274,7 +275,7 @@ def save_pilot(
             raise UserError(f"<@{participant}> has left the workspace.", field=rules.FIELD_PARTICIPANTS)
         if participant not in members:
             raise UserError(
-                f"<@{participant}> isn't on *{team.name}*. Pilots are for your team; a manager can add "
+                f"<@{participant}> isn't on *{escape(team.name)}*. Pilots are for your team; a manager can add "
                 "them with `/stretch setup`.",
                 field=rules.FIELD_PARTICIPANTS,
             )
@@ -349,7 +350,7 @@ def _participant(pilot: Pilot, user_id: str) -> PilotParticipant:
     for row in pilot.participants:
         if row.person.slack_user_id == user_id:
             return row
-    raise NotAllowedError(f"You're not taking part in *{pilot.title}*, so there's nothing to answer.")
+    raise NotAllowedError(f"You're not taking part in *{escape(pilot.title)}*, so there's nothing to answer.")
 
 
 def _open_participant(session: Session, pilot_id: int, user_id: str) -> tuple[Pilot, PilotParticipant]:
@@ -457,10 +458,18 @@ def pilot_chain(*, session: Session, root_id: int) -> list[Pilot]:
 
 
 def team_pilots(
-    *, session: Session, workspace_id: int, user_id: str, channel_id: str | None, now: datetime
+    *,
+    session: Session,
+    workspace_id: int,
+    user_id: str,
+    channel_id: str | None,
+    now: datetime,
+    team_id: int | None = None,
 ) -> tuple[TeamRole, list[list[Pilot]]]:
     """The asker's team and its pilot chains: active ones, and those decided in the last 30 days."""
-    role = resolve_team(session=session, workspace_id=workspace_id, user_id=user_id, channel_id=channel_id)
+    role = resolve_team(
+        session=session, workspace_id=workspace_id, user_id=user_id, channel_id=channel_id, team_id=team_id
+    )
     pilots = list(
         session.scalars(
             select(Pilot)

@@ -25,6 +25,7 @@ from bot.domain.shoutouts import (
     parse_shoutout,
     rank_effort,
 )
+from bot.domain.text import escape
 from bot.models import ROLE_MANAGER, Delivery, Membership, Person, StretchMoment, Team, Workspace
 from bot.models.shoutouts import (
     DECISION_POSTED,
@@ -77,15 +78,20 @@ def plan_peer_shoutout(
     text: str,
     fetch: ProfileFetcher,
     now: datetime,
+    team_id: int | None = None,
 ) -> PeerShoutoutPlan:
     """Check a `/shoutout` (team, text, people, today's limit) without writing anything."""
     role = resolve_team(
-        session=session, workspace_id=workspace.id, user_id=giver_user_id, channel_id=channel_id
+        session=session,
+        workspace_id=workspace.id,
+        user_id=giver_user_id,
+        channel_id=channel_id,
+        team_id=team_id,
     )
     team = load_team(session=session, team_id=role.team.id)
     if not team.channel_id:
         raise UserError(
-            f"*{team.name}* has no channel to post shout-outs in yet. "
+            f"*{escape(team.name)}* has no channel to post shout-outs in yet. "
             "Ask a manager to pick one with `/stretch setup`."
         )
     parsed = parse_shoutout(text, giver=giver_user_id)
@@ -333,7 +339,9 @@ def draft_for_manager(*, session: Session, workspace_id: int, moment_id: int, ma
         or manager is None
         or not any(m.role == ROLE_MANAGER and m.person_id == manager.id for m in team.memberships)
     ):
-        raise NotAllowedError(f"Only a manager of *{team.name}* can post or skip its drafted shout-outs.")
+        raise NotAllowedError(
+            f"Only a manager of *{escape(team.name)}* can post or skip its drafted shout-outs."
+        )
     if moment.person_id == manager.id:
         raise NotAllowedError("That draft is about you, so it's for another manager to post.")
     decision = session.get(MomentDecision, moment_id)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session, selectinload
@@ -13,6 +14,7 @@ from bot.domain.errors import NotAllowedError, NotInTeamError, UserError
 from bot.domain.huddles import DEFAULT_HUDDLE_TIME, DEFAULT_LEAD_MINUTES
 from bot.domain.schedule import format_time, parse_days, parse_time
 from bot.domain.teams import FIELD_CHANNEL, FIELD_MANAGERS, FIELD_REPS, TeamDraft, validate_team_draft
+from bot.domain.text import escape
 from bot.models import ROLE_MANAGER, ROLE_REP, HuddleSettings, Membership, Person, Team, Workspace
 from bot.services.people import ProfileFetcher, ensure_person
 
@@ -78,33 +80,74 @@ def list_teams(
     return list(session.scalars(query.order_by(Team.id)))
 
 
+class PickTeamError(UserError):
+    """The person is on several teams and neither the channel nor a button says which one they mean."""
+
+    def __init__(self, message: str, teams: list[tuple[int, str]]) -> None:
+        super().__init__(message)
+        # (team id, name) of each: plain values, readable after the session that found them has closed.
+        self.teams = teams
+
+
+class OtherTeamsChannelError(NotAllowedError):
+    """A command typed in the channel of a team the person isn't on: refused, nothing written."""
+
+
+Found = TypeVar("Found")
+
+
+def choose_team(
+    found: Sequence[Found],
+    role_of: Callable[[Found], TeamRole],
+    *,
+    channel_team: Team | None,
+    team_id: int | None,
+    command: str = "the command",
+) -> Found:
+    """The one rule for which team a person acts on, given their teams (`found`, oldest first).
+
+    A team named by a button or the team picker (`team_id`) must be one of theirs. A command typed in
+    a team's channel is about that team, and refused when they aren't on it. In a DM or a channel of
+    no team, their only team; several: PickTeamError, so they are asked which."""
+    if not found:
+        raise NotInTeamError(NOT_IN_TEAM)
+    if team_id is not None:
+        for item in found:
+            if role_of(item).team.id == team_id:
+                return item
+        raise NotInTeamError("You're not on that team any more, so that isn't yours to change.")
+    roles = [role_of(item) for item in found]
+    elsewhere = ", ".join(f"<#{r.team.channel_id}>" for r in roles if r.team.channel_id)
+    if channel_team is not None:
+        for item in found:
+            if role_of(item).team.id == channel_team.id:
+                return item
+        raise OtherTeamsChannelError(
+            f"This channel belongs to the team *{escape(channel_team.name)}*, and you're not on it, so I "
+            f"didn't do anything. Type {command} in your own team's channel"
+            + (f" ({elsewhere})" if elsewhere else "")
+            + " or in a DM with me."
+        )
+    if len(found) == 1:
+        return found[0]
+    raise PickTeamError(
+        f"You're on {len(roles)} teams. Pick the team below"
+        + (f", or type {command} in its channel ({elsewhere})." if elsewhere else "."),
+        [(r.team.id, r.team.name) for r in roles],
+    )
+
+
 def resolve_team(
     *, session: Session, workspace_id: int, user_id: str, channel_id: str | None, team_id: int | None = None
 ) -> TeamRole:
-    """The team a command is about: the one named, the channel's team, or the user's only team.
-
-    Raises NotInTeamError for a person in no team, and UserError asking them to pick when they are in
-    several teams and the channel doesn't decide.
-    """
+    """The team a command or button is about (see `choose_team` for the rule)."""
     memberships = teams_of(session=session, workspace_id=workspace_id, user_id=user_id)
-    if not memberships:
-        raise NotInTeamError(NOT_IN_TEAM)
-    if team_id is not None:
-        for membership in memberships:
-            if membership.team.id == team_id:
-                return membership
-        raise NotInTeamError("You're not on that team.")
-    if channel_id:
-        for membership in memberships:
-            if membership.team.channel_id == channel_id:
-                return membership
-    if len(memberships) == 1:
-        return memberships[0]
-    channels = ", ".join(f"<#{m.team.channel_id}>" for m in memberships if m.team.channel_id)
-    raise UserError(
-        f"You're on {len(memberships)} teams. Run the command in your team's channel ({channels}) "
-        "so I know which one you mean."
+    channel_team = (
+        team_for_channel(session=session, workspace_id=workspace_id, channel_id=channel_id)
+        if channel_id and team_id is None and memberships
+        else None
     )
+    return choose_team(memberships, lambda m: m, channel_team=channel_team, team_id=team_id)
 
 
 def manager_team(
@@ -121,7 +164,7 @@ def manager_team(
     )
     if not role.is_manager:
         raise NotAllowedError(
-            f"Only a manager of *{role.team.name}* can do that. If something needs changing, tell your manager."
+            f"Only a manager of *{escape(role.team.name)}* can do that. If something needs changing, tell your manager."
         )
     return role.team
 
@@ -188,7 +231,7 @@ def setup_target(
     if not can_manage(team=team, person=actor, user_id=actor.slack_user_id):
         if team is not None:
             raise NotAllowedError(
-                f"Only a manager of *{team.name}* (or a workspace admin) can change its setup. "
+                f"Only a manager of *{escape(team.name)}* (or a workspace admin) can change its setup. "
                 "Ask one of them to add you as a manager."
             )
         raise NotAllowedError(
@@ -277,7 +320,7 @@ def save_team(
     other = team_for_channel(session=session, workspace_id=workspace.id, channel_id=draft.channel_id or "")
     if other is not None and (team is None or other.id != team.id):
         raise UserError(
-            f"<#{draft.channel_id}> already belongs to the team *{other.name}*. Pick another channel, "
+            f"<#{draft.channel_id}> already belongs to the team *{escape(other.name)}*. Pick another channel, "
             "or run `/stretch setup` in that channel to edit it.",
             field=FIELD_CHANNEL,
         )

@@ -13,8 +13,16 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from bot.domain.errors import NotInTeamError, UserError
+from bot.services.teams import PickTeamError
 from bot.slack.blocks.common import Block
-from bot.slack.blocks.help import build_error, build_not_in_team, build_oops, build_try_again_later
+from bot.slack.blocks.help import (
+    build_error,
+    build_not_in_team,
+    build_oops,
+    build_team_picker,
+    build_try_again_later,
+)
+from bot.slack.payloads import picker_value
 
 logger = logging.getLogger("bot.slack")
 
@@ -44,11 +52,7 @@ def guarded(kind: Kind) -> Callable[[Handler], Handler]:
             try:
                 fn(ack=ack, body=body, client=client, respond=respond)
             except UserError as error:
-                blocks = (
-                    build_not_in_team(error.message)
-                    if isinstance(error, NotInTeamError)
-                    else build_error(error.message, hint=error.hint)
-                )
+                blocks = _user_error_blocks(kind, error, body)
                 _reply(kind, ack, body, client, respond, error.message, blocks, field=error.field)
             except Exception as error:
                 if _database_unavailable(error):
@@ -117,6 +121,29 @@ def tell_user(client: WebClient, body: dict[str, Any], text: str, blocks: list[B
     user_id = (body.get("user") or {}).get("id")
     if user_id:
         client.chat_postMessage(channel=user_id, text=text, blocks=blocks)
+
+
+def _user_error_blocks(kind: Kind, error: UserError, body: dict[str, Any]) -> list[Block]:
+    if isinstance(error, PickTeamError) and kind == "command":
+        try:
+            return _team_picker(error, body)
+        except Exception:  # the person still gets the message, without the buttons
+            logger.exception("could not build the team picker")
+    if isinstance(error, NotInTeamError):
+        return build_not_in_team(error.message)
+    return build_error(error.message, hint=error.hint)
+
+
+def _team_picker(error: PickTeamError, body: dict[str, Any]) -> list[Block]:
+    """The team picker for a command typed where it can't tell the team: each button runs it again."""
+    command, text = str(body.get("command") or ""), str(body.get("text") or "")
+    return build_team_picker(
+        [
+            (team_id, name, picker_value(team_id=team_id, command=command, text=text))
+            for team_id, name in error.teams
+        ],
+        message=error.message,
+    )
 
 
 def _first_input_block(body: dict[str, Any]) -> str | None:

@@ -25,6 +25,8 @@ class Action(StrEnum):
     # App Home and help
     OPEN_SETUP = "open_setup"
     OPEN_HELP = "open_help"
+    # The team picker (issue 15): one button per team, "pick_team:<team id>", runs the command again
+    PICK_TEAM = "pick_team"
 
 
 class SetupInput(StrEnum):

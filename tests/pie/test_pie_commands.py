@@ -205,7 +205,7 @@ def test_someone_on_two_teams_picks_one_in_a_dm(running: Running) -> None:
     assert "You're on 2 teams" in asked.text and "<#C0HUNT>" in asked.text
     picker = next(b for b in asked.body["blocks"] if b["type"] == "actions")
     closers = next(e for e in picker["elements"] if e["text"]["text"] == "Closers")
-    running.slack.action("pie_pick_team", user="U0REP1", value=closers["value"])
+    running.slack.action(closers["action_id"], user="U0REP1", value=closers["value"])
     wait_for(lambda: slices(running.deps.session_factory))
     assert slices(running.deps.session_factory) == {"U0REP1": 2_000_000}
 

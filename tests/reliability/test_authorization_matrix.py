@@ -30,6 +30,7 @@ from bot.slack.ids import (
     PilotAction,
     ShoutoutAction,
 )
+from bot.slack.payloads import picker_value
 from tests.conftest import Running
 from tests.reliability.authz_world import (
     ACTORS,
@@ -71,6 +72,9 @@ SETUP = frozenset({"manager", "admin"})
 ACTIONS: dict[str, ActionCase] = {
     Action.OPEN_SETUP: ActionCase(SETUP, _team),
     Action.OPEN_HELP: ActionCase(EVERYONE),
+    Action.PICK_TEAM: ActionCase(
+        MEMBERS, lambda w: picker_value(team_id=w.team, command="/claim-pie", text="")
+    ),
     PilotAction.START: ActionCase(MEMBERS, _team),
     PilotAction.EDIT: ActionCase(MANAGERS, lambda w: str(w.pilot)),
     PilotAction.DECIDE_TWEAK: ActionCase(MANAGERS, lambda w: str(w.pilot)),
@@ -187,6 +191,8 @@ def _click(running: Running, world: World, action_id: str, case: ActionCase, use
                 key=team_questions(session=session, team_id=world.team, now=running.clock())[-1].key
             )
     element_id = f"{action_id}:{value}" if action_id == CheckinAction.ANSWER else action_id
+    if action_id == Action.PICK_TEAM:
+        element_id = f"{action_id}:{world.team}"  # one action id per team in the picker
 
     def do(client: SignedSlack) -> Any:
         if case.on_view:

@@ -8,7 +8,7 @@ import json
 from bot.domain.alerts import SETTING_RANGES, AlertSettings
 from bot.models.alerts import ALERT_OPEN
 from bot.services.alerts import AlertCard, handled_note
-from bot.slack.blocks.common import Block, actions, button, context, header, modal, plain, section
+from bot.slack.blocks.common import Block, actions, button, context, escape, header, modal, plain, section
 from bot.slack.ids import AlertAction, AlertBlock, AlertView
 
 PRIVACY = "Only this team's managers see this. The rep is not told, and nothing is posted in any channel."
@@ -16,7 +16,7 @@ PRIVACY = "Only this team's managers see this. The rep is not told, and nothing 
 
 def build_alert_dm(card: AlertCard, *, viewer_person_id: int | None) -> tuple[str, list[Block]]:
     """A manager's alert: who, what changed, the numbers, a next step, and the buttons (or who took it)."""
-    who = f"<@{card.rep_user_id}>" if card.rep_user_id else card.rep_name
+    who = f"<@{card.rep_user_id}>" if card.rep_user_id else escape(card.rep_name)
     headline = (
         f"Your best rep is suddenly quiet: {card.rep_name} ({card.signal_label})"
         if card.strong_record
@@ -24,7 +24,7 @@ def build_alert_dm(card: AlertCard, *, viewer_person_id: int | None) -> tuple[st
     )
     text = f"Quiet-rep alert for {card.team_name}: {who} {card.signal_label}."
     blocks: list[Block] = [header(f":eyes: {headline}")]
-    lines = [f"*Who:* {who} on *{card.team_name}*", f"*What changed:* {card.evidence}"]
+    lines = [f"*Who:* {who} on *{escape(card.team_name)}*", f"*What changed:* {card.evidence}"]
     if card.strong_record:
         lines.append(":star: *Strong record:* until now one of the team's most consistent reps.")
     blocks.append(section("\n".join(lines)))
@@ -60,7 +60,7 @@ def build_settings_card(*, team_id: int, team_name: str, settings: AlertSettings
         f"{live} alert{'s' if live != 1 else ''} open or in hand right now." if live else "No open alerts."
     )
     return [
-        section(f":bell: *Quiet-rep alerts for {team_name}*\n" + "\n".join(lines)),
+        section(f":bell: *Quiet-rep alerts for {escape(team_name)}*\n" + "\n".join(lines)),
         context(f"{waiting} {PRIVACY}"),
         actions(button("Change thresholds", AlertAction.EDIT_SETTINGS, value=str(team_id))),
     ]
@@ -69,7 +69,7 @@ def build_settings_card(*, team_id: int, team_name: str, settings: AlertSettings
 def build_settings_modal(*, team_id: int, team_name: str, settings: AlertSettings) -> dict[str, object]:
     """The thresholds modal: one number per setting, with its allowed range as the hint."""
     blocks: list[Block] = [
-        section(f"Alerts compare each rep of *{team_name}* with their own last few weeks."),
+        section(f"Alerts compare each rep of *{escape(team_name)}* with their own last few weeks."),
     ]
     for name, (label, low, high, _) in SETTING_RANGES.items():
         blocks.append(

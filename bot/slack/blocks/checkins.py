@@ -17,6 +17,7 @@ from bot.slack.blocks.common import (
     button,
     context,
     divider,
+    escape,
     modal,
     option,
     plain,
@@ -53,7 +54,7 @@ def build_checkin_message(view: CheckinView) -> tuple[str, list[Block]]:
     """The check-in DM as it stands: every question, the chosen answers highlighted, notes and Submit."""
     intro = f"*Your pulse check-in* · {_day(view.local_date)}"
     if view.team_name:
-        intro += f" · {view.team_name}"
+        intro += f" · {escape(view.team_name)}"
     blocks: list[Block] = [
         section(intro + "\nAbout 30 seconds, one tap each. Only your managers see your answers."),
     ]
@@ -64,18 +65,19 @@ def build_checkin_message(view: CheckinView) -> tuple[str, list[Block]]:
             text_questions.append(question)
             continue
         number += 1
-        chosen = f"  ✓ _{_label(question, question.answer)}_" if question.answer else ""
-        blocks.append(section(f"*{number}. {question.prompt}*{chosen}"))
+        chosen = f"  ✓ _{escape(_label(question, question.answer))}_" if question.answer else ""
+        blocks.append(section(f"*{number}. {escape(question.prompt)}*{chosen}"))
         blocks.append(
             actions(
                 *[
                     button(
                         label,
-                        f"{CheckinAction.ANSWER}:{question.id}:{value}",
+                        # By position: two labels may slug to the same value ("Yes" / "Yes!").
+                        f"{CheckinAction.ANSWER}:{question.id}:{index}",
                         value=answer_value(view.id, question.id, value),
                         style="primary" if value == question.answer else None,
                     )
-                    for value, label in question.options
+                    for index, (value, label) in enumerate(question.options)
                 ],
                 block_id=f"q_{question.id}",
             )
@@ -85,7 +87,7 @@ def build_checkin_message(view: CheckinView) -> tuple[str, list[Block]]:
         for question in text_questions:
             number += 1
             status = "  ✓ _noted_" if question.answer else "  _optional_"
-            lines.append(f"*{number}. {question.prompt}*{status}")
+            lines.append(f"*{number}. {escape(question.prompt)}*{status}")
         has_notes = any(q.answer for q in text_questions)
         blocks.append(section("\n".join(lines)))
         blocks.append(
@@ -244,7 +246,9 @@ def build_away_modal(*, today: date) -> dict[str, Any]:
 def build_questions_modal(*, team_id: int, team_name: str, questions: list[QuestionView]) -> dict[str, Any]:
     """The managers' questions modal: each question with a menu (move, reword, remove) and Add."""
     blocks: list[Block] = [
-        section(f"The questions *{team_name}* answers in each check-in. Changes apply from the next one."),
+        section(
+            f"The questions *{escape(team_name)}* answers in each check-in. Changes apply from the next one."
+        ),
         divider(),
     ]
     for number, question in enumerate(questions, start=1):
@@ -259,7 +263,7 @@ def build_questions_modal(*, team_id: int, team_name: str, questions: list[Quest
         ]
         blocks.append(
             section(
-                f"*{number}. {question.prompt}*\n_{detail}_",
+                f"*{number}. {escape(question.prompt)}*\n_{escape(detail)}_",
                 block_id=f"question_{question.key}",
                 accessory={"type": "overflow", "action_id": CheckinAction.QUESTION_MENU, "options": menu},
             )

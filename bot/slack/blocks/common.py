@@ -2,20 +2,73 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
+
+from bot.domain.text import escape, escape_keeping_mentions, unescape
+
+__all__ = ["escape", "escape_keeping_mentions", "unescape"]
 
 Block = dict[str, Any]
 
 SECTION_TEXT_LIMIT = 3000
 HEADER_LIMIT = 150
 BUTTON_TEXT_LIMIT = 75
+BUTTON_VALUE_LIMIT = 2000
 MODAL_TITLE_LIMIT = 24
 CONTEXT_ELEMENTS_LIMIT = 10
 
 
 def clip(text: str, limit: int) -> str:
-    """Cut text to Slack's limit, ending in an ellipsis when it had to be cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """Cut text to Slack's limit, ending in an ellipsis when it had to be cut; never inside a `<…>`
+    mention or link, nor inside an `&amp;`-style entity (Slack would show the half as text)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    opened, closed = cut.rfind("<"), cut.rfind(">")
+    if opened > closed:
+        cut = cut[:opened]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:] and len(cut) - amp <= 6:
+        cut = cut[:amp]
+    return cut.rstrip() + "…"
+
+
+def fit_lines(
+    head: str,
+    lines: list[str],
+    *,
+    more: Callable[[int], str],
+    hidden: int = 0,
+    limit: int = SECTION_TEXT_LIMIT,
+) -> str:
+    """`head` and as many whole `lines` as fit in `limit` characters, then `more(n)` for the n lines left
+    out (`hidden` counts lines the caller already left out). No line is ever cut mid-markup."""
+    kept: list[str] = []
+    size = len(head)
+    for index, line in enumerate(lines):
+        left_out = hidden + len(lines) - index - 1
+        reserve = len(more(left_out)) + 1 if left_out else 0
+        if size + 1 + len(line) + reserve > limit:
+            break
+        kept.append(line)
+        size += 1 + len(line)
+    left_out = hidden + len(lines) - len(kept)
+    if left_out:
+        kept.append(more(left_out))
+    return "\n".join([head, *kept]) if head else "\n".join(kept)
+
+
+def json_value(data: dict[str, Any], *, shrink: str, limit: int = BUTTON_VALUE_LIMIT) -> str:
+    """A button value holding `data` as JSON, within Slack's 2,000 characters: the text under `shrink` is
+    shortened until it fits (non-ASCII kept as it is, not as `\\uXXXX` escapes six times longer)."""
+    text = str(data.get(shrink) or "")
+    while True:
+        value = json.dumps({**data, shrink: text}, ensure_ascii=False, separators=(",", ":"))
+        if len(value) <= limit:
+            return value
+        text = text[: max(0, len(text) - (len(value) - limit) - 1)]
 
 
 def plain(text: str, *, emoji: bool = True) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain.digest import MIN_ANSWERED, TeamPulse
 from bot.domain.schedule import format_local
+from bot.domain.text import escape, escape_keeping_mentions
 from bot.domain.zones import SLACK, SNAP, STRETCH, ZONE_EMOJI
 from bot.models.alerts import ALERT_ACKNOWLEDGED, ALERT_SNOOZED
 from bot.services.digest import DigestData, PieSummary, PilotLine, WatchItem
@@ -89,9 +90,11 @@ def pilot_text(pilots: tuple[PilotLine, ...], *, limit: int = PILOTS_SHOWN) -> s
     for p in pilots[:limit]:
         if p.status == "active":
             due = " · :ballot_box_with_check: review due" if p.review_due else ""
-            lines.append(f"• {p.name}: day {max(p.day, 0)} of {p.length} · {p.participants} in it{due}")
+            lines.append(
+                f"• {escape(p.name)}: day {max(p.day, 0)} of {p.length} · {p.participants} in it{due}"
+            )
         else:
-            lines.append(f"• {p.name}: decided *{p.status}*")
+            lines.append(f"• {escape(p.name)}: decided *{p.status}*")
     if len(pilots) > limit:
         lines.append(f"and {len(pilots) - limit} more: `/stretch pilots`")
     return "\n".join(lines)
@@ -102,7 +105,7 @@ def pie_text(pie: PieSummary | None) -> str:
     if pie is None:
         return "*The pie*\nNo pie open. Bake one with `/claim-pie new 100k`."
     return (
-        f"*The pie: {pie.title}*\n"
+        f"*The pie: {escape(pie.title)}*\n"
         f"Claimed {pie.claimed} of {pie.target} ({pie.claimed_pct} %) · "
         f"progress {pie.progress} `{progress_bar(pie.progress_pct / 100)}` {pie.progress_pct} % · "
         f"{pie.days_left} day(s) left\n"
@@ -116,14 +119,14 @@ def effort_blocks(data: DigestData) -> list[Block]:
     for draft in data.drafts[:DRAFTS_IN_DIGEST]:
         blocks.append(
             section(
-                f"*{draft.display_name}*: {draft.summary or 'took a swing'}",
+                f"*{escape(draft.display_name)}*: {escape_keeping_mentions(draft.summary or 'took a swing')}",
                 accessory=button("Post", ShoutoutAction.POST_DRAFT, value=str(draft.moment_id)),
             )
         )
     if len(data.drafts) > DRAFTS_IN_DIGEST:
         blocks.append(context(f"and {len(data.drafts) - DRAFTS_IN_DIGEST} more drafts in your drafts DM."))
     if data.effort:
-        leaders = " · ".join(f"{e.display_name} ({e.swings})" for e in data.effort)
+        leaders = " · ".join(f"{escape(e.display_name)} ({e.swings})" for e in data.effort)
         blocks.append(context(f"Most swings this month: {leaders}"))
     if len(blocks) == 1:
         blocks[0] = section(
@@ -165,7 +168,7 @@ def build_dashboard(data: DigestData, *, compact: bool = False) -> list[Block]:
     if compact:
         return [
             section(
-                f"*{data.team_name}* dashboard · {_ratio(pulse.answered, pulse.due)} answered · "
+                f"*{escape(data.team_name)}* dashboard · {_ratio(pulse.answered, pulse.due)} answered · "
                 f"{len(data.watchlist)} on the watchlist · "
                 + (f"pie {data.pie.progress_pct} %" if data.pie else "no pie"),
                 accessory=button("Send digest now", DigestAction.SEND_NOW, value=str(data.team_id)),

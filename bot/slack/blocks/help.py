@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.slack.blocks.common import Block, actions, button, context, divider, header, section
+from bot.slack.blocks.common import Block, actions, button, context, divider, escape, header, section
 from bot.slack.ids import Action
 
 
@@ -24,7 +24,9 @@ def build_help(entries: list[HelpEntry], *, unknown: str | None = None) -> list[
     """The complete usage card; with `unknown`, it starts by saying what wasn't recognised."""
     blocks: list[Block] = []
     if unknown is not None:
-        blocks.append(section(f":thinking_face: I didn't recognise `{unknown[:60]}`. Here's what I can do:"))
+        blocks.append(
+            section(f":thinking_face: I didn't recognise `{escape(unknown[:60])}`. Here's what I can do:")
+        )
     blocks.append(header("Stretch: goals that stretch, not snap"))
     blocks.append(
         section(
@@ -58,6 +60,15 @@ def build_error(message: str, *, hint: str | None = None) -> list[Block]:
     if hint:
         blocks.append(context(hint))
     return blocks
+
+
+def build_team_picker(teams: list[tuple[int, str, str]], *, message: str) -> list[Block]:
+    """Buttons to pick the team a command is about, for people on several teams: (team id, team name,
+    the button's value) each; every button has its own action id, as Slack wants within a block."""
+    buttons = [
+        button(name, f"{Action.PICK_TEAM}:{team_id}", value=value) for team_id, name, value in teams[:25]
+    ]
+    return [section(f":busts_in_silhouette: {message}"), actions(*buttons)]
 
 
 def build_not_in_team(message: str) -> list[Block]:

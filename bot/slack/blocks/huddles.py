@@ -17,6 +17,9 @@ from bot.slack.blocks.common import (
     clip,
     context,
     divider,
+    escape,
+    escape_keeping_mentions,
+    fit_lines,
     header,
     modal,
     plain,
@@ -41,7 +44,7 @@ def pie_line(card: HuddleCard) -> str | None:
     left = card.pie_days_left or 0
     days = "ends today" if left == 0 else ("ended" if left < 0 else f"{left} day{'s' * (left != 1)} left")
     return (
-        f":pie: *{view.title}* `{progress_bar(fraction(view.claimed, view.target))}` "
+        f":pie: *{escape(view.title)}* `{progress_bar(fraction(view.claimed, view.target))}` "
         f"{percent(view.claimed, view.target)}% claimed · {view.money(view.progress)} of "
         f"{view.money(view.target)} closed · {days}"
     )
@@ -51,32 +54,37 @@ def _pilot_text(card: HuddleCard) -> str | None:
     if not card.pilots:
         return None
     shown, more = rules.summarise(card.pilots, rules.MAX_PILOT_LINES)
-    lines = ["*Pilots running*"]
+    lines = []
     for pilot in shown:
-        reframe = f"The goal isn't _{clip(pilot.not_goal, 120)}_. " if pilot.not_goal else ""
+        reframe = f"The goal isn't _{escape(clip(pilot.not_goal, 120))}_. " if pilot.not_goal else ""
         lines.append(
-            f"• *{clip(pilot.title, 80)}*: {reframe}The goal is to get better at "
-            f"_{clip(pilot.growth_metric, 150)}_."
+            f"• *{escape(clip(pilot.title, 80))}*: {reframe}The goal is to get better at "
+            f"_{escape(clip(pilot.growth_metric, 150))}_."
         )
-    if more:
-        lines.append(f"…and {more} more. `/stretch pilot` lists them all.")
-    return "\n".join(lines)
+    return fit_lines(
+        "*Pilots running*",
+        lines,
+        hidden=more,
+        more=lambda n: f"…and {n} more. `/stretch pilot` lists them all.",
+    )
 
 
 def _shoutout(line: ShoutoutLine) -> str:
     to = ", ".join(f"<@{u}>" for u in line.recipients[:5]) or "the team"
     text = " ".join(line.text.split())
-    return f"• <@{line.giver}> → {to}: {clip(text, rules.SHOUTOUT_CLIP)}"
+    return f"• <@{line.giver}> → {to}: {escape_keeping_mentions(clip(text, rules.SHOUTOUT_CLIP))}"
 
 
 def _shoutout_text(card: HuddleCard) -> str | None:
     if not card.shoutouts:
         return None
     shown, more = rules.summarise(card.shoutouts, rules.MAX_SHOUTOUT_LINES)
-    lines = [f"*Shout-outs since the last huddle* ({len(card.shoutouts)})", *(_shoutout(s) for s in shown)]
-    if more:
-        lines.append(f"…and {more} more in the channel. Keep them coming with `/shoutout`.")
-    return "\n".join(lines)
+    return fit_lines(
+        f"*Shout-outs since the last huddle* ({len(card.shoutouts)})",
+        [_shoutout(s) for s in shown],
+        hidden=more,
+        more=lambda n: f"…and {n} more in the channel. Keep them coming with `/shoutout`.",
+    )
 
 
 def pulse_text(card: HuddleCard) -> str:
@@ -102,7 +110,7 @@ def build_huddle_card(card: HuddleCard) -> tuple[str, list[Block]]:
             if card.next_huddle
             else ""
         )
-        text = f":palm_tree: No huddle today: it's a team day off for *{card.team_name}*.{upcoming}"
+        text = f":palm_tree: No huddle today: it's a team day off for *{escape(card.team_name)}*.{upcoming}"
         return "No huddle today", [section(text)]
     blocks: list[Block] = [
         header(f"Team huddle · {card.team_name}"),
@@ -177,7 +185,9 @@ def build_update_modal(*, huddle_id: int, team_name: str) -> dict[str, Any]:
             placeholder="Optional: only your managers see this, in a private message",
             optional=True,
         ),
-        context(f"Your update goes in *{team_name}*'s huddle thread, from Stretch, with your name on it."),
+        context(
+            f"Your update goes in *{escape(team_name)}*'s huddle thread, from Stretch, with your name on it."
+        ),
     ]
     return modal(
         callback_id=HuddleView.UPDATE,
@@ -199,7 +209,7 @@ def update_huddle_id(private_metadata: str) -> int | None:
 
 
 def _quote(text: str) -> str:
-    return "\n".join(f"> {line}" for line in text.splitlines() if line.strip())
+    return "\n".join(f"> {escape(line)}" for line in text.splitlines() if line.strip())
 
 
 def build_update_post(
@@ -229,7 +239,7 @@ def build_recap(recap: Recap) -> tuple[str, list[Block]]:
     """The private after-huddle DM: who posted in the thread, who didn't, and who is stuck."""
     posted = [u for u, _ in recap.posted]
     lines = [
-        f":busts_in_silhouette: *{recap.team_name} huddle · {format_local(recap.starts_at, recap.tz)}*",
+        f":busts_in_silhouette: *{escape(recap.team_name)} huddle · {format_local(recap.starts_at, recap.tz)}*",
         f"*Posted in the thread* ({len(posted)}): {_names(posted) if posted else 'nobody yet'}",
         f"*Didn't post* ({len(recap.not_posted)}): "
         + (_names(list(recap.not_posted)) if recap.not_posted else "everyone expected did :tada:"),
@@ -245,10 +255,19 @@ def build_recap(recap: Recap) -> tuple[str, list[Block]]:
         lines.append(f"*Away* (not expected): {_names(list(recap.away))}")
     blocks: list[Block] = [section("\n".join(lines))]
     if recap.stuck:
-        stuck_lines = [f"• <@{user}>: {clip(' '.join(text.split()), 400)}" for user, text in recap.stuck[:10]]
-        if len(recap.stuck) > 10:
-            stuck_lines.append(f"…and {len(recap.stuck) - 10} more in the thread updates.")
-        blocks.append(section("*Flagged as stuck*\n" + "\n".join(stuck_lines)))
+        stuck_lines = [
+            f"• <@{user}>: {escape(clip(' '.join(text.split()), 400))}" for user, text in recap.stuck[:10]
+        ]
+        blocks.append(
+            section(
+                fit_lines(
+                    "*Flagged as stuck*",
+                    stuck_lines,
+                    hidden=max(0, len(recap.stuck) - 10),
+                    more=lambda n: f"…and {n} more in the thread updates.",
+                )
+            )
+        )
     blocks.append(
         context(
             "Only you and the team's other managers get this. A quiet huddle is a reason to ask, not to "
@@ -263,8 +282,8 @@ def build_recap(recap: Recap) -> tuple[str, list[Block]]:
 def build_stuck_note(recap: Recap, *, user_id: str, text: str) -> tuple[str, list[Block]]:
     """A stuck note that came in after the recap was sent."""
     body = (
-        f":construction: <@{user_id}> flagged something as stuck in the *{recap.team_name}* huddle "
-        f"({format_local(recap.starts_at, recap.tz)}):\n> {clip(' '.join(text.split()), 400)}"
+        f":construction: <@{user_id}> flagged something as stuck in the *{escape(recap.team_name)}* huddle "
+        f"({format_local(recap.starts_at, recap.tz)}):\n> {escape(clip(' '.join(text.split()), 400))}"
     )
     return f"{recap.team_name} huddle: a stuck note", [
         section(body),

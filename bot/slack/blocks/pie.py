@@ -26,13 +26,16 @@ from bot.domain.pie import (
     percent,
 )
 from bot.services.pie import ClaimOutcome, PieView, SliceLine
-from bot.services.teams import TeamRole
 from bot.slack.blocks.common import (
     Block,
     actions,
     button,
+    clip,
     context,
     divider,
+    escape,
+    escape_keeping_mentions,
+    fit_lines,
     header,
     input_block,
     modal,
@@ -46,6 +49,7 @@ from bot.slack.ids import PieAction, PieInput
 from bot.slack.ids import PieView as PieModal
 
 MAX_SLICE_LINES = 30
+NOTE_CLIP = 200
 ChannelBuilder = Callable[[PieView], tuple[str, list[Block]]]
 
 
@@ -71,7 +75,7 @@ def _slice_line(line: SliceLine, view: PieView, viewer: str) -> str:
     if line.progress:
         text += f" · {view.money(line.progress)} closed"
     if line.note:
-        text += f" · _{line.note}_"
+        text += f" · _{escape_keeping_mentions(clip(line.note, NOTE_CLIP))}_"
     return text
 
 
@@ -93,9 +97,13 @@ def build_pie_card(view: PieView, *, viewer: str, is_manager: bool) -> list[Bloc
     ]
     if view.slices:
         lines = [_slice_line(s, view, viewer) for s in view.slices[:MAX_SLICE_LINES]]
-        if len(view.slices) > MAX_SLICE_LINES:
-            lines.append(f"…and {len(view.slices) - MAX_SLICE_LINES} more")
-        blocks.append(section("*Slices*\n" + "\n".join(lines)))
+        text = fit_lines(
+            "*Slices*",
+            lines,
+            hidden=max(0, len(view.slices) - MAX_SLICE_LINES),
+            more=lambda n: f"…and {n} more",
+        )
+        blocks.append(section(text))
     else:
         blocks.append(section("Nobody has claimed a slice yet. Be the first: take what fits your pipeline."))
     deadline = closes_text(view)
@@ -134,7 +142,7 @@ def build_claim_reply(outcome: ClaimOutcome, *, viewer: str) -> tuple[str, list[
     """The claimer's private confirmation, with the card below it."""
     view = outcome.view
     if outcome.before == 0:
-        text = f":pie: You claimed *{view.money(outcome.amount)}* of *{view.title}*."
+        text = f":pie: You claimed *{view.money(outcome.amount)}* of *{escape(view.title)}*."
     elif outcome.before == outcome.amount:
         text = f":pie: Your slice stays at *{view.money(outcome.amount)}*; note updated."
     else:
@@ -144,15 +152,6 @@ def build_claim_reply(outcome: ClaimOutcome, *, viewer: str) -> tuple[str, list[
     if outcome.covered_now:
         text += " And with that, the whole pie is claimed! :tada:"
     return text, [section(text), divider(), *build_pie_card(view, viewer=viewer, is_manager=False)]
-
-
-def build_team_picker(teams: list[TeamRole], *, message: str, text: str) -> list[Block]:
-    """Buttons to pick which team's pie a command is about (for people on several teams)."""
-    buttons = []
-    for role in teams[:10]:
-        value = json.dumps({"team": role.team.id, "text": text[:1500]})
-        buttons.append(button(role.team.name, PieAction.PICK_TEAM, value=value))
-    return [section(f":busts_in_silhouette: {message}"), actions(*buttons)]
 
 
 # --- modals -----------------------------------------------------------------------------------------
@@ -181,7 +180,7 @@ def build_claim_modal(view: PieView, *, mine: SliceLine | None) -> dict[str, Any
     """The 'Claim a slice' / 'Change my slice' modal, pre-filled with the current slice."""
     left = max(0, view.left + (mine.amount if mine else 0))
     intro = (
-        f"*{view.title}*: {view.money(view.claimed)} of {view.money(view.target)} claimed. "
+        f"*{escape(view.title)}*: {view.money(view.claimed)} of {view.money(view.target)} claimed. "
         f"An even cut is {view.money(view.equal_share)}"
         + (
             f"; up to {view.money(left)} fits."
@@ -263,7 +262,7 @@ def build_target_modal(view: PieView) -> dict[str, Any]:
     suggested = view.claimed if 0 < view.claimed < view.target else view.target
     blocks: list[Block] = [
         section(
-            f"*{view.title}*: {view.money(view.claimed)} claimed of {view.money(view.target)}. "
+            f"*{escape(view.title)}*: {view.money(view.claimed)} claimed of {view.money(view.target)}. "
             "A target nobody will claim is feedback worth taking."
         ),
         input_block(FIELD_TARGET, "New target", _text_input(PieInput.TARGET, initial=view.money(suggested))),
@@ -280,7 +279,7 @@ def build_target_modal(view: PieView) -> dict[str, Any]:
 def build_extend_modal(view: PieView, *, suggested: date) -> dict[str, Any]:
     """Move the claim deadline."""
     blocks: list[Block] = [
-        section(f"Claims for *{view.title}* close at the {closes_text(view)} now."),
+        section(f"Claims for *{escape(view.title)}* close at the {closes_text(view)} now."),
         input_block(FIELD_CLAIM_BY, "Claims close at the end of", _datepicker(PieInput.CLAIM_BY, suggested)),
     ]
     return modal(
@@ -295,7 +294,7 @@ def build_extend_modal(view: PieView, *, suggested: date) -> dict[str, Any]:
 def talk_draft(view: PieView) -> str:
     """A starter message for the team channel about an unclaimed pie: no names, no blame."""
     return (
-        f"Team, {view.money(max(0, view.left))} of our {view.title} pie ({view.money(view.target)}) is still "
+        f"Team, {view.money(max(0, view.left))} of our {escape(view.title)} pie ({view.money(view.target)}) is still "
         "unclaimed, and that tells me something. Is the target too much, or is something in the way "
         "(pipeline, time off, energy)? Reply here or DM me, and let's find a number we can all stretch for."
     )
@@ -364,7 +363,7 @@ def metadata(view: dict[str, Any]) -> dict[str, int]:
 def build_baked(view: PieView) -> tuple[str, list[Block]]:
     """The channel hears a pie is out of the oven."""
     text = (
-        f":pie: A fresh pie is out of the oven: *{view.title}*, {view.money(view.target)} for the team. "
+        f":pie: A fresh pie is out of the oven: *{escape(view.title)}*, {view.money(view.target)} for the team. "
         f"Claim the slice that fits your pipeline by the {closes_text(view)}."
     )
     return text, [
@@ -379,7 +378,7 @@ def build_baked(view: PieView) -> tuple[str, list[Block]]:
 def build_covered(view: PieView) -> tuple[str, list[Block]]:
     """The channel celebrates: the claims cover the pie."""
     text = (
-        f":tada: The whole *{view.title}* pie is claimed: {view.money(view.claimed)} of "
+        f":tada: The whole *{escape(view.title)}* pie is claimed: {view.money(view.claimed)} of "
         f"{view.money(view.target)}, split by {view.claimers} of you. Thank you for reaching. Now let's eat it!"
     )
     return text, [section(text)]
@@ -388,7 +387,7 @@ def build_covered(view: PieView) -> tuple[str, list[Block]]:
 def build_eaten(view: PieView) -> tuple[str, list[Block]]:
     """The channel celebrates: progress has eaten the pie."""
     text = (
-        f":trophy: *{view.title}* is eaten! {view.money(view.progress)} closed against a "
+        f":trophy: *{escape(view.title)}* is eaten! {view.money(view.progress)} closed against a "
         f"{view.money(view.target)} target. That's the whole team's work: well done, everyone."
     )
     return text, [section(text)]
@@ -397,7 +396,7 @@ def build_eaten(view: PieView) -> tuple[str, list[Block]]:
 def build_closed(view: PieView) -> tuple[str, list[Block]]:
     """The channel's wrap-up when a manager closes the period: totals only, no names."""
     text = (
-        f":checkered_flag: *{view.title}* is closed. Together we closed {view.money(view.progress)} "
+        f":checkered_flag: *{escape(view.title)}* is closed. Together we closed {view.money(view.progress)} "
         f"({percent(view.progress, view.target)}% of {view.money(view.target)}). Thank you for every swing you took."
     )
     return text, [section(text)]
@@ -405,7 +404,7 @@ def build_closed(view: PieView) -> tuple[str, list[Block]]:
 
 def build_close_summary(view: PieView, *, viewer: str) -> tuple[str, list[Block]]:
     """The closing manager's private summary."""
-    text = f":checkered_flag: *{view.title}* is closed and kept as history."
+    text = f":checkered_flag: *{escape(view.title)}* is closed and kept as history."
     lines = [
         _bar_line("Claimed", view.claimed, view),
         _bar_line("Eaten", view.progress, view),
@@ -414,7 +413,12 @@ def build_close_summary(view: PieView, *, viewer: str) -> tuple[str, list[Block]
     if view.slices:
         blocks.append(
             section(
-                "*Slices*\n" + "\n".join(_slice_line(s, view, viewer) for s in view.slices[:MAX_SLICE_LINES])
+                fit_lines(
+                    "*Slices*",
+                    [_slice_line(s, view, viewer) for s in view.slices[:MAX_SLICE_LINES]],
+                    hidden=max(0, len(view.slices) - MAX_SLICE_LINES),
+                    more=lambda n: f"…and {n} more",
+                )
             )
         )
     blocks.append(
@@ -428,7 +432,7 @@ def build_close_summary(view: PieView, *, viewer: str) -> tuple[str, list[Block]
 def build_reminder(view: PieView, *, number: int) -> tuple[str, list[Block]]:
     """A rep's private nudge to claim (at most two per pie)."""
     text = (
-        f":pie: {view.team_name}'s *{view.title}* pie closes for claims at the "
+        f":pie: {escape(view.team_name)}'s *{escape(view.title)}* pie closes for claims at the "
         f"{closes_text(view)}. {view.money(max(0, view.left))} is still unclaimed."
     )
     return text, [
@@ -444,17 +448,22 @@ def build_reminder(view: PieView, *, number: int) -> tuple[str, list[Block]]:
 def build_deadline_dm(view: PieView) -> tuple[str, list[Block]]:
     """A manager's private note at the deadline when pie is left, with three ways forward."""
     text = (
-        f":hourglass: Claims for *{view.title}* ({view.team_name}) closed with "
+        f":hourglass: Claims for *{escape(view.title)}* ({escape(view.team_name)}) closed with "
         f"*{view.money(view.left)} unclaimed* of {view.money(view.target)}."
     )
     claimed = [s for s in view.slices if s.amount]
     lines = [
-        f"• {mention(s.user_id)}: {view.money(s.amount)}" + (f" · _{s.note}_" if s.note else "")
+        f"• {mention(s.user_id)}: {view.money(s.amount)}"
+        + (f" · _{escape_keeping_mentions(clip(s.note, NOTE_CLIP))}_" if s.note else "")
         for s in claimed
     ]
     blocks: list[Block] = [
         section(text),
-        section("*Who claimed what*\n" + ("\n".join(lines[:MAX_SLICE_LINES]) or "Nobody claimed a slice.")),
+        section(
+            fit_lines("*Who claimed what*", lines, more=lambda n: f"…and {n} more")
+            if lines
+            else "*Who claimed what*\nNobody claimed a slice."
+        ),
     ]
     if view.unclaimed_user_ids:
         blocks.append(context("No slice: " + ", ".join(f"<@{u}>" for u in view.unclaimed_user_ids[:20])))
@@ -477,7 +486,7 @@ def build_deadline_dm(view: PieView) -> tuple[str, list[Block]]:
 def build_snap_heads_up(view: PieView, *, rep_user_id: str, amount: int) -> tuple[str, list[Block]]:
     """A manager's private heads-up: a rep who last checked in from the snap zone took a big slice."""
     text = (
-        f":eyes: Heads-up: <@{rep_user_id}> just claimed *{view.money(amount)}* of *{view.title}*, above an "
+        f":eyes: Heads-up: <@{rep_user_id}> just claimed *{view.money(amount)}* of *{escape(view.title)}*, above an "
         f"even cut ({view.money(view.equal_share)}), and their last check-in was in the snap zone."
     )
     return text, [
@@ -500,7 +509,7 @@ def build_home_pie(view: PieView, *, viewer: str, is_manager: bool) -> list[Bloc
         you = "You haven't claimed a slice yet."
     blocks: list[Block] = [
         section(
-            f":pie: *{view.team_name} · {view.title}*\n{_bar_line('Claimed', view.claimed, view)}\n"
+            f":pie: *{escape(view.team_name)} · {escape(view.title)}*\n{_bar_line('Claimed', view.claimed, view)}\n"
             f"{_bar_line('Eaten', view.progress, view)}\n{you}"
         ),
         context(f"Claims close at the {closes_text(view)} · `/claim-pie` for the whole pie"),

@@ -16,6 +16,7 @@ from bot.slack.blocks.common import (
     clip,
     context,
     divider,
+    escape,
     header,
     input_block,
     modal,
@@ -43,8 +44,8 @@ def _day(value: date) -> str:
 
 def reframe(pilot: PilotFacts) -> str:
     """'The goal isn't 40 demos. The goal is to get better at …' (the first half only when given)."""
-    first = f"The goal isn't _{pilot.not_goal}_.\n" if pilot.not_goal else ""
-    return f"{first}*The goal is to get better at {pilot.growth_metric}.*"
+    first = f"The goal isn't _{escape(pilot.not_goal)}_.\n" if pilot.not_goal else ""
+    return f"{first}*The goal is to get better at {escape(pilot.growth_metric)}.*"
 
 
 def _text(action_id: str, value: str, *, max_length: int, multiline: bool = False, placeholder: str = ""):
@@ -236,12 +237,12 @@ def parse_pilot_state(values: dict[str, dict[str, Any]]) -> rules.PilotDraft:
 def build_saved(pilot: PilotFacts, *, created: bool, shared: bool, tweaked_from: str | None) -> str:
     """The DM to whoever saved the pilot."""
     if not created:
-        return f":white_check_mark: *{pilot.name}* is updated. Reminders follow the new dates."
+        return f":white_check_mark: *{escape(pilot.name)}* is updated. Reminders follow the new dates."
     people = len(pilot.participants)
     where = " I'll post the reframe card in the team channel on day 1." if shared else ""
     previous = f" It follows on from *{tweaked_from}*, now closed as tweaked." if tweaked_from else ""
     return (
-        f":test_tube: *{pilot.name}* starts {_day(pilot.start)} and runs {pilot.length_days} days "
+        f":test_tube: *{escape(pilot.name)}* starts {_day(pilot.start)} and runs {pilot.length_days} days "
         f"(to {_day(pilot.end)}) with {people} {'person' if people == 1 else 'people'}. Each gets a "
         f"kickoff DM on day 1, a mid-point check and a review at the end.{where}{previous}"
     )
@@ -287,7 +288,9 @@ def build_kickoff(pilot: PilotFacts) -> list[Block]:
 def build_midpoint(pilot: PilotFacts, *, day: int) -> list[Block]:
     """The mid-point DM: how's it going, 1–5, a note, or ask for a tweak now."""
     return [
-        section(f"*{pilot.name}*, day {day} of {pilot.length_days}: how's it going?\n{reframe(pilot)}"),
+        section(
+            f"*{escape(pilot.name)}*, day {day} of {pilot.length_days}: how's it going?\n{reframe(pilot)}"
+        ),
         actions(
             *(button(SCORE_LABELS[n], MID_ACTIONS[n - 1], value=str(pilot.id)) for n in range(1, 6)),
             block_id="pilot_mid_scores",
@@ -304,7 +307,7 @@ def build_midpoint(pilot: PilotFacts, *, day: int) -> list[Block]:
 def build_mid_thanks(pilot: PilotFacts, *, score: int) -> list[Block]:
     """The mid-point DM once answered (replaces the buttons)."""
     return [
-        section(f":white_check_mark: Thanks: *{pilot.name}* is at {score}/5 for you so far."),
+        section(f":white_check_mark: Thanks: *{escape(pilot.name)}* is at {score}/5 for you so far."),
         actions(
             button("Add a note", PilotAction.MID_NOTE, value=str(pilot.id)),
             button("Tweak now", PilotAction.TWEAK_NOW, value=str(pilot.id)),
@@ -319,7 +322,7 @@ def build_note_modal(pilot: PilotFacts, *, note: str) -> dict[str, Any]:
         title="Mid-point note",
         submit="Save note",
         blocks=[
-            section(f"*{clip(pilot.name, 200)}*\n{reframe(pilot)}"),
+            section(f"*{escape(clip(pilot.name, 200))}*\n{reframe(pilot)}"),
             input_block(
                 PilotBlock.NOTE,
                 "What's working, what isn't?",
@@ -355,7 +358,7 @@ def build_review_modal(pilot: PilotFacts, *, vote: str | None) -> dict[str, Any]
         title="Pilot review",
         submit="Send review",
         blocks=[
-            section(f"*{clip(pilot.name, 200)}*\n{reframe(pilot)}"),
+            section(f"*{escape(clip(pilot.name, 200))}*\n{reframe(pilot)}"),
             input_block(PilotBlock.VOTE, "Keep, tweak or drop?", vote_element),
             input_block(
                 PilotBlock.LEARNING,
@@ -411,9 +414,9 @@ def build_summary(
     for line in learned[:15]:
         parts = []
         if line.learning:
-            parts.append(f"learned: {line.learning}")
+            parts.append(f"learned: {escape(line.learning)}")
         if line.mid_note:
-            parts.append(f"mid-point: {line.mid_note}")
+            parts.append(f"mid-point: {escape(line.mid_note)}")
         vote = f" ({rules.VOTE_LABELS[line.vote]})" if line.vote else ""
         blocks.append(section(f"{mention(line.user_id)}{vote}: " + " · ".join(parts)))
     if len(learned) > 15:
@@ -438,11 +441,11 @@ def build_summary(
 
 def build_late_review(pilot: PilotFacts, line: ReviewLine) -> list[Block]:
     """A review that arrived after the summary went out."""
-    learning = f"\nLearned: {line.learning}" if line.learning else ""
+    learning = f"\nLearned: {escape(line.learning)}" if line.learning else ""
     vote = rules.VOTE_LABELS.get(line.vote or "", "–")
     return [
         section(
-            f"A late review for *{pilot.name}* from <@{line.user_id}>: {vote}, "
+            f"A late review for *{escape(pilot.name)}* from <@{line.user_id}>: {vote}, "
             f"{line.skill or '–'}/5 better at the skill.{learning}"
         )
     ]
@@ -451,19 +454,21 @@ def build_late_review(pilot: PilotFacts, line: ReviewLine) -> list[Block]:
 def build_decided(pilot: PilotFacts, *, decision: str, by: str) -> list[Block]:
     """What replaces the decision buttons once someone decided."""
     text = {
-        rules.STATUS_KEPT: f":white_check_mark: *{pilot.name}* is kept: it's a standing practice now.",
-        rules.STATUS_DROPPED: f":leaves: *{pilot.name}* is dropped, with its learnings. Trying it counted: "
+        rules.STATUS_KEPT: f":white_check_mark: *{escape(pilot.name)}* is kept: it's a standing practice now.",
+        rules.STATUS_DROPPED: f":leaves: *{escape(pilot.name)}* is dropped, with its learnings. Trying it counted: "
         "everyone who took part has a stretch moment for it.",
-        rules.STATUS_TWEAKED: f":repeat: *{pilot.name}* is tweaked into v{pilot.iteration + 1}.",
+        rules.STATUS_TWEAKED: f":repeat: *{escape(pilot.name)}* is tweaked into v{pilot.iteration + 1}.",
     }[decision]
     return [section(text), context(f"Decided by <@{by}>.")]
 
 
 def build_tweak_request(pilot: PilotFacts, *, user_id: str, note: str | None) -> list[Block]:
     """The DM to the owner when a participant asks for a tweak now."""
-    said = f"\n> {clip(note, 500)}" if note else ""
+    said = f"\n> {escape(clip(note, 500))}" if note else ""
     return [
-        section(f"<@{user_id}> thinks *{pilot.name}* could use a tweak now, before the review.{said}"),
+        section(
+            f"<@{user_id}> thinks *{escape(pilot.name)}* could use a tweak now, before the review.{said}"
+        ),
         actions(
             button("Tweak it now", PilotAction.DECIDE_TWEAK, value=str(pilot.id)),
         ),
@@ -507,7 +512,7 @@ def build_pilot_list(
         latest = chain[-1]
         versions = " → ".join(f"v{p.iteration} {STATUS_LABELS.get(p.status, p.status)}" for p in chain)
         text = (
-            f"*{latest.name}* · {pilot_state(latest, today=today)}\n{reframe(latest)}\n"
+            f"*{escape(latest.name)}* · {pilot_state(latest, today=today)}\n{reframe(latest)}\n"
             f"{len(latest.participants)} taking part · owner {mention(latest.owner_id)}"
         )
         accessory = button("Edit", PilotAction.EDIT, value=str(latest.id)) if latest.id in editable else None
@@ -536,8 +541,8 @@ def build_home_pilots(pilots: list[PilotFacts], *, today: date, user_id: str) ->
         role = "you own it" if pilot.owner_id == user_id else f"owner {mention(pilot.owner_id)}"
         blocks.append(
             section(
-                f"*{pilot.name}* · {pilot_state(pilot, today=today)} · {role}\n"
-                f"Get better at {pilot.growth_metric}"
+                f"*{escape(pilot.name)}* · {pilot_state(pilot, today=today)} · {role}\n"
+                f"Get better at {escape(pilot.growth_metric)}"
             )
         )
     blocks.append(actions(button("Start a pilot", PilotAction.START)))

@@ -6,15 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.privacy import FORGET_DELETES, FORGET_KEEPS, FORMER_MEMBER
+from bot.domain.text import escape
 from bot.slack.blocks.common import Block, context, input_block, modal, option, plain, section
 from bot.slack.ids import PrivacyInput, PrivacyView
 
 CONFIRM_VALUE = "forget"
-
-
-def escape(text: str) -> str:
-    """User text made safe for mrkdwn (escaped once)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _bullets(lines: tuple[str, ...]) -> str:

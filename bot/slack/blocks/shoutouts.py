@@ -8,7 +8,20 @@ from typing import Any
 
 from bot.domain.schedule import format_local
 from bot.services.shoutouts import DraftCard, EffortEntry, PeerShoutoutPlan, ReceivedShoutout
-from bot.slack.blocks.common import Block, actions, button, clip, context, header, modal, plain, section
+from bot.slack.blocks.common import (
+    Block,
+    actions,
+    button,
+    clip,
+    context,
+    escape,
+    escape_keeping_mentions,
+    fit_lines,
+    header,
+    modal,
+    plain,
+    section,
+)
 from bot.slack.ids import ShoutoutAction, ShoutoutBlock, ShoutoutView
 
 FOOTER = (
@@ -28,14 +41,18 @@ def build_peer_shoutout(
 ) -> tuple[str, list[Block]]:
     """The channel message of a `/shoutout`: who, the swing they took, and who is cheering."""
     headline = f":raised_hands: *Shout-out for {_names(recipient_ids)}!*"
-    text = f"Shout-out for {_names(recipient_ids)} from <@{giver_user_id}>: {reason}"
-    blocks = [section(f"{headline}\n>{reason}"), context(f"From <@{giver_user_id}> · {FOOTER}")]
+    text = f"Shout-out for {_names(recipient_ids)} from <@{giver_user_id}>: {escape_keeping_mentions(reason)}"
+    blocks = [
+        section(f"{headline}\n>{escape_keeping_mentions(reason)}"),
+        context(f"From <@{giver_user_id}> · {FOOTER}"),
+    ]
     return text, blocks
 
 
 def build_manager_shoutout(*, manager_user_id: str, body: str) -> tuple[str, list[Block]]:
     """The channel message of a draft a manager posted (their words, edited or not)."""
-    return body, [section(f":raised_hands: {body}"), context(f"From <@{manager_user_id}> · {FOOTER}")]
+    shown = escape_keeping_mentions(body)
+    return shown, [section(f":raised_hands: {shown}"), context(f"From <@{manager_user_id}> · {FOOTER}")]
 
 
 def build_shoutout_sent(plan: PeerShoutoutPlan) -> dict[str, Any]:
@@ -48,7 +65,9 @@ def build_shoutout_sent(plan: PeerShoutoutPlan) -> dict[str, Any]:
     if plan.outside_team:
         who = _names(list(plan.outside_team))
         verb = "isn't" if len(plan.outside_team) == 1 else "aren't"
-        lines.append(f"Note: {who} {verb} on *{plan.team_name}*. I posted it anyway, so the team sees it.")
+        lines.append(
+            f"Note: {who} {verb} on *{escape(plan.team_name)}*. I posted it anyway, so the team sees it."
+        )
     left = (
         "That was your last one for today; more from midnight your time."
         if plan.left_today == 0
@@ -71,7 +90,11 @@ def build_drafts_dm(card: DraftCard) -> tuple[str, list[Block]]:
         ),
     ]
     for draft in card.drafts:
-        blocks.append(section(f"*{draft.display_name}*: {draft.summary or 'took a swing'}\n_{draft.text}_"))
+        blocks.append(
+            section(
+                f"*{escape(draft.display_name)}*: {escape_keeping_mentions(draft.summary or 'took a swing')}\n_{escape_keeping_mentions(draft.text)}_"
+            )
+        )
         if draft.handled:
             blocks.append(context(f":white_check_mark: {draft.handled}"))
         else:
@@ -97,7 +120,9 @@ def build_post_modal(
         title="Post a shout-out",
         submit="Post",
         blocks=[
-            section(f"This goes to {where}, from you, celebrating *{person_name}*. Edit it as you like."),
+            section(
+                f"This goes to {where}, from you, celebrating *{escape(person_name)}*. Edit it as you like."
+            ),
             {
                 "type": "input",
                 "block_id": ShoutoutBlock.TEXT,
@@ -132,17 +157,25 @@ def build_effort_section(
     blocks: list[Block] = []
     if entries:
         lines = [
-            f"• *{e.display_name}*: {e.swings} swing{'s' if e.swings != 1 else ''} ({e.described})"
+            f"• *{escape(e.display_name)}*: {e.swings} swing{'s' if e.swings != 1 else ''} ({e.described})"
             for e in entries
         ]
-        blocks.append(section(f":muscle: *Swings taken this month · {team_name}*\n" + "\n".join(lines)))
+        blocks.append(
+            section(
+                fit_lines(
+                    f":muscle: *Swings taken this month · {escape(team_name)}*",
+                    lines,
+                    more=lambda n: f"…and {n} more",
+                )
+            )
+        )
         blocks.append(
             context("Effort, not revenue: shout-outs received, pilots joined, stretch claims and answers.")
         )
     else:
         blocks.append(
             section(
-                f":muscle: *Swings taken this month · {team_name}*\nNo swings recorded yet this month. "
+                f":muscle: *Swings taken this month · {escape(team_name)}*\nNo swings recorded yet this month. "
                 "Seen someone take one? `/shoutout @person what they stretched for`"
             )
         )
@@ -161,7 +194,13 @@ def build_received_section(*, total: int, latest: list[ReceivedShoutout], tz: st
     if total == 0:
         return []
     lines = [
-        f"• _{clip(item.text, 200)}_ (from {item.giver_name}, {format_local(item.created_at, tz, with_day=True)})"
+        f"• _{escape_keeping_mentions(clip(item.text, 200))}_ (from {escape(item.giver_name)}, {format_local(item.created_at, tz, with_day=True)})"
         for item in latest
     ]
-    return [section(f":tada: *Shout-outs you received* ({total} in all)\n" + "\n".join(lines))]
+    return [
+        section(
+            fit_lines(
+                f":tada: *Shout-outs you received* ({total} in all)", lines, more=lambda n: f"…and {n} more"
+            )
+        )
+    ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -27,13 +26,7 @@ from bot.slack.guard import guarded
 from bot.slack.home import publish_home
 from bot.slack.ids import CheckinAction
 from bot.slack.listeners.commands.checkins import questions_modal
-from bot.slack.payloads import acting_user, action_value, slack_team_id
-
-
-def _message_location(body: dict[str, Any]) -> tuple[str | None, str | None]:
-    container = body.get("container") or {}
-    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-    return channel, container.get("message_ts") or (body.get("message") or {}).get("ts")
+from bot.slack.payloads import acting_user, action_value, message_of, private_metadata, slack_team_id
 
 
 def update_checkin_message(
@@ -50,10 +43,7 @@ def update_checkin_message(
 
 
 def _team_of_view(body: dict[str, Any]) -> int | None:
-    try:
-        value = json.loads((body.get("view") or {}).get("private_metadata") or "{}").get("team_id")
-    except (ValueError, AttributeError):
-        return None
+    value = private_metadata(body).get("team_id")
     return value if isinstance(value, int) else None
 
 
@@ -76,7 +66,7 @@ def register(app: App, deps: Deps) -> None:
                 value=value,
                 now=deps.now(),
             )
-        channel, ts = _message_location(body)
+        channel, ts = message_of(body)
         update_checkin_message(deps=deps, client=client, checkin_id=checkin_id, channel=channel, ts=ts)
 
     @guarded("action")
@@ -85,7 +75,7 @@ def register(app: App, deps: Deps) -> None:
         value = action_value(body)
         if not value.isdigit():
             raise CheckinClosed(CLOSED_MESSAGE)
-        channel, ts = _message_location(body)
+        channel, ts = message_of(body)
         now = deps.now()
         with session_scope(deps.session_factory) as session:
             service.ensure_answerable(
@@ -106,7 +96,7 @@ def register(app: App, deps: Deps) -> None:
             service.submit_checkin(
                 session=session, checkin_id=int(value), user_id=acting_user(body), now=deps.now()
             )
-        channel, ts = _message_location(body)
+        channel, ts = message_of(body)
         update_checkin_message(deps=deps, client=client, checkin_id=int(value), channel=channel, ts=ts)
 
     @guarded("action")

@@ -99,6 +99,7 @@ def register(app: App, deps: Deps) -> None:
 
     app.action(PieAction.CLAIM)(claim)
     app.action(PieAction.CHANGE)(claim)
+    # Pickers posted before the team picker served every command (see Action.PICK_TEAM).
     app.action(PieAction.PICK_TEAM)(pick_team)
     app.action(PieAction.LOWER_TARGET)(lower_target)
     app.action(PieAction.EXTEND)(extend)

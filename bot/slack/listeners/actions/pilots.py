@@ -11,6 +11,7 @@ from bot.db import session_scope
 from bot.domain import pilots as rules
 from bot.domain.errors import NotAllowedError
 from bot.domain.schedule import local_date
+from bot.domain.text import escape
 from bot.services.people import get_or_create_workspace
 from bot.services.pilots import (
     decide_pilot,
@@ -117,7 +118,7 @@ def register(app: App, deps: Deps) -> None:
             pilot = load_pilot(session=session, pilot_id=pilot_id_of(body))
             row = next((p for p in pilot.participants if p.person.slack_user_id == user_id), None)
             if row is None:
-                raise NotAllowedError(f"You're not taking part in *{pilot.title}*.")
+                raise NotAllowedError(f"You're not taking part in *{escape(pilot.title)}*.")
             view = build_note_modal(facts_of(pilot), note=row.mid_note or "")
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -146,7 +147,7 @@ def register(app: App, deps: Deps) -> None:
             text=f"A tweak request for {facts.name}",
             blocks=build_tweak_request(facts, user_id=user_id, note=note),
         )
-        text = f"Thanks: I've told <@{facts.owner_id}> you'd like to tweak *{facts.name}* now."
+        text = f"Thanks: I've told <@{facts.owner_id}> you'd like to tweak *{escape(facts.name)}* now."
         tell_user(client, body, text, [{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
 
     @guarded("action")
@@ -157,11 +158,11 @@ def register(app: App, deps: Deps) -> None:
             pilot = load_pilot(session=session, pilot_id=pilot_id_of(body))
             if all(p.person.slack_user_id != user_id for p in pilot.participants):
                 raise NotAllowedError(
-                    f"You're not taking part in *{pilot.title}*, so there's nothing to review."
+                    f"You're not taking part in *{escape(pilot.title)}*, so there's nothing to review."
                 )
             if rules.is_closed(pilot.status):
                 raise NotAllowedError(
-                    f"*{pilot.title}* is already decided, so the review is closed. Thank you!"
+                    f"*{escape(pilot.title)}* is already decided, so the review is closed. Thank you!"
                 )
             view = build_review_modal(facts_of(pilot), vote=REVIEW_VOTES.get(PilotAction(action_id_of(body))))
         client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -37,17 +37,9 @@ from bot.slack.deps import Deps
 from bot.slack.guard import guarded
 from bot.slack.home import HomeContext
 from bot.slack.ids import ShoutoutAction
-from bot.slack.payloads import acting_user, action_value, slack_team_id
+from bot.slack.payloads import acting_user, action_value, message_of, slack_team_id
 
 logger = logging.getLogger(__name__)
-
-
-def dm_message_of(body: dict[str, Any]) -> tuple[str, str]:
-    """The channel and ts of the message a button sits on ('' when unknown)."""
-    container = body.get("container") or {}
-    channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
-    ts = str(container.get("message_ts") or (body.get("message") or {}).get("ts") or "")
-    return channel, ts
 
 
 def refresh_drafts_card(*, deps: Deps, client: WebClient, channel_id: str, message_ts: str) -> None:
@@ -102,7 +94,7 @@ def register(app: App, deps: Deps) -> None:
     @guarded("action")
     def post_draft(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
-        channel_id, message_ts = dm_message_of(body)
+        channel_id, message_ts = message_of(body)
         moment_id = _draft_id(body)
         try:
             with session_scope(deps.session_factory) as session:
@@ -131,7 +123,7 @@ def register(app: App, deps: Deps) -> None:
     @guarded("action")
     def skip_draft(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
-        channel_id, message_ts = dm_message_of(body)
+        channel_id, message_ts = message_of(body)
         try:
             with session_scope(deps.session_factory) as session:
                 workspace = get_or_create_workspace(

@@ -24,7 +24,11 @@ def alerts_settings(req: CommandRequest, deps: Deps, client: WebClient) -> dict[
     with session_scope(deps.session_factory) as session:
         workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
         team = manager_team(
-            session=session, workspace=workspace, user_id=req.user_id, channel_id=req.channel_id
+            session=session,
+            workspace=workspace,
+            user_id=req.user_id,
+            channel_id=req.channel,
+            team_id=req.team_id,
         )
         blocks = build_settings_card(
             team_id=team.id,

@@ -12,6 +12,7 @@ from bot.db import session_scope
 from bot.domain.checkins import parse_iso_date
 from bot.domain.errors import UserError
 from bot.domain.schedule import local_date
+from bot.domain.text import escape
 from bot.jobs.outbox import send_now
 from bot.services import checkins as service
 from bot.services.people import find_person, get_or_create_workspace
@@ -40,7 +41,12 @@ def checkin_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str,
     with session_scope(deps.session_factory) as session:
         workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
         found = service.checkin_on_demand(
-            session=session, workspace=workspace, user_id=req.user_id, channel_id=req.channel_id, now=now
+            session=session,
+            workspace=workspace,
+            user_id=req.user_id,
+            channel_id=req.channel,
+            now=now,
+            team_id=req.team_id,
         )
     if not found.already_sent:
         report = send_now(
@@ -116,22 +122,28 @@ def skip(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     with session_scope(deps.session_factory) as session:
         workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
         team = manager_team(
-            session=session, workspace=workspace, user_id=req.user_id, channel_id=req.channel_id
+            session=session,
+            workspace=workspace,
+            user_id=req.user_id,
+            channel_id=req.channel,
+            team_id=req.team_id,
         )
         today = _manager_today(session, workspace, req.user_id, now)
         if not word:
             days = service.upcoming_skip_dates(session=session, team_id=team.id, today=today)
             listed = ", ".join(d.isoformat() for d in days) or "none yet"
-            return ephemeral(f"*{team.name}* days off: {listed}. Add one with `/stretch skip 2026-12-25`.")
+            return ephemeral(
+                f"*{escape(team.name)}* days off: {listed}. Add one with `/stretch skip 2026-12-25`."
+            )
         day = parse_iso_date(word)
         added = service.add_skip_date(
             session=session, team_id=team.id, day=day, today=today, actor=req.user_id, now=now, reason=reason
         )
         name = team.name
     if not added:
-        return ephemeral(f"{day.isoformat()} is already a day off for *{name}*.")
+        return ephemeral(f"{day.isoformat()} is already a day off for *{escape(name)}*.")
     return ephemeral(
-        f":beach_with_umbrella: {day.isoformat()} is a day off for *{name}*: no check-ins, nudges or alerts. "
+        f":beach_with_umbrella: {day.isoformat()} is a day off for *{escape(name)}*: no check-ins, nudges or alerts. "
         f"Changed your mind? `/stretch unskip {day.isoformat()}`."
     )
 
@@ -142,7 +154,11 @@ def unskip(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]
     with session_scope(deps.session_factory) as session:
         workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
         team = manager_team(
-            session=session, workspace=workspace, user_id=req.user_id, channel_id=req.channel_id
+            session=session,
+            workspace=workspace,
+            user_id=req.user_id,
+            channel_id=req.channel,
+            team_id=req.team_id,
         )
         if not req.args:
             raise UserError("Which day? Try `/stretch unskip 2026-12-25`.")
@@ -150,8 +166,8 @@ def unskip(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]
         removed = service.remove_skip_date(session=session, team_id=team.id, day=day)
         name = team.name
     if not removed:
-        return ephemeral(f"{day.isoformat()} wasn't a day off for *{name}*, so nothing changed.")
-    return ephemeral(f"{day.isoformat()} is a normal working day for *{name}* again.")
+        return ephemeral(f"{day.isoformat()} wasn't a day off for *{escape(name)}*, so nothing changed.")
+    return ephemeral(f"{day.isoformat()} is a normal working day for *{escape(name)}* again.")
 
 
 def questions(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any] | None:
@@ -160,7 +176,11 @@ def questions(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, A
     with session_scope(deps.session_factory) as session:
         workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
         team = manager_team(
-            session=session, workspace=workspace, user_id=req.user_id, channel_id=req.channel_id
+            session=session,
+            workspace=workspace,
+            user_id=req.user_id,
+            channel_id=req.channel,
+            team_id=req.team_id,
         )
         view = questions_modal(session=session, team_id=team.id, team_name=team.name, now=now)
     client.views_open(trigger_id=req.trigger_id, view=view)

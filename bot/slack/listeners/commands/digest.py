@@ -115,7 +115,8 @@ def digest_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, 
         client=client,
         slack_team_id=req.slack_team_id,
         user_id=req.user_id,
-        channel_id=None if req.is_dm else req.channel_id,
+        channel_id=req.channel,
+        team_id=req.team_id,
     )
     return ephemeral(reply.reply)
 

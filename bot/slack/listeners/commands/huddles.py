@@ -27,7 +27,8 @@ def huddle_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, 
             session=session,
             workspace_id=workspace.id,
             user_id=req.user_id,
-            channel_id=None if req.is_dm else req.channel_id,
+            channel_id=req.channel,
+            team_id=req.team_id,
             now=now,
         )
         huddle_id, channel_id = huddle.id, huddle.channel_id

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from bot.db import session_scope
 from bot.domain.pie import parse_command, pie_dates
+from bot.domain.text import escape
 from bot.models import ROLE_MANAGER
 from bot.services import pie as pie_service
-from bot.services.pie import PickTeamError
 from bot.services.teams import TeamRole
 from bot.slack.blocks import pie as pie_blocks
 from bot.slack.blocks.common import Block, ephemeral, section
@@ -67,18 +67,14 @@ def run_pie_command(
         return ephemeral("The pie: what you can type", build_help(list(HELP)))
     now = deps.now()
     with session_scope(deps.session_factory) as session:
-        try:
-            context = pie_service.pie_context(
-                session=session,
-                slack_team_id=slack_team_id,
-                user_id=user_id,
-                channel_id=channel_id,
-                team_id=team_id,
-            )
-        except PickTeamError as error:
-            return ephemeral(
-                error.message, pie_blocks.build_team_picker(error.teams, message=error.message, text=text)
-            )
+        # Several teams and nothing says which: PickTeamError, answered with the team picker (guard.py).
+        context = pie_service.pie_context(
+            session=session,
+            slack_team_id=slack_team_id,
+            user_id=user_id,
+            channel_id=channel_id,
+            team_id=team_id,
+        )
         role, person = context.role, context.person
         if command.kind == "status":
             view = pie_service.require_open_view(session=session, role=role, pie=context.pie)
@@ -155,7 +151,7 @@ def run_pie_command(
                 title=command.note,
                 now=now,
             )
-            message = f":pie: *{view.title}* is baked: {view.money(view.target)}. The channel has been told."
+            message = f":pie: *{escape(view.title)}* is baked: {view.money(view.target)}. The channel has been told."
             body = ephemeral(
                 message, [section(message), *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=True)]
             )
@@ -208,9 +204,10 @@ def register(app: App, deps: Deps) -> None:
             client=client,
             text=req.text,
             user_id=req.user_id,
-            channel_id=None if req.is_dm else req.channel_id,
+            channel_id=req.channel,
             slack_team_id=req.slack_team_id,
             trigger_id=req.trigger_id,
+            team_id=req.team_id,
         )
         if reply is not None:
             respond(replace_original=False, **reply)

@@ -29,7 +29,8 @@ def start_pilot(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str,
             session=session,
             workspace_id=workspace.id,
             user_id=req.user_id,
-            channel_id=None if req.is_dm else req.channel_id,
+            channel_id=req.channel,
+            team_id=req.team_id,
             now=now,
         )
     open_pilot_modal(client, req.trigger_id, form)
@@ -48,7 +49,8 @@ def list_pilots(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str,
             session=session,
             workspace_id=workspace.id,
             user_id=req.user_id,
-            channel_id=None if req.is_dm else req.channel_id,
+            channel_id=req.channel,
+            team_id=req.team_id,
             now=now,
         )
         editable = {

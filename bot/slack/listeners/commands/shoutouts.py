@@ -45,8 +45,9 @@ def register(app: App, deps: Deps) -> None:
                 session=session,
                 workspace=workspace,
                 giver_user_id=req.user_id,
-                channel_id=req.channel_id,
-                text=str(body.get("text") or ""),
+                channel_id=req.channel,
+                text=req.typed,
+                team_id=req.team_id,
                 fetch=fetcher_for(client),
                 now=now,
             )
@@ -63,7 +64,7 @@ def register(app: App, deps: Deps) -> None:
                 team_id=plan.team_id,
                 giver_person_id=plan.giver_person_id,
                 source=SOURCE_PEER,
-                text=text,
+                text=plan.reason,  # what the giver typed; the card around it is rebuilt when shown
                 channel_id=plan.channel_id,
                 message_ts=ts,
                 recipients=plan.recipients,

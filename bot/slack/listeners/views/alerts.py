@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.db import session_scope
 from bot.domain.alerts import SETTING_RANGES, parse_setting
 from bot.domain.errors import UserError
+from bot.domain.text import escape
 from bot.services.alerts import save_team_settings, team_settings
 from bot.services.people import find_person, get_or_create_workspace
 from bot.services.teams import manager_team
@@ -54,7 +55,8 @@ def register(app: App, deps: Deps) -> None:
             name = team.name
         ack()
         client.chat_postMessage(
-            channel=user_id, text=f":white_check_mark: Saved the quiet-rep alert thresholds for *{name}*."
+            channel=user_id,
+            text=f":white_check_mark: Saved the quiet-rep alert thresholds for *{escape(name)}*.",
         )
 
     app.view(AlertView.SETTINGS)(settings_submitted)

@@ -18,13 +18,14 @@ from bot.domain.pie import (
     FIELD_TARGET,
     FIELD_TITLE,
 )
+from bot.domain.text import escape
 from bot.services import pie as pie_service
 from bot.slack.blocks import pie as pie_blocks
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
 from bot.slack.home import publish_home
 from bot.slack.ids import PieView
-from bot.slack.payloads import acting_user, slack_team_id
+from bot.slack.payloads import acting_user, slack_team_id, state_values
 
 
 def _ids(body: dict[str, Any]) -> tuple[int, int | None]:
@@ -34,17 +35,13 @@ def _ids(body: dict[str, Any]) -> tuple[int, int | None]:
     return data["team"], data.get("pie")
 
 
-def _values(body: dict[str, Any]) -> dict[str, Any]:
-    return dict(((body.get("view") or {}).get("state") or {}).get("values") or {})
-
-
 def register(app: App, deps: Deps) -> None:
     """Register the pie's modal submissions."""
 
     @guarded("view")
     def claim_submitted(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         team_id, _pie = _ids(body)
-        values = _values(body)
+        values = state_values(body)
         amount = str(pie_blocks.state_value(values, FIELD_AMOUNT).get("value") or "")
         note = str(pie_blocks.state_value(values, FIELD_NOTE).get("value") or "")
         user_id = acting_user(body)
@@ -61,7 +58,7 @@ def register(app: App, deps: Deps) -> None:
     @guarded("view")
     def new_submitted(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         team_id, _pie = _ids(body)
-        values = _values(body)
+        values = state_values(body)
         user_id = acting_user(body)
         now = deps.now()
         overclaim = bool(pie_blocks.state_value(values, FIELD_OVERCLAIM).get("selected_options"))
@@ -93,7 +90,7 @@ def register(app: App, deps: Deps) -> None:
             response_action="update",
             view=pie_blocks.build_done_modal(
                 "Pie baked",
-                f":pie: *{view.title}* is baked: {view.money(view.target)}, claims close at the "
+                f":pie: *{escape(view.title)}* is baked: {view.money(view.target)}, claims close at the "
                 f"{pie_blocks.closes_text(view)}. The team channel has been told.",
             ),
         )
@@ -101,7 +98,7 @@ def register(app: App, deps: Deps) -> None:
     @guarded("view")
     def target_submitted(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         team_id, pie_id = _ids(body)
-        target_text = str(pie_blocks.state_value(_values(body), FIELD_TARGET).get("value") or "")
+        target_text = str(pie_blocks.state_value(state_values(body), FIELD_TARGET).get("value") or "")
         with session_scope(deps.session_factory) as session:
             role, _person = pie_service.role_in_team(
                 session=session, team_id=team_id, user_id=acting_user(body)
@@ -113,7 +110,7 @@ def register(app: App, deps: Deps) -> None:
             response_action="update",
             view=pie_blocks.build_done_modal(
                 "Target changed",
-                f":dart: *{view.title}*: target {view.money(old)} → *{view.money(view.target)}*. "
+                f":dart: *{escape(view.title)}*: target {view.money(old)} → *{view.money(view.target)}*. "
                 f"{view.money(max(0, view.left))} left to claim.",
             ),
         )
@@ -124,7 +121,7 @@ def register(app: App, deps: Deps) -> None:
         if pie_id is None:
             raise UserError("This form is out of date. Type `/claim-pie` and try again.")
         claim_by = pie_blocks.parse_date(
-            pie_blocks.state_value(_values(body), FIELD_CLAIM_BY).get("selected_date"), FIELD_CLAIM_BY
+            pie_blocks.state_value(state_values(body), FIELD_CLAIM_BY).get("selected_date"), FIELD_CLAIM_BY
         )
         with session_scope(deps.session_factory) as session:
             role, _person = pie_service.role_in_team(
@@ -137,7 +134,7 @@ def register(app: App, deps: Deps) -> None:
             response_action="update",
             view=pie_blocks.build_done_modal(
                 "Deadline extended",
-                f":hourglass_flowing_sand: Claims for *{view.title}* now close at the "
+                f":hourglass_flowing_sand: Claims for *{escape(view.title)}* now close at the "
                 f"{pie_blocks.closes_text(view)}.",
             ),
         )
@@ -145,7 +142,7 @@ def register(app: App, deps: Deps) -> None:
     @guarded("view")
     def talk_submitted(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         team_id, _pie_id = _ids(body)
-        message = str(pie_blocks.state_value(_values(body), "pie_message").get("value") or "").strip()
+        message = str(pie_blocks.state_value(state_values(body), "pie_message").get("value") or "").strip()
         if not message:
             raise UserError("Write a few words for the team first.", field="pie_message")
         with session_scope(deps.session_factory) as session:

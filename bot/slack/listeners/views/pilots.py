@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.domain.errors import UserError
+from bot.domain.text import escape
 from bot.jobs.pilots import plan_late_review
 from bot.services.people import get_or_create_workspace
 from bot.services.pilots import facts_of, record_mid_note, record_review, save_pilot
@@ -102,7 +103,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         client.chat_postMessage(
             channel=user_id,
-            text=f":raised_hands: Thanks for reviewing *{name}*. Whatever happens next, you took the swing.",
+            text=f":raised_hands: Thanks for reviewing *{escape(name)}*. Whatever happens next, you took the swing.",
         )
 
     @guarded("view")

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.domain.errors import UserError
+from bot.domain.text import escape
 from bot.models.shoutouts import DECISION_POSTED, SOURCE_MANAGER
 from bot.services.people import get_or_create_workspace
 from bot.services.shoutouts import Recipient, clean_post_text, decide_draft, record_shoutout
@@ -51,7 +52,9 @@ def register(app: App, deps: Deps) -> None:
             )
             team = load_team(session=session, team_id=decided.draft.team_id)
             if not team.channel_id:
-                raise UserError(f"*{team.name}* has no channel yet. Pick one with `/stretch setup` first.")
+                raise UserError(
+                    f"*{escape(team.name)}* has no channel yet. Pick one with `/stretch setup` first."
+                )
             message, blocks = build_manager_shoutout(manager_user_id=manager_user_id, body=text)
             ts = post_in_channel(client, channel_id=team.channel_id, text=message, blocks=blocks)
             shoutout = record_shoutout(
