@@ -17,6 +17,7 @@ from bot.models.core import (
 )
 from bot.models.huddles import Huddle, HuddleReply, HuddleSettings, HuddleStuck
 from bot.models.moments import StretchMoment
+from bot.models.one_on_ones import ManagerNote, OneOnOne
 from bot.models.pie import PIE_CLOSED, PIE_OPEN, Pie, PieSlice
 from bot.models.pilots import Pilot, PilotParticipant
 from bot.models.shoutouts import DraftOffer, MomentDecision, Shoutout, ShoutoutRecipient
@@ -37,8 +38,10 @@ __all__ = [
     "HuddleReply",
     "HuddleSettings",
     "HuddleStuck",
+    "ManagerNote",
     "Membership",
     "MomentDecision",
+    "OneOnOne",
     "Person",
     "Pie",
     "PieSlice",

@@ -430,6 +430,8 @@ class AlertCard:
     acted_by_person_id: int | None
     acted_at_text: str
     snoozed_until_text: str
+    team_id: int = 0
+    person_id: int = 0
 
 
 def alert_card(*, session: Session, alert_id: int, viewer_tz: str = "UTC") -> AlertCard | None:
@@ -455,6 +457,8 @@ def alert_card(*, session: Session, alert_id: int, viewer_tz: str = "UTC") -> Al
         acted_by_person_id=alert.acted_by_person_id,
         acted_at_text=format_local(alert.acted_at, viewer_tz) if alert.acted_at else "",
         snoozed_until_text=format_local(alert.snoozed_until, viewer_tz) if alert.snoozed_until else "",
+        team_id=alert.team_id,
+        person_id=alert.person_id,
     )
 
 

@@ -9,7 +9,7 @@ from bot.domain.alerts import SETTING_RANGES, AlertSettings
 from bot.models.alerts import ALERT_OPEN
 from bot.services.alerts import AlertCard, handled_note
 from bot.slack.blocks.common import Block, actions, button, context, header, modal, plain, section
-from bot.slack.ids import AlertAction, AlertBlock, AlertView
+from bot.slack.ids import AlertAction, AlertBlock, AlertView, OneOnOneAction
 
 PRIVACY = "Only this team's managers see this. The rep is not told, and nothing is posted in any channel."
 
@@ -42,6 +42,17 @@ def build_alert_dm(card: AlertCard, *, viewer_person_id: int | None) -> tuple[st
         )
     else:
         blocks.append(section(f":white_check_mark: {handled_note(card, viewer_person_id=viewer_person_id)}"))
+    if card.team_id and card.person_id:
+        blocks.append(
+            actions(
+                button(
+                    f"Open {card.rep_name}'s page",
+                    OneOnOneAction.OPEN,
+                    value=f"{card.team_id}:{card.person_id}",
+                ),
+                block_id=AlertBlock.PAGE,
+            )
+        )
     blocks.append(context(f":lock: {PRIVACY} Compared with their own last few weeks, not the team's."))
     return text, blocks
 

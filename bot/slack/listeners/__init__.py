@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack.deps import Deps
-from bot.slack.listeners import actions, commands, events, views
+from bot.slack.listeners import actions, commands, events, one_on_one, views
 
 
 def register_all(app: App, deps: Deps) -> None:
@@ -14,3 +14,5 @@ def register_all(app: App, deps: Deps) -> None:
     actions.register(app, deps)
     views.register(app, deps)
     events.register(app, deps)
+    # --- issue 17 (1:1 pages): the lead moves this into bot/features.py ---
+    one_on_one.register_feature(app, deps)
