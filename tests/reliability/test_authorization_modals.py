@@ -21,6 +21,9 @@ from bot.slack.ids import (
     CheckinView,
     DigestAction,
     HuddleView,
+    OneOnOneAction,
+    OneOnOneBlock,
+    OneOnOneView,
     PieView,
     PilotAction,
     PilotView,
@@ -132,6 +135,14 @@ CASES: dict[str, ModalCase] = {
         PilotView.NOTE, PilotAction.MID_NOTE, "rep", REPS, {"pilot_mid_note_text": _text("Going well")}
     ),
     "shout-out draft": ModalCase(ShoutoutView.POST_DRAFT, "shoutout_post_draft", "manager", MANAGERS),
+    # issue 17: a manager's copy of Ann's 1:1 page, its submit saving the managers' private note
+    "1:1 page": ModalCase(
+        OneOnOneView.PAGE,
+        OneOnOneAction.OPEN,
+        "manager",
+        MANAGERS,
+        {OneOnOneBlock.NOTE: _text("Ask about the Acme legal review")},
+    ),
 }
 
 # Refusals that name the owner instead of the role.
