@@ -6,6 +6,7 @@ from bot.domain.digest import MIN_ANSWERED, TeamPulse
 from bot.domain.schedule import format_local
 from bot.domain.zones import SLACK, SNAP, STRETCH, ZONE_EMOJI
 from bot.models.alerts import ALERT_ACKNOWLEDGED, ALERT_SNOOZED
+from bot.services.alerts import LIVE_EVIDENCE
 from bot.services.digest import DigestData, PieSummary, PilotLine, WatchItem
 from bot.slack.blocks.common import Block, actions, button, context, divider, header, progress_bar, section
 from bot.slack.ids import Action, DigestAction, PilotAction, ShoutoutAction
@@ -57,9 +58,20 @@ def pulse_lines(pulse: TeamPulse, *, goal_labels: dict[str, str], limiter_labels
 
 
 def _watch_line(item: WatchItem, tz: str) -> str:
-    signal = item.signal_label
+    title = item.title or f"{item.name}: {item.signal_label}"
     star = " · strong record" if item.strong_record else ""
-    line = f"*<@{item.user_id}>* · {signal}{star}: {item.evidence or 'no details'}"
+    new = " · new to Stretch" if item.is_new else ""
+    evidence = (
+        " · ".join(item.live)
+        if item.signal in LIVE_EVIDENCE and item.live
+        else item.evidence + (f" · now: {' · '.join(item.live)}" if item.live else "")
+    )
+    again = (
+        ":rotating_light: *Raised again:* nobody has acknowledged it in 3 working days\n"
+        if item.escalated
+        else ""
+    )
+    line = f"{again}*{title}* (<@{item.user_id}>){star}{new}: {evidence or 'no details'}"
     if item.status == ALERT_ACKNOWLEDGED and item.acted_by_user_id:
         line += f"\n:white_check_mark: <@{item.acted_by_user_id}> is checking in"
     elif item.status == ALERT_SNOOZED:
