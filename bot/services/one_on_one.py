@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bot.domain import one_on_one as rules
 from bot.domain.errors import NotAllowedError, UserError
@@ -107,21 +107,14 @@ def page_access(
         rep = viewer
     if rep is None or rep.deleted:
         raise NotAllowedError(REFUSAL)
-    mine = aliased(Membership)
-    theirs = aliased(Membership)
-    if rep.id == viewer.id:
-        query = (
-            select(Team)
-            .join(theirs, and_(theirs.team_id == Team.id, theirs.person_id == rep.id))
-            .where(theirs.role == ROLE_REP)
+    # Plain subqueries, not aliased joins: SQLAlchemy caches their compiled form, so the check stays cheap.
+    rep_of = select(Membership.team_id).where(Membership.person_id == rep.id, Membership.role == ROLE_REP)
+    query = select(Team).where(Team.id.in_(rep_of))
+    if rep.id != viewer.id:
+        managed = select(Membership.team_id).where(
+            Membership.person_id == viewer.id, Membership.role == ROLE_MANAGER
         )
-    else:
-        query = (
-            select(Team)
-            .join(theirs, and_(theirs.team_id == Team.id, theirs.person_id == rep.id))
-            .join(mine, and_(mine.team_id == Team.id, mine.person_id == viewer.id))
-            .where(theirs.role == ROLE_REP, mine.role == ROLE_MANAGER)
-        )
+        query = query.where(Team.id.in_(managed))
     if team_id is not None:
         query = query.where(Team.id == team_id)
     team = session.scalars(query.order_by(Team.id).limit(1)).first()
@@ -497,7 +490,7 @@ def rep_page(*, session: Session, access: PageAccess, now: datetime, before: dat
 def _manager_parts(session: Session, page: RepPage, now: datetime) -> None:
     """The alerts about the rep and the managers' private note: managers only, two more queries."""
     access = page.access
-    actor = aliased(Person)
+    actor = select(Person.slack_user_id).where(Person.id == QuietAlert.acted_by_person_id).scalar_subquery()
     page.alerts = [
         AlertEntry(
             alert_id=alert.id,
@@ -508,8 +501,7 @@ def _manager_parts(session: Session, page: RepPage, now: datetime) -> None:
             acted_at=format_local(alert.acted_at, access.viewer_tz) if alert.acted_at else "",
         )
         for alert, acted_by in session.execute(
-            select(QuietAlert, actor.slack_user_id)
-            .outerjoin(actor, actor.id == QuietAlert.acted_by_person_id)
+            select(QuietAlert, actor)
             .where(
                 QuietAlert.team_id == access.team_id,
                 QuietAlert.person_id == access.rep_id,
