@@ -122,3 +122,45 @@ def test_a_new_rep_ignoring_the_first_three_check_ins_raises_one_alert_then_once
     assert "Leo" in page and "missed 9 in a row since Mon 2 Nov" in page
     assert "no answer to their first check-ins" in page  # the alert, listed on his page
     assert delivery.channel == MANAGER
+
+
+def test_snooze_a_week_really_snoozes_then_the_alert_comes_back_once(
+    running: Running, slack_client: WebClient
+) -> None:
+    """Snoozed on Sat 7 Nov: no DM, no escalation and no second alert for Leo for a week even though he
+    keeps missing; on Sat 14 Nov it comes back once, and is raised again only 3 working days after that."""
+    seed_team(
+        session_factory=running.deps.session_factory,
+        fake=running.fake,
+        managers=[Member(MANAGER, "Maya")],
+        reps=[Member(LEO, "Leo"), Member(SUE, "Sue")],
+        now=datetime(2026, 11, 1, 12, 0, tzinfo=UTC),
+    )
+    for day in _days(date(2026, 11, 2), date(2026, 11, 6)):
+        _run_days(running, slack_client, [day])
+        _answer_sue(running)
+    assert len(_alerts_to(running, MANAGER)) == 1
+    with running.deps.session_factory() as session:
+        alert_id = session.scalar(select(QuietAlert.id))
+    reply = running.slack.action("quiet_alert_snooze", user=MANAGER, value=str(alert_id))
+    assert reply.status == 200
+    with running.deps.session_factory() as session:
+        assert running.fake.wait_for("chat.update") and session.scalar(select(QuietAlert.status)) == "snoozed"
+    # Ticks up to Fri 13 Nov 13:05 UTC, a day short of the week.
+    for day in _days(date(2026, 11, 7), date(2026, 11, 12)):
+        _run_days(running, slack_client, [day])
+        _answer_sue(running)
+    assert len(_alerts_to(running, MANAGER)) == 1, "a snoozed alert came back within the week"
+    with running.deps.session_factory() as session:
+        assert session.scalar(select(QuietAlert.escalated_at)) is None
+        assert len(session.scalars(select(QuietAlert)).all()) == 1
+    for day in _days(date(2026, 11, 13), date(2026, 11, 16)):
+        _run_days(running, slack_client, [day])
+        _answer_sue(running)
+    texts = _alerts_to(running, MANAGER)
+    assert len(texts) == 2 and "Raised again" not in texts[1]
+    for day in _days(date(2026, 11, 17), date(2026, 11, 20)):
+        _run_days(running, slack_client, [day])
+        _answer_sue(running)
+    texts = _alerts_to(running, MANAGER)
+    assert len(texts) == 3 and "Raised again" in texts[2]
