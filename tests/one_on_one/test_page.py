@@ -172,6 +172,15 @@ def test_the_home_shows_a_1on1_button_beside_each_rep_for_managers_only(running:
         if b.get("accessory", {}).get("action_id") == OneOnOneAction.OPEN
     ]
     assert sorted(manager) == sorted(f"{world.team}:{world.extra[k]}" for k in ("raj", "ann"))
+    # The drafts DM comes at most weekly: the dashboard shows the waiting draft with its Post button.
+    home_text = flatten_text(homes[MANAGER]["blocks"])
+    assert "*Shout-outs waiting* (1)" in home_text and "claimed a bigger slice" in home_text
+    posts = [
+        b["accessory"]["value"]
+        for b in homes[MANAGER]["blocks"]
+        if b.get("accessory", {}).get("action_id") == "shoutout_post_draft"
+    ]
+    assert posts == [str(world.moment)]
     rep_ids = [b.get("accessory", {}).get("action_id") for b in homes[REP]["blocks"]]
     assert OneOnOneAction.OPEN not in rep_ids and OneOnOneAction.OPEN_OWN in rep_ids
 

@@ -145,6 +145,27 @@ def effort_blocks(data: DigestData) -> list[Block]:
     return blocks
 
 
+DRAFTS_ON_HOME = 3
+
+
+def dashboard_drafts(data: DigestData) -> list[Block]:
+    """The drafted shout-outs waiting for this manager, with a Post button each (issue 17: the drafts DM
+    comes at most once a week, so the dashboard always shows what waits)."""
+    if not data.drafts:
+        return []
+    blocks: list[Block] = [section(f"*Shout-outs waiting* ({len(data.drafts)})")]
+    for draft in data.drafts[:DRAFTS_ON_HOME]:
+        blocks.append(
+            section(
+                f"*{draft.display_name}*: {draft.summary or 'took a swing'}",
+                accessory=button("Post", ShoutoutAction.POST_DRAFT, value=str(draft.moment_id)),
+            )
+        )
+    if len(data.drafts) > DRAFTS_ON_HOME:
+        blocks.append(context(f"and {len(data.drafts) - DRAFTS_ON_HOME} more in your weekly digest."))
+    return blocks
+
+
 def build_digest(data: DigestData) -> tuple[str, list[Block]]:
     """The weekly digest DM: pulse, watchlist, effort, pilots, pie, balance; at most 50 blocks."""
     text = f"Your weekly Stretch digest for {data.team_name}"
@@ -192,6 +213,7 @@ def build_dashboard(data: DigestData, *, compact: bool = False) -> list[Block]:
             + f"\n*Balance:* {data.balance}"
         ),
         *watch_blocks(data.watchlist, tz=data.tz, limit=WATCH_ON_HOME),
+        *dashboard_drafts(data),
         section(pie_text(data.pie)),
         section(pilot_text(data.pilots, limit=3)),
         actions(
