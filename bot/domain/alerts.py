@@ -399,8 +399,7 @@ def new_no_answer(facts: Sequence[CheckinFact], *, is_new: bool) -> Raised | Non
         signal=NEW_NO_ANSWER,
         episode_start=start,
         evidence=(
-            f"new to Stretch: no answer to any of their first {FIRST} check-ins "
-            f"(since {_day(start)}; {len(facts)} so far)"
+            f"no answer to any of their first {FIRST} check-ins (since {_day(start)}; {len(facts)} so far)"
         ),
         suggested_step=(
             "Say hello in person: check they see the check-in DM, know what it is for and that only "
@@ -425,7 +424,7 @@ def new_snap(facts: Sequence[CheckinFact], *, is_new: bool, snap: str = "snap") 
         signal=NEW_SNAP,
         episode_start=first[0].local_date,
         evidence=(
-            f"new to Stretch: snap zone in {len(snaps)} of their first {len(first)} answered check-ins "
+            f"snap zone in {len(snaps)} of their first {len(first)} answered check-ins "
             f"(since {_day(first[0].local_date)})"
         ),
         suggested_step=(
@@ -469,10 +468,11 @@ _NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 
 def alert_title(signal: str, name: str, details: Mapping[str, object], label: str) -> str:
     """The alert's headline, naming its signal: 'Sam: snap zone two check-ins running'."""
-    count = details.get("missed") if signal == MISSED_IN_A_ROW else details.get("run")
+    count = details.get("run")
     n = int(count) if isinstance(count, int) else 0
     if signal == MISSED_IN_A_ROW:
-        return f"{name}: missed {n} check-ins in a row" if n else f"{name}: missed check-ins in a row"
+        # No count here: the run grows after it fires, and the live line says how long it is now.
+        return f"{name}: missed check-ins in a row"
     if signal == SNAP_ZONE:
         if n >= 2:
             return f"{name}: snap zone {_NUMBER_WORDS.get(n, str(n))} check-ins running"
@@ -480,10 +480,10 @@ def alert_title(signal: str, name: str, details: Mapping[str, object], label: st
     if signal == NEW_NO_ANSWER:
         return f"{name}: no answer to their first {details.get('first', FIRST)} check-ins"
     if signal == NEW_SNAP:
-        return (
-            f"{name}: snap zone in {details.get('snaps', FIRST_SNAPS)} of their first "
-            f"{details.get('first', FIRST)} check-ins"
-        )
+        snaps, first = details.get("snaps", FIRST_SNAPS), details.get("first", FIRST)
+        if snaps == first:
+            return f"{name}: snap zone in their first {first} check-ins"
+        return f"{name}: snap zone in {snaps} of their first {first} check-ins"
     if signal == READINESS_DROP:
         return f"{name}: readiness dropped"
     if signal == NOTES_STOPPED:

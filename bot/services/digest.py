@@ -20,7 +20,6 @@ from bot.domain.digest import (
     CheckinFact,
     TeamPulse,
     balance_line,
-    days_left,
     pace,
     team_pulse,
     unclaimed_hint,
@@ -291,23 +290,23 @@ def _pie(session: Session, team: Team, now: datetime) -> PieSummary | None:
     view = pie_view(session=session, pie=pie)
     today = local_date(now, team.tz)
     start = local_date(pie.created_at, team.tz)
-    target = max(1, view.target)
+    numbers = view.figures(now)
     return PieSummary(
         title=view.title,
         claimed=view.money(view.claimed),
         target=view.money(view.target),
         progress=view.money(view.progress),
-        claimed_pct=round(100 * view.claimed / target),
-        progress_pct=round(100 * view.progress / target),
+        claimed_pct=numbers.claimed_pct,
+        progress_pct=numbers.progress_pct,
         pace_pct=round(100 * pace(start=start, end=view.period_end, today=today)),
-        days_left=days_left(view.period_end, today),
+        days_left=numbers.days_left,
         left=view.money(max(0, view.left)),
         unclaimed_reps=len(view.unclaimed_user_ids),
         hint=unclaimed_hint(
             left=view.left,
             target=view.target,
             unclaimed_reps=len(view.unclaimed_user_ids),
-            claims_open=now < view.claim_deadline,
+            claims_open=numbers.claims_open,
         ),
     )
 

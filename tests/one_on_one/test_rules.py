@@ -40,20 +40,21 @@ def test_new_rep_signals(pattern: str, zones: str, new: bool, expected: set[str]
     assert set(raised(pattern, zones=zones, new=new)) == expected
 
 
-def test_new_rep_evidence_says_new_to_stretch() -> None:
+def test_new_rep_evidence_names_the_first_check_ins() -> None:
     evidence = raised("MMM")["new_no_answer"]
-    assert evidence.startswith("new to Stretch: no answer to any of their first 3 check-ins")
+    assert evidence.startswith("no answer to any of their first 3 check-ins")
     assert f"since {page.day_label(DAYS[0])}" in evidence
 
 
 @pytest.mark.parametrize(
     ("signal", "details", "title"),
     [
-        ("missed_in_a_row", {"missed": 11}, "Sam: missed 11 check-ins in a row"),
+        ("missed_in_a_row", {"missed": 2}, "Sam: missed check-ins in a row"),
         ("snap_zone", {"run": 2}, "Sam: snap zone two check-ins running"),
         ("snap_zone", {"run": 1}, "Sam: moved into the snap zone"),
         ("new_no_answer", {"first": 3}, "Sam: no answer to their first 3 check-ins"),
         ("new_snap", {"snaps": 2, "first": 3}, "Sam: snap zone in 2 of their first 3 check-ins"),
+        ("new_snap", {"snaps": 2, "first": 2}, "Sam: snap zone in their first 2 check-ins"),
         ("readiness_drop", {}, "Sam: readiness dropped"),
         ("huddle_quiet", {}, "Sam: quiet in huddles"),
     ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.digest import MIN_ANSWERED, TeamPulse
+from bot.domain.figures import days_left_text, pct
 from bot.domain.schedule import format_local
 from bot.domain.zones import SLACK, SNAP, STRETCH, ZONE_EMOJI
 from bot.models.alerts import ALERT_ACKNOWLEDGED, ALERT_SNOOZED
@@ -115,9 +116,9 @@ def pie_text(pie: PieSummary | None) -> str:
         return "*The pie*\nNo pie open. Bake one with `/claim-pie new 100k`."
     return (
         f"*The pie: {pie.title}*\n"
-        f"Claimed {pie.claimed} of {pie.target} ({pie.claimed_pct} %) · "
-        f"progress {pie.progress} `{progress_bar(pie.progress_pct / 100)}` {pie.progress_pct} % · "
-        f"{pie.days_left} day(s) left\n"
+        f"Claimed {pie.claimed} of {pie.target} ({pct(pie.claimed_pct)}) · "
+        f"progress {pie.progress} `{progress_bar(pie.progress_pct / 100)}` {pct(pie.progress_pct)} · "
+        f"{days_left_text(pie.days_left)}\n"
         f"Unclaimed: {pie.left}. {pie.hint}"
     )
 
@@ -200,7 +201,7 @@ def build_dashboard(data: DigestData, *, compact: bool = False) -> list[Block]:
             section(
                 f"*{data.team_name}* dashboard · {_ratio(pulse.answered, pulse.due)} answered · "
                 f"{len(data.watchlist)} on the watchlist · "
-                + (f"pie {data.pie.progress_pct} %" if data.pie else "no pie"),
+                + (f"pie {pct(data.pie.progress_pct)}" if data.pie else "no pie"),
                 accessory=button("Send digest now", DigestAction.SEND_NOW, value=str(data.team_id)),
             )
         ]
