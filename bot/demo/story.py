@@ -64,7 +64,6 @@ MOODS: dict[str, list[Answer]] = {
     ],
     ZOE: [("4", "3", "partly", "yes", "skills"), ("5", "3", "yes", "yes", "nothing")],
 }
-QUESTION_ORDER = ("readiness", "goal_feel", "goal_input", "room_to_miss", "limiter")
 
 
 def at(user_tz: str, day: date, clock: str) -> datetime:

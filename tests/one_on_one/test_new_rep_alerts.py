@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from bot.jobs import tick
+from bot.jobs.tick import tick
 from bot.models import Person, QuietAlert
 from bot.services.digest import gather_digest
 from bot.slack.blocks.digest import build_digest

@@ -14,5 +14,4 @@ def register_all(app: App, deps: Deps) -> None:
     actions.register(app, deps)
     views.register(app, deps)
     events.register(app, deps)
-    # --- issue 17 (1:1 pages): the lead moves this into bot/features.py ---
-    one_on_one.register_feature(app, deps)
+    one_on_one.register(app, deps)  # the 1:1 page's buttons and modal (issue 17)

@@ -25,9 +25,9 @@ from bot.slack.blocks.help import HelpEntry
 from bot.slack.blocks.one_on_one import build_rep_page, read_metadata
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
-from bot.slack.home import HomeContext, register_home_section
+from bot.slack.home import HomeContext
 from bot.slack.ids import OneOnOneAction, OneOnOneBlock, OneOnOneView
-from bot.slack.listeners.commands.registry import subcommand
+from bot.slack.listeners.commands.registry import Subcommand
 from bot.slack.payloads import CommandRequest, acting_user, action_value, slack_team_id
 
 USAGE = "Name the rep whose 1:1 page you want: `/stretch rep @someone`."
@@ -71,17 +71,6 @@ def _team_and_rep(value: str) -> tuple[int | None, int | None]:
     return (int(team) if team.isdigit() else None, int(rep) if rep.isdigit() else None)
 
 
-@subcommand(
-    "rep",
-    help_entries=(
-        HelpEntry(
-            "/stretch rep @someone",
-            "Managers: open a rep's 1:1 page (check-ins and notes, zones, slices, pilots, alerts, "
-            "and what changed since your last 1:1).",
-            "Managers",
-        ),
-    ),
-)
 def open_rep_page(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any] | None:
     """`/stretch rep @someone`: the rep's page as a modal, for a manager of their team only."""
     mentioned = parse_mentions(req.args)
@@ -217,9 +206,17 @@ def register(app: App, deps: Deps) -> None:
     app.view(OneOnOneView.PAGE)(save_note)
 
 
-# --- registration (issue 17: the lead moves this block into bot/features.py) --------------------------------
-def register_feature(app: App, deps: Deps) -> None:
-    """Wire the 1:1 page: its listeners and the rep's Home button (`/stretch rep` registers on import)."""
-    register(app, deps)
-    register_home_section("one_on_one_dashboard_reps", 6, dashboard_reps_section)
-    register_home_section("one_on_one_own_page", 40, own_page_section)
+SUBCOMMANDS = (
+    Subcommand(
+        ("rep",),
+        open_rep_page,
+        help=(
+            HelpEntry(
+                "/stretch rep @someone",
+                "Managers: open a rep's 1:1 page (check-ins and notes, zones, slices, pilots, alerts, "
+                "and what changed since your last 1:1).",
+                "Managers",
+            ),
+        ),
+    ),
+)
