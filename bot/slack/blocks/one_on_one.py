@@ -120,15 +120,21 @@ def _pilots(page: RepPage) -> str:
     return "\n".join(lines)
 
 
+def _shout(text: str) -> str:
+    # Shout-outs are stored as Slack sent or posted them (mrkdwn, mentions included), as the huddle card
+    # shows them: escaping again would print "&lt;@U…&gt;" instead of the @-mention.
+    return clip(" ".join(text.split()), 200)
+
+
 def _shoutouts(page: RepPage) -> str:
     lines = [
         f"*Shout-outs* · received {page.received_count} · given {page.given_count} (last 12 months)",
     ]
     for s in page.received:
-        lines.append(f"• from <@{s.other_user_ids[0]}> ({s.at}): {esc(clip(s.text, 200))}")
+        lines.append(f"• from <@{s.other_user_ids[0]}> ({s.at}): {_shout(s.text)}")
     for s in page.given:
         to = ", ".join(f"<@{u}>" for u in s.other_user_ids) or "someone"
-        lines.append(f"• to {to} ({s.at}): {esc(clip(s.text, 200))}")
+        lines.append(f"• to {to} ({s.at}): {_shout(s.text)}")
     return "\n".join(lines)
 
 

@@ -97,11 +97,11 @@ def own_page_section(ctx: HomeContext) -> list[Block]:
 
 
 MANAGED_TEAMS_SHOWN = 2
-REPS_SHOWN = 10
+REPS_SHOWN = 8
 
 
 def rep_buttons(team_name: str, reps: list[tuple[int, str, str]], *, team_id: int) -> list[Block]:
-    """The dashboard's "1:1" button beside each rep of one team (the first ten; the command reaches all)."""
+    """The dashboard's "1:1" button beside each rep of one team (the first eight; the command reaches all)."""
     if not reps:
         return []
     blocks: list[Block] = [
