@@ -1,7 +1,7 @@
 """1:1 pages: 1:1s held, the managers' private note per rep, and when an unacknowledged alert escalated
 
 Revision ID: 20261129_17
-Revises: 20261122_70
+Revises: 20261129_18
 Create Date: 2026-11-29
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '20261129_17'
-down_revision: str | None = '20261122_70'
+down_revision: str | None = '20261129_18'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
