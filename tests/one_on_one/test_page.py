@@ -307,3 +307,24 @@ def test_older_check_ins_come_a_page_at_a_time(running: Running) -> None:
     )
     assert _page_text(back) == _page_text(first)
     assert "Zones, last 8 weeks" in _page_text(back)
+
+
+def test_forgetting_a_rep_removes_the_managers_note_and_1on1s_about_them(running: Running) -> None:
+    """`forget me` (issue 20) also deletes the managers' private note and the 1:1 dates about the rep."""
+    from bot.services.privacy import forget_person
+
+    world = build_world(running)
+    with session_scope(running.deps.session_factory) as session:
+        raj = world.extra["raj"]
+        session.add(
+            ManagerNote(team_id=world.team, rep_person_id=raj, text="Raise comp plan", updated_at=NOW)
+        )
+        session.add(OneOnOne(team_id=world.team, rep_person_id=raj, held_at=NOW))
+        session.add(OneOnOne(team_id=world.team, rep_person_id=world.extra["ann"], held_at=NOW))
+    with session_scope(running.deps.session_factory) as session:
+        person = session.get(Person, world.extra["raj"])
+        assert person is not None
+        forget_person(session=session, person=person, actor=REP, now=NOW, tell_managers=False)
+    with running.deps.session_factory() as session:
+        assert session.scalars(select(ManagerNote)).all() == []
+        assert [o.rep_person_id for o in session.scalars(select(OneOnOne))] == [world.extra["ann"]]
