@@ -37,6 +37,7 @@ from bot.services import privacy as privacy_service
 from bot.slack.blocks import pie as pie_blocks
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.home import HomeSection
+from bot.slack.listeners import one_on_one
 from bot.slack.listeners.actions import leads as lead_actions
 from bot.slack.listeners.actions import pilots as pilot_actions
 from bot.slack.listeners.actions import shoutouts as shoutout_actions
@@ -190,6 +191,15 @@ FEATURES: tuple[Feature, ...] = (
         },
         signal_sources={"huddles": huddle_service.huddle_alert_signals},
         subcommands=huddle_commands.SUBCOMMANDS,
+    ),
+    Feature(
+        name="one_on_one",
+        subcommands=one_on_one.SUBCOMMANDS,
+        home_sections=(
+            # Right under the managers' dashboards: a "1:1" button beside each rep.
+            HomeSectionSpec("one_on_one_dashboard_reps", 6, one_on_one.dashboard_reps_section),
+            HomeSectionSpec("one_on_one_own_page", 45, one_on_one.own_page_section),
+        ),
     ),
     # --- privacy (issue 20): export, forget, retention ----------------------------------------------
     Feature(

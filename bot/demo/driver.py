@@ -295,6 +295,51 @@ class Stage:
         self._send(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
         self.show()
 
+    def tap_home(self, user_id: str, match: Callable[[dict[str, Any], str], bool], *, say: str = "") -> None:
+        """A person clicks, on their App Home as last published, the first element `match(element, the
+        text of its block)` accepts (issue 17: drafts and 1:1 pages are on the Home)."""
+        published = [
+            c for c in self.slack.calls if c.method == "views.publish" and c.params.get("user_id") == user_id
+        ]
+        if not published:
+            raise DemoError(f"{self.names[user_id]} has no App Home yet")
+        view = dict(published[-1].params.get("view") or {})
+        for block in view.get("blocks") or []:
+            candidates = list(block.get("elements") or []) if block.get("type") == "actions" else []
+            if isinstance(block.get("accessory"), dict):
+                candidates.append(block["accessory"])
+            text = str((block.get("text") or {}).get("text", ""))
+            element = next((e for e in candidates if match(e, text)), None)
+            if element is not None:
+                break
+        else:
+            raise DemoError(f"no such button on {self.names[user_id]}'s App Home")
+        label = (element.get("text") or {}).get("text", element.get("action_id"))
+        self.say(user_id, say or f"taps [{label}] on the App Home")
+        action = {
+            "action_id": element["action_id"],
+            "block_id": str(block.get("block_id", "")),
+            "type": element.get("type", "button"),
+            "action_ts": f"{time.time():.6f}",
+            "text": element.get("text"),
+            **({"value": element["value"]} if "value" in element else {}),
+        }
+        payload = {
+            "type": "block_actions",
+            "user": self._user(user_id),
+            "api_app_id": "A0STRETCH",
+            "token": "unused",
+            "trigger_id": self._trigger(user_id),
+            "team": {"id": WORKSPACE_ID, "domain": "stretch-demo"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "container": {"type": "view", "view_id": "VHOME" + user_id},
+            "view": {**view, "id": "VHOME" + user_id},
+            "actions": [action],
+        }
+        self._send(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+        self.show()
+
     @staticmethod
     def _find(message: Posted, match: Callable[[dict[str, Any]], bool]) -> tuple[dict[str, Any], str]:
         for block in message.blocks:

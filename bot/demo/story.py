@@ -139,6 +139,7 @@ class NorthstarStory(Story):
         self.pilot_scenes()
         self.shoutout_scenes()
         self.huddle_scenes()
+        self.one_on_one_scene()
         self.home_scenes()
         self.lead_scenes()  # lead lists (issue 18)
 
@@ -278,6 +279,7 @@ class NorthstarStory(Story):
             (RAJ, date(2026, 11, 24)): "Booked 3 calls from a list everyone wrote off",
             (ANN, date(2026, 11, 30)): "Pitched the CFO directly instead of waiting",
             (KIM, date(2026, 12, 2)): "Ran my first demo in Japanese and English back to back",
+            (LEO, date(2026, 11, 25)): "Lost the Acme deal today & I'm behind on my slice. Running on fumes",
         }
         return notes.get((rep, day))
 
@@ -411,12 +413,19 @@ class NorthstarStory(Story):
         )
 
         def post_draft() -> None:
-            draft = s.dm(MAYA, "shoutout_post_draft")
-            s.tap(MAYA, draft, lambda e: e.get("action_id") == "shoutout_post_draft")
+            # The drafts DM comes at most once a week; in between, Maya's Home lists what waits.
+            s.open_home(MAYA)
+            s.tap_home(
+                MAYA,
+                lambda e, text: e.get("action_id") == "shoutout_post_draft" and "Raj" in text,
+                say="taps [Post] beside Raj's drafted shout-out",
+            )
             s.submit(MAYA, say="keeps the drafted words and posts them")
 
         self.narrate(
-            _day(4), "09:40", "Stretch noticed a stretch worth celebrating and drafted a shout-out for Maya."
+            _day(4),
+            "09:40",
+            "Stretch noticed a stretch worth celebrating and drafted a shout-out: it waits on Maya's Home.",
         )
         self.by(MAYA, _day(4), "09:50", post_draft)
 
@@ -451,6 +460,27 @@ class NorthstarStory(Story):
         )
 
     # --- the manager's view --------------------------------------------------------------------------
+    def one_on_one_scene(self) -> None:
+        """Issue 17: after Leo's alert, Maya opens his 1:1 page from it and sees why, then says she'll check in."""
+        s = self.stage
+        monday = date(2026, 11, 30)
+        self.narrate(
+            monday,
+            "08:40",
+            "Mon 30 Nov — before her 1:1 with Leo, Maya opens his page from the alert to see why he went quiet.",
+        )
+
+        def open_page() -> None:
+            alert = s.dm(MAYA, "Open Leo's page")
+            s.tap(MAYA, alert, lambda e: e.get("action_id") == "one_on_one_open")
+
+        def check_in() -> None:
+            alert = s.dm(MAYA, "Open Leo's page")
+            s.tap(MAYA, alert, lambda e: e.get("action_id") == "quiet_alert_ack")
+
+        self.by(MAYA, monday, "08:45", open_page)
+        self.by(MAYA, monday, "08:55", check_in)
+
     def lead_scenes(self) -> None:
         _lead_scenes(self)
 

@@ -17,8 +17,16 @@ signals into one alert per episode.
 | slower_answers   | the median time from send to first answer over the last 3 is ≥ 2× the baseline median   |
 |                  | and at least 2 hours longer                                                             |
 
-Every signal needs a baseline (at least 3 answered check-ins in the 6 weeks before the recent window):
-a new rep is never alerted on.
+The signals above need a baseline (at least 3 answered check-ins in the 6 weeks before the recent
+window). New reps, and anyone without a baseline, have their own:
+
+| signal           | raised when (fixed defaults)                                                            |
+|------------------|-----------------------------------------------------------------------------------------|
+| new_no_answer    | none of the rep's first 3 counted check-ins was answered (and none since)               |
+| new_snap         | snap zone in 2 of the rep's first 3 answered check-ins (until a later answer leaves it)  |
+| missed_in_a_row  | for anyone, whatever the baseline: 4 counted check-ins missed in a row                  |
+
+A new rep's first-3 silence raises new_no_answer only (not also the 4-in-a-row miss signal).
 """
 
 from __future__ import annotations
@@ -37,15 +45,20 @@ READINESS_DROP = "readiness_drop"
 NOTES_STOPPED = "notes_stopped"
 SNAP_ZONE = "snap_zone"
 SLOWER_ANSWERS = "slower_answers"
+NEW_NO_ANSWER = "new_no_answer"
+NEW_SNAP = "new_snap"
 SIGNAL_LABELS = {
     MISSED_IN_A_ROW: "missed check-ins in a row",
     READINESS_DROP: "readiness dropped",
     NOTES_STOPPED: "stopped writing notes",
     SNAP_ZONE: "in the snap zone",
     SLOWER_ANSWERS: "answering much later than usual",
+    NEW_NO_ANSWER: "no answer to their first check-ins",
+    NEW_SNAP: "snap zone in their first check-ins",
     # Raised by huddles (bot/domain/huddles.SIGNAL); named here so every label lives in one table.
     "huddle_quiet": "quiet in huddles",
 }
+NEW_SIGNALS = frozenset({NEW_NO_ANSWER, NEW_SNAP})
 
 # Statuses the check-ins feature writes (bot/models/checkins.py), repeated here so domain stays pure.
 ANSWERED = "answered"
@@ -58,6 +71,9 @@ MIN_BASELINE = 3  # answered check-ins needed before the recent window
 SLOWER_FLOOR = timedelta(hours=2)  # 10 minutes → 25 minutes is not a change anyone should hear about
 NOTES_HABIT = 0.5  # wrote notes in at least half of the baseline check-ins
 NOTES_MIN_USUAL = 20  # characters: a usual note shorter than this is not a habit worth watching
+FIRST = 3  # a new rep's first check-ins the new-rep signals read
+FIRST_SNAPS = 2  # snap answers among those that raise new_snap
+ANYONE_MISSED = 4  # counted misses in a row that alert whatever the baseline
 
 
 @dataclass(frozen=True)
@@ -198,7 +214,18 @@ def missed_in_a_row(facts: Sequence[CheckinFact], settings: AlertSettings) -> Ra
     start = run[-1].local_date
     baseline = _answered(_baseline(facts, start, settings.baseline_weeks))
     if len(baseline) < MIN_BASELINE:
-        return None
+        if len(run) < ANYONE_MISSED:
+            return None
+        return Raised(
+            signal=MISSED_IN_A_ROW,
+            episode_start=start,
+            evidence=f"missed {len(run)} counted check-ins in a row (since {_day(start)})",
+            suggested_step=(
+                "Grab 15 minutes this week. Ask how things are going and whether the check-in time "
+                "works for them, rather than asking why they skipped it."
+            ),
+            details={"missed": len(run), "baseline_answered": len(baseline), "no_baseline": True},
+        )
     window = list(facts[-max(len(run), 4) :])
     answered_before = len(_baseline(facts, start, settings.baseline_weeks))
     return Raised(
@@ -355,14 +382,125 @@ def slower_answers(facts: Sequence[CheckinFact], settings: AlertSettings) -> Rai
     )
 
 
+def new_no_answer(facts: Sequence[CheckinFact], *, is_new: bool) -> Raised | None:
+    """A new rep left their first 3 counted check-ins (and every one since) unanswered."""
+    if not is_new or len(facts) < FIRST or any(f.status == ANSWERED for f in facts):
+        return None
+    start = facts[0].local_date
+    return Raised(
+        signal=NEW_NO_ANSWER,
+        episode_start=start,
+        evidence=(
+            f"no answer to any of their first {FIRST} check-ins (since {_day(start)}; {len(facts)} so far)"
+        ),
+        suggested_step=(
+            "Say hello in person: check they see the check-in DM, know what it is for and that only "
+            "you (their managers) read the answers. A new tool often just needs a first nudge."
+        ),
+        details={"first": FIRST, "missed": len(facts), "new": True},
+    )
+
+
+def new_snap(facts: Sequence[CheckinFact], *, is_new: bool, snap: str = "snap") -> Raised | None:
+    """A new rep answered in the snap zone in 2 of their first 3 answers, and hasn't left it since."""
+    answered = [f for f in _answered(facts) if f.zone is not None]
+    if not is_new or len(answered) < FIRST_SNAPS:
+        return None
+    first = answered[:FIRST]
+    snaps = [f for f in first if f.zone == snap]
+    if len(snaps) < FIRST_SNAPS:
+        return None
+    if len(answered) > FIRST and answered[-1].zone != snap:
+        return None  # they have settled since: the episode is over
+    return Raised(
+        signal=NEW_SNAP,
+        episode_start=first[0].local_date,
+        evidence=(
+            f"snap zone in {len(snaps)} of their first {len(first)} answered check-ins "
+            f"(since {_day(first[0].local_date)})"
+        ),
+        suggested_step=(
+            "The goal may feel out of reach from day one. In a 1:1, walk through how they plan to get "
+            "there and agree on a first milestone that feels possible."
+        ),
+        details={"snaps": len(snaps), "first": len(first), "new": True},
+    )
+
+
 RULES = (missed_in_a_row, readiness_drop, notes_stopped, snap_zone, slower_answers)
 
 
-def raised_signals(facts: Sequence[CheckinFact], settings: AlertSettings) -> list[Raised]:
-    """Every check-in signal raised for one rep's counted facts (oldest first)."""
+def raised_signals(
+    facts: Sequence[CheckinFact], settings: AlertSettings, *, first_day: date | None = None
+) -> list[Raised]:
+    """Every check-in signal raised for one rep's counted facts (oldest first).
+
+    `first_day` is the day of the rep's first check-in ever: when every fact read starts there, the rep
+    is new and the new-rep signals apply."""
     window_start = (facts[-1].local_date - timedelta(weeks=settings.baseline_weeks + 4)) if facts else None
     recent = [f for f in facts if window_start is None or f.local_date >= window_start]
-    return [r for rule in RULES if (r := rule(recent, settings)) is not None]
+    is_new = (
+        bool(facts)
+        and first_day is not None
+        and facts[0].local_date >= first_day
+        and (window_start is None or first_day >= window_start)
+    )
+    raised = [r for rule in RULES if (r := rule(recent, settings)) is not None]
+    for extra in (new_no_answer(facts, is_new=is_new), new_snap(facts, is_new=is_new)):
+        if extra is not None:
+            raised.append(extra)
+    if any(r.signal == NEW_NO_ANSWER for r in raised):
+        # The same silence, told once: by the signal that says they are new.
+        raised = [r for r in raised if r.signal != MISSED_IN_A_ROW]
+    return raised
+
+
+_NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+
+
+def alert_title(signal: str, name: str, details: Mapping[str, object], label: str) -> str:
+    """The alert's headline, naming its signal: 'Sam: snap zone two check-ins running'."""
+    count = details.get("run")
+    n = int(count) if isinstance(count, int) else 0
+    if signal == MISSED_IN_A_ROW:
+        # No count here: the run grows after it fires, and the live line says how long it is now.
+        return f"{name}: missed check-ins in a row"
+    if signal == SNAP_ZONE:
+        if n >= 2:
+            return f"{name}: snap zone {_NUMBER_WORDS.get(n, str(n))} check-ins running"
+        return f"{name}: moved into the snap zone"
+    if signal == NEW_NO_ANSWER:
+        return f"{name}: no answer to their first {details.get('first', FIRST)} check-ins"
+    if signal == NEW_SNAP:
+        snaps, first = details.get("snaps", FIRST_SNAPS), details.get("first", FIRST)
+        if snaps == first:
+            return f"{name}: snap zone in their first {first} check-ins"
+        return f"{name}: snap zone in {snaps} of their first {first} check-ins"
+    if signal == READINESS_DROP:
+        return f"{name}: readiness dropped"
+    if signal == NOTES_STOPPED:
+        return f"{name}: stopped writing notes"
+    if signal == SLOWER_ANSWERS:
+        return f"{name}: answering much later than usual"
+    return f"{name}: {label}"
+
+
+def is_new_signal(signal: str, details: Mapping[str, object]) -> bool:
+    """Whether the alert is about a rep without a baseline (it then says "new to Stretch")."""
+    return signal in NEW_SIGNALS or bool(details.get("no_baseline"))
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Mon–Fri days after `start` up to and including `end`."""
+    days, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days += 1
+    return days
+
+
+ESCALATE_AFTER_WORKING_DAYS = 3
 
 
 def longest_answer_streak(facts: Sequence[CheckinFact]) -> int:

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from bot.domain import figures
 from bot.domain.schedule import WEEKDAYS, local_date, local_moment, weekday_key
 from bot.domain.zones import SLACK, SNAP, STRETCH, sparkline
 
@@ -163,8 +164,8 @@ def team_pulse(facts: Sequence[CheckinFact], *, boundaries: Sequence[datetime], 
 
 
 def days_left(period_end: date, today: date) -> int:
-    """Days until the pie's period ends, counting today (0 once it is over)."""
-    return max(0, (period_end - today).days + 1)
+    """Days until the pie's period ends, counting today (0 once it is over): bot.domain.figures' rule."""
+    return figures.days_left(period_end, today)
 
 
 def pace(*, start: date, end: date, today: date) -> float:
@@ -187,9 +188,10 @@ def unclaimed_hint(*, left: int, target: int, unclaimed_reps: int, claims_open: 
     if not claims_open:
         return "Claims are closed with a gap: decide whether to lower the target or split the rest."
     if unclaimed_reps and share >= 0.25:
-        return f"{unclaimed_reps} rep(s) haven't claimed yet: a nudge in your 1:1s may help."
+        verb = "hasn't" if unclaimed_reps == 1 else "haven't"
+        return f"{figures.plural(unclaimed_reps, 'rep')} {verb} claimed yet: a nudge in your 1:1s may help."
     if unclaimed_reps:
-        return f"A small gap; {unclaimed_reps} rep(s) still to claim."
+        return f"A small gap; {figures.plural(unclaimed_reps, 'rep')} still to claim."
     return "Everyone claimed and a gap is left: the target may be a stretch too far."
 
 
@@ -207,7 +209,7 @@ def balance_line(data: BalanceInput) -> str:
     """One line pairing numbers with well-being, and what it suggests (rules table in README)."""
     parts: list[str] = []
     if data.progress_pct is not None:
-        parts.append(f"progress {data.progress_pct} % of pie")
+        parts.append(f"progress {figures.pct(data.progress_pct)} of pie")
     if data.zones is None:
         parts.append("too few answers this week to read the team's zones")
         return "; ".join(parts) + "."

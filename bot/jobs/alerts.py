@@ -29,7 +29,7 @@ def render_alert(session: Session, delivery: Delivery, now: datetime) -> Message
     viewer_id, tz = viewer_of_delivery(session=session, delivery=delivery)
     if viewer_id is None or viewer_id == alert.person_id:
         return None
-    card = alert_card(session=session, alert_id=alert.id, viewer_tz=tz)
+    card = alert_card(session=session, alert_id=alert.id, viewer_tz=tz, now=now)
     if card is None:
         return None
     text, blocks = build_alert_dm(card, viewer_person_id=viewer_id)

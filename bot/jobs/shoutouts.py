@@ -1,5 +1,7 @@
-"""The daily drafts DM: each manager gets at most one a day (from the team's check-in time, their local
-clock) with shout-outs drafted from the team's new stretch moments."""
+"""The weekly drafts DM: each manager gets at most one a week (Monday to Sunday on their own calendar),
+sent from the team's check-in time on their local clock on a day something new waits, with shout-outs
+drafted from the team's new stretch moments. The digest and the dashboard list every waiting draft in
+between, so nothing depends on the DM."""
 
 from __future__ import annotations
 
@@ -20,12 +22,13 @@ from bot.slack.blocks.shoutouts import build_drafts_dm
 
 
 def drafts_key(*, team_id: int, manager_person_id: int, day: str) -> str:
-    """One drafts DM per manager, team and local date."""
-    return f"{DRAFTS_KIND}:{team_id}:{manager_person_id}:{day}"
+    """One drafts DM per manager, team and local ISO week (issue 17: a daily DM was too many)."""
+    year, week, _ = date.fromisoformat(day).isocalendar()
+    return f"{DRAFTS_KIND}:{team_id}:{manager_person_id}:{year}-W{week:02d}"
 
 
 def plan_draft_dms(session: Session, now: datetime) -> int:
-    """Plan today's drafts DM for each manager whose window is open and who has new drafts."""
+    """Plan this week's drafts DM for each manager whose window is open and who has new drafts."""
     planned = 0
     # Only teams with an unhandled, recent moment are worth looking at.
     busy_teams = set(

@@ -25,6 +25,7 @@ from bot.models.leads import (
     LeadSettings,
 )
 from bot.models.moments import StretchMoment
+from bot.models.one_on_ones import ManagerNote, OneOnOne
 from bot.models.pie import PIE_CLOSED, PIE_OPEN, Pie, PieSlice
 from bot.models.pilots import Pilot, PilotParticipant
 from bot.models.privacy import PrivacyAudit, RetentionPolicy, TeamPrivacy
@@ -52,8 +53,10 @@ __all__ = [
     "LeadEvent",
     "LeadOverlap",
     "LeadSettings",
+    "ManagerNote",
     "Membership",
     "MomentDecision",
+    "OneOnOne",
     "Person",
     "Pie",
     "PieSlice",

@@ -47,3 +47,5 @@ class QuietAlert(Base):
     acted_at: Mapped[datetime | None] = mapped_column(default=None)
     snoozed_until: Mapped[datetime | None] = mapped_column(default=None)
     recovered_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Raised again once (digest + DM) after 3 working days with nobody acknowledging it.
+    escalated_at: Mapped[datetime | None] = mapped_column(default=None)

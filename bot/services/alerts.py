@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot.deliveries import enqueue_many
 from bot.domain import alerts as rules
+from bot.domain import one_on_one as page_rules
 from bot.domain.availability import is_away
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.schedule import format_local, local_date
@@ -57,6 +58,8 @@ DM_LIFETIME = timedelta(days=2)
 EVALUATE_EVERY = timedelta(hours=1)
 # Facts older than the longest baseline plus the recent window are never read.
 HISTORY = timedelta(weeks=12)
+# "last answer 40 days ago" may reach further back than the signals read.
+LIVE_HISTORY = timedelta(days=366)
 SHOWN = (ALERT_OPEN, ALERT_ACKNOWLEDGED, ALERT_SNOOZED)
 
 ACK = "ack"
@@ -111,7 +114,7 @@ def save_team_settings(
 
 
 def checkin_signals(session: Session, now: datetime) -> list[RaisedSignal]:
-    """The check-in signals of every rep of every team, in four statements whatever the team sizes."""
+    """The check-in signals of every rep of every team, in five statements whatever the team sizes."""
     reps = session.execute(
         select(
             Membership.team_id,
@@ -167,6 +170,15 @@ def checkin_signals(session: Session, now: datetime) -> list[RaisedSignal]:
                 first_answer_at=row.first_answer_at,
             )
         )
+    # The day of each rep's first check-in ever: reps whose history starts in the window are new.
+    first_days: dict[tuple[int, int], date] = {
+        (team_id, person_id): day
+        for team_id, person_id, day in session.execute(
+            select(Checkin.team_id, Checkin.person_id, func.min(Checkin.local_date)).group_by(
+                Checkin.team_id, Checkin.person_id
+            )
+        )
+    }
     latest_pies = select(func.max(Pie.id)).group_by(Pie.team_id).scalar_subquery()
     best: dict[int, tuple[int, int]] = {}
     for team_id, person_id, progress in session.execute(
@@ -186,7 +198,8 @@ def checkin_signals(session: Session, now: datetime) -> list[RaisedSignal]:
             skip_dates=skips.get(rep.team_id, set()),
         )
         top = best.get(rep.team_id, (0, 0))[0] == rep.person_id
-        for signal in rules.raised_signals(counted, settings):
+        first_day = first_days.get((rep.team_id, rep.person_id))
+        for signal in rules.raised_signals(counted, settings, first_day=first_day):
             before = [f for f in counted if f.local_date < signal.episode_start]
             raised.append(
                 RaisedSignal(
@@ -215,6 +228,7 @@ class EvaluationReport:
     opened: int = 0
     recovered: int = 0
     resurfaced: int = 0
+    escalated: int = 0
     planned: int = 0
 
 
@@ -345,8 +359,29 @@ def evaluate_alerts(
                 .returning(QuietAlert.id)
             )
             report.opened = len(session.execute(statement, values).all())
+    report.escalated = escalate_unacknowledged(session=session, now=now)
     report.planned = plan_alert_dms(session=session, now=now)
     return report
+
+
+def escalate_unacknowledged(*, session: Session, now: datetime) -> int:
+    """Open alerts nobody acted on for 3 working days (team's calendar, from when they were raised or came
+    back from a snooze) are raised once more: marked here, DMed by plan_alert_dms, first in the digest."""
+    rows = session.execute(
+        select(QuietAlert, Team.tz)
+        .join(Team, Team.id == QuietAlert.team_id)
+        .where(QuietAlert.status == ALERT_OPEN, QuietAlert.escalated_at.is_(None))
+    ).all()
+    escalated = 0
+    for alert, tz in rows:
+        since = alert.opened_at
+        if alert.snoozed_until is not None and alert.snoozed_until > since:
+            since = alert.snoozed_until
+        waited = rules.working_days_between(local_date(since, tz), local_date(now, tz))
+        if waited >= rules.ESCALATE_AFTER_WORKING_DAYS:
+            alert.escalated_at = now
+            escalated += 1
+    return escalated
 
 
 def rules_clip(text: str, limit: int) -> str:
@@ -367,6 +402,7 @@ def plan_alert_dms(*, session: Session, now: datetime) -> int:
             QuietAlert.team_id,
             QuietAlert.person_id,
             QuietAlert.snoozed_until,
+            QuietAlert.escalated_at,
             Person.id.label("manager_id"),
             Person.slack_user_id,
             Person.tz,
@@ -389,6 +425,8 @@ def plan_alert_dms(*, session: Session, now: datetime) -> int:
             continue
         due = rules.send_time(now, row.tz)
         round_ = row.snoozed_until.date().isoformat() if row.snoozed_until else "first"
+        if row.escalated_at is not None:
+            round_ = f"escalated-{row.escalated_at.date().isoformat()}"
         planned.append(
             {
                 "kind": ALERT_KIND,
@@ -425,16 +463,55 @@ class AlertCard:
     acted_by_person_id: int | None
     acted_at_text: str
     snoozed_until_text: str
+    team_id: int = 0
+    person_id: int = 0
+    title: str = ""
+    live: tuple[str, ...] = ()
+    is_new: bool = False
+    escalated: bool = False
 
 
-def alert_card(*, session: Session, alert_id: int, viewer_tz: str = "UTC") -> AlertCard | None:
-    """The alert as its DM shows it (times in the viewer's zone), or None when it is gone."""
+# Signals whose stored figures go stale as the rep keeps missing: shown as the live lines instead.
+LIVE_EVIDENCE = frozenset({rules.MISSED_IN_A_ROW, rules.NEW_NO_ANSWER})
+
+
+def live_lines(
+    *, session: Session, reps: set[tuple[int, int]], now: datetime, tz: str
+) -> dict[tuple[int, int], tuple[str, ...]]:
+    """For each (team, rep), the figures as they stand now ("missed 11 in a row since Thu 26 Nov",
+    "last answer 12 days ago"), from a year of check-in statuses, in one statement."""
+    if not reps:
+        return {}
+    facts: dict[tuple[int, int], list[page_rules.DayFact]] = defaultdict(list)
+    for team_id, person_id, day, status in session.execute(
+        select(Checkin.team_id, Checkin.person_id, Checkin.local_date, Checkin.status).where(
+            Checkin.person_id.in_({p for _, p in reps}),
+            Checkin.team_id.in_({t for t, _ in reps}),
+            Checkin.local_date >= (now - LIVE_HISTORY).date(),
+            Checkin.due_at <= now,
+        )
+    ):
+        if (team_id, person_id) in reps:
+            facts[(team_id, person_id)].append(page_rules.DayFact(local_date=day, status=status))
+    today = local_date(now, tz)
+    return {key: tuple(page_rules.live_lines(facts.get(key, []), today=today)) for key in reps}
+
+
+def alert_card(
+    *, session: Session, alert_id: int, viewer_tz: str = "UTC", now: datetime | None = None
+) -> AlertCard | None:
+    """The alert as its DM shows it (times in the viewer's zone, figures as of `now`), or None when gone."""
     alert = session.get(QuietAlert, alert_id)
     if alert is None:
         return None
     rep = session.get(Person, alert.person_id)
     team = session.get(Team, alert.team_id)
     actor = session.get(Person, alert.acted_by_person_id) if alert.acted_by_person_id else None
+    label = SIGNAL_LABELS.get(alert.signal, alert.signal.replace("_", " "))
+    name = (rep.display_name if rep else "") or "a rep"
+    details = alert.details or {}
+    key = (alert.team_id, alert.person_id)
+    live = live_lines(session=session, reps={key}, now=now, tz=viewer_tz).get(key, ()) if now else ()
     return AlertCard(
         alert_id=alert.id,
         team_name=team.name if team else "",
@@ -450,6 +527,12 @@ def alert_card(*, session: Session, alert_id: int, viewer_tz: str = "UTC") -> Al
         acted_by_person_id=alert.acted_by_person_id,
         acted_at_text=format_local(alert.acted_at, viewer_tz) if alert.acted_at else "",
         snoozed_until_text=format_local(alert.snoozed_until, viewer_tz) if alert.snoozed_until else "",
+        team_id=alert.team_id,
+        person_id=alert.person_id,
+        title=rules.alert_title(alert.signal, name, details, label),
+        live=live,
+        is_new=rules.is_new_signal(alert.signal, details),
+        escalated=alert.escalated_at is not None and alert.status == ALERT_OPEN,
     )
 
 
@@ -498,7 +581,7 @@ def act_on_alert(
     if alert.person_id == manager.id:
         raise NotAllowedError("This alert is about you, so another manager will pick it up.")
     if alert.status != ALERT_OPEN:
-        card = alert_card(session=session, alert_id=alert.id, viewer_tz=manager.tz)
+        card = alert_card(session=session, alert_id=alert.id, viewer_tz=manager.tz, now=now)
         assert card is not None
         raise AlertHandledError(f"Already handled: {handled_note(card, viewer_person_id=manager.id)}")
     if action == ACK:
@@ -506,6 +589,7 @@ def act_on_alert(
     elif action == SNOOZE_ACTION:
         alert.status = ALERT_SNOOZED
         alert.snoozed_until = now + SNOOZE
+        alert.escalated_at = None  # back from the snooze, its 3 working days start again
     elif action == DISMISS:
         alert.status = ALERT_DISMISSED
     else:

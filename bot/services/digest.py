@@ -13,13 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.domain import pilots as pilot_rules
+from bot.domain.alerts import alert_title, is_new_signal
 from bot.domain.digest import (
     SPARK_WEEKS,
     BalanceInput,
     CheckinFact,
     TeamPulse,
     balance_line,
-    days_left,
     pace,
     team_pulse,
     unclaimed_hint,
@@ -41,7 +41,7 @@ from bot.models import (
     Team,
 )
 from bot.models.alerts import ALERT_ACKNOWLEDGED, ALERT_OPEN, ALERT_SNOOZED, QuietAlert
-from bot.services.alerts import SIGNAL_LABELS
+from bot.services.alerts import SIGNAL_LABELS, live_lines
 from bot.services.checkins import options_of
 from bot.services.pie import open_pie, pie_view
 from bot.services.shoutouts import Draft, EffortEntry, effort_leaderboard, pending_drafts
@@ -72,6 +72,10 @@ class WatchItem:
     acted_by_user_id: str | None
     snoozed_until: datetime | None
     strong_record: bool
+    title: str = ""
+    live: tuple[str, ...] = ()
+    escalated: bool = False
+    is_new: bool = False
 
 
 @dataclass(frozen=True)
@@ -207,13 +211,20 @@ def _pulse(session: Session, team: Team, rep_ids: set[int], tz: str, now: dateti
     return team_pulse(facts, boundaries=boundaries, reps=len(rep_ids))
 
 
-def _watchlist(session: Session, team_id: int) -> tuple[WatchItem, ...]:
+def _watchlist(session: Session, team_id: int, *, now: datetime, tz: str) -> tuple[WatchItem, ...]:
     rows = session.execute(
         select(QuietAlert, Person)
         .join(Person, Person.id == QuietAlert.person_id)
         .where(QuietAlert.team_id == team_id, QuietAlert.status.in_(WATCHED))
-        .order_by(QuietAlert.status != ALERT_OPEN, QuietAlert.opened_at.desc(), QuietAlert.id.desc())
+        .order_by(
+            QuietAlert.status != ALERT_OPEN,
+            QuietAlert.escalated_at.is_(None),
+            QuietAlert.opened_at.desc(),
+            QuietAlert.id.desc(),
+        )
     ).all()
+    # The figures as they stand now (one statement for the whole list), never those of the day it fired.
+    live = live_lines(session=session, reps={(a.team_id, a.person_id) for a, _ in rows}, now=now, tz=tz)
     acted_ids = {a.acted_by_person_id for a, _ in rows if a.acted_by_person_id is not None}
     acted = (
         dict(session.execute(select(Person.id, Person.slack_user_id).where(Person.id.in_(acted_ids))).all())
@@ -233,6 +244,15 @@ def _watchlist(session: Session, team_id: int) -> tuple[WatchItem, ...]:
             acted_by_user_id=acted.get(alert.acted_by_person_id) if alert.acted_by_person_id else None,
             snoozed_until=alert.snoozed_until,
             strong_record=alert.strong_record,
+            title=alert_title(
+                alert.signal,
+                person.display_name or person.slack_user_id,
+                alert.details or {},
+                SIGNAL_LABELS.get(alert.signal, alert.signal.replace("_", " ")),
+            ),
+            live=live.get((alert.team_id, alert.person_id), ()),
+            escalated=alert.escalated_at is not None and alert.status == ALERT_OPEN,
+            is_new=is_new_signal(alert.signal, alert.details or {}),
         )
         for alert, person in rows
     )
@@ -277,23 +297,23 @@ def _pie(session: Session, team: Team, now: datetime) -> PieSummary | None:
     view = pie_view(session=session, pie=pie)
     today = local_date(now, team.tz)
     start = local_date(pie.created_at, team.tz)
-    target = max(1, view.target)
+    numbers = view.figures(now)
     return PieSummary(
         title=view.title,
         claimed=view.money(view.claimed),
         target=view.money(view.target),
         progress=view.money(view.progress),
-        claimed_pct=round(100 * view.claimed / target),
-        progress_pct=round(100 * view.progress / target),
+        claimed_pct=numbers.claimed_pct,
+        progress_pct=numbers.progress_pct,
         pace_pct=round(100 * pace(start=start, end=view.period_end, today=today)),
-        days_left=days_left(view.period_end, today),
+        days_left=numbers.days_left,
         left=view.money(max(0, view.left)),
         unclaimed_reps=len(view.unclaimed_user_ids),
         hint=unclaimed_hint(
             left=view.left,
             target=view.target,
             unclaimed_reps=len(view.unclaimed_user_ids),
-            claims_open=now < view.claim_deadline,
+            claims_open=numbers.claims_open,
         ),
     )
 
@@ -332,7 +352,7 @@ def gather_digest(*, session: Session, team_id: int, manager: Person, now: datet
         pulse=pulse,
         goal_labels=_labels(questions.get(GOAL_FEEL)),
         limiter_labels=_labels(questions.get(LIMITER)),
-        watchlist=_watchlist(session, team.id),
+        watchlist=_watchlist(session, team.id, now=now, tz=manager.tz),
         drafts=tuple(pending_drafts(session=session, team_id=team.id, manager_person_id=manager.id, now=now)),
         effort=tuple(effort_leaderboard(session=session, team_id=team.id, now=now, limit=3)),
         pilots=_pilots(session, team, now),

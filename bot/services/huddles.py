@@ -351,7 +351,7 @@ def huddle_card(*, session: Session, huddle_id: int, now: datetime) -> HuddleCar
         tz=team.tz,
         starts_at=huddle.starts_at,
         pie=view,
-        pie_days_left=(view.period_end - local_date(now, team.tz)).days if view else None,
+        pie_days_left=view.figures(now).days_left if view else None,
         pilots=tuple(PilotLine(p.title, p.not_goal, p.growth_metric) for p in pilots),
         shoutouts=tuple(_shoutouts(session, team.id, huddle.since, until)),
         pulse=_pulse(session, team.id, huddle.since, until),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.deliveries import Message, enqueue, enqueue_dms
 from bot.domain.errors import NotAllowedError, UserError
+from bot.domain.figures import PieFigures, pie_figures
 from bot.domain.pie import (
     FIELD_TARGET,
     above_equal_share,
@@ -137,6 +138,20 @@ class PieView:
     def money(self, minor: int) -> str:
         """An amount in this pie's currency."""
         return format_amount(minor, self.currency)
+
+    def figures(self, now: datetime) -> PieFigures:
+        """Days left, percentages and counts as every surface shows them (bot.domain.figures)."""
+        return pie_figures(
+            target=self.target,
+            claimed=self.claimed,
+            progress=self.progress,
+            period_end=self.period_end,
+            claim_deadline=self.claim_deadline,
+            today=local_date(now, self.tz),
+            now=now,
+            reps=self.reps,
+            claimers=self.claimers,
+        )
 
     def slice_of(self, user_id: str) -> SliceLine | None:
         """The slice of one person, if they have one."""

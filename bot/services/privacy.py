@@ -33,8 +33,10 @@ from bot.models import (
     DraftOffer,
     HuddleReply,
     HuddleStuck,
+    ManagerNote,
     Membership,
     MomentDecision,
+    OneOnOne,
     Person,
     Pie,
     PieSlice,
@@ -306,6 +308,16 @@ def forget_person(
     session.execute(update(Pie).where(Pie.created_by == uid).values(created_by=""))
     session.execute(update(Pilot).where(Pilot.decided_by == uid).values(decided_by=None))
     session.execute(update(TeamSkipDate).where(TeamSkipDate.created_by == uid).values(created_by=""))
+    # 1:1 pages (issue 17): the managers' private note about them and their 1:1 dates go; a note or a
+    # 1:1 they recorded as a manager stays for the team, without their name.
+    counts["one_on_one_notes"] = _count_delete(
+        session, delete(ManagerNote).where(ManagerNote.rep_person_id == pid)
+    )
+    session.execute(delete(OneOnOne).where(OneOnOne.rep_person_id == pid))
+    session.execute(
+        update(ManagerNote).where(ManagerNote.updated_by_person_id == pid).values(updated_by_person_id=None)
+    )
+    session.execute(update(OneOnOne).where(OneOnOne.manager_person_id == pid).values(manager_person_id=None))
     counts["teams_left"] = _count_delete(session, delete(Membership).where(Membership.person_id == pid))
     person.slack_user_id = tombstone_id(pid)
     person.display_name = FORMER_MEMBER

@@ -238,6 +238,7 @@ class AlertBlock(StrEnum):
     """block_ids of the alert DM (each threshold input uses its setting's name as block and action id)."""
 
     ACTIONS = "quiet_alert_actions"
+    PAGE = "quiet_alert_page"  # "Open … page" (issue 17)
 
 
 # --- Team huddles ------------------------------------------------------------------------------------------
@@ -269,6 +270,39 @@ class HuddleView(StrEnum):
     """callback_id of the update modal."""
 
     UPDATE = "huddle_update"
+
+
+# --- 1:1 pages (issue 17) -----------------------------------------------------------------------------------
+
+
+class OneOnOneAction(StrEnum):
+    """action_ids of the 1:1 page's entry points and its own buttons.
+
+    OPEN carries "<team id>:<rep person id>" (the dashboard's "1:1" and the alert DM's "Open … page");
+    OPEN_OWN (a rep's Home) needs no value; OLDER/NEWER carry the day to page from; DONE sits in the page
+    (its private_metadata names the team and rep).
+    """
+
+    OPEN = "one_on_one_open"
+    OPEN_OWN = "one_on_one_open_own"
+    OLDER = "one_on_one_older"
+    NEWER = "one_on_one_newer"
+    DONE = "one_on_one_done"
+
+
+class OneOnOneView(StrEnum):
+    """callback_id of the 1:1 page modal (its submit saves the managers' private note)."""
+
+    PAGE = "one_on_one_page"
+
+
+class OneOnOneBlock(StrEnum):
+    """block_ids (and the note's action_id) of the 1:1 page."""
+
+    NOTE = "one_on_one_note"
+    NOTE_INPUT = "one_on_one_note_input"
+    TOOLS = "one_on_one_tools"
+    PAGES = "one_on_one_pages"
 
 
 # --- privacy (issue 20): export, forget ------------------------------------------------------------

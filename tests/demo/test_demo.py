@@ -235,6 +235,24 @@ def test_manager_only_data_reaches_only_the_managers(played: Played) -> None:
     assert leaks == []
 
 
+def test_maya_opens_leos_page_after_his_alert_and_sees_why(played: Played) -> None:
+    """Issue 17: from Leo's alert, Maya's 1:1 page for him shows the run of misses, his last note and the
+    questions to ask; the modal is hers alone (nothing about it reaches a channel or Leo)."""
+    opened = [
+        c
+        for c in played.calls
+        if c["method"] == "views.open"
+        and (c["params"].get("view") or {}).get("callback_id") == "one_on_one_page"
+    ]
+    assert opened, "Maya never opened Leo's page"
+    page = json.dumps(opened[0]["params"]["view"], ensure_ascii=False)
+    assert "Leo · Northstar" in page and "missed 2 in a row since Thu 26 Nov" in page
+    assert "Lost the Acme deal today &amp; I'm behind on my slice" in page
+    assert "Three questions for the 1:1" in page and "Managers' note" in page
+    assert "Maya taps [Open Leo's page]" in played.out
+    assert not played.everywhere("Lost the Acme deal")  # the note never went into a message
+
+
 def test_the_lead_lists_story_plays_privately(played: Played) -> None:
     """Leo claims the association, Ann and Sam named members: Ann and Leo partner 60/40 in two taps, Maya
     decides Lakeview for Sam, Ann's progress on Buckeye is split; no overlap text ever reaches a channel."""

@@ -186,14 +186,14 @@ def test_the_unclaimed_slice_suggests_a_next_step(
             60,
             {"slack": 0, "stretch": 5, "snap": 3},
             8,
-            "progress 62 % of pie; 3 of 8 reps in snap zone — consider easing the stretch.",
+            "progress 62% of pie; 3 of 8 reps in snap zone — consider easing the stretch.",
         ),
         (
             20,
             70,
             {"slack": 0, "stretch": 2, "snap": 2},
             4,
-            "progress 20 % of pie; 2 of 4 reps in snap zone — behind pace and stretched thin: clear blockers "
+            "progress 20% of pie; 2 of 4 reps in snap zone — behind pace and stretched thin: clear blockers "
             "before adding pressure.",
         ),
         (
@@ -201,7 +201,7 @@ def test_the_unclaimed_slice_suggests_a_next_step(
             50,
             {"slack": 4, "stretch": 2, "snap": 0},
             6,
-            "progress 80 % of pie; 0 of 6 reps in snap zone — ahead of pace with room to spare: a bolder "
+            "progress 80% of pie; 0 of 6 reps in snap zone — ahead of pace with room to spare: a bolder "
             "target could fit.",
         ),
         (
@@ -216,7 +216,7 @@ def test_the_unclaimed_slice_suggests_a_next_step(
             60,
             {"slack": 0, "stretch": 5, "snap": 0},
             5,
-            "progress 30 % of pie; 0 of 5 reps in snap zone — the team feels fine but is behind pace: ask "
+            "progress 30% of pie; 0 of 5 reps in snap zone — the team feels fine but is behind pace: ask "
             "what's limiting them.",
         ),
         (
@@ -224,9 +224,9 @@ def test_the_unclaimed_slice_suggests_a_next_step(
             50,
             {"slack": 1, "stretch": 4, "snap": 0},
             5,
-            "progress 55 % of pie; 0 of 5 reps in snap zone — a healthy stretch: keep going.",
+            "progress 55% of pie; 0 of 5 reps in snap zone — a healthy stretch: keep going.",
         ),
-        (40, 50, None, 2, "progress 40 % of pie; too few answers this week to read the team's zones."),
+        (40, 50, None, 2, "progress 40% of pie; too few answers this week to read the team's zones."),
         (None, None, None, 0, "too few answers this week to read the team's zones."),
     ],
 )

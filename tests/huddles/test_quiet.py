@@ -90,8 +90,11 @@ def test_two_weeks_of_huddles_with_one_rep_going_quiet_signal_exactly_that_rep_o
         episodes = session.scalars(select(QuietAlert).where(QuietAlert.signal == "huddle_quiet")).all()
         assert [(e.person_id, e.evidence) for e in episodes] == [(ana, episodes[0].evidence)]
         assert "posted in 4 of the previous 4 huddles" in episodes[0].evidence
+        # (The reps here never answer a check-in, so the new-rep signals alert too: only this episode's DMs.)
         alert_dms = session.scalars(
-            select(Delivery).where(Delivery.kind == "quiet_alert", Delivery.status == "sent")
+            select(Delivery).where(
+                Delivery.kind == "quiet_alert", Delivery.status == "sent", Delivery.ref_id == episodes[0].id
+            )
         ).all()
         assert [d.channel for d in alert_dms] == [MANAGER]
     assert not any("quiet in huddles" in str(c.params) for c in running.fake.messages_to("U0ANA"))

@@ -44,7 +44,8 @@ def test_huddles_stretch_could_not_read_are_never_silence(
     with session_scope(running.deps.session_factory) as session:
         readable = [h.thread_readable for h in session.scalars(select(Huddle).order_by(Huddle.starts_at))]
         assert readable == [True] * 4 + [False] * 3
-        assert session.scalars(select(QuietAlert)).all() == []
+        # (New-rep signals about unanswered check-ins may fire; none is about huddles.)
+        assert session.scalars(select(QuietAlert).where(QuietAlert.signal == "huddle_quiet")).all() == []
         recaps = session.scalars(
             select(Delivery).where(Delivery.kind == "huddle_recap", Delivery.channel == MANAGER)
         ).all()

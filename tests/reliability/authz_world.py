@@ -189,7 +189,8 @@ def build_world(running: Running, *, with_pie: bool = True) -> World:
             checkin=checkin.id,
             answer_value=f"{checkin.id}:{first.id}:{checkin_service.options_of(first)[0][0]}",
             pie=pie.id if pie else None,
-            extra=lead_ids,
+            # lead lists' ids, and (issue 17) the people the 1:1 page buttons name
+            extra={**lead_ids, "raj": people[REP].id, "ann": people[ANN].id},
         )
     with factory() as session:
         from bot.models import StretchMoment

@@ -65,6 +65,8 @@ CASES: list[CommandCase] = [
     CommandCase(Command.STRETCH, "pilot", MEMBERS, ELSEWHERE),
     CommandCase(Command.STRETCH, "pilots", MEMBERS, ELSEWHERE),
     CommandCase(Command.STRETCH, "questions", MANAGER, ELSEWHERE),
+    # issue 17: Ann's 1:1 page; Raj (a rep), another team's manager, the admin and a stranger are refused
+    CommandCase(Command.STRETCH, "rep <@U0ANN|ann>", MANAGER),
     CommandCase(Command.STRETCH, "setup", frozenset({"manager", "admin"})),
     CommandCase(Command.STRETCH, "skip", MANAGER, ELSEWHERE),
     CommandCase(Command.STRETCH, "skip 2027-03-02", MANAGER, ELSEWHERE),

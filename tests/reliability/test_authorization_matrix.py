@@ -26,6 +26,7 @@ from bot.slack.ids import (
     DigestAction,
     HuddleAction,
     LeadAction,
+    OneOnOneAction,
     PieAction,
     PilotAction,
     ShoutoutAction,
@@ -53,6 +54,8 @@ class ActionCase:
     allowed: frozenset[str]
     value: Callable[[World], str] | None = None
     on_view: bool = False  # the button sits in a modal (its private_metadata names the team)
+    # The modal's private_metadata when it isn't the questions modal's (issue 17: the 1:1 page).
+    metadata: Callable[[World], str] | None = None
     pie: bool = True  # the world has an open pie (a "new pie" button needs there to be none)
 
 
@@ -62,6 +65,10 @@ def _team(w: World) -> str:
 
 def _pie(w: World) -> str:
     return str(w.pie)
+
+
+def _raj_page(w: World) -> str:
+    return json.dumps({"team": w.team, "rep": w.extra["raj"], "before": ""})
 
 
 MANAGERS = frozenset({"manager"})
@@ -114,6 +121,13 @@ ACTIONS: dict[str, ActionCase] = {
     AlertAction.DISMISS: ActionCase(MANAGERS, lambda w: str(w.alert)),
     AlertAction.EDIT_SETTINGS: ActionCase(MANAGERS, _team),
     HuddleAction.POST_UPDATE: ActionCase(MEMBERS, lambda w: str(w.huddle)),
+    # --- issue 17: the 1:1 page (the dashboard's button names Ann; Raj asking for her page is refused) ---
+    OneOnOneAction.OPEN: ActionCase(MANAGERS, lambda w: f"{w.team}:{w.extra['ann']}"),
+    OneOnOneAction.OPEN_OWN: ActionCase(REPS),
+    # Inside Raj's page: paging works for his managers and for Raj (his own page); only managers record 1:1s.
+    OneOnOneAction.OLDER: ActionCase(MEMBERS, lambda w: "2026-11-20", on_view=True, metadata=_raj_page),
+    OneOnOneAction.NEWER: ActionCase(MEMBERS, lambda w: "latest", on_view=True, metadata=_raj_page),
+    OneOnOneAction.DONE: ActionCase(MANAGERS, lambda w: "x", on_view=True, metadata=_raj_page),
     # Lead lists: the card's buttons are the reps'; an overlap's are its two reps' (Raj is one); the
     # decision card and the import are the team's managers'.
     LeadAction.ADD: ActionCase(REPS, _team),
@@ -199,8 +213,10 @@ def _click(running: Running, world: World, action_id: str, case: ActionCase, use
             view = {
                 "id": "VQUESTIONS",
                 "type": "modal",
-                "callback_id": "checkin_questions",
-                "private_metadata": json.dumps({"team_id": world.team}),
+                "callback_id": "one_on_one_page" if case.metadata else "checkin_questions",
+                "private_metadata": (
+                    case.metadata(world) if case.metadata else json.dumps({"team_id": world.team})
+                ),
                 "blocks": [],
             }
             return client.action(element_id, user=user, value=value, view=view)

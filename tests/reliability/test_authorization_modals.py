@@ -23,6 +23,9 @@ from bot.slack.ids import (
     HuddleView,
     LeadAction,
     LeadView,
+    OneOnOneAction,
+    OneOnOneBlock,
+    OneOnOneView,
     PieView,
     PilotAction,
     PilotView,
@@ -138,6 +141,14 @@ CASES: dict[str, ModalCase] = {
         PilotView.NOTE, PilotAction.MID_NOTE, "rep", REPS, {"pilot_mid_note_text": _text("Going well")}
     ),
     "shout-out draft": ModalCase(ShoutoutView.POST_DRAFT, "shoutout_post_draft", "manager", MANAGERS),
+    # issue 17: a manager's copy of Ann's 1:1 page, its submit saving the managers' private note
+    "1:1 page": ModalCase(
+        OneOnOneView.PAGE,
+        OneOnOneAction.OPEN,
+        "manager",
+        MANAGERS,
+        {OneOnOneBlock.NOTE: _text("Ask about the Acme legal review")},
+    ),
     # privacy (issue 20): only the person who opened "forget me" can confirm it, and only for themselves.
     "forget me": ModalCase(
         PrivacyView.FORGET,

@@ -119,7 +119,8 @@ def test_each_manager_gets_one_dm_and_a_second_tick_sends_nothing_new(
         session_factory=running.deps.session_factory, client=slack_client, now=NOW + timedelta(minutes=1)
     )
     assert again.planned["shoutout_drafts"] == 0 and again.dispatch.sent == 0
-    # A moment later the same day waits for tomorrow: at most one DM a day per manager.
+    # A moment later the same day waits for next week: at most one DM a week per manager (issue 17); the
+    # digest and the dashboard list it meanwhile.
     _moment(
         running,
         team["team"],
@@ -134,6 +135,9 @@ def test_each_manager_gets_one_dm_and_a_second_tick_sends_nothing_new(
     assert later.dispatch.sent == 0
     tomorrow = NOW + timedelta(days=1)
     tick(session_factory=running.deps.session_factory, client=slack_client, now=tomorrow)
+    assert len(running.fake.messages_to("U0MIA")) == 1
+    next_week = NOW + timedelta(days=7)
+    tick(session_factory=running.deps.session_factory, client=slack_client, now=next_week)
     mia_calls = running.fake.messages_to("U0MIA")
     assert len(mia_calls) == 2
     assert "asked for the enterprise deal" in _dm_text(mia_calls[-1])

@@ -7,9 +7,9 @@ import json
 
 from bot.domain.alerts import SETTING_RANGES, AlertSettings
 from bot.models.alerts import ALERT_OPEN
-from bot.services.alerts import AlertCard, handled_note
+from bot.services.alerts import LIVE_EVIDENCE, AlertCard, handled_note
 from bot.slack.blocks.common import Block, actions, button, context, escape, header, modal, plain, section
-from bot.slack.ids import AlertAction, AlertBlock, AlertView
+from bot.slack.ids import AlertAction, AlertBlock, AlertView, OneOnOneAction
 
 PRIVACY = "Only this team's managers see this. The rep is not told, and nothing is posted in any channel."
 
@@ -17,16 +17,27 @@ PRIVACY = "Only this team's managers see this. The rep is not told, and nothing 
 def build_alert_dm(card: AlertCard, *, viewer_person_id: int | None) -> tuple[str, list[Block]]:
     """A manager's alert: who, what changed, the numbers, a next step, and the buttons (or who took it)."""
     who = f"<@{card.rep_user_id}>" if card.rep_user_id else escape(card.rep_name)
-    headline = (
-        f"Your best rep is suddenly quiet: {card.rep_name} ({card.signal_label})"
-        if card.strong_record
-        else f"{card.rep_name} seems quieter than usual: {card.signal_label}"
-    )
-    text = f"Quiet-rep alert for {card.team_name}: {who} {card.signal_label}."
+    title = card.title or f"{card.rep_name}: {card.signal_label}"
+    headline = f"Raised again, nobody has acknowledged it yet · {title}" if card.escalated else title
+    text = f"Quiet-rep alert for {card.team_name}: {title}."
     blocks: list[Block] = [header(f":eyes: {headline}")]
-    lines = [f"*Who:* {who} on *{escape(card.team_name)}*", f"*What changed:* {card.evidence}"]
+    lines = [f"*Who:* {who} on *{escape(card.team_name)}*"]
+    if card.signal in LIVE_EVIDENCE and card.live:
+        # Figures as they stand now, not those of the day it was raised.
+        lines.append(f"*What changed:* {' · '.join(card.live)}")
+    else:
+        lines.append(f"*What changed:* {card.evidence}")
+        if card.live:
+            lines.append(f"*Now:* {' · '.join(card.live)}")
+    if card.is_new:
+        lines.append(
+            ":seedling: *New to Stretch:* no baseline of their own yet, so this is about their first "
+            "check-ins, not a change from their usual."
+        )
     if card.strong_record:
         lines.append(":star: *Strong record:* until now one of the team's most consistent reps.")
+    if card.escalated:
+        lines.append(":rotating_light: Nobody acknowledged this in 3 working days, so here it is once more.")
     blocks.append(section("\n".join(lines)))
     if card.suggested_step:
         blocks.append(section(f":bulb: *A next step:* {card.suggested_step}"))
@@ -42,7 +53,23 @@ def build_alert_dm(card: AlertCard, *, viewer_person_id: int | None) -> tuple[st
         )
     else:
         blocks.append(section(f":white_check_mark: {handled_note(card, viewer_person_id=viewer_person_id)}"))
-    blocks.append(context(f":lock: {PRIVACY} Compared with their own last few weeks, not the team's."))
+    if card.team_id and card.person_id:
+        blocks.append(
+            actions(
+                button(
+                    f"Open {card.rep_name}'s page",
+                    OneOnOneAction.OPEN,
+                    value=f"{card.team_id}:{card.person_id}",
+                ),
+                block_id=AlertBlock.PAGE,
+            )
+        )
+    compared = (
+        "New to Stretch: read against what first check-ins usually look like."
+        if card.is_new
+        else "Compared with their own last few weeks, not the team's."
+    )
+    blocks.append(context(f":lock: {PRIVACY} {compared}"))
     return text, blocks
 
 

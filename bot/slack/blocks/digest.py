@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from bot.domain.digest import MIN_ANSWERED, TeamPulse
+from bot.domain.figures import days_left_text, pct
 from bot.domain.schedule import format_local
 from bot.domain.text import escape, escape_keeping_mentions
 from bot.domain.zones import SLACK, SNAP, STRETCH, ZONE_EMOJI
 from bot.models.alerts import ALERT_ACKNOWLEDGED, ALERT_SNOOZED
+from bot.services.alerts import LIVE_EVIDENCE
 from bot.services.digest import DigestData, PieSummary, PilotLine, WatchItem
 from bot.slack.blocks.common import Block, actions, button, context, divider, header, progress_bar, section
 from bot.slack.ids import Action, DigestAction, PilotAction, ShoutoutAction
@@ -58,9 +60,20 @@ def pulse_lines(pulse: TeamPulse, *, goal_labels: dict[str, str], limiter_labels
 
 
 def _watch_line(item: WatchItem, tz: str) -> str:
-    signal = item.signal_label
+    title = item.title or f"{item.name}: {item.signal_label}"
     star = " · strong record" if item.strong_record else ""
-    line = f"*<@{item.user_id}>* · {signal}{star}: {item.evidence or 'no details'}"
+    new = " · new to Stretch" if item.is_new else ""
+    evidence = (
+        " · ".join(item.live)
+        if item.signal in LIVE_EVIDENCE and item.live
+        else item.evidence + (f" · now: {' · '.join(item.live)}" if item.live else "")
+    )
+    again = (
+        ":rotating_light: *Raised again:* nobody has acknowledged it in 3 working days\n"
+        if item.escalated
+        else ""
+    )
+    line = f"{again}*{title}* (<@{item.user_id}>){star}{new}: {evidence or 'no details'}"
     if item.status == ALERT_ACKNOWLEDGED and item.acted_by_user_id:
         line += f"\n:white_check_mark: <@{item.acted_by_user_id}> is checking in"
     elif item.status == ALERT_SNOOZED:
@@ -106,9 +119,9 @@ def pie_text(pie: PieSummary | None) -> str:
         return "*The pie*\nNo pie open. Bake one with `/claim-pie new 100k`."
     return (
         f"*The pie: {escape(pie.title)}*\n"
-        f"Claimed {pie.claimed} of {pie.target} ({pie.claimed_pct} %) · "
-        f"progress {pie.progress} `{progress_bar(pie.progress_pct / 100)}` {pie.progress_pct} % · "
-        f"{pie.days_left} day(s) left\n"
+        f"Claimed {pie.claimed} of {pie.target} ({pct(pie.claimed_pct)}) · "
+        f"progress {pie.progress} `{progress_bar(pie.progress_pct / 100)}` {pct(pie.progress_pct)} · "
+        f"{days_left_text(pie.days_left)}\n"
         f"Unclaimed: {pie.left}. {pie.hint}"
     )
 
@@ -133,6 +146,27 @@ def effort_blocks(data: DigestData) -> list[Block]:
             "*Effort worth celebrating*\nNo new stretch moments this week. `/shoutout @someone for …` "
             "when you spot one."
         )
+    return blocks
+
+
+DRAFTS_ON_HOME = 3
+
+
+def dashboard_drafts(data: DigestData) -> list[Block]:
+    """The drafted shout-outs waiting for this manager, with a Post button each (issue 17: the drafts DM
+    comes at most once a week, so the dashboard always shows what waits)."""
+    if not data.drafts:
+        return []
+    blocks: list[Block] = [section(f"*Shout-outs waiting* ({len(data.drafts)})")]
+    for draft in data.drafts[:DRAFTS_ON_HOME]:
+        blocks.append(
+            section(
+                f"*{draft.display_name}*: {draft.summary or 'took a swing'}",
+                accessory=button("Post", ShoutoutAction.POST_DRAFT, value=str(draft.moment_id)),
+            )
+        )
+    if len(data.drafts) > DRAFTS_ON_HOME:
+        blocks.append(context(f"and {len(data.drafts) - DRAFTS_ON_HOME} more in your weekly digest."))
     return blocks
 
 
@@ -170,7 +204,7 @@ def build_dashboard(data: DigestData, *, compact: bool = False) -> list[Block]:
             section(
                 f"*{escape(data.team_name)}* dashboard · {_ratio(pulse.answered, pulse.due)} answered · "
                 f"{len(data.watchlist)} on the watchlist · "
-                + (f"pie {data.pie.progress_pct} %" if data.pie else "no pie"),
+                + (f"pie {pct(data.pie.progress_pct)}" if data.pie else "no pie"),
                 accessory=button("Send digest now", DigestAction.SEND_NOW, value=str(data.team_id)),
             )
         ]
@@ -183,6 +217,7 @@ def build_dashboard(data: DigestData, *, compact: bool = False) -> list[Block]:
             + f"\n*Balance:* {data.balance}"
         ),
         *watch_blocks(data.watchlist, tz=data.tz, limit=WATCH_ON_HOME),
+        *dashboard_drafts(data),
         section(pie_text(data.pie)),
         section(pilot_text(data.pilots, limit=3)),
         actions(

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from bot.domain import huddles as rules
+from bot.domain.figures import days_left_text, pct
 from bot.domain.pie import fraction, percent
 from bot.domain.schedule import format_local
 from bot.domain.zones import SLACK, SNAP, STRETCH, ZONE_EMOJI
@@ -41,12 +42,10 @@ def pie_line(card: HuddleCard) -> str | None:
     view = card.pie
     if view is None:
         return None
-    left = card.pie_days_left or 0
-    days = "ends today" if left == 0 else ("ended" if left < 0 else f"{left} day{'s' * (left != 1)} left")
     return (
         f":pie: *{escape(view.title)}* `{progress_bar(fraction(view.claimed, view.target))}` "
-        f"{percent(view.claimed, view.target)}% claimed · {view.money(view.progress)} of "
-        f"{view.money(view.target)} closed · {days}"
+        f"{pct(percent(view.claimed, view.target))} claimed · {view.money(view.progress)} of "
+        f"{view.money(view.target)} closed · {days_left_text(card.pie_days_left or 0)}"
     )
 
 

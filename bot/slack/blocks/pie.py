@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from bot.domain import figures
+from bot.domain.figures import pct
 from bot.domain.pie import (
     FIELD_AMOUNT,
     FIELD_CLAIM_BY,
@@ -62,9 +64,14 @@ def closes_text(view: PieView) -> str:
     return f"end of {_date(view.claim_by)} ({view.tz})"
 
 
+def claimers_text(view: PieView) -> str:
+    """'3 of 5 reps have a slice' (singular and plural right)."""
+    return figures.claimers_text(view.claimers, view.reps)
+
+
 def _bar_line(label: str, part: int, view: PieView) -> str:
     return (
-        f"{label} `{progress_bar(fraction(part, view.target))}` {percent(part, view.target)}% · "
+        f"{label} `{progress_bar(fraction(part, view.target))}` {pct(percent(part, view.target))} · "
         f"{view.money(part)} of {view.money(view.target)}"
     )
 
@@ -79,10 +86,31 @@ def _slice_line(line: SliceLine, view: PieView, viewer: str) -> str:
     return text
 
 
-def build_pie_card(view: PieView, *, viewer: str, is_manager: bool) -> list[Block]:
-    """The status card: totals, bars, slices, deadline, and the buttons to claim or change."""
+def claims_line(view: PieView, now: datetime | None) -> str:
+    """When claims close, or (after the deadline) that they are closed and what is left; with the days left."""
+    if now is None:
+        return f"Claims close at the {closes_text(view)}"
+    numbers = view.figures(now)
+    if numbers.claims_open:
+        return f"Claims close at the {closes_text(view)} · {numbers.days_text} in the period"
+    if numbers.left > 0:
+        rest = f"{view.money(numbers.left)} of {view.money(view.target)} was left unclaimed"
+    elif numbers.left == 0:
+        rest = "the whole pie was claimed"
+    else:
+        rest = f"claims stretched {view.money(-numbers.left)} past the target"
+    return f"Claims closed at the end of {_date(view.claim_by)}: {rest} · {numbers.days_text} in the period"
+
+
+def build_pie_card(
+    view: PieView, *, viewer: str, is_manager: bool, now: datetime | None = None
+) -> list[Block]:
+    """The status card: totals, bars, slices, deadline (or that claims are closed), and the buttons."""
     left = view.left
-    if left > 0:
+    closed = now is not None and not view.figures(now).claims_open
+    if left > 0 and closed:
+        left_text = f"*{view.money(left)}* unclaimed (claims are closed)"
+    elif left > 0:
         left_text = f"*{view.money(left)}* left to claim"
     elif left == 0:
         left_text = "*All claimed* :tada:"
@@ -92,7 +120,7 @@ def build_pie_card(view: PieView, *, viewer: str, is_manager: bool) -> list[Bloc
         header(f"{view.team_name} · {view.title}"),
         section(
             f"{_bar_line('Claimed', view.claimed, view)}\n{_bar_line('Eaten  ', view.progress, view)}\n"
-            f"{left_text} · {view.claimers} of {view.reps} reps have a slice"
+            f"{left_text} · {claimers_text(view)}"
         ),
     ]
     if view.slices:
@@ -106,9 +134,8 @@ def build_pie_card(view: PieView, *, viewer: str, is_manager: bool) -> list[Bloc
         blocks.append(section(text))
     else:
         blocks.append(section("Nobody has claimed a slice yet. Be the first: take what fits your pipeline."))
-    deadline = closes_text(view)
     facts = [
-        f"Claims close at the {deadline}",
+        claims_line(view, now),
         f"period ends {_date(view.period_end)}",
         f"an even cut is {view.money(view.equal_share)}",
     ]
@@ -138,7 +165,9 @@ def build_pie_card(view: PieView, *, viewer: str, is_manager: bool) -> list[Bloc
     return blocks
 
 
-def build_claim_reply(outcome: ClaimOutcome, *, viewer: str) -> tuple[str, list[Block]]:
+def build_claim_reply(
+    outcome: ClaimOutcome, *, viewer: str, now: datetime | None = None
+) -> tuple[str, list[Block]]:
     """The claimer's private confirmation, with the card below it."""
     view = outcome.view
     if outcome.before == 0:
@@ -151,7 +180,7 @@ def build_claim_reply(outcome: ClaimOutcome, *, viewer: str) -> tuple[str, list[
         text += " That's a real stretch: thank you for reaching."
     if outcome.covered_now:
         text += " And with that, the whole pie is claimed! :tada:"
-    return text, [section(text), divider(), *build_pie_card(view, viewer=viewer, is_manager=False)]
+    return text, [section(text), divider(), *build_pie_card(view, viewer=viewer, is_manager=False, now=now)]
 
 
 # --- modals -----------------------------------------------------------------------------------------
@@ -498,11 +527,13 @@ def build_snap_heads_up(view: PieView, *, rep_user_id: str, amount: int) -> tupl
     ]
 
 
-def build_home_pie(view: PieView, *, viewer: str, is_manager: bool) -> list[Block]:
+def build_home_pie(
+    view: PieView, *, viewer: str, is_manager: bool, now: datetime | None = None
+) -> list[Block]:
     """The App Home section for one team's open pie."""
     mine = view.slice_of(viewer)
     if is_manager:
-        you = f"{view.claimers} of {view.reps} reps have a slice."
+        you = f"{claimers_text(view)}."
     elif mine and mine.amount:
         you = f"Your slice: *{view.money(mine.amount)}*, {view.money(mine.progress)} closed so far."
     else:
@@ -512,7 +543,7 @@ def build_home_pie(view: PieView, *, viewer: str, is_manager: bool) -> list[Bloc
             f":pie: *{escape(view.team_name)} · {escape(view.title)}*\n{_bar_line('Claimed', view.claimed, view)}\n"
             f"{_bar_line('Eaten', view.progress, view)}\n{you}"
         ),
-        context(f"Claims close at the {closes_text(view)} · `/claim-pie` for the whole pie"),
+        context(f"{claims_line(view, now)} · `/claim-pie` for the whole pie"),
     ]
     if not is_manager:
         label, action = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack.deps import Deps
-from bot.slack.listeners import actions, commands, events, views
+from bot.slack.listeners import actions, commands, events, one_on_one, views
 
 
 def register_all(app: App, deps: Deps) -> None:
@@ -14,3 +14,4 @@ def register_all(app: App, deps: Deps) -> None:
     actions.register(app, deps)
     views.register(app, deps)
     events.register(app, deps)
+    one_on_one.register(app, deps)  # the 1:1 page's buttons and modal (issue 17)

@@ -40,7 +40,7 @@ def refresh_alert_copies(*, deps: Deps, client: WebClient, alert_id: int) -> Non
     with session_scope(deps.session_factory) as session:
         updates = []
         for copy in alert_copies(session=session, alert_id=alert_id):
-            card = alert_card(session=session, alert_id=alert_id, viewer_tz=copy.tz)
+            card = alert_card(session=session, alert_id=alert_id, viewer_tz=copy.tz, now=deps.now())
             if card is None:
                 return
             text, blocks = build_alert_dm(card, viewer_person_id=copy.manager_person_id)

@@ -80,7 +80,7 @@ def run_pie_command(
             view = pie_service.require_open_view(session=session, role=role, pie=context.pie)
             return ephemeral(
                 f"{view.title}: {view.money(view.claimed)} of {view.money(view.target)} claimed",
-                pie_blocks.build_pie_card(view, viewer=user_id, is_manager=role.is_manager),
+                pie_blocks.build_pie_card(view, viewer=user_id, is_manager=role.is_manager, now=now),
             )
         if command.kind == "claim":
             outcome = pie_service.claim_slice(
@@ -92,7 +92,7 @@ def run_pie_command(
                 now=now,
                 pie=context.pie,
             )
-            body = ephemeral(*pie_blocks.build_claim_reply(outcome, viewer=user_id))
+            body = ephemeral(*pie_blocks.build_claim_reply(outcome, viewer=user_id, now=now))
         elif command.kind == "release":
             view, released = pie_service.release_slice(session=session, role=role, person=person, now=now)
             message = (
@@ -100,7 +100,10 @@ def run_pie_command(
             )
             body = ephemeral(
                 message,
-                [section(message), *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=False)],
+                [
+                    section(message),
+                    *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=False, now=now),
+                ],
             )
         elif command.kind == "progress":
             shared: list[tuple[str, int]] = []
@@ -134,7 +137,7 @@ def run_pie_command(
                 message,
                 [
                     section(message),
-                    *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=role.is_manager),
+                    *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=role.is_manager, now=now),
                 ],
             )
         elif command.kind == "new":
@@ -153,7 +156,11 @@ def run_pie_command(
             )
             message = f":pie: *{escape(view.title)}* is baked: {view.money(view.target)}. The channel has been told."
             body = ephemeral(
-                message, [section(message), *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=True)]
+                message,
+                [
+                    section(message),
+                    *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=True, now=now),
+                ],
             )
         elif command.kind == "target":
             view, old = pie_service.set_target(
@@ -161,7 +168,11 @@ def run_pie_command(
             )
             message = f":dart: Target changed from {view.money(old)} to *{view.money(view.target)}*."
             body = ephemeral(
-                message, [section(message), *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=True)]
+                message,
+                [
+                    section(message),
+                    *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=True, now=now),
+                ],
             )
         else:  # close
             view = pie_service.close_pie(session=session, role=role, now=now)
@@ -233,7 +244,9 @@ def pie_blocks_home(context: HomeContext) -> list[Block]:
             continue
         view = pie_service.pie_view(session=context.session, pie=pie)
         blocks.extend(
-            pie_blocks.build_home_pie(view, viewer=context.user_id, is_manager=team.role == ROLE_MANAGER)
+            pie_blocks.build_home_pie(
+                view, viewer=context.user_id, is_manager=team.role == ROLE_MANAGER, now=context.now
+            )
         )
     return blocks
 

@@ -51,7 +51,7 @@ def register(app: App, deps: Deps) -> None:
             outcome = pie_service.claim_slice(
                 session=session, role=role, person=person, amount_text=amount, note=note, now=now
             )
-            text, _blocks = pie_blocks.build_claim_reply(outcome, viewer=user_id)
+            text, _blocks = pie_blocks.build_claim_reply(outcome, viewer=user_id, now=deps.now())
         ack(response_action="update", view=pie_blocks.build_done_modal("Your slice", text))
         publish_home(deps=deps, client=client, slack_team_id=slack_team_id(body), user_id=user_id)
 
