@@ -14,9 +14,10 @@ Fairness: the queue keeps one line per key (a team) and the workers take from th
 burst in one team leaves another team's command at the front of its own line: it waits for at most one
 command of each busy team, not for the whole burst.
 
-Overload: beyond MAX_QUEUED waiting commands a new one is answered at once with a friendly "busy, nothing
-changed, try again" (its work is never started), so the queue never grows without bound and every ack
-still leaves within milliseconds.
+Overload: when the commands already waiting would take more than SHED_AFTER_SECONDS to answer (or
+MAX_QUEUED are waiting), a new one is answered at once with a friendly "busy, nothing changed, try again"
+(its work is never started): the queue never grows without bound, no answer arrives many seconds late,
+and every ack still leaves within milliseconds.
 """
 
 from __future__ import annotations
@@ -40,11 +41,17 @@ logger = logging.getLogger(__name__)
 # How long a listener waits for the answer to send it in the ack. Slack shows an error after 3 s; the
 # HTTP server, Bolt and the network need their share of those.
 INLINE_BUDGET_SECONDS = 1.0
-# Commands waiting beyond this are turned away at once ("busy, nothing changed").
+# A new command is turned away at once ("busy, nothing changed") when the answers already waiting would
+# take longer than this to work through, or when this many are waiting: a person then hears at once to
+# try again, rather than after many seconds, and the queue never grows without bound.
+SHED_AFTER_SECONDS = 2.5
 MAX_QUEUED = 300
-# Two workers: the work is Python under one GIL, and more threads slow everyone's acks without answering
-# much sooner (bench/pie_latency.py).
-WORKERS = 2
+# Workers: an answer spends most of its time waiting on the database (which releases the GIL), so a few
+# overlap well; many more only contend for the pie's row lock and the GIL (bench/pie_latency.py).
+WORKERS = 4
+# Listener threads that may wait for an answer at once (the rest ack at once and answer at response_url);
+# below the web server's and Bolt's 8 threads, so some are always free to ack.
+MAX_WAITING = 5
 
 Reply = dict[str, Any]
 Compute = Callable[[], Reply | None]
@@ -91,21 +98,29 @@ class AnswerQueue:
     def __init__(
         self,
         *,
-        workers: int = WORKERS,
-        max_queued: int = MAX_QUEUED,
-        inline_budget: float = INLINE_BUDGET_SECONDS,
+        workers: int | None = None,
+        max_queued: int | None = None,
+        inline_budget: float | None = None,
+        max_waiting: int | None = None,
         post: Post = post_response,
         name: str = "stretch-answer",
     ) -> None:
-        self.max_queued = max_queued
-        self.inline_budget = inline_budget
+        workers = workers or WORKERS
+        self.max_queued = max_queued if max_queued is not None else MAX_QUEUED
+        self.inline_budget = inline_budget if inline_budget is not None else INLINE_BUDGET_SECONDS
+        self.max_waiting = max_waiting if max_waiting is not None else MAX_WAITING
+        self._waiting = 0
+        self.shed_after = SHED_AFTER_SECONDS
         self.stats = AnswerStats()
         self._post = post
         self._lines: dict[Hashable, deque[_Job]] = {}
         self._turns: deque[Hashable] = deque()  # keys with work waiting, in the order they get a turn
         self._queued = 0
         self._busy = 0
-        self._service = 0.02  # moving average of one answer's work, seconds
+        # Moving average of the time between two answers while the workers are busy (seconds): what one
+        # more waiting command adds to the wait, whatever the machine's load.
+        self._interval = 0.02
+        self._last_done: float | None = None
         self._cond = threading.Condition()
         self._workers = [
             threading.Thread(target=self._work, name=f"{name}-{i}", daemon=True) for i in range(workers)
@@ -123,9 +138,15 @@ class AnswerQueue:
                 blocks=[section(f":hourglass_flowing_sand: {BUSY_TEXT}")],
             )
             return
-        wait = self.inline_budget if self._expected_wait() < self.inline_budget / 2 else 0.0
-        job.done.wait(wait)
         with self._cond:
+            # Listener threads that wait are the web server's too: only a few may wait at once, and
+            # only while the queue is short, so a burst never holds the threads other commands need.
+            wait = self._waiting < self.max_waiting and self._expected_wait() < self.inline_budget / 2
+            self._waiting += wait
+        if wait:
+            job.done.wait(self.inline_budget)
+        with self._cond:
+            self._waiting -= wait
             if not job.finished:
                 job.deferred = True
                 self.stats.via_response_url += 1
@@ -140,7 +161,7 @@ class AnswerQueue:
 
     def _submit(self, key: Hashable, compute: Compute, response_url: str) -> _Job | None:
         with self._cond:
-            if self._queued >= self.max_queued:
+            if self._queued >= self.max_queued or self._expected_wait() > self.shed_after:
                 self.stats.shed += 1
                 return None
             job = _Job(key=key, compute=compute, response_url=response_url, queued_at=time.monotonic())
@@ -155,8 +176,8 @@ class AnswerQueue:
             return job
 
     def _expected_wait(self) -> float:
-        with self._cond:
-            return (self._queued + self._busy) * self._service / max(1, len(self._workers))
+        """Seconds until a command queued now would start (caller holds the lock)."""
+        return self._queued * self._interval
 
     def _next(self) -> _Job:
         with self._cond:
@@ -185,7 +206,12 @@ class AnswerQueue:
                 reply = {"response_type": "ephemeral", "text": blocks[0]["text"]["text"], "blocks": blocks}
             with self._cond:
                 self._busy -= 1
-                self._service = 0.9 * self._service + 0.1 * (time.monotonic() - started)
+                done = time.monotonic()
+                since = done - (self._last_done if self._last_done is not None else started)
+                # Only while others waited does the gap between answers measure the throughput.
+                if self._queued or self._busy:
+                    self._interval = 0.9 * self._interval + 0.1 * min(since, done - started)
+                self._last_done = done
                 job.reply, job.finished = reply, True
                 deferred = job.deferred
             job.done.set()
