@@ -121,10 +121,11 @@ def run(case: Case, database_url: str | None) -> str:
     doubled = sum(1 for user in recipients if delivered.get(user, 0) > 1)
     sent = sum(delivered.values())
     allowed = max(0.0, sent - case.burst) / case.rate
+    bound = "" if limited else " (Slack never pushed back: the sender itself was slower than the limit)"
     return (
         f"{case.rate:g}/s burst {case.burst}, Retry-After {case.retry_after}: {planned} DMs planned, {sent} sent "
         f"in {elapsed:.1f} s (the limit allows {allowed:.1f} s) = {allowed / elapsed:.1%} of the allowed rate "
-        f"({sent / elapsed:.1f}/s); {limited} answered 429; {passes} pass(es); lost {lost}, doubled {doubled}"
+        f"({sent / elapsed:.1f}/s); {limited} answered 429{bound}; {passes} pass(es); lost {lost}, doubled {doubled}"
     )
 
 

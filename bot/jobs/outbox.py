@@ -673,7 +673,8 @@ def dispatch_due(
                 pacer.accepted()
             return True
 
-    with ThreadPoolExecutor(max_workers=len(reports), thread_name_prefix="stretch-send") as pool:
+    pool: ThreadPoolExecutor | None = None
+    try:
         while not time_is_up():
             with session_scope(session_factory) as session:
                 ids = claim_due(session=session, now=now, limit=batch_size, lease=lease)
@@ -687,11 +688,21 @@ def dispatch_due(
             for delivery_id in ids:
                 groups.setdefault(channels.get(delivery_id, ""), []).append(delivery_id)
             queue, left = deque(groups.values()), list[int]()
-            for future in [pool.submit(work, queue, left, report) for report in reports]:
-                future.result()
+            side_by_side = min(len(reports), len(groups))
+            if side_by_side == 1:  # a quiet minute: no threads to start
+                work(queue, left, reports[0])
+            else:
+                if pool is None:
+                    pool = ThreadPoolExecutor(max_workers=len(reports), thread_name_prefix="stretch-send")
+                futures = [pool.submit(work, queue, left, report) for report in reports[:side_by_side]]
+                for future in futures:
+                    future.result()
             if left:
                 with session_scope(session_factory) as session:
                     release(session=session, ids=left)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
     if isinstance(sending_client, PooledWebClient):
         sending_client.pool.close()
     report = _merge(reports)

@@ -27,6 +27,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Hashable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +71,8 @@ class _Job:
     reply: Reply | None = None
     finished: bool = False
     deferred: bool = False
+    # Done once the answer is out (in the ack, or posted to response_url): lets tests wait for it.
+    settled: Future[None] = field(default_factory=Future)
 
 
 @dataclass
@@ -220,3 +223,4 @@ class AnswerQueue:
                     self._post(job.response_url, reply)
                 except Exception as error:
                     logger.warning("could not post an answer to response_url (%s)", type(error).__name__)
+            job.settled.set_result(None)
