@@ -11,6 +11,7 @@ conversation (a DM's is "D…"), with its metadata, and conversations.history an
 from __future__ import annotations
 
 import json
+import math
 import random
 import threading
 import time
@@ -73,6 +74,8 @@ class RateLimit:
     burst: int
     tokens: float
     updated: float
+    # "whole": Retry-After in whole seconds, rounded up, as Slack answers; "fraction": the exact wait.
+    retry_after: str = "whole"
 
 
 @dataclass
@@ -154,6 +157,9 @@ class FakeSlack:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go in two writes: without this a kept-alive connection waits for the
+            # client's delayed ACK (40 ms) before the body, as no real Slack server does.
+            disable_nagle_algorithm = True
 
             def do_GET(self) -> None:
                 fake._handle(self)
@@ -224,10 +230,13 @@ class FakeSlack:
         with self._lock:
             self.latency[method] = seconds
 
-    def rate_limit(self, method: str, per_second: float, burst: int = 1) -> None:
-        """Enforce a rate limit on `method`, answering 429 with Retry-After when it is exceeded."""
+    def rate_limit(
+        self, method: str, per_second: float, burst: int = 1, *, retry_after: str = "whole"
+    ) -> None:
+        """Enforce a rate limit on `method` (a token bucket), answering 429 with Retry-After when it is
+        empty: in whole seconds rounded up as Slack does ("whole"), or the exact wait ("fraction")."""
         with self._lock:
-            self.limits[method] = RateLimit(per_second, burst, float(burst), time.monotonic())
+            self.limits[method] = RateLimit(per_second, burst, float(burst), time.monotonic(), retry_after)
 
     # --- inspection ------------------------------------------------------------------------------------
     def calls_to(self, method: str, *, ok_only: bool = True) -> list[Call]:
@@ -341,8 +350,11 @@ class FakeSlack:
                 limit.tokens = min(limit.burst, limit.tokens + (now - limit.updated) * limit.per_second)
                 limit.updated = now
                 if limit.tokens < 1:
-                    wait = max(1, round((1 - limit.tokens) / limit.per_second + 0.4))
-                    return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)}, False
+                    exact = (1 - limit.tokens) / limit.per_second
+                    wait = (
+                        f"{exact:.3f}" if limit.retry_after == "fraction" else str(max(1, math.ceil(exact)))
+                    )
+                    return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": wait}, False
                 limit.tokens -= 1
             chosen: Fault | None = None
             for fault in self.faults:

@@ -96,6 +96,9 @@ class DemoSlack:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go in two writes: without this a kept-alive connection (Stretch keeps its
+            # connections to Slack open) waits for the client's delayed ACK, 40 ms, before each body.
+            disable_nagle_algorithm = True
 
             def do_POST(self) -> None:
                 fake._handle(self)

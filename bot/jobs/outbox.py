@@ -18,7 +18,9 @@ import copy
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,16 +28,14 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
-from slack_sdk.http_retry.handler import RetryHandler
-from slack_sdk.http_retry.request import HttpRequest
-from slack_sdk.http_retry.response import HttpResponse
-from slack_sdk.http_retry.state import RetryState
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db import SessionFactory, session_scope
-from bot.deliveries import CANCELLED, EXPIRED, FAILED, PENDING, SENDING, SENT, KindSpec
+from bot.deliveries import CANCELLED, EXPIRED, FAILED, PENDING, SENDING, SENT, KindSpec, Message
+from bot.jobs.pacing import Pacer
 from bot.models import Delivery, Person
+from bot.slack.http import ConnectionPool, PooledWebClient, pooled
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +61,8 @@ LEASE = timedelta(minutes=2)
 Kinds = Mapping[str, KindSpec]
 # Slack message metadata that names the delivery a message pays, so a resend can be ruled out.
 METADATA_EVENT_TYPE = "stretch_delivery"
+# Threads sending side by side in one dispatch pass (they share one pace; see dispatch_due).
+SENDERS = 4
 # How far back the history check looks (pages of 100 of the target conversation's newest messages).
 HISTORY_PAGES = 3
 
@@ -265,50 +267,39 @@ def deliver_one(
     now: datetime,
     report: DispatchReport,
     kinds: Kinds,
+    hold_when_limited: bool = False,
 ) -> float:
-    """Render, send and record one claimed delivery; returns seconds to pause (Slack's Retry-After)."""
+    """Render, send and record one claimed delivery; returns seconds to pause (Slack's Retry-After).
+
+    With `hold_when_limited` a 429 leaves the row pending but still claimed by this sender, which sends
+    it again itself once Retry-After has passed (or releases it); else the row is free for the next pass.
+    """
     with session_scope(session_factory) as session:
         delivery = session.get(Delivery, delivery_id)
         if delivery is None or delivery.status not in (PENDING, SENDING):
             return 0.0
         unknown_outcome = delivery.status == SENDING
         channel, dedupe_key = delivery.channel, delivery.dedupe_key
-    if unknown_outcome and _verify_unknown_outcome(
-        session_factory=session_factory,
-        client=client,
-        delivery_id=delivery_id,
-        channel=channel,
-        dedupe_key=dedupe_key,
-        now=now,
-        report=report,
-        kinds=kinds,
-    ):
+        # The common case renders in this same transaction: one round of reads and one commit per send.
+        message = None if unknown_outcome else _prepare(session, delivery, now, report, kinds)
+    if unknown_outcome:
+        if _verify_unknown_outcome(
+            session_factory=session_factory,
+            client=client,
+            delivery_id=delivery_id,
+            channel=channel,
+            dedupe_key=dedupe_key,
+            now=now,
+            report=report,
+            kinds=kinds,
+        ):
+            return 0.0
+        with session_scope(session_factory) as session:
+            delivery = session.get(Delivery, delivery_id)
+            assert delivery is not None
+            message = _prepare(session, delivery, now, report, kinds)
+    if message is None:
         return 0.0
-
-    with session_scope(session_factory) as session:
-        delivery = session.get(Delivery, delivery_id)
-        assert delivery is not None
-        if delivery.expires_at is not None and now >= delivery.expires_at:
-            reason = "window closed before it could be sent"
-            if delivery.last_error:
-                reason = f"gave up after the delivery window: {delivery.last_error}"
-            _give_up(session, delivery, EXPIRED, reason, now, kinds)
-            report.expired += 1
-            return 0.0
-        spec = kinds.get(delivery.kind)
-        if spec is None:
-            logger.error("no renderer for delivery kind %s (id %s)", delivery.kind, delivery.id)
-            _give_up(session, delivery, FAILED, f"unknown kind {delivery.kind}", now, kinds)
-            report.failed += 1
-            return 0.0
-        message = spec.render(session, delivery, now)
-        if message is None:
-            delivery.status = CANCELLED
-            delivery.claimed_until = None
-            report.cancelled += 1
-            return 0.0
-        # Committed before Slack is called: if this process dies after Slack posted, the row says so.
-        delivery.status = SENDING
 
     try:
         response = client.chat_postMessage(
@@ -342,6 +333,14 @@ def deliver_one(
                 logger.error("Slack rejected delivery %s (%s): %s", delivery.id, delivery.kind, code)
                 _give_up(session, delivery, FAILED, code, now, kinds)
                 report.failed += 1
+            elif code == "ratelimited" and hold_when_limited:
+                report.rate_limited += 1
+                delivery.last_error = code
+                if delivery.expires_at is not None and now >= delivery.expires_at:
+                    _give_up(
+                        session, delivery, EXPIRED, f"gave up after the delivery window: {code}", now, kinds
+                    )
+                    report.expired += 1
             else:
                 _retry_later(session, delivery, code, now, report, kinds)
                 if code == "ratelimited":
@@ -370,6 +369,34 @@ def deliver_one(
         )
     report.sent += 1
     return 0.0
+
+
+def _prepare(
+    session: Session, delivery: Delivery, now: datetime, report: DispatchReport, kinds: Kinds
+) -> Message | None:
+    """Render a claimed delivery and mark it 'sending' (committed before Slack is called: if this process
+    dies after Slack posted, the row says so); None when it is settled instead (expired, cancelled…)."""
+    if delivery.expires_at is not None and now >= delivery.expires_at:
+        reason = "window closed before it could be sent"
+        if delivery.last_error:
+            reason = f"gave up after the delivery window: {delivery.last_error}"
+        _give_up(session, delivery, EXPIRED, reason, now, kinds)
+        report.expired += 1
+        return None
+    spec = kinds.get(delivery.kind)
+    if spec is None:
+        logger.error("no renderer for delivery kind %s (id %s)", delivery.kind, delivery.id)
+        _give_up(session, delivery, FAILED, f"unknown kind {delivery.kind}", now, kinds)
+        report.failed += 1
+        return None
+    message = spec.render(session, delivery, now)
+    if message is None:
+        delivery.status = CANCELLED
+        delivery.claimed_until = None
+        report.cancelled += 1
+        return None
+    delivery.status = SENDING
+    return message
 
 
 def _retry_later(
@@ -402,17 +429,22 @@ def _retry_later(
     report.retry_later += 1
 
 
-def outbox_client(client: WebClient, *, extra: Sequence[RetryHandler] = ()) -> WebClient:
-    """A copy of `client` that never retries a send by itself except on 429.
+def outbox_client(
+    client: WebClient, *, retry_rate_limited: bool = True, pool_connections: bool = False
+) -> WebClient:
+    """A copy of `client` that never retries a send by itself, except 429s when `retry_rate_limited`.
 
     After a 5xx, a timeout or a dropped connection Slack may already have posted the message; a blind
-    retry would post it twice, so those are left to the outbox, which checks Slack first.
+    retry would post it twice, so those are left to the outbox, which checks Slack first. The fan-out
+    (dispatch_due) handles 429s itself, pacing on them, so its client retries nothing, and keeps its
+    connections to Slack open across sends (`pool_connections`: a pool of its own, closed after the pass).
     """
-    copied = copy.copy(client)
-    copied.retry_handlers = [
-        *extra,
-        *(h for h in client.retry_handlers if isinstance(h, RateLimitErrorRetryHandler)),
-    ]
+    copied = pooled(client, pool=ConnectionPool()) if pool_connections else copy.copy(client)
+    copied.retry_handlers = (
+        [h for h in client.retry_handlers if isinstance(h, RateLimitErrorRetryHandler)]
+        if retry_rate_limited
+        else []
+    )
     return copied
 
 
@@ -435,112 +467,6 @@ def send_now(
     return report
 
 
-class _RateLimitObserver(RetryHandler):
-    """Sees every 429 the client gets (even those its own retry handler absorbs) and tells the pacer.
-
-    It never retries itself: it is placed first and answers "not mine", so slack_sdk's
-    RateLimitErrorRetryHandler still honours Retry-After as usual.
-    """
-
-    def __init__(self, pacer: Pacer) -> None:
-        super().__init__(max_retry_count=1_000_000)
-        self.pacer = pacer
-
-    def can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        if response is not None and response.status_code == 429:
-            self.pacer.rate_limited()
-        return False
-
-
-class Pacer:
-    """Keeps a fan-out just under the rate Slack allows, learned from its 429s.
-
-    Slack's limit behaves like a token bucket of unknown rate r and burst B. A stretch of sends that
-    starts with a full bucket (at the start, or after a Retry-After pause) and ends in a 429 made
-    n = B + r·T sends in T seconds; two such stretches at different speeds give
-    r = (n₁ − n₂) / (T₁ − T₂), and the pacer then sends at 97 % of r. Until it has two stretches it
-    slows to 85 % of the speed that was just too fast (which yields the second stretch), and while it
-    has no estimate it creeps back up after quiet spells so a guess that was too low doesn't stick.
-    """
-
-    SAFETY = 0.97
-    BACK_OFF = 0.85
-    CREEP = 1.05
-    QUIET_SECONDS = 5.0
-
-    def __init__(
-        self, *, start: float, monotonic: Callable[[], float], sleep: Callable[[float], None]
-    ) -> None:
-        # The clock is only read once Slack has pushed back, so an unhurried fan-out costs nothing.
-        self._monotonic = monotonic
-        self._sleep = sleep
-        self.rate: float | None = None  # sends per second; None = unpaced
-        self.estimated = False
-        self.limited_count = 0
-        self._limited_at: float | None = None
-        self._segment_start = start
-        self._segment_sent = 0
-        self._segments: list[tuple[int, float]] = []
-        self._next_at = 0.0
-        self._last_change = start
-
-    def rate_limited(self) -> None:
-        """Called (from the sending thread) when Slack answered 429."""
-        if self._limited_at is None:
-            self._limited_at = self._monotonic()
-        self.limited_count += 1
-
-    def wait_turn(self, deadline: float) -> None:
-        """Sleep until the next send is allowed by the current pace (never past `deadline`)."""
-        if self.rate is None:
-            return
-        now = self._monotonic()
-        if not self.estimated and now - self._last_change > self.QUIET_SECONDS:
-            self.rate *= self.CREEP
-            self._last_change = now
-        wait = self._next_at - now
-        if wait > 0:
-            self._sleep(min(wait, max(0.0, deadline - now)))
-        self._next_at = max(self._next_at, now) + 1 / self.rate
-
-    def sent(self, ok: bool) -> None:
-        """Record one send (ok: Slack accepted it, possibly after the client's own 429 retries)."""
-        if self._limited_at is None:
-            self._segment_sent += int(ok)
-            return
-        now = self._monotonic()
-        elapsed = self._limited_at - self._segment_start
-        if self._segment_sent >= 2 and elapsed > 0:
-            self._segments.append((self._segment_sent, elapsed))
-            self._learn()
-        self._limited_at = None
-        self._segment_start = now
-        self._segment_sent = int(ok)
-        self._next_at = now
-        self._last_change = now
-
-    def _learn(self) -> None:
-        sent, seconds = self._segments[-1]
-        speed = sent / seconds
-        if len(self._segments) >= 2:
-            earlier_sent, earlier_seconds = self._segments[-2]
-            if abs(earlier_seconds - seconds) > 0.05:
-                estimate = (earlier_sent - sent) / (earlier_seconds - seconds)
-                if 0 < estimate < speed:
-                    self.rate = estimate * self.SAFETY
-                    self.estimated = True
-                    return
-        self.estimated = False
-        self.rate = min(self.rate or speed, speed) * self.BACK_OFF
-
-
 def dispatch_due(
     *,
     session_factory: SessionFactory,
@@ -548,57 +474,136 @@ def dispatch_due(
     now: datetime,
     budget_seconds: float = 45.0,
     batch_size: int = 50,
+    workers: int = SENDERS,
     monotonic: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
     kinds: Kinds,
     stop: threading.Event | None = None,
     lease: timedelta = LEASE,
 ) -> DispatchReport:
-    """Send every due delivery, pacing on Slack's Retry-After, within a time budget.
+    """Send every due delivery at the pace Slack allows, within a time budget.
 
-    After the first 429 the sender paces itself near the rate Slack allows (see Pacer) instead of
-    running into the limit again and again. What is left when the budget runs out, or when `stop` is
-    set (the process is shutting down), stays pending for the next tick; nothing is dropped, and the
-    send in flight is finished and recorded first.
+    `workers` threads send the claimed rows side by side (each row is still rendered, marked 'sending',
+    sent and recorded on its own), so a Slack that takes 100 ms to answer doesn't cap the fan-out at
+    10 a second. They share one Pacer (bot/jobs/pacing.py) and handle Slack's 429s themselves: a
+    rate-limited row stays claimed and goes again once Retry-After has passed, and the pace follows the
+    refill rate learned from the 429s. What is left when the budget runs out, or when `stop` is set (the
+    process is shutting down), is released for the next tick; nothing is dropped, and the sends in
+    flight are finished and recorded first.
     """
     stopping = stop or threading.Event()
-    report = DispatchReport()
-    start = monotonic()
-    deadline = start + budget_seconds
-    pacer = Pacer(start=start, monotonic=monotonic, sleep=sleep)
-    paced_client = outbox_client(client, extra=[_RateLimitObserver(pacer)])
-    while monotonic() < deadline and not stopping.is_set():
-        with session_scope(session_factory) as session:
-            ids = claim_due(session=session, now=now, limit=batch_size, lease=lease)
-        if not ids:
-            break
-        for index, delivery_id in enumerate(ids):
-            if monotonic() >= deadline or stopping.is_set():
-                with session_scope(session_factory) as session:
-                    release(session=session, ids=ids[index:])
-                break
-            pacer.wait_turn(deadline)
-            sent_before = report.sent
-            pause = deliver_one(
+    deadline = monotonic() + budget_seconds
+    pacer = Pacer()
+    sending_client = outbox_client(client, retry_rate_limited=False, pool_connections=True)
+    reports = [DispatchReport() for _ in range(max(1, workers))]
+
+    def time_is_up() -> bool:
+        return monotonic() >= deadline or stopping.is_set()
+
+    def pause(seconds: float) -> None:
+        seconds = min(seconds, max(0.0, deadline - monotonic()))
+        stopping.wait(seconds) if stop is not None else sleep(seconds)
+
+    def work(queue: deque[list[int]], left: list[int], report: DispatchReport) -> None:
+        while True:
+            try:
+                group = queue.popleft()
+            except IndexError:
+                return
+            for index, delivery_id in enumerate(group):
+                if not send(delivery_id, report):
+                    left.extend(group[index:])
+                    left.extend(i for rest in _drain(queue) for i in rest)
+                    return
+
+    def send(delivery_id: int, report: DispatchReport) -> bool:
+        """One row to its end (sent, settled or given up); False when time was up first."""
+        while True:
+            if time_is_up():
+                return False
+            wait = pacer.delay(monotonic())
+            if wait > 0:
+                pause(wait)
+                continue
+            sent_before, limited_before = report.sent, report.rate_limited
+            retry_after = deliver_one(
                 session_factory=session_factory,
-                client=paced_client,
+                client=sending_client,
                 delivery_id=delivery_id,
                 now=now,
                 report=report,
                 kinds=kinds,
+                hold_when_limited=True,
             )
-            pacer.sent(report.sent > sent_before)
-            if pause > 0 and not stopping.is_set():
-                wait = min(pause, max(0.0, deadline - monotonic()))
-                stopping.wait(wait) if stop is not None else sleep(wait)
+            if report.rate_limited > limited_before:
+                pacer.limited(monotonic(), retry_after)
+                continue  # the same row, still ours, once Retry-After has passed
+            if report.sent > sent_before:
+                pacer.accepted()
+            return True
+
+    pool: ThreadPoolExecutor | None = None
+    try:
+        while not time_is_up():
+            with session_scope(session_factory) as session:
+                ids = claim_due(session=session, now=now, limit=batch_size, lease=lease)
+                rows = session.execute(select(Delivery.id, Delivery.channel).where(Delivery.id.in_(ids)))
+                channels = {delivery_id: channel for delivery_id, channel in rows}
+            if not ids:
+                break
+            # One worker per conversation at a time, in due order: two messages to the same person or
+            # channel arrive in the order they were planned.
+            groups: dict[str, list[int]] = {}
+            for delivery_id in ids:
+                groups.setdefault(channels.get(delivery_id, ""), []).append(delivery_id)
+            queue, left = deque(groups.values()), list[int]()
+            side_by_side = min(len(reports), len(groups))
+            if side_by_side == 1:  # a quiet minute: no threads to start
+                work(queue, left, reports[0])
+            else:
+                if pool is None:
+                    pool = ThreadPoolExecutor(max_workers=len(reports), thread_name_prefix="stretch-send")
+                futures = [pool.submit(work, queue, left, report) for report in reports[:side_by_side]]
+                for future in futures:
+                    future.result()
+            if left:
+                with session_scope(session_factory) as session:
+                    release(session=session, ids=left)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+    if isinstance(sending_client, PooledWebClient):
+        sending_client.pool.close()
+    report = _merge(reports)
     report.stopped = stopping.is_set()
     report.rate_limited_calls = pacer.limited_count
     if report.sent or report.failed or report.expired or report.retry_later:
         logger.info(
-            "deliveries: %d sent, %d failed, %d expired, %d to retry",
+            "deliveries: %d sent, %d failed, %d expired, %d to retry (%d answered 429; paced at %s/s)",
             report.sent,
             report.failed,
             report.expired,
             report.retry_later,
+            report.rate_limited_calls,
+            f"{pacer.rate:.1f}" if pacer.rate else "-",
         )
     return report
+
+
+def _drain(queue: deque[list[int]]) -> list[list[int]]:
+    taken: list[list[int]] = []
+    while True:
+        try:
+            taken.append(queue.popleft())
+        except IndexError:
+            return taken
+
+
+def _merge(reports: Sequence[DispatchReport]) -> DispatchReport:
+    merged = DispatchReport()
+    for part in reports:
+        for name in ("sent", "failed", "expired", "cancelled", "retry_later", "rate_limited", "recovered"):
+            setattr(merged, name, getattr(merged, name) + getattr(part, name))
+        for code, count in part.errors.items():
+            merged.errors[code] = merged.errors.get(code, 0) + count
+    return merged

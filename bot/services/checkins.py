@@ -78,27 +78,32 @@ def team_questions(
     *, session: Session, team_id: int, now: datetime, include_removed: bool = False
 ) -> list[CheckinQuestion]:
     """The team's questions in order, seeding the default set the first time a team needs them."""
-    questions = list(
-        session.scalars(
-            select(CheckinQuestion)
-            .where(CheckinQuestion.team_id == team_id)
-            .order_by(CheckinQuestion.position, CheckinQuestion.id)
-        )
+    query = (
+        select(CheckinQuestion)
+        .where(CheckinQuestion.team_id == team_id)
+        .order_by(CheckinQuestion.position, CheckinQuestion.id)
     )
+    questions = list(session.scalars(query))
     if not questions:
-        for position, spec in enumerate(qrules.DEFAULT_QUESTIONS):
-            question = CheckinQuestion(
-                team_id=team_id,
-                key=spec.key,
-                kind=spec.kind,
-                prompt=spec.prompt,
-                options=json.dumps([list(o) for o in spec.options]),
-                position=position,
-                created_at=now,
-            )
-            session.add(question)
-            questions.append(question)
-        session.flush()
+        # Two check-ins of a new team may be rendered at the same instant (the outbox sends side by side,
+        # replicas too): whoever inserts second keeps the first one's rows instead of failing.
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(
+            insert(CheckinQuestion).on_conflict_do_nothing(index_elements=["team_id", "key"]),
+            [
+                {
+                    "team_id": team_id,
+                    "key": spec.key,
+                    "kind": spec.kind,
+                    "prompt": spec.prompt,
+                    "options": json.dumps([list(o) for o in spec.options]),
+                    "position": position,
+                    "created_at": now,
+                }
+                for position, spec in enumerate(qrules.DEFAULT_QUESTIONS)
+            ],
+        )
+        questions = list(session.scalars(query))
     return [q for q in questions if include_removed or q.removed_at is None]
 
 

@@ -1,5 +1,5 @@
-"""Driving /claim-pie over signed HTTP: Stretch acks at once and answers at the command's own
-response_url, which we wait for."""
+"""Driving /claim-pie over signed HTTP: Stretch answers in the ack when the answer is ready in time, else
+acks empty and answers at the command's own response_url, which we wait for."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ class PieReply:
 
     status: int
     body: dict[str, Any]
+    in_ack: bool = False
 
     @property
     def text(self) -> str:
@@ -47,7 +48,7 @@ def pie(
     channel_name = "directmessage" if channel.startswith("D") else "sales-team"
     reply = client.command("/claim-pie", text, user=user, channel=channel, channel_name=channel_name)
     if reply.body and reply.json():
-        return PieReply(reply.status, reply.json())
+        return PieReply(reply.status, reply.json(), in_ack=True)
 
     def answered() -> list[Any]:
         return [c for c in running.fake.calls_to("response_url") if c.params.get("_name") == name]

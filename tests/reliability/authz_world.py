@@ -342,13 +342,31 @@ def _tracker(running: Running) -> _Tracked:
     return tracked
 
 
-def _pie_workers() -> _Tracked:
-    """The pie's own answer pool (/claim-pie acks at once and answers from it), tracked the same way."""
+class _TrackedAnswers:
+    """The pie's answer queue (/claim-pie answers in the ack or from it at response_url), remembering the
+    future of every command it was handed, so a test can wait until each answer is out."""
+
+    def __init__(self, queue: Any) -> None:
+        self.futures: list[Future[Any]] = []
+        submit = queue._submit
+
+        def tracked_submit(*args: Any, **kwargs: Any) -> Any:
+            job = submit(*args, **kwargs)
+            if job is not None:
+                self.futures.append(job.settled)
+            return job
+
+        queue._submit = tracked_submit
+        queue.tracked = self
+
+
+def _pie_workers() -> _TrackedAnswers:
+    """The pie's own answer queue, tracked the same way as Bolt's executor."""
     from bot.slack.listeners.commands import pie
 
-    if not isinstance(pie._WORKERS, _Tracked):
-        pie._WORKERS = _Tracked(pie._WORKERS)  # type: ignore[assignment]
-    return pie._WORKERS  # type: ignore[return-value]
+    queue = pie._answer_queue()
+    tracked = getattr(queue, "tracked", None)
+    return tracked if isinstance(tracked, _TrackedAnswers) else _TrackedAnswers(queue)
 
 
 def _export_workers() -> _Tracked:
@@ -367,7 +385,7 @@ def send(running: Running, do: Any) -> Outcome:
     client = SignedSlack(
         running.slack.events_url, SIGNING_SECRET, response_url=running.fake.response_url(name)
     )
-    pools = [_tracker(running), _pie_workers(), _export_workers()]
+    pools: list[Any] = [_tracker(running), _pie_workers(), _export_workers()]
     mark, started = len(running.fake.calls), [len(pool.futures) for pool in pools]
     reply = do(client)
     deadline = time.monotonic() + 10

@@ -52,13 +52,19 @@ def test_a_tick_killed_after_slack_posted_does_not_send_the_dm_again(
     """SIGKILL between chat.postMessage and the commit: the next tick finds the DM in the rep's
     conversation (by its metadata) and records it as sent instead of sending a second one."""
     _team(session_factory, fake_slack)
-    # The first DM reaches Slack, but its answer is held until the process is dead.
+    # One DM reaches Slack, but its answer is held until the process is dead; the others (sent side by
+    # side by the other sender threads) are answered and recorded.
     fake_slack.fail(
         "chat.postMessage", status=500, error="internal_error", after_effect=True, delay=5, times=1
     )
     process = _tick_process(fake_slack, database_url, tmp_path, MONDAY_0931)
+
+    def one_held_the_rest_recorded() -> bool:
+        statuses = sorted(row.status for row in checkin_rows(session_factory))
+        return len(fake_slack.posted_keys()) == 3 and statuses == ["sending", "sent", "sent"]
+
     try:
-        until(lambda: len(fake_slack.posted_keys()) == 1, timeout=20, what="the first DM to reach Slack")
+        until(one_held_the_rest_recorded, timeout=20, what="every DM to reach Slack, one answer held")
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
     finally:

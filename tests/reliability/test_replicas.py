@@ -69,7 +69,12 @@ def _leader(db: Engine) -> str | None:
     return str(name).removeprefix("stretch-") if name else None
 
 
-def _reply(fake: FakeSlack, name: str) -> str:
+def _pie(replica: Replica, fake: FakeSlack, name: str, text: str, user: str) -> str:
+    """`/claim-pie <text>` on one replica; the answer, from the ack or (when it came later) response_url."""
+    reply = replica.slack(fake, name).command("/claim-pie", text, user=user, channel="C0TEAM")
+    assert reply.status == 200
+    if reply.body:
+        return reply.text
     until(
         lambda: [c for c in fake.calls_to("response_url") if c.params["_name"] == name], timeout=10, what=name
     )
@@ -79,21 +84,9 @@ def _reply(fake: FakeSlack, name: str) -> str:
 
 def _either_replica_answers_with_the_same_state(replicas: dict[str, Replica], fake_slack: FakeSlack) -> None:
     a, b = replicas["a"], replicas["b"]
-    assert (
-        a.slack(fake_slack, "bake")
-        .command("/claim-pie", "new 100k Q4 push", user="U0MIA", channel="C0TEAM")
-        .status
-        == 200
-    )
-    assert "Q4 push" in _reply(fake_slack, "bake")
-    assert (
-        b.slack(fake_slack, "claim").command("/claim-pie", "20k", user="U0R000", channel="C0TEAM").status
-        == 200
-    )
-    assert "You claimed *$20,000*" in _reply(fake_slack, "claim")
-    a.slack(fake_slack, "card").command("/claim-pie", "", user="U0R001", channel="C0TEAM")
-    card = _reply(fake_slack, "card")
-    assert "$20,000 of $100,000 claimed" in card
+    assert "Q4 push" in _pie(a, fake_slack, "bake", "new 100k Q4 push", "U0MIA")
+    assert "You claimed *$20,000*" in _pie(b, fake_slack, "claim", "20k", "U0R000")
+    assert "$20,000 of $100,000 claimed" in _pie(a, fake_slack, "card", "", "U0R001")
 
 
 def test_replicas_share_state_and_killing_the_leader_mid_fan_out_still_sends_each_dm_once(

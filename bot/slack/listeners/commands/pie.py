@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from bot.domain.text import escape
 from bot.models import ROLE_MANAGER
 from bot.services import pie as pie_service
 from bot.services.teams import TeamRole
+from bot.slack.answers import AnswerQueue
 from bot.slack.blocks import pie as pie_blocks
 from bot.slack.blocks.common import Block, ephemeral, section
 from bot.slack.blocks.help import HelpEntry, build_help
@@ -28,11 +30,40 @@ from bot.slack.ids import Command
 from bot.slack.payloads import command_request
 
 logger = logging.getLogger(__name__)
-# The pie's answers are worked out here, after the ack, so Bolt's listener threads only ever ack. Two
-# workers: the work is Python under one GIL, and more threads slow everyone's acks without answering
-# much sooner (bench/pie_latency.py, 20 concurrent: ack p99 55-57 ms with 2 workers, 69-78 with 3, 71-83
-# with 4).
-_WORKERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="stretch-pie")
+# The pie's answers are worked out by this queue's workers (bot/slack/answers.py): in the ack when ready
+# in time, else through response_url; one team at a time in turn. Started on the first command.
+_ANSWERS: AnswerQueue | None = None
+_ANSWERS_LOCK = threading.Lock()
+# Which team each person's last command was about, so the queue can give each team its turn (bounded).
+_TEAM_OF: dict[tuple[str, str], int] = {}
+_TEAM_OF_MAX = 10_000
+
+
+def _answer_queue() -> AnswerQueue:
+    global _ANSWERS
+    with _ANSWERS_LOCK:
+        if _ANSWERS is None:
+            _ANSWERS = AnswerQueue(name="stretch-pie")
+        return _ANSWERS
+
+
+def _remember_team(who: tuple[str, str], team_id: int) -> None:
+    if len(_TEAM_OF) >= _TEAM_OF_MAX:
+        _TEAM_OF.clear()
+    _TEAM_OF[who] = team_id
+
+
+class _Captured:
+    """Stands in for Bolt's ack and respond while the answer is worked out: keeps the reply."""
+
+    def __init__(self) -> None:
+        self.response: dict[str, Any] | None = None  # read by the guard: "already acked?"
+        self.reply: dict[str, Any] | None = None
+
+    def __call__(self, text: str = "", **kwargs: Any) -> None:
+        self.reply = {"text": text, **kwargs} if text else dict(kwargs)
+        self.response = self.reply
+
 
 HELP = (
     HelpEntry("/claim-pie", "See the team's pie: target, slices, what's left, the deadline.", "The pie"),
@@ -60,8 +91,11 @@ def run_pie_command(
     slack_team_id: str,
     trigger_id: str,
     team_id: int | None = None,
+    team_seen: Callable[[int], None] | None = None,
 ) -> dict[str, Any] | None:
-    """Do what `/claim-pie <text>` asks; returns the ephemeral body (None when a modal opened)."""
+    """Do what `/claim-pie <text>` asks; returns the ephemeral body (None when a modal opened).
+
+    `team_seen` is told which team the command turned out to be about."""
     command = parse_command(text)
     if command.kind == "help":
         return ephemeral("The pie: what you can type", build_help(list(HELP)))
@@ -76,6 +110,8 @@ def run_pie_command(
             team_id=team_id,
         )
         role, person = context.role, context.person
+        if team_seen is not None:
+            team_seen(role.team.id)
         if command.kind == "status":
             view = pie_service.require_open_view(session=session, role=role, pie=context.pie)
             return ephemeral(
@@ -219,18 +255,32 @@ def register(app: App, deps: Deps) -> None:
             slack_team_id=req.slack_team_id,
             trigger_id=req.trigger_id,
             team_id=req.team_id,
+            team_seen=lambda team_id: _remember_team((req.slack_team_id, req.user_id), team_id),
         )
         if reply is not None:
             respond(replace_original=False, **reply)
 
-    def claim_pie(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        # Ack at once, as Slack asks, and answer through response_url from the pie's own workers: when
-        # many reps claim at the same instant Bolt's listener threads stay free to ack everyone within
-        # milliseconds, and nobody meets Slack's 3-second timeout while the claims queue on the pie's
-        # row lock. Errors after the ack reach the person through response_url (see guard.py). The App
+    def claim_pie(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        # The answer goes back in the ack when it is ready well within Slack's 3 s, else the ack leaves
+        # empty and the answer follows through response_url (bot/slack/answers.py). Either way Bolt's
+        # listener threads never do the pie's work, so when a whole team claims at the same instant
+        # everyone is acked in time while the claims queue on the pie's row lock. Errors reach the
+        # person the same two ways (the guard replies through the captured ack or respond). The App
         # Home isn't republished here: Slack sends app_home_opened whenever the Home tab is opened.
-        ack()
-        _WORKERS.submit(answer, ack=ack, body=body, client=client, respond=respond)
+        req = command_request(body)
+        who = (req.slack_team_id, req.user_id)
+
+        def compute() -> dict[str, Any] | None:
+            captured = _Captured()
+            answer(ack=captured, body=body, client=client, respond=captured)
+            return captured.reply
+
+        _answer_queue().answer(
+            ack=ack,
+            key=(req.slack_team_id, _TEAM_OF.get(who, req.user_id)),
+            compute=compute,
+            response_url=str(body.get("response_url") or ""),
+        )
 
     app.command(Command.CLAIM_PIE)(claim_pie)
 

@@ -1,0 +1,88 @@
+"""The answer queue: answers in the ack when ready, else at response_url; one team at a time in turn;
+turns new work away, changing nothing, when too much is waiting."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from bot.slack.answers import BUSY_TEXT, AnswerQueue, Reply
+from tests.waiting import eventually
+
+
+class FakeAck:
+    """Records what the command was acked with."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+    def __call__(self, text: str = "", **kwargs: Any) -> None:
+        self.calls.append({"text": text, **kwargs} if text else kwargs)
+
+
+def _reply(text: str) -> Callable[[], Reply]:
+    return lambda: {"response_type": "ephemeral", "text": text, "replace_original": False}
+
+
+def _blocked(gate: threading.Event, text: str, ran: list[str]) -> Callable[[], Reply]:
+    def compute() -> Reply:
+        gate.wait(10)
+        ran.append(text)
+        return {"response_type": "ephemeral", "text": text}
+
+    return compute
+
+
+def _answer_in_background(queue: AnswerQueue, ack: FakeAck, key: str, compute: Callable[[], Reply]) -> None:
+    queue.answer(ack=ack, key=key, compute=compute, response_url=f"http://slack.invalid/{key}")  # type: ignore[arg-type]
+
+
+def test_an_answer_ready_in_time_goes_back_in_the_ack_and_nothing_is_posted() -> None:
+    posted: list[tuple[str, Reply]] = []
+    queue = AnswerQueue(workers=1, inline_budget=30, post=lambda url, reply: posted.append((url, reply)))
+    ack = FakeAck()
+    _answer_in_background(queue, ack, "team-a", _reply("You claimed $3,000"))
+    assert ack.calls == [{"response_type": "ephemeral", "text": "You claimed $3,000"}]
+    assert posted == []
+    assert (queue.stats.in_ack, queue.stats.via_response_url) == (1, 0)
+
+
+def test_an_answer_not_ready_in_time_is_acked_empty_then_posted_to_response_url_once() -> None:
+    posted: list[tuple[str, Reply]] = []
+    queue = AnswerQueue(workers=1, inline_budget=0, post=lambda url, reply: posted.append((url, reply)))
+    gate, ran = threading.Event(), list[str]()
+    ack = FakeAck()
+    _answer_in_background(queue, ack, "team-a", _blocked(gate, "the card", ran))
+    assert ack.calls == [{}]  # acked at once, without the answer
+    gate.set()
+    assert eventually(lambda: posted)
+    assert posted == [("http://slack.invalid/team-a", {"response_type": "ephemeral", "text": "the card"})]
+    assert ran == ["the card"]
+
+
+def test_a_burst_in_one_team_waits_in_its_own_line_and_another_team_goes_next() -> None:
+    queue = AnswerQueue(workers=1, inline_budget=0, post=lambda url, reply: None)
+    gate, ran = threading.Event(), list[str]()
+    _answer_in_background(queue, FakeAck(), "team-a", _blocked(gate, "a1", ran))
+    assert eventually(lambda: queue._busy == 1)  # the worker is on a1
+    for name in ("a2", "a3", "a4"):
+        _answer_in_background(queue, FakeAck(), "team-a", _blocked(gate, name, ran))
+    _answer_in_background(queue, FakeAck(), "team-b", _blocked(gate, "b1", ran))
+    gate.set()
+    assert eventually(lambda: len(ran) == 5)
+    assert ran == ["a1", "a2", "b1", "a3", "a4"]  # b1 waited for one of team A's commands, not all
+
+
+def test_beyond_the_queue_limit_a_command_is_told_to_try_again_and_its_work_never_runs() -> None:
+    queue = AnswerQueue(workers=1, max_queued=1, inline_budget=0, post=lambda url, reply: None)
+    gate, ran = threading.Event(), list[str]()
+    _answer_in_background(queue, FakeAck(), "team-a", _blocked(gate, "running", ran))
+    assert eventually(lambda: queue._busy == 1)  # the worker took it: the queue is empty again
+    _answer_in_background(queue, FakeAck(), "team-a", _blocked(gate, "waiting", ran))
+    turned_away = FakeAck()
+    _answer_in_background(queue, turned_away, "team-b", _blocked(gate, "shed", ran))
+    assert turned_away.calls[0]["text"] == BUSY_TEXT and turned_away.calls[0]["response_type"] == "ephemeral"
+    gate.set()
+    assert eventually(lambda: len(ran) == 2)
+    assert ran == ["running", "waiting"] and queue.stats.shed == 1
