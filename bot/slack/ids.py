@@ -267,3 +267,25 @@ class HuddleView(StrEnum):
     """callback_id of the update modal."""
 
     UPDATE = "huddle_update"
+
+
+# --- Pie checkpoints, pace and the anonymous pressure question (issue 19) ----------------------------------
+
+
+class CheckpointView(StrEnum):
+    """callback_id of the `/claim-pie checkpoints` modal."""
+
+    EDIT = "pie_checkpoints_modal"
+
+
+class CheckpointInput(StrEnum):
+    """action_ids of the checkpoint inputs (block ids live in bot.domain.checkpoints)."""
+
+    PATH = "pie_checkpoints_input"
+    PRESSURE = "pie_pressure_input"
+
+
+class PressureAction(StrEnum):
+    """action_id prefix of the anonymous pressure question's buttons in a check-in DM."""
+
+    ANSWER = "pressure_answer"
