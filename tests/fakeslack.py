@@ -101,6 +101,19 @@ class FakeUser:
         }
 
 
+@dataclass
+class FakeFile:
+    """A file uploaded the files_upload_v2 way: reserved, its bytes posted, then shared (or not yet)."""
+
+    id: str
+    filename: str
+    length: int
+    alt_txt: str = ""
+    title: str = ""
+    content: bytes = b""
+    channel: str | None = None  # the conversation it was shared into by completeUploadExternal
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # a whole team's requests at the same instant, as Slack would take them
@@ -121,6 +134,8 @@ class FakeSlack:
     latency: dict[str, float] = field(default_factory=dict)
     # Messages posted, per conversation id ("D…" for the bot's DM with a user), oldest first.
     conversations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Files uploaded with files_upload_v2, by file id (see the "files" block below).
+    files: dict[str, FakeFile] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -261,11 +276,68 @@ class FakeSlack:
         with self._lock:
             self.calls.clear()
 
+    # --- files: files_upload_v2 (files.getUploadURLExternal, the upload URL, files.completeUploadExternal) ---
+    def _files(self, call: Call) -> dict[str, Any]:
+        p = call.params
+        if call.method == "files.getUploadURLExternal":
+            try:
+                length = int(p.get("length") or 0)
+            except ValueError:
+                length = 0
+            if not p.get("filename") or length <= 0:
+                return {"ok": False, "error": "invalid_arguments"}
+            with self._lock:
+                file_id = f"F{len(self.files) + 1:06d}"
+                self.files[file_id] = FakeFile(
+                    id=file_id, filename=str(p["filename"]), length=length, alt_txt=str(p.get("alt_txt") or "")
+                )
+            return {"ok": True, "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}", "file_id": file_id}
+        # files.completeUploadExternal: every file must have been uploaded in full, then it is shared.
+        listed = call.json_param("files") or []
+        channel = str(p.get("channel_id") or "")
+        shared = []
+        with self._lock:
+            for item in listed:
+                found = self.files.get(str(item.get("id")))
+                if found is None or len(found.content) != found.length:
+                    return {"ok": False, "error": "file_not_found"}
+                found.title = str(item.get("title") or found.filename)
+                if channel:
+                    found.channel = self.conversation_of(channel)
+                shared.append({"id": found.id, "name": found.filename, "title": found.title})
+        return {"ok": True, "files": shared}
+
+
+    def _receive_upload(self, request: BaseHTTPRequestHandler, file_id: str, raw: bytes) -> None:
+        with self._lock:
+            found = self.files.get(file_id)
+            if found is not None:
+                found.content = raw
+            self.calls.append(Call(method="upload", params={"file_id": file_id, "bytes": len(raw)}, token=None, at=time.time()))
+        if found is None:
+            self._send(request, 404, {"ok": False, "error": "not_found"})
+            return
+        body = f"OK - {len(raw)}".encode()
+        request.send_response(200)
+        request.send_header("Content-Type", "text/plain; charset=utf-8")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+
+    def shared_files(self, conversation: str) -> list[FakeFile]:
+        """The files shared into a conversation ("D…" for a user's DM), oldest first."""
+        with self._lock:
+            return [f for f in self.files.values() if f.channel == conversation]
+
     # --- serving ---------------------------------------------------------------------------------------
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         parsed = urlparse(request.path)
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""
+        if parsed.path.startswith("/upload/"):
+            self._receive_upload(request, parsed.path.rsplit("/", 1)[-1], raw)
+            return
         params: dict[str, Any] = {k: v[0] for k, v in parse_qs(parsed.query).items()}
         content_type = request.headers.get("Content-Type", "")
         if raw:
@@ -394,6 +466,8 @@ class FakeSlack:
             return {"ok": True, "view": {"id": "V" + self._next_ts().replace(".", ""), **view}}
         if call.method == "response_url":
             return {"ok": True}
+        if call.method in ("files.getUploadURLExternal", "files.completeUploadExternal"):
+            return self._files(call)
         return {"ok": False, "error": "unknown_method"}
 
     def _history(self, call: Call) -> dict[str, Any]:
@@ -441,3 +515,4 @@ class FakeSlack:
             request.send_header(key, value)
         request.end_headers()
         request.wfile.write(data)
+

@@ -3,6 +3,7 @@
 from bot.jobs import (  # noqa: F401
     alerts,  # quiet-rep alerts to managers
     checkins,  # check-in DMs, nudges and missed marks
+    checkpoints,  # the checkpoint-day card in the team channel (issue 19)
     digest,  # managers' weekly digest DMs
     huddles,  # huddle cards before team huddles, managers' recaps after
     pie,  # the pie's reminders, deadline notes and celebrations

@@ -78,6 +78,18 @@ class Message:
 
     text: str
     blocks: list[dict[str, Any]] | None = None
+    # Files (PNG charts) uploaded into the same conversation right after the message (issue 19).
+    files: tuple[FileUpload, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileUpload:
+    """A file to share after a message: its bytes, name, title and alt text (which carries its figures)."""
+
+    filename: str
+    title: str
+    content: bytes
+    alt_text: str
 
 
 Renderer = Callable[[Session, Delivery, datetime], Message | None]
@@ -508,7 +520,31 @@ def deliver_one(
             now=now,
         )
     report.sent += 1
+    if message.files:
+        upload_files(client=client, channel=str(response.get("channel") or channel), files=message.files)
     return 0.0
+
+
+def upload_files(*, client: WebClient, channel: str, files: Sequence[FileUpload]) -> bool:
+    """Share files into a conversation with files_upload_v2 (scope files:write); False if Slack refused.
+
+    The message before them already carries the same figures as text, so a failed upload is logged and
+    not retried: the reader still has everything, and a retry could post the charts twice."""
+    try:
+        client.files_upload_v2(
+            channel=channel,
+            file_uploads=[
+                {"content": f.content, "filename": f.filename, "title": f.title, "alt_txt": f.alt_text[:1000]}
+                for f in files
+            ],
+        )
+    except SlackApiError as error:
+        logger.warning("uploading %d file(s) failed: %s", len(files), _error_code(error)[0])
+        return False
+    except Exception as error:  # network trouble
+        logger.warning("uploading %d file(s) failed with %s", len(files), type(error).__name__)
+        return False
+    return True
 
 
 def _retry_later(

@@ -84,12 +84,22 @@ class RaisedSignal:
 SignalSource = Callable[[Session, datetime], list[RaisedSignal]]
 SOURCES: dict[str, SignalSource] = {}
 SIGNAL_LABELS: dict[str, str] = dict(rules.SIGNAL_LABELS)
+# A signal's own DM headline ("{name}" is the rep), for signals that aren't about going quiet.
+SIGNAL_TITLES: dict[str, str] = {}
 
 
-def register_signal_source(name: str, fn: SignalSource, *, labels: dict[str, str] | None = None) -> None:
-    """Add a source of raised signals (e.g. huddles' "quiet in huddles"); `labels` name its signals."""
+def register_signal_source(
+    name: str,
+    fn: SignalSource,
+    *,
+    labels: dict[str, str] | None = None,
+    titles: dict[str, str] | None = None,
+) -> None:
+    """Add a source of raised signals (e.g. huddles' "quiet in huddles"); `labels` name its signals and
+    `titles` (optional, with "{name}") give them their own DM headline."""
     SOURCES[name] = fn
     SIGNAL_LABELS.update(labels or {})
+    SIGNAL_TITLES.update(titles or {})
 
 
 def team_settings(*, session: Session, team_id: int) -> rules.AlertSettings:

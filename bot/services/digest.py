@@ -20,11 +20,11 @@ from bot.domain.digest import (
     TeamPulse,
     balance_line,
     days_left,
-    pace,
     team_pulse,
     unclaimed_hint,
     week_starts,
 )
+from bot.domain.checkpoints import pace_line
 from bot.domain.errors import NotAllowedError
 from bot.domain.schedule import local_date, zone
 from bot.domain.zones import GOAL_FEEL
@@ -44,6 +44,7 @@ from bot.models.alerts import ALERT_ACKNOWLEDGED, ALERT_OPEN, ALERT_SNOOZED, Qui
 from bot.services.alerts import SIGNAL_LABELS
 from bot.services.checkins import options_of
 from bot.services.pie import open_pie, pie_view
+from bot.services.pressure import pressure_summary
 from bot.services.shoutouts import Draft, EffortEntry, effort_leaderboard, pending_drafts
 from bot.services.teams import load_team, teams_of
 
@@ -103,6 +104,8 @@ class PieSummary:
     left: str
     unclaimed_reps: int
     hint: str
+    # The team's pace against its checkpoint path (issue 19).
+    pace_line: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,8 @@ class DigestData:
     pilots: tuple[PilotLine, ...]
     pie: PieSummary | None
     balance: str
+    # "Pressure to cut corners: 2 of 6 felt it this week" (anonymous counts, 3+ answers; issue 19).
+    pressure_line: str = ""
 
 
 def managed_teams(*, session: Session, workspace_id: int, user_id: str) -> list[Team]:
@@ -267,10 +272,11 @@ def _pie(session: Session, team: Team, now: datetime) -> PieSummary | None:
     pie = open_pie(session=session, team_id=team.id)
     if pie is None:
         return None
-    view = pie_view(session=session, pie=pie)
+    view = pie_view(session=session, pie=pie, now=now)
     today = local_date(now, team.tz)
-    start = local_date(pie.created_at, team.tz)
     target = max(1, view.target)
+    # Where the checkpoint path (not a straight line) says the team should be today.
+    expected = view.pace.expected if view.pace is not None else 0
     return PieSummary(
         title=view.title,
         claimed=view.money(view.claimed),
@@ -278,7 +284,7 @@ def _pie(session: Session, team: Team, now: datetime) -> PieSummary | None:
         progress=view.money(view.progress),
         claimed_pct=round(100 * view.claimed / target),
         progress_pct=round(100 * view.progress / target),
-        pace_pct=round(100 * pace(start=start, end=view.period_end, today=today)),
+        pace_pct=round(100 * expected / target),
         days_left=days_left(view.period_end, today),
         left=view.money(max(0, view.left)),
         unclaimed_reps=len(view.unclaimed_user_ids),
@@ -288,6 +294,7 @@ def _pie(session: Session, team: Team, now: datetime) -> PieSummary | None:
             unclaimed_reps=len(view.unclaimed_user_ids),
             claims_open=now < view.claim_deadline,
         ),
+        pace_line=pace_line(view.pace, view.currency) if view.pace is not None else "",
     )
 
 
@@ -308,6 +315,7 @@ def gather_digest(*, session: Session, team_id: int, manager: Person, now: datet
         )
     }
     pie = _pie(session, team, now)
+    pressure = pressure_summary(session=session, team_id=team.id, now=now, tz=manager.tz)
     balance = balance_line(
         BalanceInput(
             progress_pct=pie.progress_pct if pie else None,
@@ -331,4 +339,5 @@ def gather_digest(*, session: Session, team_id: int, manager: Person, now: datet
         pilots=_pilots(session, team, now),
         pie=pie,
         balance=balance,
+        pressure_line=pressure.line if pressure is not None else "",
     )

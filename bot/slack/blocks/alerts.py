@@ -7,7 +7,7 @@ import json
 
 from bot.domain.alerts import SETTING_RANGES, AlertSettings
 from bot.models.alerts import ALERT_OPEN
-from bot.services.alerts import AlertCard, handled_note
+from bot.services.alerts import SIGNAL_TITLES, AlertCard, handled_note
 from bot.slack.blocks.common import Block, actions, button, context, header, modal, plain, section
 from bot.slack.ids import AlertAction, AlertBlock, AlertView
 
@@ -23,6 +23,10 @@ def build_alert_dm(card: AlertCard, *, viewer_person_id: int | None) -> tuple[st
         else f"{card.rep_name} seems quieter than usual: {card.signal_label}"
     )
     text = f"Quiet-rep alert for {card.team_name}: {who} {card.signal_label}."
+    own_title = SIGNAL_TITLES.get(card.signal)
+    if own_title:  # a signal with its own headline (e.g. the pie's hidden risks)
+        headline = own_title.format(name=card.rep_name)
+        text = f"{headline} ({card.team_name}): {card.evidence}"
     blocks: list[Block] = [header(f":eyes: {headline}")]
     lines = [f"*Who:* {who} on *{card.team_name}*", f"*What changed:* {card.evidence}"]
     if card.strong_record:

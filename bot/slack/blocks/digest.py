@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.domain.digest import MIN_ANSWERED, TeamPulse
 from bot.domain.schedule import format_local
 from bot.domain.zones import SLACK, SNAP, STRETCH, ZONE_EMOJI
 from bot.models.alerts import ALERT_ACKNOWLEDGED, ALERT_SNOOZED
+from bot.services.charts import ChartFile
 from bot.services.digest import DigestData, PieSummary, PilotLine, WatchItem
 from bot.slack.blocks.common import Block, actions, button, context, divider, header, progress_bar, section
 from bot.slack.ids import Action, DigestAction, PilotAction, ShoutoutAction
@@ -107,6 +110,7 @@ def pie_text(pie: PieSummary | None) -> str:
         f"progress {pie.progress} `{progress_bar(pie.progress_pct / 100)}` {pie.progress_pct} % · "
         f"{pie.days_left} day(s) left\n"
         f"Unclaimed: {pie.left}. {pie.hint}"
+        + (f"\n*Pace:* {pie.pace_line}" if pie.pace_line else "")
     )
 
 
@@ -153,6 +157,7 @@ def build_digest(data: DigestData) -> tuple[str, list[Block]]:
         section(pilot_text(data.pilots)),
         divider(),
         section(pie_text(data.pie)),
+        *([context(f":shield: {data.pressure_line} · anonymous, team counts only")] if data.pressure_line else []),
         divider(),
         section(f"*Balance*\n{data.balance}"),
     ]
@@ -190,3 +195,9 @@ def build_dashboard(data: DigestData, *, compact: bool = False) -> list[Block]:
             button("New pilot", PilotAction.START, value=team),
         ),
     ]
+
+
+def build_chart_text(charts: Sequence[ChartFile]) -> Block:
+    """The charts' figures as text beside them (the charts themselves follow as images)."""
+    lines = "\n".join(f"• {c.alt_text}" for c in charts)
+    return section(f"*Charts* (below, as images)\n{lines}"[:3000])
