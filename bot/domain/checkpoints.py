@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.domain.errors import UserError
-from bot.domain.pie import format_amount, parse_amount
+from bot.domain.pie import format_amount, minor_exponent, parse_amount
 from bot.domain.schedule import local_date
 
 FIELD_CHECKPOINTS = "pie_checkpoints"
@@ -82,11 +82,13 @@ def last_working_day_on_or_before(day: date, floor: date, days_off: Collection[d
 # --- defaults and shapes ----------------------------------------------------------------------------
 
 
-def default_checkpoints(*, start: date, end: date, target: int, days_off: Collection[date]) -> tuple[Checkpoint, ...]:
+def default_checkpoints(
+    *, start: date, end: date, target: int, days_off: Collection[date], step: int = 1
+) -> tuple[Checkpoint, ...]:
     """One checkpoint per month of the period (its last working day), amounts spread by working days.
 
-    The last checkpoint is the period's last working day at the full target. A period without a single
-    working day gets one checkpoint on its end date.
+    The last checkpoint is the period's last working day at the full target; the others are rounded
+    down to `step` (100 for whole dollars). A period without a working day gets one checkpoint on its end.
     """
     days = working_days(start, end, days_off)
     if not days:
@@ -96,7 +98,10 @@ def default_checkpoints(*, start: date, end: date, target: int, days_off: Collec
     for index, day in enumerate(days):
         if index + 1 == total or days[index + 1].month != day.month:
             month_ends.append(index)
-    return tuple(Checkpoint(days[i], target * (i + 1) // total) for i in month_ends)
+    return tuple(
+        Checkpoint(days[i], target if i + 1 == total else target * (i + 1) // total // step * step)
+        for i in month_ends
+    )
 
 
 def scaled(path: Sequence[Checkpoint], *, from_total: int, to_total: int) -> tuple[Checkpoint, ...]:
@@ -386,6 +391,8 @@ def pace_now(
 def pace_line(value: Pace, currency: str) -> str:
     """One line for cards: status, where the path is, needed vs recent run rate."""
     money = lambda minor: format_amount(minor, currency)  # noqa: E731
+    unit = 10 ** minor_exponent(currency)
+    whole = lambda minor: -(-minor // unit) * unit  # noqa: E731  (rates read better in whole units)
     parts = [f"{value.emoji} *{value.label.capitalize()}*"]
     if value.status == DONE:
         parts.append(f"{money(value.progress)} of {money(value.goal)} closed")
@@ -396,7 +403,7 @@ def pace_line(value: Pace, currency: str) -> str:
         parts.append(f"{money(value.progress)} closed; the path expects nothing yet")
     if value.needed_per_day is not None:
         parts.append(
-            f"needs {money(value.needed_per_day)} per working day ({value.remaining_days} left); "
-            f"last 2 weeks: {money(value.recent_per_day)} per day"
+            f"needs {money(whole(value.needed_per_day))} per working day ({value.remaining_days} left); "
+            f"last 2 weeks: {money(round(value.recent_per_day / unit) * unit)} per day"
         )
     return " · ".join(parts)

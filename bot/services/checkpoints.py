@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.domain import checkpoints as rules
 from bot.domain.checkpoints import Checkpoint, Pace, ProgressEntry
 from bot.domain.errors import NotAllowedError, UserError
+from bot.domain.pie import minor_exponent
 from bot.domain.schedule import local_date
 from bot.models import PIE_OPEN, ROLE_REP, Membership, Pie, PieSlice, Team, TeamSkipDate
 from bot.models.checkpoints import PieCheckpoint, PieProgressEntry
@@ -82,7 +83,11 @@ def team_path(*, session: Session, context: PathContext) -> tuple[Checkpoint, ..
     if stored:
         return stored
     return rules.default_checkpoints(
-        start=context.start, end=context.end, target=context.pie.target_minor, days_off=context.days_off
+        start=context.start,
+        end=context.end,
+        target=context.pie.target_minor,
+        days_off=context.days_off,
+        step=10 ** minor_exponent(context.pie.currency),
     )
 
 
@@ -245,7 +250,11 @@ def team_pace(
     context = path_context(session=session, pie=pie, team=team)
     stored = _stored(session, pie.id, None)
     path = stored or rules.default_checkpoints(
-        start=context.start, end=context.end, target=pie.target_minor, days_off=context.days_off
+        start=context.start,
+        end=context.end,
+        target=pie.target_minor,
+        days_off=context.days_off,
+        step=10 ** minor_exponent(pie.currency),
     )
     if progress is None:
         progress = int(sum(session.scalars(select(PieSlice.progress_minor).where(PieSlice.pie_id == pie.id))))
