@@ -35,6 +35,7 @@ ZONE_STYLE = {  # zone → (label, colour, hatch)
     "snap": ("snap", VERMILLION, "//"),
 }
 MIN_PEOPLE = 3
+MARGINS = {"left": 0.1, "right": 0.97, "top": 0.88, "bottom": 0.1}
 
 Money = Callable[[int], str]
 
@@ -99,7 +100,8 @@ def _figure(title: str) -> tuple[Figure, object]:
 
 def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", facecolor=CARD, dpi=DPI)
+    # zlib level 3: a few KiB larger than the default 6, noticeably quicker to write.
+    figure.savefig(buffer, format="png", facecolor=CARD, dpi=DPI, pil_kwargs={"compress_level": 3})
     return buffer.getvalue()
 
 
@@ -139,7 +141,8 @@ def render_burnup(data: BurnupData) -> bytes:
     axes.yaxis.set_major_formatter(lambda value, _pos: money(int(value)))  # type: ignore[attr-defined]
     axes.xaxis.set_major_formatter(lambda value, _pos: _day_label(value))  # type: ignore[attr-defined]
     axes.legend(loc="upper left", frameon=False, fontsize=9, labelcolor=INK)  # type: ignore[attr-defined]
-    figure.tight_layout()
+    # Fixed margins instead of tight_layout, which lays the figure out twice (a third of the render time).
+    figure.subplots_adjust(**MARGINS)
     return _png(figure)
 
 
@@ -168,7 +171,8 @@ def render_zones(data: ZoneMixData) -> bytes:
     axes.set_ylim(0, max([*bottoms, MIN_PEOPLE]) + 1)  # type: ignore[attr-defined]
     axes.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[attr-defined]
     axes.legend(loc="upper left", frameon=False, fontsize=9, ncols=3, labelcolor=INK)  # type: ignore[attr-defined]
-    figure.tight_layout()
+    # Fixed margins instead of tight_layout, which lays the figure out twice (a third of the render time).
+    figure.subplots_adjust(**MARGINS)
     return _png(figure)
 
 

@@ -34,7 +34,7 @@ STATUS_LABELS = {
     DONE: "reached",
 }
 # Shapes as well as colours, so nobody has to tell red from green.
-STATUS_EMOJI = {ON_TRACK: ":large_blue_circle:", BEHIND: ":large_orange_diamond:", AT_RISK: ":warning:", DONE: ":checkered_flag:"}
+STATUS_EMOJI = {ON_TRACK: "🔵", BEHIND: "🔶", AT_RISK: "⚠️", DONE: "🏁"}
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from bot.domain import huddles as rules
+from bot.domain.checkpoints import pace_line
 from bot.domain.pie import fraction, percent
 from bot.domain.schedule import format_local
 from bot.domain.zones import SLACK, SNAP, STRETCH, ZONE_EMOJI
@@ -44,6 +45,7 @@ def pie_line(card: HuddleCard) -> str | None:
         f":pie: *{view.title}* `{progress_bar(fraction(view.claimed, view.target))}` "
         f"{percent(view.claimed, view.target)}% claimed · {view.money(view.progress)} of "
         f"{view.money(view.target)} closed · {days}"
+        + (f"\nTeam pace: {pace_line(view.pace, view.currency)}" if view.pace is not None else "")
     )
 
 

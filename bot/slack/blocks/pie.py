@@ -645,10 +645,10 @@ def build_checkpoint_card(day: CheckpointDay) -> tuple[str, list[Block]]:
     point = day.checkpoint
     label = f"checkpoint {day.number} of {day.of}: {money(point.amount)} by {point.day.day} {point.day:%b}"
     if day.passed:
-        headline = f":checkered_flag: *{day.title}* · the team passed {label}!"
+        headline = f"🏁 *{day.title}* · the team passed {label}!"
         body = f"{money(day.progress)} closed so far, {percent(day.progress, day.target)} % of the whole pie. Every deal in it counts."
     else:
-        headline = f":round_pushpin: *{day.title}* · {label}"
+        headline = f"📍 *{day.title}* · {label}"
         body = (
             f"{money(day.progress)} closed so far ({percent(day.progress, point.amount)} % of this checkpoint), "
             f"{money(point.amount - day.progress)} to go. Distance, not speed: keep the rhythm."

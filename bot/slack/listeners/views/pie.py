@@ -199,14 +199,14 @@ def register(app: App, deps: Deps) -> None:
                 )
                 pressure_service.set_enabled(session=session, team_id=team_id, enabled=pressure_on, now=now)
                 message = (
-                    f":round_pushpin: The team's checkpoints: {path_summary(path, role.team.currency)}. "
+                    f"📍 The team's checkpoints: {path_summary(path, role.team.currency)}. "
                     + ("The anonymous pressure question is on." if pressure_on else "")
                 )
             else:
                 path = checkpoint_service.set_rep_path(
                     session=session, team=role.team, person_id=person.id, pie_id=pie_id, text=text, now=now
                 )
-                message = f":round_pushpin: Your path: {path_summary(path, role.team.currency)}. Only you and your managers see it."
+                message = f"📍 Your path: {path_summary(path, role.team.currency)}. Only you and your managers see it."
         ack(response_action="update", view=pie_blocks.build_done_modal("Checkpoints", message))
         publish_home(deps=deps, client=client, slack_team_id=slack_team_id(body), user_id=user_id)
 
