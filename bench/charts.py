@@ -66,14 +66,20 @@ def main() -> None:
         target=12_000_000,
         claimed=11_000_000,
         eaten=tuple((d, 60_000 * n) for n, d in enumerate(days[:17])),
-        path=((date(2026, 10, 30), 3_000_000), (date(2026, 11, 30), 7_000_000), (date(2026, 12, 31), 12_000_000)),
+        path=(
+            (date(2026, 10, 30), 3_000_000),
+            (date(2026, 11, 30), 7_000_000),
+            (date(2026, 12, 31), 12_000_000),
+        ),
         expected_today=5_500_000,
         status_label="on track",
     )
     zones = ZoneMixData(
         "Northstar",
         tuple(
-            ZoneWeek(date(2026, 9, 28) + timedelta(weeks=n), {"stretch": 3 + n % 3, "slack": 1, "snap": n % 2})
+            ZoneWeek(
+                date(2026, 9, 28) + timedelta(weeks=n), {"stretch": 3 + n % 3, "slack": 1, "snap": n % 2}
+            )
             for n in range(8)
         ),
     )

@@ -17,7 +17,10 @@ import matplotlib
 
 matplotlib.use("Agg")  # headless: no display, no GUI toolkit, safe in a server thread
 
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.axes import Axes
+from matplotlib.dates import date2num
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 # Okabe-Ito: blue, orange, bluish green, vermillion, sky blue; ink and card.
 BLUE = "#0072B2"
@@ -83,7 +86,7 @@ class ZoneMixData:
     weeks: tuple[ZoneWeek, ...]
 
 
-def _figure(title: str) -> tuple[Figure, object]:
+def _figure(title: str) -> tuple[Figure, Axes]:
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, facecolor=CARD)
     axes = figure.add_subplot()
     axes.set_facecolor(CARD)
@@ -120,30 +123,73 @@ def render_burnup(data: BurnupData) -> bytes:
     """The burn-up PNG: eaten (solid, dots), claimed (dashed), checkpoint path (dotted, diamonds), today."""
     figure, axes = _figure(f"{data.title}: closed against the checkpoint path")
     money = lambda minor: _short_money(minor, data.currency)  # noqa: E731
-    path_days = [data.start, *[d for d, _ in data.path]]
+    path_days = [_x(data.start), *[_x(d) for d, _ in data.path]]
     path_amounts = [0, *[a for _, a in data.path]]
-    axes.plot(path_days, path_amounts, color=ORANGE, linestyle=":", linewidth=2.2, marker="D", markersize=6, label="checkpoint path")  # type: ignore[attr-defined]
-    for day, amount in data.path:
-        axes.annotate(money(amount), (day, amount), textcoords="offset points", xytext=(4, 6), color=INK, fontsize=8)  # type: ignore[attr-defined]
-    if data.claimed:
-        axes.plot([data.start, data.end], [data.claimed, data.claimed], color=GREEN, linestyle="--", linewidth=1.6, label=f"claimed {money(data.claimed)}")  # type: ignore[attr-defined]
-    if data.eaten:
-        days = [d for d, _ in data.eaten]
-        amounts = [a for _, a in data.eaten]
-        axes.plot(days, amounts, color=BLUE, linewidth=2.6, marker="o", markersize=3, label=f"closed {money(amounts[-1])}", drawstyle="steps-post")  # type: ignore[attr-defined]
-    axes.axvline(data.today, color=INK, linewidth=1, linestyle="-.", alpha=0.7)  # type: ignore[attr-defined]
-    axes.annotate(  # type: ignore[attr-defined]
-        f"today: {data.status_label}", (data.today, data.expected_today), textcoords="offset points",
-        xytext=(6, -14), color=INK, fontsize=9,
+    axes.plot(
+        path_days,
+        path_amounts,
+        color=ORANGE,
+        linestyle=":",
+        linewidth=2.2,
+        marker="D",
+        markersize=6,
+        label="checkpoint path",
     )
-    axes.set_xlim(data.start, data.end)  # type: ignore[attr-defined]
-    axes.set_ylim(0, max(data.target, data.claimed, *(a for _, a in data.eaten), 1) * 1.12)  # type: ignore[attr-defined]
-    axes.yaxis.set_major_formatter(lambda value, _pos: money(int(value)))  # type: ignore[attr-defined]
-    axes.xaxis.set_major_formatter(lambda value, _pos: _day_label(value))  # type: ignore[attr-defined]
-    axes.legend(loc="upper left", frameon=False, fontsize=9, labelcolor=INK)  # type: ignore[attr-defined]
+    for index, (day, amount) in enumerate(data.path):
+        last = index == len(data.path) - 1  # the last label sits left of its point, inside the card
+        axes.annotate(
+            money(amount),
+            (_x(day), amount),
+            textcoords="offset points",
+            xytext=(-6, 6) if last else (4, 6),
+            ha="right" if last else "left",
+            color=INK,
+            fontsize=8,
+        )
+    if data.claimed:
+        axes.plot(
+            [_x(data.start), _x(data.end)],
+            [data.claimed, data.claimed],
+            color=GREEN,
+            linestyle="--",
+            linewidth=1.6,
+            label=f"claimed {money(data.claimed)}",
+        )
+    if data.eaten:
+        days = [_x(d) for d, _ in data.eaten]
+        amounts = [a for _, a in data.eaten]
+        axes.plot(
+            days,
+            amounts,
+            color=BLUE,
+            linewidth=2.6,
+            marker="o",
+            markersize=3,
+            label=f"closed {money(amounts[-1])}",
+            drawstyle="steps-post",
+        )
+    axes.axvline(_x(data.today), color=INK, linewidth=1, linestyle="-.", alpha=0.7)
+    axes.annotate(
+        f"today: {data.status_label}",
+        (_x(data.today), data.expected_today),
+        textcoords="offset points",
+        xytext=(6, -14),
+        color=INK,
+        fontsize=9,
+    )
+    axes.set_xlim(_x(data.start), _x(data.end))
+    axes.set_ylim(0, max(data.target, data.claimed, *(a for _, a in data.eaten), 1) * 1.12)
+    axes.yaxis.set_major_formatter(lambda value, _pos: money(int(value)))
+    axes.xaxis.set_major_formatter(lambda value, _pos: _day_label(value))
+    axes.legend(loc="upper left", frameon=False, fontsize=9, labelcolor=INK)
     # Fixed margins instead of tight_layout, which lays the figure out twice (a third of the render time).
     figure.subplots_adjust(**MARGINS)
     return _png(figure)
+
+
+def _x(day: date) -> float:
+    """A date on matplotlib's date axis (days since its epoch)."""
+    return float(date2num(day))
 
 
 def _day_label(value: float) -> str:
@@ -161,16 +207,25 @@ def render_zones(data: ZoneMixData) -> bytes:
     bottoms = [0] * len(data.weeks)
     for zone, (label, colour, hatch) in ZONE_STYLE.items():
         heights = [w.counts.get(zone, 0) if w.shown else 0 for w in data.weeks]
-        axes.bar(positions, heights, bottom=bottoms, color=colour, hatch=hatch, edgecolor=CARD, linewidth=0.8, label=label)  # type: ignore[attr-defined]
+        axes.bar(
+            positions,
+            heights,
+            bottom=bottoms,
+            color=colour,
+            hatch=hatch,
+            edgecolor=CARD,
+            linewidth=0.8,
+            label=label,
+        )
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     for position, week in zip(positions, data.weeks, strict=True):
         if not week.shown:
-            axes.text(position, 0.15, "< 3\nanswered", ha="center", va="bottom", fontsize=8, color=INK)  # type: ignore[attr-defined]
-    axes.set_xticks(positions, labels)  # type: ignore[attr-defined]
-    axes.set_ylabel("people", color=INK)  # type: ignore[attr-defined]
-    axes.set_ylim(0, max([*bottoms, MIN_PEOPLE]) + 1)  # type: ignore[attr-defined]
-    axes.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[attr-defined]
-    axes.legend(loc="upper left", frameon=False, fontsize=9, ncols=3, labelcolor=INK)  # type: ignore[attr-defined]
+            axes.text(position, 0.15, "< 3\nanswered", ha="center", va="bottom", fontsize=8, color=INK)
+    axes.set_xticks(positions, labels)
+    axes.set_ylabel("people", color=INK)
+    axes.set_ylim(0, max([*bottoms, MIN_PEOPLE]) + 1)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.legend(loc="upper left", frameon=False, fontsize=9, ncols=3, labelcolor=INK)
     # Fixed margins instead of tight_layout, which lays the figure out twice (a third of the render time).
     figure.subplots_adjust(**MARGINS)
     return _png(figure)

@@ -581,7 +581,9 @@ def _team_create(args: argparse.Namespace, settings: Settings, factory: SessionF
 
 
 def _chart_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    chart = commands.add_parser("chart", help="write a digest chart as PNG: the pie's burn-up or the zone mix")
+    chart = commands.add_parser(
+        "chart", help="write a digest chart as PNG: the pie's burn-up or the zone mix"
+    )
     chart.add_argument("kind", choices=("pie", "zones"), help="pie: burn-up with checkpoints; zones: 8 weeks")
     chart.add_argument("--team", required=True, help="team id or name (see `stretch team list`)")
     chart.add_argument("--out", required=True, metavar="FILE", help="where to write the PNG, e.g. burnup.png")

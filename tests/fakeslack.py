@@ -289,9 +289,16 @@ class FakeSlack:
             with self._lock:
                 file_id = f"F{len(self.files) + 1:06d}"
                 self.files[file_id] = FakeFile(
-                    id=file_id, filename=str(p["filename"]), length=length, alt_txt=str(p.get("alt_txt") or "")
+                    id=file_id,
+                    filename=str(p["filename"]),
+                    length=length,
+                    alt_txt=str(p.get("alt_txt") or ""),
                 )
-            return {"ok": True, "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}", "file_id": file_id}
+            return {
+                "ok": True,
+                "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}",
+                "file_id": file_id,
+            }
         # files.completeUploadExternal: every file must have been uploaded in full, then it is shared.
         listed = call.json_param("files") or []
         channel = str(p.get("channel_id") or "")
@@ -307,13 +314,19 @@ class FakeSlack:
                 shared.append({"id": found.id, "name": found.filename, "title": found.title})
         return {"ok": True, "files": shared}
 
-
     def _receive_upload(self, request: BaseHTTPRequestHandler, file_id: str, raw: bytes) -> None:
         with self._lock:
             found = self.files.get(file_id)
             if found is not None:
                 found.content = raw
-            self.calls.append(Call(method="upload", params={"file_id": file_id, "bytes": len(raw)}, token=None, at=time.time()))
+            self.calls.append(
+                Call(
+                    method="upload",
+                    params={"file_id": file_id, "bytes": len(raw)},
+                    token=None,
+                    at=time.time(),
+                )
+            )
         if found is None:
             self._send(request, 404, {"ok": False, "error": "not_found"})
             return
@@ -323,7 +336,6 @@ class FakeSlack:
         request.send_header("Content-Length", str(len(body)))
         request.end_headers()
         request.wfile.write(body)
-
 
     def shared_files(self, conversation: str) -> list[FakeFile]:
         """The files shared into a conversation ("D…" for a user's DM), oldest first."""
@@ -515,4 +527,3 @@ class FakeSlack:
             request.send_header(key, value)
         request.end_headers()
         request.wfile.write(data)
-

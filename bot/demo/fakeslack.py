@@ -161,7 +161,9 @@ class DemoSlack:
         parsed = urlparse(request.path)
         length = int(request.headers.get("Content-Length") or 0)
         if parsed.path.startswith("/upload/"):
-            self._upload(request, parsed.path.rsplit("/", 1)[-1], request.rfile.read(length) if length else b"")
+            self._upload(
+                request, parsed.path.rsplit("/", 1)[-1], request.rfile.read(length) if length else b""
+            )
             return
         raw = request.rfile.read(length).decode() if length else ""
         params: dict[str, Any] = {}
@@ -261,8 +263,14 @@ class DemoSlack:
     def _files(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
         if method == "files.getUploadURLExternal":
             file_id = f"F{len(self.files) + 1:05d}"
-            self.files[file_id] = SharedFile(file_id, str(p.get("filename") or ""), str(p.get("alt_txt") or ""))
-            return {"ok": True, "file_id": file_id, "upload_url": self.url.replace("/api/", f"/upload/{file_id}")}
+            self.files[file_id] = SharedFile(
+                file_id, str(p.get("filename") or ""), str(p.get("alt_txt") or "")
+            )
+            return {
+                "ok": True,
+                "file_id": file_id,
+                "upload_url": self.url.replace("/api/", f"/upload/{file_id}"),
+            }
         listed = p.get("files")
         if isinstance(listed, str):
             listed = json.loads(listed)

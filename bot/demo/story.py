@@ -326,7 +326,9 @@ class NorthstarStory(Story):
             taps = [*zip(daily, mood, strict=False), *((r, CONFIDENCE[rep]) for r in weekly)]
             for row, value in taps:
                 element = next(e for e in row["elements"] if str(e["action_id"]).endswith(f":{value}"))
-                labels.append(element["text"]["text"] if len(row["elements"]) != 10 else f"confidence {value}/10")
+                labels.append(
+                    element["text"]["text"] if len(row["elements"]) != 10 else f"confidence {value}/10"
+                )
                 s.tap(rep, message, lambda e, a=element["action_id"]: e.get("action_id") == a, say=None)  # type: ignore[misc]
             if note:
                 s.tap(rep, message, lambda e: e.get("action_id") == "checkin_add_note", say=None)

@@ -116,7 +116,9 @@ def scaled(path: Sequence[Checkpoint], *, from_total: int, to_total: int) -> tup
     return tuple(points)
 
 
-def rep_path(team_path: Sequence[Checkpoint], *, team_target: int, slice_amount: int) -> tuple[Checkpoint, ...]:
+def rep_path(
+    team_path: Sequence[Checkpoint], *, team_target: int, slice_amount: int
+) -> tuple[Checkpoint, ...]:
     """A rep's path inherited from the team's, pro rata to their slice."""
     return scaled(team_path, from_total=team_target, to_total=slice_amount)
 
@@ -124,7 +126,12 @@ def rep_path(team_path: Sequence[Checkpoint], *, team_target: int, slice_amount:
 # --- reading and checking a path typed in a modal ---------------------------------------------------
 
 _LINE_RE = re.compile(r"^(?P<amount>\S+)\s+(?:by\s+|on\s+|@\s*)?(?P<day>.+)$", re.IGNORECASE)
-_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
+    )
+}
 
 
 def _parse_day(text: str, *, start: date, end: date) -> date | None:
@@ -398,7 +405,9 @@ def pace_line(value: Pace, currency: str) -> str:
         parts.append(f"{money(value.progress)} of {money(value.goal)} closed")
         return " · ".join(parts)
     if value.percent_of_path is not None:
-        parts.append(f"{money(value.progress)} vs {money(value.expected)} the path expects by today ({value.percent_of_path} %)")
+        parts.append(
+            f"{money(value.progress)} vs {money(value.expected)} the path expects by today ({value.percent_of_path} %)"
+        )
     else:
         parts.append(f"{money(value.progress)} closed; the path expects nothing yet")
     if value.needed_per_day is not None:

@@ -16,8 +16,8 @@ from bot.domain.schedule import WEEKDAYS, local_date, parse_time
 from bot.jobs import register_planner
 from bot.jobs.outbox import FileUpload, Message, enqueue_many, register_kind
 from bot.models import ROLE_MANAGER, Delivery, Membership, Person, Team
-from bot.services.digest import gather_digest, is_team_manager
 from bot.services.charts import digest_charts
+from bot.services.digest import gather_digest, is_team_manager
 from bot.slack.blocks.digest import MESSAGE_BLOCK_LIMIT, build_chart_text, build_digest
 
 DIGEST_KIND = "digest"

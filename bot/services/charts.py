@@ -48,7 +48,9 @@ def burnup_data(*, session: Session, team_id: int, now: datetime) -> BurnupData 
     if eaten[-1][0] < today:
         eaten.append((today, running))
     expected = expected_by(path, start=context.start, today=today, days_off=context.days_off)
-    paced = checkpoint_service.team_pace(session=session, pie=pie, now=now, team=context.team, progress=progress)
+    paced = checkpoint_service.team_pace(
+        session=session, pie=pie, now=now, team=context.team, progress=progress
+    )
     return BurnupData(
         title=pie.title,
         currency=pie.currency,
@@ -84,7 +86,7 @@ def zone_mix_data(*, session: Session, team_id: int, now: datetime, weeks: int =
             Checkin.due_at <= now,
         )
     ):
-        if person_id not in reps:
+        if person_id not in reps or zone is None:
             continue
         key = (week_start(day), person_id)
         if key not in latest or latest[key][0] < due_at:
@@ -96,7 +98,8 @@ def zone_mix_data(*, session: Session, team_id: int, now: datetime, weeks: int =
     return ZoneMixData(
         team_name=team.name,
         weeks=tuple(
-            ZoneWeek(first + timedelta(weeks=n), counts.get(first + timedelta(weeks=n), {})) for n in range(weeks)
+            ZoneWeek(first + timedelta(weeks=n), counts.get(first + timedelta(weeks=n), {}))
+            for n in range(weeks)
         ),
     )
 
@@ -117,7 +120,11 @@ def digest_charts(*, session: Session, team_id: int, now: datetime) -> list[Char
     burnup = burnup_data(session=session, team_id=team_id, now=now)
     if burnup is not None:
         money = lambda minor: format_amount(minor, burnup.currency)  # noqa: E731
-        files.append(ChartFile("burnup.png", f"{burnup.title} burn-up", render_burnup(burnup), burnup_text(burnup, money)))
+        files.append(
+            ChartFile(
+                "burnup.png", f"{burnup.title} burn-up", render_burnup(burnup), burnup_text(burnup, money)
+            )
+        )
     zones = zone_mix_data(session=session, team_id=team_id, now=now)
     files.append(ChartFile("zones.png", "Zone mix, last 8 weeks", render_zones(zones), zones_text(zones)))
     return files

@@ -103,7 +103,9 @@ def rep_path(
     return rules.rep_path(team, team_target=context.pie.target_minor, slice_amount=slice_amount), False
 
 
-def _replace(session: Session, pie_id: int, person_id: int | None, path: Sequence[Checkpoint], now: datetime) -> None:
+def _replace(
+    session: Session, pie_id: int, person_id: int | None, path: Sequence[Checkpoint], now: datetime
+) -> None:
     who = PieCheckpoint.person_id.is_(None) if person_id is None else PieCheckpoint.person_id == person_id
     session.execute(delete(PieCheckpoint).where(PieCheckpoint.pie_id == pie_id, who))
     session.add_all(
@@ -145,7 +147,9 @@ def set_team_path(
 ) -> tuple[Checkpoint, ...]:
     """A manager changes the team's checkpoints; empty text goes back to the monthly default."""
     if not is_manager:
-        raise NotAllowedError("Only a manager can change the team's checkpoints; you can reshape your own path.")
+        raise NotAllowedError(
+            "Only a manager can change the team's checkpoints; you can reshape your own path."
+        )
     pie = _lock(session, pie_id, team.id)
     context = path_context(session=session, pie=pie, team=team)
     if not (text or "").strip():
@@ -199,7 +203,9 @@ def rescale_team_path(*, session: Session, pie: Pie, old_target: int, now: datet
     """Keep a manager's path's shape when the target changes (the default path follows by itself)."""
     stored = _stored(session, pie.id, None)
     if stored and old_target != pie.target_minor:
-        _replace(session, pie.id, None, rules.scaled(stored, from_total=old_target, to_total=pie.target_minor), now)
+        _replace(
+            session, pie.id, None, rules.scaled(stored, from_total=old_target, to_total=pie.target_minor), now
+        )
 
 
 # --- progress log and pace --------------------------------------------------------------------------
@@ -227,7 +233,9 @@ def progress_entries(
     ]
 
 
-def _recent(session: Session, pie_id: int, tz: str, now: datetime, person_id: int | None) -> list[ProgressEntry]:
+def _recent(
+    session: Session, pie_id: int, tz: str, now: datetime, person_id: int | None
+) -> list[ProgressEntry]:
     since = now - timedelta(days=rules.RECENT_DAYS + 2)
     return progress_entries(session=session, pie_id=pie_id, tz=tz, person_id=person_id, since=since)
 
@@ -302,7 +310,9 @@ def rep_pace(*, session: Session, team_id: int, person_id: int, now: datetime) -
     if row is None or row.amount_minor <= 0:
         return None
     context = path_context(session=session, pie=pie)
-    path, reshaped = rep_path(session=session, context=context, person_id=person_id, slice_amount=row.amount_minor)
+    path, reshaped = rep_path(
+        session=session, context=context, person_id=person_id, slice_amount=row.amount_minor
+    )
     value = rules.pace_now(
         now=now,
         tz_name=context.team.tz,

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.domain import pilots as pilot_rules
+from bot.domain.checkpoints import pace_line
 from bot.domain.digest import (
     SPARK_WEEKS,
     BalanceInput,
@@ -24,7 +25,6 @@ from bot.domain.digest import (
     unclaimed_hint,
     week_starts,
 )
-from bot.domain.checkpoints import pace_line
 from bot.domain.errors import NotAllowedError
 from bot.domain.schedule import local_date, zone
 from bot.domain.zones import GOAL_FEEL

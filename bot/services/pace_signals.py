@@ -35,7 +35,10 @@ LIMITER_RUN = 3  # "in 3 check-ins running"
 LOOKBACK = timedelta(weeks=6)
 NOT_A_LIMIT = "nothing"
 
-LABELS = {CONFIDENCE_DROP: "confidence dropped while pace looks fine", SAME_LIMITER: "named the same limit again"}
+LABELS = {
+    CONFIDENCE_DROP: "confidence dropped while pace looks fine",
+    SAME_LIMITER: "named the same limit again",
+}
 TITLES = {
     CONFIDENCE_DROP: "{name}'s pace looks fine, but their confidence dropped",
     SAME_LIMITER: "{name} keeps naming the same limit",
@@ -96,9 +99,17 @@ def pace_signals(session: Session, now: datetime) -> list[RaisedSignal]:
     """The alert engine's source for the pie's hidden risks (every rep of every team)."""
     since = (now - LOOKBACK).date()
     rows = session.execute(
-        select(Checkin.team_id, Checkin.person_id, Checkin.local_date, CheckinAnswer.question_key, CheckinAnswer.value)
+        select(
+            Checkin.team_id,
+            Checkin.person_id,
+            Checkin.local_date,
+            CheckinAnswer.question_key,
+            CheckinAnswer.value,
+        )
         .join(CheckinAnswer, CheckinAnswer.checkin_id == Checkin.id)
-        .join(Membership, (Membership.team_id == Checkin.team_id) & (Membership.person_id == Checkin.person_id))
+        .join(
+            Membership, (Membership.team_id == Checkin.team_id) & (Membership.person_id == Checkin.person_id)
+        )
         .where(
             Membership.role == ROLE_REP,
             Checkin.local_date >= since,
@@ -134,7 +145,9 @@ def pace_signals(session: Session, now: datetime) -> list[RaisedSignal]:
             limit, start = run
             if team_id not in limiter_labels:
                 question = session.scalar(
-                    select(CheckinQuestion).where(CheckinQuestion.team_id == team_id, CheckinQuestion.key == LIMITER)
+                    select(CheckinQuestion).where(
+                        CheckinQuestion.team_id == team_id, CheckinQuestion.key == LIMITER
+                    )
                 )
                 limiter_labels[team_id] = dict(options_of(question)) if question is not None else {}
             label = _escape(limiter_labels[team_id].get(limit, limit))
@@ -146,7 +159,8 @@ def pace_signals(session: Session, now: datetime) -> list[RaisedSignal]:
                     episode_start=start,
                     evidence=f"{shown} has named *{label}* as their limit {LIMITER_RUN} times in a row (since {start:%a %d %b}).",
                     suggested_step=LIMITER_STEPS.get(
-                        limit, "Ask in your 1:1 what would loosen this limit, and agree one thing to try this week."
+                        limit,
+                        "Ask in your 1:1 what would loosen this limit, and agree one thing to try this week.",
                     ),
                     details={"limit": limit, "run_start": start.isoformat()},
                 )

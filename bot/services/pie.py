@@ -724,7 +724,9 @@ def log_progress(
     slice_.progress_minor += amount
     slice_.updated_at = now
     pie.updated_at = now
-    checkpoint_service.record_progress(session=session, pie_id=pie.id, person_id=target_person.id, amount=amount, now=now)
+    checkpoint_service.record_progress(
+        session=session, pie_id=pie.id, person_id=target_person.id, amount=amount, now=now
+    )
     session.flush()
     if before < pie.target_minor <= before + amount:
         _announce(session, kind=KIND_EATEN, pie=pie, team=team, key="eaten", now=now)

@@ -15,7 +15,7 @@ from bot.models import Person, QuietAlert
 from bot.models.checkins import Checkin, CheckinAnswer
 from bot.services import pie as pie_service
 from bot.services.checkins import team_questions
-from bot.services.pace_signals import confidence_drop, same_limiter, Answer
+from bot.services.pace_signals import Answer, confidence_drop, same_limiter
 from tests.conftest import Member, seed_team
 from tests.slackclient import flatten_text
 
@@ -63,14 +63,23 @@ def _answers(factory: SessionFactory, *, team_id: int, user_id: str, day: date, 
 def _pie(factory: SessionFactory, team_id: int, slices: dict[str, tuple[str, str]]) -> None:
     with session_scope(factory) as session:
         role, _ = pie_service.role_in_team(session=session, team_id=team_id, user_id=MAYA.user_id)
-        pie_service.bake_pie(session=session, role=role, actor_user_id=MAYA.user_id, target_text="100k", title="Q4", now=BAKED)
+        pie_service.bake_pie(
+            session=session, role=role, actor_user_id=MAYA.user_id, target_text="100k", title="Q4", now=BAKED
+        )
     for user_id, (amount, progress) in slices.items():
         with session_scope(factory) as session:
             role, person = pie_service.role_in_team(session=session, team_id=team_id, user_id=user_id)
-            pie_service.claim_slice(session=session, role=role, person=person, amount_text=amount, note=None, now=BAKED)
+            pie_service.claim_slice(
+                session=session, role=role, person=person, amount_text=amount, note=None, now=BAKED
+            )
             if progress:
                 pie_service.log_progress(
-                    session=session, role=role, person=person, amount_text=progress, for_user_id=None, now=NOW - timedelta(days=3)
+                    session=session,
+                    role=role,
+                    person=person,
+                    amount_text=progress,
+                    for_user_id=None,
+                    now=NOW - timedelta(days=3),
                 )
 
 
@@ -87,13 +96,22 @@ def test_the_same_limit_three_times_and_a_hidden_confidence_drop_reach_the_manag
 ) -> None:
     """Ann: pipeline ×3 → Maya hears it. Ben: on pace, confidence 8 → 5 → Maya hears it. Cy: the same
     drop but behind on pace → nothing (the pie card already says so). Reps and channel: nothing."""
-    team_id = seed_team(session_factory=session_factory, fake=fake_slack, managers=[MAYA], reps=[ANN, BEN, CY], now=BAKED)
+    team_id = seed_team(
+        session_factory=session_factory, fake=fake_slack, managers=[MAYA], reps=[ANN, BEN, CY], now=BAKED
+    )
     _pie(session_factory, team_id, {"U0BEN": ("20k", "10k"), "U0CY": ("20k", ""), "U0ANN": ("20k", "8k")})
     for day in (date(2026, 11, 16), date(2026, 11, 18), date(2026, 11, 20)):
         _answers(session_factory, team_id=team_id, user_id="U0ANN", day=day, limiter="pipeline")
     for day, value in ((date(2026, 11, 6), "8"), (date(2026, 11, 13), "7"), (date(2026, 11, 20), "5")):
         for rep in ("U0BEN", "U0CY"):
-            _answers(session_factory, team_id=team_id, user_id=rep, day=day, confidence=value, limiter="time" if day.day != 13 else "energy")
+            _answers(
+                session_factory,
+                team_id=team_id,
+                user_id=rep,
+                day=day,
+                confidence=value,
+                limiter="time" if day.day != 13 else "energy",
+            )
     with freeze_time(NOW):
         tick(session_factory=session_factory, client=slack_client, now=NOW)
         tick(session_factory=session_factory, client=slack_client, now=NOW + timedelta(minutes=5))
@@ -115,7 +133,9 @@ def test_the_same_limit_three_times_and_a_hidden_confidence_drop_reach_the_manag
 def test_a_new_limit_clears_the_episode() -> None:
     """Pure: the run must be the last three; 'nothing' is never a limit."""
     d = date(2026, 11, 2)
-    run = [Answer(d + timedelta(days=n), v) for n, v in enumerate(["time", "pipeline", "pipeline", "pipeline"])]
+    run = [
+        Answer(d + timedelta(days=n), v) for n, v in enumerate(["time", "pipeline", "pipeline", "pipeline"])
+    ]
     assert same_limiter(run) == ("pipeline", d + timedelta(days=1))
     assert same_limiter([*run, Answer(d + timedelta(days=9), "time")]) is None
     assert same_limiter([Answer(d + timedelta(days=n), "nothing") for n in range(3)]) is None
@@ -125,7 +145,11 @@ def test_a_new_limit_clears_the_episode() -> None:
 def test_confidence_drop_looks_back_two_weeks_from_the_latest_answer() -> None:
     """8 → 6 within 14 days is a drop; 8 three weeks back is not; 7 → 6 is too small."""
     d = date(2026, 11, 20)
-    assert confidence_drop([Answer(d - timedelta(days=14), "8"), Answer(d, "6")]) == (8, 6, d - timedelta(days=14))
+    assert confidence_drop([Answer(d - timedelta(days=14), "8"), Answer(d, "6")]) == (
+        8,
+        6,
+        d - timedelta(days=14),
+    )
     assert confidence_drop([Answer(d - timedelta(days=21), "8"), Answer(d, "6")]) is None
     assert confidence_drop([Answer(d - timedelta(days=7), "7"), Answer(d, "6")]) is None
     assert confidence_drop([Answer(d, "3")]) is None

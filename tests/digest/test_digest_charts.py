@@ -56,15 +56,25 @@ def test_the_burnup_is_an_800_by_450_png_and_its_text_carries_the_same_figures()
     png = render_burnup(BURNUP)
     assert is_png(png) and png_size(png) == (800, 450)
     text = burnup_text(BURNUP, _money)
-    for figure in ("$40,000 closed of $100,000", "$90,000 claimed", "expects $50,000", "a little behind",
-                   "$30,000 by 30 Oct", "$65,000 by 30 Nov", "$100,000 by 31 Dec"):
+    for figure in (
+        "$40,000 closed of $100,000",
+        "$90,000 claimed",
+        "expects $50,000",
+        "a little behind",
+        "$30,000 by 30 Oct",
+        "$65,000 by 30 Nov",
+        "$100,000 by 31 Dec",
+    ):
         assert figure in text
 
 
 def test_the_zone_mix_leaves_out_weeks_with_fewer_than_three_people() -> None:
     """A week of two people is drawn empty and said so in words; other weeks give their counts."""
     weeks = tuple(
-        ZoneWeek(date(2026, 9, 28) + timedelta(weeks=n), {"stretch": 2, "slack": 1, "snap": 1} if n != 3 else {"stretch": 2})
+        ZoneWeek(
+            date(2026, 9, 28) + timedelta(weeks=n),
+            {"stretch": 2, "slack": 1, "snap": 1} if n != 3 else {"stretch": 2},
+        )
         for n in range(8)
     )
     data = ZoneMixData("Closers", weeks)
@@ -82,21 +92,50 @@ def test_the_digest_uploads_both_charts_into_the_managers_dm_with_the_figures_as
     """One digest, then two PNGs shared in the same DM; the message and each file's alt text carry the
     figures; the pressure line shows once 3 people answered (and says how it moved); no channel gets any."""
     team = seed_team(
-        session_factory=session_factory, fake=fake_slack, managers=[MAYA], reps=REPS, now=FRIDAY_4PM_NY - timedelta(days=30)
+        session_factory=session_factory,
+        fake=fake_slack,
+        managers=[MAYA],
+        reps=REPS,
+        now=FRIDAY_4PM_NY - timedelta(days=30),
     )
     with session_scope(session_factory) as session:
         role, _ = pie_service.role_in_team(session=session, team_id=team, user_id=MAYA.user_id)
         pie_service.bake_pie(
-            session=session, role=role, actor_user_id=MAYA.user_id, target_text="100k", title="Q4",
+            session=session,
+            role=role,
+            actor_user_id=MAYA.user_id,
+            target_text="100k",
+            title="Q4",
             now=FRIDAY_4PM_NY - timedelta(days=25),
         )
         rep_role, rep = pie_service.role_in_team(session=session, team_id=team, user_id="U0R1")
-        pie_service.claim_slice(session=session, role=rep_role, person=rep, amount_text="30k", note=None, now=FRIDAY_4PM_NY - timedelta(days=20))
-        pie_service.log_progress(session=session, role=rep_role, person=rep, amount_text="12k", for_user_id=None, now=FRIDAY_4PM_NY - timedelta(days=3))
-        pressure_service.set_enabled(session=session, team_id=team, enabled=True, now=FRIDAY_4PM_NY - timedelta(days=20))
+        pie_service.claim_slice(
+            session=session,
+            role=rep_role,
+            person=rep,
+            amount_text="30k",
+            note=None,
+            now=FRIDAY_4PM_NY - timedelta(days=20),
+        )
+        pie_service.log_progress(
+            session=session,
+            role=rep_role,
+            person=rep,
+            amount_text="12k",
+            for_user_id=None,
+            now=FRIDAY_4PM_NY - timedelta(days=3),
+        )
+        pressure_service.set_enabled(
+            session=session, team_id=team, enabled=True, now=FRIDAY_4PM_NY - timedelta(days=20)
+        )
     for week in (1, 0):
         for i, rep_member in enumerate(REPS):
-            answer(session_factory, team_id=team, user_id=rep_member.user_id, due_at=FRIDAY_4PM_NY - timedelta(days=2 + 7 * week))
+            answer(
+                session_factory,
+                team_id=team,
+                user_id=rep_member.user_id,
+                due_at=FRIDAY_4PM_NY - timedelta(days=2 + 7 * week),
+            )
     # Anonymous answers: last week all six said never, this week two felt it.
     with session_scope(session_factory) as session:
         for checkin in session.scalars(select(Checkin).order_by(Checkin.due_at)).all():
@@ -104,11 +143,16 @@ def test_the_digest_uploads_both_charts_into_the_managers_dm_with_the_figures_as
             # Two of the six reps (person ids 3 and 6) felt it this week.
             choice = "a_little" if this_week and checkin.person_id % 3 == 0 else "never"
             pressure_service.record_pressure(
-                session=session, checkin_id=checkin.id, user_id=_user_of(session, checkin.person_id),
-                choice=choice, now=checkin.due_at + timedelta(minutes=5),
+                session=session,
+                checkin_id=checkin.id,
+                user_id=_user_of(session, checkin.person_id),
+                choice=choice,
+                now=checkin.due_at + timedelta(minutes=5),
             )
     tick(session_factory=session_factory, client=slack_client, now=FRIDAY_4PM_NY)
-    (digest,) = [c for c in fake_slack.messages_to("U0MAYA") if "Weekly digest" in flatten_text(c.json_param("blocks"))]
+    (digest,) = [
+        c for c in fake_slack.messages_to("U0MAYA") if "Weekly digest" in flatten_text(c.json_param("blocks"))
+    ]
     text = flatten_text(digest.json_param("blocks"))
     assert "Burn-up for Q4: $12,000 closed of $100,000 ($30,000 claimed)" in text
     assert "Zone mix (people per week)" in text and "6 stretch, 0 slack, 0 snap" in text

@@ -129,7 +129,15 @@ def test_a_rep_may_reshape_their_path_but_it_must_reach_their_slice() -> None:
     assert _check("2k by 29 Jan\n20k by 31 Mar", total=20 * K)[-1].amount == 20 * K
     with pytest.raises(UserError, match="has to reach"):
         parsed = parse_path("2k by 29 Jan\n15k by 31 Mar", currency="USD", start=Q1[0], end=Q1[1])
-        check_path(parsed, start=Q1[0], end=Q1[1], total=20 * K, currency="USD", days_off=NEW_YEAR, whose="your slice")
+        check_path(
+            parsed,
+            start=Q1[0],
+            end=Q1[1],
+            total=20 * K,
+            currency="USD",
+            days_off=NEW_YEAR,
+            whose="your slice",
+        )
 
 
 PATH = (Checkpoint(date(2027, 1, 8), 10 * K), Checkpoint(date(2027, 1, 15), 60 * K))  # Mon 4 … Fri 15 Jan
@@ -174,13 +182,22 @@ def test_status_thresholds(progress, expected, goal, status) -> None:
 def test_pace_for_a_period_of_one_working_day() -> None:
     """On its only day nothing is expected yet and the whole goal is needed today."""
     day = date(2027, 1, 4)
-    value = pace(progress=0, path=(Checkpoint(day, 10 * K),), start=day, end=day, today=day, days_off=frozenset())
+    value = pace(
+        progress=0, path=(Checkpoint(day, 10 * K),), start=day, end=day, today=day, days_off=frozenset()
+    )
     assert value.status == ON_TRACK and value.remaining_days == 1 and value.needed_per_day == 10 * K
 
 
 def test_pace_on_a_checkpoint_day_with_no_progress_is_at_risk_and_says_the_needed_rate() -> None:
     """8k expected, nothing closed: at risk; 60k over the 6 working days left (today included)."""
-    value = pace(progress=0, path=PATH, start=date(2027, 1, 4), end=date(2027, 1, 15), today=date(2027, 1, 8), days_off=frozenset())
+    value = pace(
+        progress=0,
+        path=PATH,
+        start=date(2027, 1, 4),
+        end=date(2027, 1, 15),
+        today=date(2027, 1, 8),
+        days_off=frozenset(),
+    )
     assert value.status == AT_RISK and value.expected == 8 * K
     assert value.remaining_days == 6 and value.needed_per_day == 10 * K
     assert value.next_checkpoint == PATH[0]
@@ -188,13 +205,27 @@ def test_pace_on_a_checkpoint_day_with_no_progress_is_at_risk_and_says_the_neede
 
 def test_pace_after_the_period_needs_nothing_more_per_day() -> None:
     """No working day left: no run rate is asked for."""
-    value = pace(progress=30 * K, path=PATH, start=date(2027, 1, 4), end=date(2027, 1, 15), today=date(2027, 1, 18), days_off=frozenset())
+    value = pace(
+        progress=30 * K,
+        path=PATH,
+        start=date(2027, 1, 4),
+        end=date(2027, 1, 15),
+        today=date(2027, 1, 18),
+        days_off=frozenset(),
+    )
     assert value.status == AT_RISK and value.needed_per_day is None and value.remaining_days == 0
 
 
 def test_over_claimed_pie_that_passed_its_goal_is_reached() -> None:
     """Progress above the goal: reached, no rate needed."""
-    value = pace(progress=70 * K, path=PATH, start=date(2027, 1, 4), end=date(2027, 1, 15), today=date(2027, 1, 12), days_off=frozenset())
+    value = pace(
+        progress=70 * K,
+        path=PATH,
+        start=date(2027, 1, 4),
+        end=date(2027, 1, 15),
+        today=date(2027, 1, 12),
+        days_off=frozenset(),
+    )
     assert value.status == DONE and value.needed_per_day is None
 
 
@@ -223,6 +254,8 @@ def test_pace_reads_the_day_on_the_teams_calendar_across_dst(now, tz, today) -> 
     """The same instant is another day in another zone; DST nights don't shift the day."""
     start = date(2026, 10, 26)
     path = (Checkpoint(date(2027, 3, 31), 100 * K),)
-    by_instant = pace_now(now=now, tz_name=tz, progress=0, path=path, start=start, end=path[0].day, days_off=frozenset())
+    by_instant = pace_now(
+        now=now, tz_name=tz, progress=0, path=path, start=start, end=path[0].day, days_off=frozenset()
+    )
     by_day = pace(progress=0, path=path, start=start, end=path[0].day, today=today, days_off=frozenset())
     assert by_instant == by_day

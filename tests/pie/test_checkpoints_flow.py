@@ -22,7 +22,9 @@ PATH = "30k by 30 Nov\n100k by 31 Dec"
 
 def _open_checkpoints(running: Running, user: str, count: int) -> dict[str, Any]:
     client = SignedSlack(
-        running.slack.events_url, "test-signing-secret-0123456789abcdef", response_url=running.fake.response_url()
+        running.slack.events_url,
+        "test-signing-secret-0123456789abcdef",
+        response_url=running.fake.response_url(),
     )
     client.command("/claim-pie", "checkpoints", user=user, channel="C0TEAM", channel_name="sales-team")
     return opened_view(running, count)
@@ -101,7 +103,9 @@ def test_a_manager_reshapes_the_team_path_and_turns_on_the_pressure_question(run
     assert _initial_path(view).endswith("$100,000 by 2026-12-31")
     on = {"pie_pressure": {"selected_options": [{"value": "on"}]}}
     bad = running.slack.submit_view(
-        view, state_values_from_view(view, {"pie_checkpoints": {"value": "50k by 15 Dec\n40k by 31 Dec"}, **on}), user="U0MIA"
+        view,
+        state_values_from_view(view, {"pie_checkpoints": {"value": "50k by 15 Dec\n40k by 31 Dec"}, **on}),
+        user="U0MIA",
     )
     assert "pie_checkpoints" in bad.json()["errors"]
     with running.deps.session_factory() as session:
@@ -128,15 +132,22 @@ def test_a_rep_reshapes_their_own_path_and_sees_their_pace_only_on_their_home(ru
     view = _open_checkpoints(running, "U0REP1", 2)
     assert _initial_path(view) == "$6,000 by 2026-11-30\n$20,000 by 2026-12-31"  # a fifth of the team's
     short = running.slack.submit_view(
-        view, state_values_from_view(view, {"pie_checkpoints": {"value": "2k by 30 Nov\n15k by 31 Dec"}}), user="U0REP1"
+        view,
+        state_values_from_view(view, {"pie_checkpoints": {"value": "2k by 30 Nov\n15k by 31 Dec"}}),
+        user="U0REP1",
     )
     assert "has to reach your slice" in short.json()["errors"]["pie_checkpoints"]
     assert _path_rows(running, person=True) == []
     ok = running.slack.submit_view(
-        view, state_values_from_view(view, {"pie_checkpoints": {"value": "2k by 30 Nov\n20k by 31 Dec"}}), user="U0REP1"
+        view,
+        state_values_from_view(view, {"pie_checkpoints": {"value": "2k by 30 Nov\n20k by 31 Dec"}}),
+        user="U0REP1",
     )
     assert ok.json()["response_action"] == "update"
-    assert _path_rows(running, person=True) == [(date(2026, 11, 30), 200_000), (date(2026, 12, 31), 2_000_000)]
+    assert _path_rows(running, person=True) == [
+        (date(2026, 11, 30), 200_000),
+        (date(2026, 12, 31), 2_000_000),
+    ]
     running.slack.event({"type": "app_home_opened", "user": "U0REP1", "tab": "home"})
     home = wait_for(
         lambda: [
@@ -171,7 +182,9 @@ def test_on_a_checkpoint_day_the_channel_gets_one_card_that_names_nobody(running
     checkpoint_day = datetime(2026, 11, 30, 21, 0, tzinfo=UTC)  # 16:00 in New York
     for at in (checkpoint_day - timedelta(hours=1), checkpoint_day, checkpoint_day + timedelta(minutes=5)):
         tick(session_factory=running.deps.session_factory, client=client, now=at)
-    cards = [c for c in running.fake.messages_to("C0TEAM") if "checkpoint 1 of 2" in (c.params.get("text") or "")]
+    cards = [
+        c for c in running.fake.messages_to("C0TEAM") if "checkpoint 1 of 2" in (c.params.get("text") or "")
+    ]
     assert len(cards) == 1
     text = flatten_text(cards[0].json_param("blocks"))
     assert "the team passed checkpoint 1 of 2: $30,000 by 30 Nov" in text

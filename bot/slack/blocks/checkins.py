@@ -22,7 +22,7 @@ from bot.slack.blocks.common import (
     plain,
     section,
 )
-from bot.slack.ids import PressureAction, CheckinAction, CheckinInput
+from bot.slack.ids import CheckinAction, CheckinInput, PressureAction
 from bot.slack.ids import CheckinView as CheckinModal
 
 MISSED_EMOJI = "⚪"

@@ -109,8 +109,7 @@ def pie_text(pie: PieSummary | None) -> str:
         f"Claimed {pie.claimed} of {pie.target} ({pie.claimed_pct} %) · "
         f"progress {pie.progress} `{progress_bar(pie.progress_pct / 100)}` {pie.progress_pct} % · "
         f"{pie.days_left} day(s) left\n"
-        f"Unclaimed: {pie.left}. {pie.hint}"
-        + (f"\n*Pace:* {pie.pace_line}" if pie.pace_line else "")
+        f"Unclaimed: {pie.left}. {pie.hint}" + (f"\n*Pace:* {pie.pace_line}" if pie.pace_line else "")
     )
 
 
@@ -157,7 +156,11 @@ def build_digest(data: DigestData) -> tuple[str, list[Block]]:
         section(pilot_text(data.pilots)),
         divider(),
         section(pie_text(data.pie)),
-        *([context(f":shield: {data.pressure_line} · anonymous, team counts only")] if data.pressure_line else []),
+        *(
+            [context(f":shield: {data.pressure_line} · anonymous, team counts only")]
+            if data.pressure_line
+            else []
+        ),
         divider(),
         section(f"*Balance*\n{data.balance}"),
     ]

@@ -11,6 +11,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from bot.domain.checkpoints import (
+    FIELD_CHECKPOINTS,
+    Checkpoint,
+    format_path,
+    pace_line,
+    path_summary,
+)
 from bot.domain.pie import (
     FIELD_AMOUNT,
     FIELD_CLAIM_BY,
@@ -25,13 +32,6 @@ from bot.domain.pie import (
     format_amount,
     fraction,
     percent,
-)
-from bot.domain.checkpoints import (
-    FIELD_CHECKPOINTS,
-    Checkpoint,
-    format_path,
-    pace_line,
-    path_summary,
 )
 from bot.services.checkpoints import CheckpointDay, RepPace
 from bot.services.pie import ClaimOutcome, PieView, SliceLine
@@ -544,7 +544,9 @@ def pace_blocks(view: PieView) -> list[Block]:
         return []
     return [
         section(f"*Team pace* · {pace_line(view.pace, view.currency)}"),
-        context(f"Checkpoints: {path_summary(view.path, view.currency)} · `/claim-pie checkpoints` to see or shape them"),
+        context(
+            f"Checkpoints: {path_summary(view.path, view.currency)} · `/claim-pie checkpoints` to see or shape them"
+        ),
     ]
 
 
@@ -595,7 +597,9 @@ def build_checkpoints_modal(
         blocks.append(section(f"*Team pace* · {pace_line(view.pace, view.currency)}"))
     if is_manager:
         blocks.append(
-            context(f"The path the team's pace is measured against; each rep's path is it, pro rata to their slice. Target {view.money(view.target)}, period ends {_date(view.period_end)}.")
+            context(
+                f"The path the team's pace is measured against; each rep's path is it, pro rata to their slice. Target {view.money(view.target)}, period ends {_date(view.period_end)}."
+            )
         )
         blocks.append(checkpoints_input(initial=format_path(path, view.currency), example="", optional=True))
         pressure: dict[str, Any] = {
@@ -611,13 +615,15 @@ def build_checkpoints_modal(
                 "Guardrail",
                 pressure,
                 optional=True,
-                hint="\"This week, did you feel pushed to cut corners with a customer?\" Only the team's counts are "
+                hint='"This week, did you feel pushed to cut corners with a customer?" Only the team\'s counts are '
                 "kept, and you see them in the digest once at least 3 people answer.",
             )
         )
         submit = "Save"
     elif rep_pace is None:
-        blocks.append(section("Claim your slice first (`/claim-pie 20k`); then you can shape your path to it."))
+        blocks.append(
+            section("Claim your slice first (`/claim-pie 20k`); then you can shape your path to it.")
+        )
         submit = None
     else:
         blocks.append(build_rep_pace_section(rep_pace))

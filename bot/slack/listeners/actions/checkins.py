@@ -215,12 +215,16 @@ def register(app: App, deps: Deps) -> None:
     @guarded("action")
     def pressure_answer(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
-        raw_id, _, choice = action_value(body).partition(":")
+        raw_id, _sep, choice = action_value(body).partition(":")
         if not raw_id.isdigit():
             raise CheckinClosed(CLOSED_MESSAGE)
         with session_scope(deps.session_factory) as session:
             pressure_service.record_pressure(
-                session=session, checkin_id=int(raw_id), user_id=acting_user(body), choice=choice, now=deps.now()
+                session=session,
+                checkin_id=int(raw_id),
+                user_id=acting_user(body),
+                choice=choice,
+                now=deps.now(),
             )
         channel, ts = _message_location(body)
         update_checkin_message(deps=deps, client=client, checkin_id=int(raw_id), channel=channel, ts=ts)

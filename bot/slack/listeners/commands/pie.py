@@ -100,7 +100,9 @@ def run_pie_command(
             view = pie_service.require_open_view(session=session, role=role, pie=context.pie, now=now)
             client.views_open(
                 trigger_id=trigger_id,
-                view=checkpoints_modal(session=session, view=view, person_id=person.id, is_manager=role.is_manager, now=now),
+                view=checkpoints_modal(
+                    session=session, view=view, person_id=person.id, is_manager=role.is_manager, now=now
+                ),
             )
             return None
         if command.kind == "claim":
@@ -262,7 +264,9 @@ def pie_blocks_home(context: HomeContext) -> list[Block]:
             if context.person is not None and not is_manager
             else None
         )
-        blocks.extend(pie_blocks.build_home_pie(view, viewer=context.user_id, is_manager=is_manager, rep_pace=mine))
+        blocks.extend(
+            pie_blocks.build_home_pie(view, viewer=context.user_id, is_manager=is_manager, rep_pace=mine)
+        )
     return blocks
 
 

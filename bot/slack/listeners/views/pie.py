@@ -8,6 +8,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.db import session_scope
+from bot.domain.checkpoints import FIELD_CHECKPOINTS, path_summary
 from bot.domain.errors import UserError
 from bot.domain.pie import (
     FIELD_AMOUNT,
@@ -18,7 +19,6 @@ from bot.domain.pie import (
     FIELD_TARGET,
     FIELD_TITLE,
 )
-from bot.domain.checkpoints import FIELD_CHECKPOINTS, path_summary
 from bot.services import checkpoints as checkpoint_service
 from bot.services import pie as pie_service
 from bot.services import pressure as pressure_service
@@ -198,9 +198,8 @@ def register(app: App, deps: Deps) -> None:
                     session=session, team=role.team, is_manager=True, pie_id=pie_id, text=text, now=now
                 )
                 pressure_service.set_enabled(session=session, team_id=team_id, enabled=pressure_on, now=now)
-                message = (
-                    f"📍 The team's checkpoints: {path_summary(path, role.team.currency)}. "
-                    + ("The anonymous pressure question is on." if pressure_on else "")
+                message = f"📍 The team's checkpoints: {path_summary(path, role.team.currency)}. " + (
+                    "The anonymous pressure question is on." if pressure_on else ""
                 )
             else:
                 path = checkpoint_service.set_rep_path(
