@@ -535,6 +535,7 @@ def build_home_pie(
 # --- checkpoints and pace (issue 19) ----------------------------------------------------------------
 
 PATH_MAX_LENGTH = 600
+MIN_CONTRIBUTORS = 3
 PRESSURE_FIELD = "pie_pressure"
 
 
@@ -648,18 +649,19 @@ def build_checkpoints_modal(
 def build_checkpoint_card(day: CheckpointDay) -> tuple[str, list[Block]]:
     """The channel's card on a checkpoint's day: the team's figures, celebrating; nobody is named."""
     money = lambda minor: format_amount(minor, day.currency)  # noqa: E731
+    title = day.title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     point = day.checkpoint
     label = f"checkpoint {day.number} of {day.of}: {money(point.amount)} by {point.day.day} {point.day:%b}"
     if day.passed:
-        headline = f"🏁 *{day.title}* · the team passed {label}!"
+        headline = f"🏁 *{title}* · the team passed {label}!"
         body = f"{money(day.progress)} closed so far, {percent(day.progress, day.target)} % of the whole pie. Every deal in it counts."
     else:
-        headline = f"📍 *{day.title}* · {label}"
+        headline = f"📍 *{title}* · {label}"
         body = (
             f"{money(day.progress)} closed so far ({percent(day.progress, point.amount)} % of this checkpoint), "
             f"{money(point.amount - day.progress)} to go. Distance, not speed: keep the rhythm."
         )
-    if day.contributors:
+    if day.contributors >= MIN_CONTRIBUTORS:  # fewer would single out who hasn't closed yet
         body += f"\n{day.contributors} {'person has' if day.contributors == 1 else 'people have'} put revenue on the board this period."
     if day.next_checkpoint is not None:
         nxt = day.next_checkpoint
