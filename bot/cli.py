@@ -237,8 +237,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot import migrate
     from bot.db import make_session_factory
-    from bot.jobs import tick
     from bot.jobs.clock import start_clock
+    from bot.jobs.tick import tick
     from bot.slack.app import create_app, make_client
     from bot.slack.deps import Deps
 
@@ -342,7 +342,7 @@ def _tick(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import timedelta
 
     from bot.db import make_session_factory
-    from bot.jobs import tick
+    from bot.jobs.tick import tick
     from bot.slack.app import make_client
 
     now = _parse_now(args.now)

@@ -244,11 +244,12 @@ class FakeSlack:
         def matching() -> list[Call]:
             return [c for c in self.calls_to(method) if all(c.params.get(k) == v for k, v in params.items())]
 
-        found = eventually(lambda: len(matching()) >= count, timeout=timeout)
-        if not found:
+        try:
+            eventually(lambda: len(matching()) >= count, timeout=timeout)
+        except AssertionError:
             raise AssertionError(
                 f"expected {count} call(s) to {method} {params or ''}, got {len(matching())}"
-            )
+            ) from None
         return matching()
 
     def posted(self, conversation: str) -> list[dict[str, Any]]:

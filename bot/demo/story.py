@@ -67,7 +67,6 @@ MOODS: dict[str, list[Answer]] = {
     ],
     ZOE: [("4", "3", "partly", "yes", "skills"), ("5", "3", "yes", "yes", "nothing")],
 }
-QUESTION_ORDER = ("readiness", "goal_feel", "goal_input", "room_to_miss", "limiter")
 # The weekly question, on each rep's first check-in of the week: confidence in their slice (1–10).
 CONFIDENCE = {RAJ: "5", ANN: "8", LEO: "4", KIM: "7", SAM: "6", ZOE: "7"}
 CHECKPOINTS = "20k by 4 Dec\n70k by 18 Dec\n120k by 31 Dec"

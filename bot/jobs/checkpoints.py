@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.deliveries import Message, enqueue
 from bot.domain.schedule import local_date, local_moment
-from bot.jobs.outbox import Message, enqueue
 from bot.models import PIE_OPEN, Delivery, Pie, Team
 from bot.services import checkpoints as checkpoint_service
 from bot.slack.blocks.pie import build_checkpoint_card
@@ -63,12 +63,3 @@ def render_checkpoint(session: Session, delivery: Delivery, now: datetime) -> Me
     if standing is None:
         return None
     return Message(*build_checkpoint_card(standing))
-
-
-# --- registrations (issue 19): the lead moves these into bot/features.py -----------------------------
-from bot.jobs import register_planner  # noqa: E402
-from bot.jobs.outbox import register_kind  # noqa: E402
-from bot.services import pace_signals  # noqa: E402,F401  (registers the pie's hidden-risk alert signals)
-
-register_planner("pie_checkpoints", plan_checkpoints)
-register_kind(KIND_CHECKPOINT, render=render_checkpoint)

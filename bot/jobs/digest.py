@@ -9,12 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.deliveries import FileUpload, Message, enqueue_many
 from bot.domain.availability import is_away
 from bot.domain.digest import SEND_WINDOW, digest_moment
 from bot.domain.errors import UserError
 from bot.domain.schedule import WEEKDAYS, local_date, parse_time
-from bot.jobs import register_planner
-from bot.jobs.outbox import FileUpload, Message, enqueue_many, register_kind
 from bot.models import ROLE_MANAGER, Delivery, Membership, Person, Team
 from bot.services.charts import digest_charts
 from bot.services.digest import gather_digest, is_team_manager
@@ -86,8 +85,3 @@ def render_digest(session: Session, delivery: Delivery, now: datetime) -> Messag
     blocks = [*blocks[: MESSAGE_BLOCK_LIMIT - 1], build_chart_text(charts)] if charts else blocks
     files = tuple(FileUpload(c.filename, c.title, c.png, c.alt_text) for c in charts)
     return Message(text=text, blocks=blocks, files=files)
-
-
-register_kind(DIGEST_KIND, render=render_digest)
-register_kind(DIGEST_NOW_KIND, render=render_digest)
-register_planner("digests", plan_digests)

@@ -6,6 +6,8 @@ limiting factor named check-in after check-in. Private to the team's managers, l
 | confidence_drop   | the rep's own pace is on track (or reached), and their latest weekly confidence (1–10) |
 |                   | is ≥ 2 points below their highest answer in the two weeks before it                    |
 | same_limiter      | the rep's last 3 answered limiter questions all named the same limit (not "nothing")   |
+
+Labels and headlines live with the other signals' in bot/domain/alerts.py; bot/features.py wires the source.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from bot.domain.checkpoints import DONE, ON_TRACK
 from bot.domain.questions import CONFIDENCE
 from bot.models import ROLE_REP, Membership, Person, Pie
 from bot.models.checkins import Checkin, CheckinAnswer, CheckinQuestion
-from bot.services.alerts import RaisedSignal, register_signal_source
+from bot.services.alerts import RaisedSignal
 from bot.services.checkins import options_of
 from bot.services.checkpoints import rep_pace
 
@@ -35,14 +37,6 @@ LIMITER_RUN = 3  # "in 3 check-ins running"
 LOOKBACK = timedelta(weeks=6)
 NOT_A_LIMIT = "nothing"
 
-LABELS = {
-    CONFIDENCE_DROP: "confidence dropped while pace looks fine",
-    SAME_LIMITER: "named the same limit again",
-}
-TITLES = {
-    CONFIDENCE_DROP: "{name}'s pace looks fine, but their confidence dropped",
-    SAME_LIMITER: "{name} keeps naming the same limit",
-}
 LIMITER_STEPS = {
     "pipeline": "Block 30 minutes together on pipeline: go through their accounts and pick five to open this week.",
     "time": "Ask what you can take off their plate this week: one meeting or report they can skip.",
@@ -191,7 +185,3 @@ def pace_signals(session: Session, now: datetime) -> list[RaisedSignal]:
                 )
             )
     return signals
-
-
-# --- registration (issue 19): the lead moves this into bot/features.py ------------------------------
-register_signal_source("pace", pace_signals, labels=LABELS, titles=TITLES)

@@ -17,6 +17,7 @@ from typing import Protocol
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from bot.deliveries import Message, enqueue, enqueue_dms
 from bot.domain.checkpoints import Checkpoint, Pace
 from bot.domain.errors import NotAllowedError, NotInTeamError, UserError
 from bot.domain.pie import (
@@ -36,7 +37,6 @@ from bot.domain.pie import (
     stretch_reason,
 )
 from bot.domain.schedule import local_date
-from bot.jobs.outbox import Message, enqueue, enqueue_dms
 from bot.models import (
     PIE_CLOSED,
     PIE_OPEN,
@@ -871,3 +871,15 @@ def role_in_team(*, session: Session, team_id: int, user_id: str) -> tuple[TeamR
     return pie_team(
         session=session, workspace_id=team.workspace_id, user_id=user_id, channel_id=None, team_id=team_id
     )
+
+
+def open_pie_for_manager(*, session: Session, pie_id: int, user_id: str) -> PieView:
+    """The open pie a manager's button is about, for changing it (else a UserError saying why not)."""
+    pie = session.get(Pie, pie_id)
+    if pie is None:
+        raise UserError("That pie no longer exists. Type `/claim-pie` to see the current one.")
+    role, _ = role_in_team(session=session, team_id=pie.team_id, user_id=user_id)
+    require_manager(role, "change the pie")
+    if pie.status != PIE_OPEN:
+        raise UserError("That pie is already closed. `/claim-pie new` bakes the next one.")
+    return pie_view(session=session, pie=pie)

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.db import SessionFactory, session_scope
-from bot.jobs import tick
+from bot.jobs.tick import tick
 from bot.models import Person, QuietAlert
 from bot.models.checkins import Checkin, CheckinAnswer
 from bot.services import pie as pie_service

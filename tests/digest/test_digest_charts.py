@@ -21,7 +21,7 @@ from bot.charts import (
 )
 from bot.db import session_scope
 from bot.domain.pie import format_amount
-from bot.jobs import tick
+from bot.jobs.tick import tick
 from bot.models import Checkin
 from bot.services import pie as pie_service
 from bot.services import pressure as pressure_service

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.jobs import tick
+from bot.jobs.tick import tick
 from bot.models import Delivery, Pie
 from bot.models.checkpoints import PieCheckpoint, TeamPressureSetting
 from bot.slack.app import make_client

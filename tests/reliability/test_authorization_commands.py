@@ -1,5 +1,5 @@
 """The slash-command part of the authorization matrix: every `/stretch` subcommand (checked against the
-registry, so a new one without a row fails), `/claim-pie` (status, a claim, new, target, close, progress
+list in bot/features.py, so a new one without a row fails), `/claim-pie` (status, a claim, new, target, close, progress
 for a rep) and `/shoutout`, typed in the team's channel by each of the five people.
 
 Whoever may not gets a clear private answer, nothing is written and nothing reaches a channel; whoever
@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.features import wiring
 from bot.models import Base
 from bot.slack.ids import Command
-from bot.slack.listeners.commands import registry
 from tests.conftest import Running
 from tests.reliability.authz_world import (
     ACTORS,
@@ -83,7 +83,7 @@ CHANNEL_OK = {"/stretch huddle", f"{Command.SHOUTOUT} <@U0ANN|ann> booked three 
 def test_every_stretch_subcommand_is_in_the_matrix() -> None:
     """A new `/stretch` word in the registry without a row here fails."""
     typed = {case.text.split()[0] for case in CASES if case.command == Command.STRETCH}
-    assert typed == set(registry.names()), "update CASES in the command matrix"
+    assert typed == set(wiring().subcommands), "update CASES in the command matrix"
 
 
 def _run(running: Running, case: CommandCase, user: str) -> Any:

@@ -27,9 +27,8 @@ from bot.slack.blocks.common import Block, ephemeral, section
 from bot.slack.blocks.help import HelpEntry, build_help
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
-from bot.slack.home import HomeContext, register_home_section
+from bot.slack.home import HomeContext
 from bot.slack.ids import Command
-from bot.slack.listeners.commands.registry import add_help, help_entries
 from bot.slack.payloads import command_request
 
 logger = logging.getLogger(__name__)
@@ -74,7 +73,7 @@ def run_pie_command(
     """Do what `/claim-pie <text>` asks; returns the ephemeral body (None when a modal opened)."""
     command = parse_command(text)
     if command.kind == "help":
-        return ephemeral("The pie: what you can type", build_help([e for e in help_entries() if e in HELP]))
+        return ephemeral("The pie: what you can type", build_help(list(HELP)))
     now = deps.now()
     with session_scope(deps.session_factory) as session:
         try:
@@ -216,10 +215,7 @@ def checkpoints_modal(
 
 
 def register(app: App, deps: Deps) -> None:
-    """Register `/claim-pie` and the pie's App Home section."""
-    for entry in HELP:
-        add_help(entry)
-    register_home_section("pie", 30, pie_blocks_home)
+    """Register `/claim-pie`."""
 
     @guarded("command")
     def answer(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
