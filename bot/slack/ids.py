@@ -278,6 +278,12 @@ class CheckpointView(StrEnum):
     EDIT = "pie_checkpoints_modal"
 
 
+class CheckpointAction(StrEnum):
+    """action_id of the pie card's Checkpoints button (its value is the team id)."""
+
+    OPEN = "pie_checkpoints_open"
+
+
 class CheckpointInput(StrEnum):
     """action_ids of the checkpoint inputs (block ids live in bot.domain.checkpoints)."""
 

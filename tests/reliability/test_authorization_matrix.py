@@ -23,10 +23,12 @@ from bot.slack.ids import (
     Action,
     AlertAction,
     CheckinAction,
+    CheckpointAction,
     DigestAction,
     HuddleAction,
     PieAction,
     PilotAction,
+    PressureAction,
     ShoutoutAction,
 )
 from tests.conftest import Running
@@ -94,6 +96,9 @@ ACTIONS: dict[str, ActionCase] = {
     PieAction.EXTEND: ActionCase(MANAGERS, _pie),
     PieAction.TALK: ActionCase(MANAGERS, _pie),
     CheckinAction.ANSWER: ActionCase(REPS, lambda w: w.answer_value),
+    # Issue 19: the rep's anonymous pressure answer (their own check-in only), the pie card's Checkpoints.
+    PressureAction.ANSWER: ActionCase(REPS, lambda w: f"{w.checkin}:never"),
+    CheckpointAction.OPEN: ActionCase(MEMBERS, _team),
     CheckinAction.ADD_NOTE: ActionCase(REPS, lambda w: str(w.checkin)),
     CheckinAction.SUBMIT: ActionCase(REPS, lambda w: str(w.checkin)),
     # Away and Back only ever touch the clicker's own away time (Back needs a team to come back to).
@@ -171,6 +176,8 @@ def _click(running: Running, world: World, action_id: str, case: ActionCase, use
                 key=team_questions(session=session, team_id=world.team, now=running.clock())[-1].key
             )
     element_id = f"{action_id}:{value}" if action_id == CheckinAction.ANSWER else action_id
+    if action_id == PressureAction.ANSWER and value:  # one button per choice: pressure_answer:<choice>
+        element_id = f"{action_id}:{value.rsplit(':', 1)[-1]}"
 
     def do(client: SignedSlack) -> Any:
         if case.on_view:

@@ -19,6 +19,8 @@ from bot.slack.ids import (
     AlertView,
     CheckinAction,
     CheckinView,
+    CheckpointAction,
+    CheckpointView,
     DigestAction,
     HuddleView,
     PieView,
@@ -132,6 +134,8 @@ CASES: dict[str, ModalCase] = {
         PilotView.NOTE, PilotAction.MID_NOTE, "rep", REPS, {"pilot_mid_note_text": _text("Going well")}
     ),
     "shout-out draft": ModalCase(ShoutoutView.POST_DRAFT, "shoutout_post_draft", "manager", MANAGERS),
+    # Issue 19: a manager's checkpoints form (the team's path) is for managers, whoever submits it.
+    "pie checkpoints": ModalCase(CheckpointView.EDIT, CheckpointAction.OPEN, "manager", MANAGERS),
 }
 
 # Refusals that name the owner instead of the role.

@@ -50,7 +50,7 @@ from bot.slack.blocks.common import (
     progress_bar,
     section,
 )
-from bot.slack.ids import CheckpointInput, CheckpointView, PieAction, PieInput
+from bot.slack.ids import CheckpointAction, CheckpointInput, CheckpointView, PieAction, PieInput
 from bot.slack.ids import PieView as PieModal
 
 MAX_SLICE_LINES = 30
@@ -128,6 +128,8 @@ def build_pie_card(view: PieView, *, viewer: str, is_manager: bool) -> list[Bloc
     else:
         buttons.append(button("Change the target", PieAction.LOWER_TARGET, value=str(view.pie_id)))
         buttons.append(button("Extend the deadline", PieAction.EXTEND, value=str(view.pie_id)))
+    if view.pace is not None:  # the team's path, or the rep's own (issue 19)
+        buttons.append(button("Checkpoints", CheckpointAction.OPEN, value=str(view.team_id)))
     blocks.append(actions(*buttons))
     blocks.append(
         context(
@@ -642,7 +644,8 @@ def build_checkpoints_modal(
         blocks=blocks,
         submit=submit,
         close="Close" if submit is None else "Cancel",
-        private_metadata=json.dumps({"team": view.team_id, "pie": view.pie_id}),
+        # "team" (a manager's form) is submitted by managers only, whoever else gets hold of it.
+        private_metadata=json.dumps({"team": view.team_id, "pie": view.pie_id, "team_path": int(is_manager)}),
     )
 
 

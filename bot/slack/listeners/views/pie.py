@@ -191,11 +191,17 @@ def register(app: App, deps: Deps) -> None:
         pressure_on = bool(pie_blocks.state_value(values, pie_blocks.PRESSURE_FIELD).get("selected_options"))
         user_id = acting_user(body)
         now = deps.now()
+        team_form = bool(pie_blocks.metadata(body["view"]).get("team_path"))
         with session_scope(deps.session_factory) as session:
             role, person = pie_service.role_in_team(session=session, team_id=team_id, user_id=user_id)
-            if role.is_manager:
+            if team_form or role.is_manager:
                 path = checkpoint_service.set_team_path(
-                    session=session, team=role.team, is_manager=True, pie_id=pie_id, text=text, now=now
+                    session=session,
+                    team=role.team,
+                    is_manager=role.is_manager,
+                    pie_id=pie_id,
+                    text=text,
+                    now=now,
                 )
                 pressure_service.set_enabled(session=session, team_id=team_id, enabled=pressure_on, now=now)
                 message = f"📍 The team's checkpoints: {path_summary(path, role.team.currency)}. " + (
