@@ -1,4 +1,4 @@
-"""The `stretch` command: serve, tick, team, db and demo."""
+"""The `stretch` command: serve, tick, team, db and demo (and export, forget, retention, audit)."""
 
 from __future__ import annotations
 
@@ -100,6 +100,11 @@ def _parser() -> argparse.ArgumentParser:
     _checkin_parsers(commands)
     _demo_parser(commands)
     _chart_parser(commands)
+    # --- privacy (issue 20): export, forget, retention, audit, notes-export ---------------------------
+    from bot import cli_privacy
+
+    cli_privacy.add_parsers(commands)
+    # --- end privacy ----------------------------------------------------------------------------------
     return parser
 
 
@@ -180,6 +185,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _checkins(args, settings)
         if args.command == "chart":
             return _chart(args, settings)
+        # --- privacy (issue 20) -------------------------------------------------------------------------
+        from bot import cli_privacy
+
+        if args.command in cli_privacy.COMMANDS:
+            return cli_privacy.run(args, settings)
+        # --- end privacy --------------------------------------------------------------------------------
         return _team(args, settings)
     except (ConfigError, UserError) as error:
         message = error.message if isinstance(error, UserError) else str(error)

@@ -24,6 +24,7 @@ from bot.jobs import digest as digest_jobs
 from bot.jobs import huddles as huddle_jobs
 from bot.jobs import pie as pie_jobs
 from bot.jobs import pilots as pilot_jobs
+from bot.jobs import retention as retention_jobs
 from bot.jobs import shoutouts as shoutout_jobs
 from bot.models.huddles import CARD_KIND, RECAP_KIND, STUCK_KIND
 from bot.models.shoutouts import DRAFTS_KIND
@@ -32,6 +33,7 @@ from bot.services import checkins as checkin_service
 from bot.services import huddles as huddle_service
 from bot.services import pace_signals
 from bot.services import pie as pie_service
+from bot.services import privacy as privacy_service
 from bot.slack.blocks import pie as pie_blocks
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.home import HomeSection
@@ -43,6 +45,7 @@ from bot.slack.listeners.commands import digest as digest_commands
 from bot.slack.listeners.commands import huddles as huddle_commands
 from bot.slack.listeners.commands import pie as pie_commands
 from bot.slack.listeners.commands import pilots as pilot_commands
+from bot.slack.listeners.commands import privacy as privacy_commands
 from bot.slack.listeners.commands import shoutouts as shoutout_commands
 from bot.slack.listeners.commands import stretch as stretch_commands
 from bot.slack.listeners.commands.registry import Handler, Subcommand
@@ -188,6 +191,14 @@ FEATURES: tuple[Feature, ...] = (
         kinds={checkpoint_jobs.KIND_CHECKPOINT: KindSpec(render=checkpoint_jobs.render_checkpoint)},
         signal_sources={"pace": pace_signals.pace_signals},
     ),
+    # --- privacy (issue 20): export, forget, retention ----------------------------------------------
+    Feature(
+        name="privacy",
+        planners=(("retention", retention_jobs.plan_retention),),
+        kinds={privacy_service.FORGOTTEN_KIND: KindSpec(render=retention_jobs.render_forgotten)},
+        subcommands=privacy_commands.SUBCOMMANDS,
+    ),
+    # --- end privacy ----------------------------------------------------------------------------------
 )
 
 

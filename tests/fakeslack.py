@@ -101,19 +101,6 @@ class FakeUser:
         }
 
 
-@dataclass
-class FakeFile:
-    """A file uploaded the files_upload_v2 way: reserved, its bytes posted, then shared (or not yet)."""
-
-    id: str
-    filename: str
-    length: int
-    alt_txt: str = ""
-    title: str = ""
-    content: bytes = b""
-    channel: str | None = None  # the conversation it was shared into by completeUploadExternal
-
-
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # a whole team's requests at the same instant, as Slack would take them
@@ -134,8 +121,9 @@ class FakeSlack:
     latency: dict[str, float] = field(default_factory=dict)
     # Messages posted, per conversation id ("D…" for the bot's DM with a user), oldest first.
     conversations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    # Files uploaded with files_upload_v2, by file id (see the "files" block below).
-    files: dict[str, FakeFile] = field(default_factory=dict)
+    # --- file uploads (privacy exports): bytes received per file id, and files shared per conversation.
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    shared_files: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -277,83 +265,14 @@ class FakeSlack:
         with self._lock:
             self.calls.clear()
 
-    # --- files: files_upload_v2 (files.getUploadURLExternal, the upload URL, files.completeUploadExternal) ---
-    def _files(self, call: Call) -> dict[str, Any]:
-        p = call.params
-        if call.method == "files.getUploadURLExternal":
-            try:
-                length = int(p.get("length") or 0)
-            except ValueError:
-                length = 0
-            if not p.get("filename") or length <= 0:
-                return {"ok": False, "error": "invalid_arguments"}
-            with self._lock:
-                file_id = f"F{len(self.files) + 1:06d}"
-                self.files[file_id] = FakeFile(
-                    id=file_id,
-                    filename=str(p["filename"]),
-                    length=length,
-                    alt_txt=str(p.get("alt_txt") or ""),
-                )
-            return {
-                "ok": True,
-                "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}",
-                "file_id": file_id,
-            }
-        # files.completeUploadExternal: every file must have been uploaded in full, then it is shared.
-        listed = call.json_param("files") or []
-        channel = str(p.get("channel_id") or "")
-        shared = []
-        with self._lock:
-            for item in listed:
-                found = self.files.get(str(item.get("id")))
-                if found is None or len(found.content) != found.length:
-                    return {"ok": False, "error": "file_not_found"}
-                found.title = str(item.get("title") or found.filename)
-                if channel:
-                    found.channel = self.conversation_of(channel)
-                shared.append({"id": found.id, "name": found.filename, "title": found.title})
-        return {"ok": True, "files": shared}
-
-    def _receive_upload(self, request: BaseHTTPRequestHandler, file_id: str, raw: bytes) -> None:
-        with self._lock:
-            found = self.files.get(file_id)
-            if found is not None:
-                found.content = raw
-            self.calls.append(
-                Call(
-                    method="upload",
-                    params={"file_id": file_id, "bytes": len(raw)},
-                    token=None,
-                    at=time.time(),
-                )
-            )
-        if found is None:
-            self._send(request, 404, {"ok": False, "error": "not_found"})
-            return
-        body = f"OK - {len(raw)}".encode()
-        request.send_response(200)
-        request.send_header("Content-Type", "text/plain; charset=utf-8")
-        request.send_header("Content-Length", str(len(body)))
-        request.end_headers()
-        request.wfile.write(body)
-
-    def shared_files(self, conversation: str) -> list[FakeFile]:
-        """The files shared into a conversation ("D…" for a user's DM), oldest first."""
-        with self._lock:
-            return [f for f in self.files.values() if f.channel == conversation]
-
     # --- serving ---------------------------------------------------------------------------------------
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         parsed = urlparse(request.path)
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""
-        if parsed.path.startswith("/upload/"):
-            self._receive_upload(request, parsed.path.rsplit("/", 1)[-1], raw)
-            return
         params: dict[str, Any] = {k: v[0] for k, v in parse_qs(parsed.query).items()}
         content_type = request.headers.get("Content-Type", "")
-        if raw:
+        if raw and not parsed.path.startswith("/upload/"):
             if "json" in content_type:
                 try:
                     params.update(json.loads(raw))
@@ -364,6 +283,9 @@ class FakeSlack:
         auth = request.headers.get("Authorization", "")
         token = auth[7:] if auth.startswith("Bearer ") else params.get("token")
 
+        if parsed.path.startswith("/upload/"):
+            self._receive_upload(request, parsed.path.rsplit("/", 1)[-1], raw)
+            return
         if parsed.path.startswith("/response/"):
             method = "response_url"
             params["_name"] = parsed.path.rsplit("/", 1)[-1]
@@ -507,6 +429,53 @@ class FakeSlack:
             "has_more": more,
             "response_metadata": {"next_cursor": str(start + limit) if more else ""},
         }
+
+    # --- file uploads (files_upload_v2: get a URL, POST the bytes to it, complete the upload) -----------
+    def _files(self, call: Call) -> dict[str, Any]:
+        p = call.params
+        if call.method == "files.getUploadURLExternal":
+            if not p.get("filename") or not str(p.get("length") or "").isdigit():
+                return {"ok": False, "error": "invalid_arguments"}
+            file_id = "F" + self._next_ts().replace(".", "")
+            return {
+                "ok": True,
+                "file_id": file_id,
+                "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}",
+            }
+        files = call.json_param("files") or []
+        channel = str(p.get("channel_id") or "")
+        shared = []
+        with self._lock:
+            for item in files:
+                if item.get("id") not in self.uploads:
+                    return {"ok": False, "error": "file_not_found"}
+                record = {"id": item["id"], "title": item.get("title"), "comment": p.get("initial_comment")}
+                if channel:
+                    self.shared_files.setdefault(channel, []).append(record)
+                shared.append(
+                    {"id": item["id"], "title": item.get("title"), "size": len(self.uploads[item["id"]])}
+                )
+        return {"ok": True, "files": shared}
+
+    def _receive_upload(self, request: BaseHTTPRequestHandler, file_id: str, raw: bytes) -> None:
+        with self._lock:
+            self.uploads[file_id] = raw
+            self.calls.append(
+                Call(
+                    method="upload", params={"file_id": file_id, "size": len(raw)}, token=None, at=time.time()
+                )
+            )
+        request.send_response(200)
+        request.send_header("Content-Type", "text/plain")
+        request.send_header("Content-Length", "2")
+        request.end_headers()
+        request.wfile.write(b"OK")
+
+    def files_in(self, conversation: str) -> list[tuple[dict[str, Any], bytes]]:
+        """Files shared into a conversation (a user id means the bot's DM with them), with their bytes."""
+        with self._lock:
+            shared = list(self.shared_files.get(self.conversation_of(conversation), []))
+            return [(record, self.uploads[record["id"]]) for record in shared]
 
     def _next_ts(self) -> str:
         with self._lock:

@@ -26,6 +26,7 @@ from bot.models.huddles import Huddle, HuddleReply, HuddleSettings, HuddleStuck
 from bot.models.moments import StretchMoment
 from bot.models.pie import PIE_CLOSED, PIE_OPEN, Pie, PieSlice
 from bot.models.pilots import Pilot, PilotParticipant
+from bot.models.privacy import PrivacyAudit, RetentionPolicy, TeamPrivacy
 from bot.models.shoutouts import DraftOffer, MomentDecision, Shoutout, ShoutoutRecipient
 
 __all__ = [
@@ -55,14 +56,17 @@ __all__ = [
     "PilotParticipant",
     "PressureAnswered",
     "PressureWeek",
+    "PrivacyAudit",
     "ProcessedEvent",
     "QuietAlert",
+    "RetentionPolicy",
     "Shoutout",
     "ShoutoutRecipient",
     "StretchMoment",
     "Team",
     "TeamAlertSettings",
     "TeamPressureSetting",
+    "TeamPrivacy",
     "TeamSkipDate",
     "UTCDateTime",
     "Workspace",

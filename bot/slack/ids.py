@@ -295,3 +295,20 @@ class PressureAction(StrEnum):
     """action_id prefix of the anonymous pressure question's buttons in a check-in DM."""
 
     ANSWER = "pressure_answer"
+
+
+# --- privacy (issue 20): export, forget ------------------------------------------------------------
+class PrivacyView(StrEnum):
+    """callback_id of the "forget me" confirmation modal."""
+
+    FORGET = "privacy_forget"
+
+
+class PrivacyInput(StrEnum):
+    """The forget modal's confirmation checkbox (block and action ids)."""
+
+    CONFIRM_BLOCK = "privacy_forget_confirm"
+    CONFIRM = "privacy_forget_confirm_input"
+
+
+# --- end privacy -----------------------------------------------------------------------------------

@@ -158,14 +158,17 @@ def test_the_digest_uploads_both_charts_into_the_managers_dm_with_the_figures_as
     assert "Zone mix (people per week)" in text and "6 stretch, 0 slack, 0 snap" in text
     assert "*Pace:*" in text
     assert "Pressure to cut corners: 2 of 6 felt it this week (up from 0)" in text
-    shared = fake_slack.shared_files("D0MAYA")
-    assert [f.filename for f in shared] == ["burnup.png", "zones.png"]
-    for file in shared:
-        assert is_png(file.content) and png_size(file.content) == (800, 450)
-        assert file.alt_txt and file.alt_txt[:20] in text
+    shared = fake_slack.files_in("U0MAYA")
+    assert [record["title"] for record, _ in shared] == ["Q4 burn-up", "Zone mix, last 8 weeks"]
+    for _, content in shared:
+        assert is_png(content) and png_size(content) == (800, 450)
+    alt_texts = [
+        str(c.params.get("alt_txt") or "") for c in fake_slack.calls_to("files.getUploadURLExternal")
+    ]
+    assert len(alt_texts) == 2 and all(alt and alt[:20] in text for alt in alt_texts)
     for rep_member in REPS:
-        assert fake_slack.shared_files("D" + rep_member.user_id[1:]) == []
-    assert fake_slack.shared_files("C0TEAM") == []
+        assert fake_slack.files_in(rep_member.user_id) == []
+    assert fake_slack.files_in("C0TEAM") == []
 
 
 def _user_of(session, person_id: int) -> str:

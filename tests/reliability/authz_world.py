@@ -305,6 +305,15 @@ def _pie_workers() -> _Tracked:
     return pie._WORKERS  # type: ignore[return-value]
 
 
+def _export_workers() -> _Tracked:
+    """The exports' pool (privacy, issue 20: files are built after the ack), tracked the same way."""
+    from bot.slack.listeners.commands import privacy
+
+    if not isinstance(privacy.WORKERS, _Tracked):
+        privacy.WORKERS = _Tracked(privacy.WORKERS)  # type: ignore[assignment]
+    return privacy.WORKERS  # type: ignore[return-value]
+
+
 def send(running: Running, do: Any) -> Outcome:
     """Send one request with its own response_url through `do(client)`, wait for every listener the request
     started (they run after the ack) and collect what Stretch did for it."""
@@ -312,7 +321,7 @@ def send(running: Running, do: Any) -> Outcome:
     client = SignedSlack(
         running.slack.events_url, SIGNING_SECRET, response_url=running.fake.response_url(name)
     )
-    pools = [_tracker(running), _pie_workers()]
+    pools = [_tracker(running), _pie_workers(), _export_workers()]
     mark, started = len(running.fake.calls), [len(pool.futures) for pool in pools]
     reply = do(client)
     deadline = time.monotonic() + 10

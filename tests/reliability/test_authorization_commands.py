@@ -54,6 +54,11 @@ CASES: list[CommandCase] = [
     CommandCase(Command.STRETCH, "check-in", REP),
     CommandCase(Command.STRETCH, "checkin", REP),
     CommandCase(Command.STRETCH, "digest", MANAGER, ELSEWHERE),
+    # privacy (issue 20): anyone takes or forgets their own data (forget only opens the confirmation);
+    # a team's data goes to its managers and workspace admins, never to another team's manager.
+    CommandCase(Command.STRETCH, "export me", EVERYONE),
+    CommandCase(Command.STRETCH, "export team", frozenset({"manager", "admin"})),
+    CommandCase(Command.STRETCH, "forget me", EVERYONE),
     CommandCase(Command.STRETCH, "help", EVERYONE),
     CommandCase(Command.STRETCH, "?", EVERYONE),
     CommandCase(Command.STRETCH, "huddle", MANAGER, ELSEWHERE),
@@ -151,3 +156,10 @@ def test_each_command_refuses_whoever_may_not_type_it_and_works_for_who_may(
             f"{who}: nothing"
         )
         assert not outcome.channel_posts() or line in CHANNEL_OK, f"{who} posted in a channel"
+        # privacy (issue 20): a file only ever goes into the asker's own DM.
+        shared = [
+            c.params.get("channel_id") for c in outcome.calls if c.method == "files.completeUploadExternal"
+        ]
+        assert all(channel == "D" + ACTORS[role][1:] for channel in shared), (
+            f"{who} shared a file in {shared}"
+        )

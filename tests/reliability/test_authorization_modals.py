@@ -26,6 +26,8 @@ from bot.slack.ids import (
     PieView,
     PilotAction,
     PilotView,
+    PrivacyInput,
+    PrivacyView,
     ShoutoutView,
     View,
 )
@@ -57,6 +59,8 @@ class ModalCase:
     allowed: frozenset[str]
     typed: dict[str, Any] = field(default_factory=dict)  # block_id → element state
     pie: bool = True
+    # privacy (issue 20): a modal opened by a `/stretch` command instead of a button (then `opener` is "").
+    command: str = ""
 
 
 def _text(value: str) -> dict[str, Any]:
@@ -136,6 +140,15 @@ CASES: dict[str, ModalCase] = {
     "shout-out draft": ModalCase(ShoutoutView.POST_DRAFT, "shoutout_post_draft", "manager", MANAGERS),
     # Issue 19: a manager's checkpoints form (the team's path) is for managers, whoever submits it.
     "pie checkpoints": ModalCase(CheckpointView.EDIT, CheckpointAction.OPEN, "manager", MANAGERS),
+    # privacy (issue 20): only the person who opened "forget me" can confirm it, and only for themselves.
+    "forget me": ModalCase(
+        PrivacyView.FORGET,
+        "",
+        "rep",
+        REPS,
+        {PrivacyInput.CONFIRM_BLOCK: {"selected_options": [{"value": "forget"}]}},
+        command="forget me",
+    ),
 }
 
 # Refusals that name the owner instead of the role.
@@ -154,7 +167,10 @@ def test_every_modal_with_a_listener_is_in_the_matrix(running: Running) -> None:
 
 def _open(running: Running, world: World, case: ModalCase) -> dict[str, Any]:
     """Click the real button as someone allowed and return the modal Slack was asked to show."""
-    outcome = _click(running, world, case.opener, ACTIONS[case.opener], ACTORS[case.opened_by])
+    if case.command:
+        outcome = send(running, lambda client: client.stretch(case.command, user=ACTORS[case.opened_by]))
+    else:
+        outcome = _click(running, world, case.opener, ACTIONS[case.opener], ACTORS[case.opened_by])
     for call in outcome.modals:
         view = call.json_param("view")
         if view.get("callback_id") == case.callback_id:

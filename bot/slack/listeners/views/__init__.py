@@ -19,6 +19,7 @@ from bot.slack.guard import guarded
 from bot.slack.home import publish_home
 from bot.slack.ids import View
 from bot.slack.listeners.views import alerts, checkins, huddles, pie, pilots, shoutouts
+from bot.slack.listeners.views import privacy as privacy_views  # privacy (issue 20)
 from bot.slack.payloads import acting_user, slack_team_id
 
 
@@ -64,3 +65,4 @@ def register(app: App, deps: Deps) -> None:
     checkins.register(app, deps)
     alerts.register(app, deps)
     huddles.register(app, deps)
+    privacy_views.register(app, deps)  # privacy (issue 20): the forget-me confirmation
