@@ -105,6 +105,11 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_privacy.add_parsers(commands)
     # --- end privacy ----------------------------------------------------------------------------------
+    # --- lead lists (issue 18) ---
+    from bot.cli_leads import add_parsers as add_leads_parsers
+
+    add_leads_parsers(commands)
+    # --- end of lead lists ---
     return parser
 
 
@@ -191,6 +196,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in cli_privacy.COMMANDS:
             return cli_privacy.run(args, settings)
         # --- end privacy --------------------------------------------------------------------------------
+        if args.command == "leads":  # lead lists (issue 18)
+            from bot.cli_leads import run as run_leads
+
+            return run_leads(args, settings, find_team=_find_team, make_engine=_engine)
         return _team(args, settings)
     except (ConfigError, UserError) as error:
         message = error.message if isinstance(error, UserError) else str(error)

@@ -22,6 +22,7 @@ from bot.jobs import checkins as checkin_jobs
 from bot.jobs import checkpoints as checkpoint_jobs
 from bot.jobs import digest as digest_jobs
 from bot.jobs import huddles as huddle_jobs
+from bot.jobs import leads as lead_jobs
 from bot.jobs import pie as pie_jobs
 from bot.jobs import pilots as pilot_jobs
 from bot.jobs import retention as retention_jobs
@@ -31,18 +32,21 @@ from bot.models.shoutouts import DRAFTS_KIND
 from bot.services import alerts as alert_service
 from bot.services import checkins as checkin_service
 from bot.services import huddles as huddle_service
+from bot.services import leads as lead_service
 from bot.services import pace_signals
 from bot.services import pie as pie_service
 from bot.services import privacy as privacy_service
 from bot.slack.blocks import pie as pie_blocks
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.home import HomeSection
+from bot.slack.listeners.actions import leads as lead_actions
 from bot.slack.listeners.actions import pilots as pilot_actions
 from bot.slack.listeners.actions import shoutouts as shoutout_actions
 from bot.slack.listeners.commands import alerts as alert_commands
 from bot.slack.listeners.commands import checkins as checkin_commands
 from bot.slack.listeners.commands import digest as digest_commands
 from bot.slack.listeners.commands import huddles as huddle_commands
+from bot.slack.listeners.commands import leads as lead_commands
 from bot.slack.listeners.commands import pie as pie_commands
 from bot.slack.listeners.commands import pilots as pilot_commands
 from bot.slack.listeners.commands import privacy as privacy_commands
@@ -199,6 +203,19 @@ FEATURES: tuple[Feature, ...] = (
         subcommands=privacy_commands.SUBCOMMANDS,
     ),
     # --- end privacy ----------------------------------------------------------------------------------
+    Feature(
+        name="leads",
+        planners=(("leads", lead_jobs.plan_leads),),
+        kinds={
+            lead_service.KIND_OVERLAP: KindSpec(render=lead_jobs.render_overlap),
+            lead_service.KIND_PROPOSAL: KindSpec(render=lead_jobs.render_proposal),
+            lead_service.KIND_SETTLED: KindSpec(render=lead_jobs.render_settled),
+            lead_service.KIND_DECISION: KindSpec(render=lead_jobs.render_decision),
+            lead_service.KIND_NOISE: KindSpec(render=lead_jobs.render_noise),
+        },
+        help=lead_commands.HELP,
+        home_sections=(HomeSectionSpec("leads", 45, lead_actions.lead_home_section),),
+    ),
 )
 
 

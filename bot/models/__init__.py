@@ -23,6 +23,14 @@ from bot.models.core import (
     Workspace,
 )
 from bot.models.huddles import Huddle, HuddleReply, HuddleSettings, HuddleStuck
+from bot.models.leads import (
+    LeadAssociation,
+    LeadAssociationMember,
+    LeadClaim,
+    LeadEvent,
+    LeadOverlap,
+    LeadSettings,
+)
 from bot.models.moments import StretchMoment
 from bot.models.pie import PIE_CLOSED, PIE_OPEN, Pie, PieSlice
 from bot.models.pilots import Pilot, PilotParticipant
@@ -45,6 +53,12 @@ __all__ = [
     "HuddleReply",
     "HuddleSettings",
     "HuddleStuck",
+    "LeadAssociation",
+    "LeadAssociationMember",
+    "LeadClaim",
+    "LeadEvent",
+    "LeadOverlap",
+    "LeadSettings",
     "Membership",
     "MomentDecision",
     "Person",

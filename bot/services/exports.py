@@ -38,6 +38,7 @@ from bot.models import (
     StretchMoment,
     Team,
 )
+from bot.models.leads import LeadAssociation, LeadClaim
 from bot.services.privacy import managers_export_notes, team_subject
 
 BATCH = 2000
@@ -265,6 +266,27 @@ def write_person_export(*, session: Session, person: Person, sink: CsvSink) -> E
         ),
     )
     sink.write(
+        "lead_claims.csv",
+        ("team", "account", "domain", "association", "note", "status", "claimed_at", "released_at"),
+        _stream(
+            session,
+            select(
+                Team.name,
+                LeadClaim.company,
+                LeadClaim.domain,
+                LeadAssociation.name,
+                LeadClaim.note,
+                LeadClaim.status,
+                LeadClaim.claimed_at,
+                LeadClaim.released_at,
+            )
+            .join(Team, Team.id == LeadClaim.team_id)
+            .outerjoin(LeadAssociation, LeadAssociation.id == LeadClaim.association_id)
+            .where(LeadClaim.person_id == pid)
+            .order_by(LeadClaim.claimed_at, LeadClaim.id),
+        ),
+    )
+    sink.write(
         "huddle_replies.csv",
         ("team", "huddle_date", "source", "posted_at"),
         _stream(
@@ -462,6 +484,26 @@ def write_team_export(*, session: Session, team: Team, sink: CsvSink, include_no
                 .where(Pilot.team_id == tid)
                 .order_by(Pilot.id, PilotParticipant.id),
             )
+        ),
+    )
+    sink.write(
+        "lead_claims.csv",
+        ("rep", "account", "domain", "association", "status", "claimed_at", "released_at"),
+        _stream(
+            session,
+            select(
+                Person.display_name,
+                LeadClaim.company,
+                LeadClaim.domain,
+                LeadAssociation.name,
+                LeadClaim.status,
+                LeadClaim.claimed_at,
+                LeadClaim.released_at,
+            )
+            .join(Person, Person.id == LeadClaim.person_id)
+            .outerjoin(LeadAssociation, LeadAssociation.id == LeadClaim.association_id)
+            .where(LeadClaim.team_id == tid)
+            .order_by(LeadClaim.claimed_at, LeadClaim.id),
         ),
     )
     sink.write(

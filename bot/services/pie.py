@@ -66,6 +66,8 @@ KIND_DEADLINE = "pie_deadline"
 KIND_SNAP = "pie_snap_heads_up"
 
 LatestZone = Callable[[Session, int, int], str | None]
+# (session, team id, the rep credited, amount) → [(person, part)] adding up to the amount, or None.
+ProgressSplit = Callable[[Session, int, Person, int], list[tuple[Person, int]] | None]
 Renderer = Callable[[Session, Delivery, datetime], Message | None]
 
 
@@ -692,8 +694,11 @@ def log_progress(
     amount_text: str,
     for_user_id: str | None,
     now: datetime,
+    split: ProgressSplit | None = None,
 ) -> tuple[PieView, str, int]:
-    """Add closed revenue to a slice (a manager may log for a rep); returns the pie, whose, how much."""
+    """Add closed revenue to a slice (a manager may log for a rep); returns the pie, whose, how much.
+
+    `split` may divide the amount between partners (see ProgressSplit)."""
     team = role.team
     target_person = person
     if for_user_id and for_user_id != person.slack_user_id:
@@ -720,13 +725,17 @@ def log_progress(
     amount = parse_amount(amount_text, _currency(session, team))
     pie = _lock_open_pie(session, role)
     before = _progress_total(session, pie.id)
-    slice_ = _slice_for_update(session, pie, target_person, now)
-    slice_.progress_minor += amount
-    slice_.updated_at = now
+    # Progress on an account the rep shares (lead lists) credits each partner by their split.
+    parts = (split(session, team.id, target_person, amount) if split else None) or [(target_person, amount)]
+    for credited, part in parts:
+        slice_ = _slice_for_update(session, pie, credited, now)
+        slice_.progress_minor += part
+        slice_.updated_at = now
+        # Each partner's part goes into the revenue log, so their own run rate and pace see it (issue 19).
+        checkpoint_service.record_progress(
+            session=session, pie_id=pie.id, person_id=credited.id, amount=part, now=now
+        )
     pie.updated_at = now
-    checkpoint_service.record_progress(
-        session=session, pie_id=pie.id, person_id=target_person.id, amount=amount, now=now
-    )
     session.flush()
     if before < pie.target_minor <= before + amount:
         _announce(session, kind=KIND_EATEN, pie=pie, team=team, key="eaten", now=now)

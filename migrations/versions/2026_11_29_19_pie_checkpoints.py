@@ -1,7 +1,7 @@
 """pie checkpoints, progress log, the weekly confidence question, anonymous pressure tallies
 
 Revision ID: 20261129_19
-Revises: 20261129_20
+Revises: 20261129_18
 Create Date: 2026-11-29
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '20261129_19'
-down_revision: str | None = '20261129_20'
+down_revision: str | None = '20261129_18'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

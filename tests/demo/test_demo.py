@@ -272,3 +272,17 @@ def test_the_pie_has_checkpoints_the_team_passes_one_and_maya_gets_charts_and_an
     assert not played.everywhere("as their limit 3 times") or all(
         c["params"]["channel"] == story.MAYA for c in played.everywhere("as their limit 3 times")
     )
+
+
+def test_the_lead_lists_story_plays_privately(played: Played) -> None:
+    """Leo claims the association, Ann and Sam named members: Ann and Leo partner 60/40 in two taps, Maya
+    decides Lakeview for Sam, Ann's progress on Buckeye is split; no overlap text ever reaches a channel."""
+    assert played.posts(story.ANN, "you and @Leo are partners") or played.posts(
+        story.ANN, f"you and <@{story.LEO}> are partners"
+    )
+    assert played.posts(story.LEO, "40%* of the credit for you")
+    assert played.posts(story.MAYA, "who should pursue it")
+    assert played.posts(story.SAM, "Lakeview Credit Union (in Ohio Credit Union League)* is yours")
+    assert "$6,000 to @Ann, $4,000 to @Leo" in played.out
+    for phrase in ("Buckeye", "Lakeview", "both claimed it", "partner"):
+        assert not played.posts(story.CHANNEL, phrase), f"{phrase!r} reached the channel"

@@ -10,9 +10,11 @@ from sqlalchemy import select
 
 from bot.db import session_scope
 from bot.models import PrivacyAudit
+from bot.models.leads import LeadClaim
 from bot.services.privacy import set_managers_export_notes
 from tests.conftest import Running
-from tests.privacy.helpers import ANN, MIA, NOTE, OMAR, RAJ, seed_history, wait_exports, zip_files
+from tests.privacy.helpers import ANN, MIA, NOTE, OMAR, RAJ, rows_of, seed_history, wait_exports, zip_files
+from tests.waiting import eventually
 
 
 def _csv(text: str) -> list[dict[str, str]]:
@@ -131,3 +133,19 @@ def test_someone_stretch_never_met_is_told_it_holds_nothing(running: Running) ->
     reply = running.slack.stretch("export me", user="U0NEW", channel="D0NEW", channel_name="directmessage")
     assert "holds nothing about you" in reply.text
     assert "export" in running.slack.stretch("export", user=ANN.user_id).text
+
+
+def test_a_reps_export_holds_the_accounts_they_claimed(running: Running) -> None:
+    """Raj's lead claims (the account, its domain, his note) are his data: they are in his export."""
+    seed_history(running)
+    reply = running.slack.command(
+        "/claim-leads", "add Acme Corp (acme.com)", user=RAJ.user_id, channel="C0TEAM"
+    )
+    assert reply.status == 200
+    # The claim is written after the ack: export once it is there.
+    eventually(lambda: rows_of(running.deps.session_factory, LeadClaim), what="Raj's claim")
+    running.slack.stretch("export me", user=RAJ.user_id)
+    wait_exports()
+    [(_record, data)] = running.fake.files_in(RAJ.user_id)
+    [claim] = _csv(zip_files(data)["lead_claims.csv"])
+    assert (claim["account"], claim["domain"], claim["status"]) == ("Acme Corp", "acme.com", "active")

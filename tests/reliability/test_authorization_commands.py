@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.features import wiring
 from bot.models import Base
-from bot.slack.ids import Command
+from bot.slack.ids import Command, LeadsCommand
 from tests.conftest import Running
 from tests.reliability.authz_world import (
     ACTORS,
@@ -76,6 +76,10 @@ CASES: list[CommandCase] = [
     CommandCase(Command.CLAIM_PIE, "close", MANAGER, ELSEWHERE),
     CommandCase(Command.CLAIM_PIE, "progress <@U0ANN|ann> 5k", MANAGER, ELSEWHERE),
     CommandCase(Command.SHOUTOUT, "<@U0ANN|ann> booked three demos", MEMBERS, ELSEWHERE),
+    CommandCase(LeadsCommand.CLAIM_LEADS, "", MEMBERS, ELSEWHERE),
+    CommandCase(LeadsCommand.CLAIM_LEADS, "add Initech (initech.io), Hooli", REP),
+    CommandCase(LeadsCommand.CLAIM_LEADS, "release Acme", REP),
+    CommandCase(LeadsCommand.CLAIM_LEADS, "umbrella Ohio Credit Union League", REP),
 ]
 
 # The alerts card says who sees it; that sentence is not a refusal.

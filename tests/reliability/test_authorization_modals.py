@@ -23,6 +23,8 @@ from bot.slack.ids import (
     CheckpointView,
     DigestAction,
     HuddleView,
+    LeadAction,
+    LeadView,
     PieView,
     PilotAction,
     PilotView,
@@ -148,6 +150,37 @@ CASES: dict[str, ModalCase] = {
         REPS,
         {PrivacyInput.CONFIRM_BLOCK: {"selected_options": [{"value": "forget"}]}},
         command="forget me",
+    ),
+    "lead add": ModalCase(
+        LeadView.ADD, LeadAction.ADD, "rep", REPS, {"lead_accounts": _text("Initech (initech.io)\nHooli")}
+    ),
+    "lead release": ModalCase(
+        LeadView.RELEASE,
+        LeadAction.RELEASE,
+        "rep",
+        REPS,
+        {"lead_release_pick": {"selected_option": {"value": "Acme Corp (acme.com)"}}},
+    ),
+    "lead partner": ModalCase(LeadView.PARTNER, LeadAction.PARTNER, "rep", REPS, {"lead_share": _text("60")}),
+    "lead decide split": ModalCase(
+        LeadView.DECIDE_SPLIT, LeadAction.DECIDE_SPLIT, "manager", MANAGERS, {"lead_share": _text("50")}
+    ),
+    "lead keep both": ModalCase(
+        LeadView.DECIDE_BOTH,
+        LeadAction.DECIDE_BOTH,
+        "manager",
+        MANAGERS,
+        {"lead_reason": _text("Different buyers: IT and finance")},
+    ),
+    "lead import": ModalCase(
+        LeadView.IMPORT,
+        LeadAction.IMPORT,
+        "manager",
+        MANAGERS,
+        {
+            "lead_import_association": _text("Texas Bankers"),
+            "lead_import_csv": _text("company,domain,note\nLone Star Bank,lonestar.com,\n"),
+        },
     ),
 }
 

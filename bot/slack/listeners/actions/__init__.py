@@ -17,7 +17,7 @@ from bot.slack.deps import Deps
 from bot.slack.directory import fetcher_for
 from bot.slack.guard import guarded
 from bot.slack.ids import Action
-from bot.slack.listeners.actions import alerts, checkins, digest, huddles, pie, pilots, shoutouts
+from bot.slack.listeners.actions import alerts, checkins, digest, huddles, leads, pie, pilots, shoutouts
 from bot.slack.payloads import acting_user, action_value, slack_team_id
 
 
@@ -72,3 +72,4 @@ def register(app: App, deps: Deps) -> None:
     digest.register(app, deps)
     alerts.register(app, deps)
     huddles.register(app, deps)
+    leads.register(app, deps)

@@ -125,6 +125,16 @@ def run_pie_command(
                 [section(message), *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=False)],
             )
         elif command.kind == "progress":
+            shared: list[tuple[str, int]] = []
+
+            def split(session: Session, team_id: int, rep: Any, amount: int) -> Any:
+                # Lead lists (issue 18): progress on an account partners share is split between them.
+                parts = leads_split(
+                    session=session, team_id=team_id, rep=rep, amount=amount, account=command.note
+                )
+                shared.extend((p.slack_user_id, part) for p, part in parts or [])
+                return parts
+
             view, whose, amount = pie_service.log_progress(
                 session=session,
                 role=role,
@@ -132,9 +142,16 @@ def run_pie_command(
                 amount_text=command.amount,
                 for_user_id=command.for_user,
                 now=now,
+                split=split,
             )
             who = "you" if whose == user_id else f"<@{whose}>"
             message = f":moneybag: Logged {view.money(amount)} closed for {who}. Nice work."
+            if shared:
+                message += (
+                    " Shared account, so it's split: "
+                    + ", ".join(f"{view.money(part)} to <@{user}>" for user, part in shared)
+                    + "."
+                )
             body = ephemeral(
                 message,
                 [
@@ -172,6 +189,17 @@ def run_pie_command(
             view = pie_service.close_pie(session=session, role=role, now=now)
             body = ephemeral(*pie_blocks.build_close_summary(view, viewer=user_id))
     return body
+
+
+def leads_split(*, session: Session, team_id: int, rep: Any, amount: int, account: str) -> Any:
+    """The partners' parts of progress on an account named in the note, if the rep shares it."""
+    from bot.services import leads as leads_service
+    from bot.slack.blocks.leads import unescape as lead_unescape
+
+    shares = leads_service.progress_shares(
+        session=session, team_id=team_id, person_id=rep.id, account_text=lead_unescape(account)
+    )
+    return leads_service.credit_parts(amount, shares) if shares else None
 
 
 def new_pie_modal(*, session: Session, role: TeamRole, now: datetime) -> dict[str, Any]:
