@@ -102,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("team", help="team id or name")
     _checkin_parsers(commands)
     _demo_parser(commands)
+    _chart_parser(commands)
     # --- privacy (issue 20): export, forget, retention, audit, notes-export ---------------------------
     from bot import cli_privacy
 
@@ -127,6 +128,7 @@ def _demo_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     demo.add_argument("--json", metavar="FILE", help="also write every Slack API call Stretch made to FILE")
     demo.add_argument("--no-color", action="store_true", help="plain text, no terminal colours")
     demo.add_argument("--full", action="store_true", help="show repeated messages in full, not as one line")
+    demo.add_argument("--charts", metavar="DIR", help="also write the digest's PNG charts into DIR")
 
 
 def _checkin_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -192,6 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _db(args, settings)
         if args.command in ("questions", "skip"):
             return _checkins(args, settings)
+        if args.command == "chart":
+            return _chart(args, settings)
         # --- privacy (issue 20) -------------------------------------------------------------------------
         from bot import cli_privacy
 
@@ -252,6 +256,7 @@ def _demo(args: argparse.Namespace) -> int:
         json_path=Path(args.json) if args.json else None,
         color=not args.no_color and sys.stdout.isatty(),
         full=args.full,
+        charts_dir=Path(args.charts) if args.charts else None,
     )
     try:
         return run_demo(options)
@@ -721,6 +726,48 @@ def _team_create(
     # The team is saved either way; a channel Stretch can't join gets the one step that fixes it.
     membership = ensure_in_channel(client, draft.channel_id or "")
     print(for_terminal(membership.message), file=sys.stdout if membership.ok else sys.stderr)
+    return 0
+
+
+# --- `stretch chart` (issue 19): the digest's charts for operators -------------------------------------
+
+
+def _chart_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    chart = commands.add_parser(
+        "chart", help="write a digest chart as PNG: the pie's burn-up or the zone mix"
+    )
+    chart.add_argument("kind", choices=("pie", "zones"), help="pie: burn-up with checkpoints; zones: 8 weeks")
+    chart.add_argument("--team", required=True, help="team id or name (see `stretch team list`)")
+    chart.add_argument("--out", required=True, metavar="FILE", help="where to write the PNG, e.g. burnup.png")
+
+
+def _chart(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from bot.charts import burnup_text, render_burnup, render_zones, zones_text
+    from bot.db import make_session_factory, session_scope
+    from bot.domain.pie import format_amount
+    from bot.services.charts import burnup_data, zone_mix_data
+
+    now = datetime.now(UTC)
+    with session_scope(make_session_factory(_engine(settings))) as session:
+        team = _find_team(session, args.team)
+        if args.kind == "pie":
+            data = burnup_data(session=session, team_id=team.id, now=now)
+            if data is None:
+                raise UserError(f"{team.name} has no open pie, so there is no burn-up to draw.")
+            png = render_burnup(data)
+            currency = data.currency
+            text = burnup_text(data, lambda minor: format_amount(minor, currency))
+        else:
+            zones = zone_mix_data(session=session, team_id=team.id, now=now)
+            png, text = render_zones(zones), zones_text(zones)
+    out = Path(args.out)
+    try:
+        out.write_bytes(png)
+    except OSError as error:
+        raise UserError(f"Can't write {out}: {error.strerror}.") from None
+    print(f"Wrote {out} ({len(png):,} bytes).\n{text}")
     return 0
 
 

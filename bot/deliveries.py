@@ -33,6 +33,18 @@ class Message:
 
     text: str
     blocks: list[dict[str, Any]] | None = None
+    # Files (PNG charts) the sender shares into the same conversation right after the message (issue 19).
+    files: tuple[FileUpload, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileUpload:
+    """A file to share after a message: its bytes, name, title and alt text (which carries its figures)."""
+
+    filename: str
+    title: str
+    content: bytes
+    alt_text: str
 
 
 Renderer = Callable[[Session, Delivery, datetime], Message | None]

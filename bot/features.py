@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.deliveries import KindSpec
 from bot.jobs import alerts as alert_jobs
 from bot.jobs import checkins as checkin_jobs
+from bot.jobs import checkpoints as checkpoint_jobs
 from bot.jobs import digest as digest_jobs
 from bot.jobs import huddles as huddle_jobs
 from bot.jobs import leads as lead_jobs
@@ -32,6 +33,7 @@ from bot.services import alerts as alert_service
 from bot.services import checkins as checkin_service
 from bot.services import huddles as huddle_service
 from bot.services import leads as lead_service
+from bot.services import pace_signals
 from bot.services import pie as pie_service
 from bot.services import privacy as privacy_service
 from bot.slack.blocks import pie as pie_blocks
@@ -200,6 +202,15 @@ FEATURES: tuple[Feature, ...] = (
             HomeSectionSpec("one_on_one_dashboard_reps", 6, one_on_one.dashboard_reps_section),
             HomeSectionSpec("one_on_one_own_page", 45, one_on_one.own_page_section),
         ),
+    ),
+    Feature(
+        # Issue 19: the checkpoint-day card in the team channel and the pie's hidden-risk alert signals
+        # (its modals, the pressure button and the pace on the cards and the Home are the pie's and the
+        # check-ins' own listeners and builders).
+        name="checkpoints",
+        planners=(("pie_checkpoints", checkpoint_jobs.plan_checkpoints),),
+        kinds={checkpoint_jobs.KIND_CHECKPOINT: KindSpec(render=checkpoint_jobs.render_checkpoint)},
+        signal_sources={"pace": pace_signals.pace_signals},
     ),
     # --- privacy (issue 20): export, forget, retention ----------------------------------------------
     Feature(

@@ -28,6 +28,7 @@ class DemoOptions:
     json_path: Path | None = None
     color: bool = True
     full: bool = False
+    charts_dir: Path | None = None  # write the digest's PNG charts here (`--charts DIR`)
 
 
 def run_demo(options: DemoOptions, *, stream: IO[str] | None = None) -> int:
@@ -60,6 +61,7 @@ def run_demo(options: DemoOptions, *, stream: IO[str] | None = None) -> int:
             scratch=Path(scratch),
         )
         stage.full = options.full
+        stage.charts_dir = options.charts_dir
         try:
             for user_id, name, tz in story.CAST:
                 stage.add_person(user_id, name, tz, is_admin=user_id == story.MAYA)

@@ -26,7 +26,14 @@ from bot.demo.fakeslack import WORKSPACE_ID, Call, DemoSlack, Person, Posted
 from bot.demo.render import Style, render_message, render_modal
 from bot.slack.payloads import HttpRequest
 
-QUIET_METHODS = ("auth.test", "users.info", "conversations.open", "conversations.history", "views.publish")
+QUIET_METHODS = (
+    "auth.test",
+    "users.info",
+    "conversations.open",
+    "conversations.history",
+    "views.publish",
+    "files.getUploadURLExternal",
+)
 
 
 class DemoError(Exception):
@@ -151,6 +158,8 @@ class Stage:
         self.full = False
         self._seen: set[tuple[str, str]] = set()
         self._ids = itertools.count(1)
+        # Where `--charts DIR` wants the charts Stretch uploads (issue 19); None: shown, not written.
+        self.charts_dir: Path | None = None
 
     def close(self) -> None:
         """Stop the fake Slack and release the database."""
@@ -489,6 +498,27 @@ class Stage:
         elif call.method == "views.update":
             title = ((p.get("view") or {}).get("title") or {}).get("text", "")
             self.out.line(self.out.style.dim(f"    ↻ the modal changes: {title}"))
+        elif call.method == "files.completeUploadExternal" and call.ok:
+            self._show_files(call)
+
+    def _show_files(self, call: Call) -> None:
+        """Charts shared into a DM: a line each (size and the figures they carry), written to --charts."""
+        from bot.charts import png_size
+
+        for item in call.answer.get("files") or []:
+            shared = self.slack.files.get(str(item.get("id")))
+            if shared is None:
+                continue
+            to = "U" + shared.channel[1:] if shared.channel.startswith("D") else shared.channel
+            width, height = png_size(shared.content)
+            heading = f"{self.local(to, call.at)} · DM to {self.names.get(to, to)} · 📊 {shared.title} ({width}×{height} PNG)"
+            if self.charts_dir is not None:
+                self.charts_dir.mkdir(parents=True, exist_ok=True)
+                path = self.charts_dir / f"{call.at.astimezone(UTC):%Y-%m-%d}-{shared.filename}"
+                path.write_bytes(shared.content)
+                heading += f" → {path}"
+            self.out.line(self.out.style.tint(heading, "\033[36m"))
+            self.out.line(self.out.style.dim(f"    {shared.alt_txt}"))
 
     def _modal_owner(self, call: Call) -> str:
         trigger = str(call.params.get("trigger_id") or "")

@@ -75,6 +75,18 @@ class Posted:
     to: str  # the user id for a DM, else the channel id
 
 
+@dataclass
+class SharedFile:
+    """A file uploaded with files_upload_v2 and (once completed) shared into a conversation."""
+
+    id: str
+    filename: str
+    alt_txt: str
+    title: str = ""
+    channel: str = ""
+    content: bytes = b""
+
+
 class DemoSlack:
     """The fake Web API: `start()`, point a WebClient at `url`, read `calls` and `messages`."""
 
@@ -85,6 +97,8 @@ class DemoSlack:
         self.messages: list[Posted] = []
         self.views: dict[str, dict[str, Any]] = {}
         self.joined: set[str] = set()  # channels Stretch has joined (conversations.join)
+        # files_upload_v2: reserved by id, their bytes posted to the upload URL, then shared (issue 19).
+        self.files: dict[str, SharedFile] = {}
         self._lock = threading.Lock()
         self._ts = 1_790_000_000
         self._server: ThreadingHTTPServer | None = None
@@ -150,6 +164,11 @@ class DemoSlack:
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         parsed = urlparse(request.path)
         length = int(request.headers.get("Content-Length") or 0)
+        if parsed.path.startswith("/upload/"):
+            self._upload(
+                request, parsed.path.rsplit("/", 1)[-1], request.rfile.read(length) if length else b""
+            )
+            return
         raw = request.rfile.read(length).decode() if length else ""
         params: dict[str, Any] = {}
         if raw:
@@ -247,7 +266,46 @@ class DemoSlack:
                 self.joined.add(channel)
             member = channel in self.joined
             return {"ok": True, "channel": {"id": channel, "is_private": False, "is_member": member}}
+        if method in ("files.getUploadURLExternal", "files.completeUploadExternal"):
+            return self._files(method, p)
         return {"ok": False, "error": "unknown_method"}
+
+    # --- files (files_upload_v2) ---------------------------------------------------------------------
+    def _files(self, method: str, p: dict[str, Any]) -> dict[str, Any]:
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{len(self.files) + 1:05d}"
+            self.files[file_id] = SharedFile(
+                file_id, str(p.get("filename") or ""), str(p.get("alt_txt") or "")
+            )
+            return {
+                "ok": True,
+                "file_id": file_id,
+                "upload_url": self.url.replace("/api/", f"/upload/{file_id}"),
+            }
+        listed = p.get("files")
+        if isinstance(listed, str):
+            listed = json.loads(listed)
+        shared = []
+        for item in listed or []:
+            found = self.files.get(str(item.get("id")))
+            if found is None or not found.content:
+                return {"ok": False, "error": "file_not_found"}
+            found.title = str(item.get("title") or found.filename)
+            found.channel = str(p.get("channel_id") or "")
+            shared.append({"id": found.id, "title": found.title})
+        return {"ok": True, "files": shared}
+
+    def _upload(self, request: BaseHTTPRequestHandler, file_id: str, content: bytes) -> None:
+        with self._lock:
+            found = self.files.get(file_id)
+            if found is not None:
+                found.content = content
+        body = f"OK - {len(content)}".encode()
+        request.send_response(200 if found is not None else 404)
+        request.send_header("Content-Type", "text/plain; charset=utf-8")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
 
     def _trigger_user(self, p: dict[str, Any]) -> str:
         # The demo's trigger ids name the person who acted ("<n>.<user id>.demo").

@@ -46,10 +46,13 @@ MOODS: dict[str, list[Answer]] = {
         ("3", "3", "yes", "yes", "time"),
         ("4", "3", "yes", "yes", "time"),
     ],
+    # Ann names pipeline three check-ins running (Tue–Thu of week 1): Maya hears it privately.
     ANN: [
         ("5", "3", "yes", "yes", "nothing"),
-        ("4", "3", "yes", "yes", "time"),
-        ("5", "2", "yes", "yes", "nothing"),
+        ("4", "3", "yes", "yes", "pipeline"),
+        ("4", "3", "yes", "yes", "pipeline"),
+        ("4", "2", "yes", "yes", "pipeline"),
+        ("5", "3", "yes", "yes", "time"),
     ],
     LEO: [("3", "4", "no", "no", "energy"), ("2", "5", "no", "no", "energy")],
     KIM: [
@@ -64,6 +67,9 @@ MOODS: dict[str, list[Answer]] = {
     ],
     ZOE: [("4", "3", "partly", "yes", "skills"), ("5", "3", "yes", "yes", "nothing")],
 }
+# The weekly question, on each rep's first check-in of the week: confidence in their slice (1–10).
+CONFIDENCE = {RAJ: "5", ANN: "8", LEO: "4", KIM: "7", SAM: "6", ZOE: "7"}
+CHECKPOINTS = "20k by 4 Dec\n70k by 18 Dec\n120k by 31 Dec"
 
 
 def at(user_tz: str, day: date, clock: str) -> datetime:
@@ -180,14 +186,26 @@ class NorthstarStory(Story):
     def pie_scenes(self) -> None:
         s = self.stage
         self.narrate(
-            _day(0), "10:25", "Maya bakes the December pie: $120k for the team to split as they choose."
-        )
-        self.by(
-            MAYA,
             _day(0),
-            "10:30",
-            lambda: s.command(MAYA, "/claim-pie", "new 120k December push", channel=CHANNEL),
+            "10:25",
+            "Maya bakes the December pie: $120k for the team to split as they choose, with checkpoints "
+            "instead of a straight line (deals land late in December).",
         )
+
+        def bake() -> None:
+            s.command(MAYA, "/claim-pie", "new", channel=CHANNEL)
+            s.submit(
+                MAYA,
+                {
+                    "pie_title": {"value": "December push"},
+                    "pie_target": {"value": "120k"},
+                    "pie_checkpoints": {"value": CHECKPOINTS},
+                },
+                say="names it December push, $120k, checkpoints $20k by 4 Dec · $70k by 18 Dec · $120k by "
+                "31 Dec, and bakes it",
+            )
+
+        self.by(MAYA, _day(0), "10:30", bake)
         self.narrate(
             _day(3),
             "07:00",
@@ -231,6 +249,11 @@ class NorthstarStory(Story):
             "Fri 27 Nov, midnight — the claim deadline passes with pie left over. Only Maya hears.",
         )
         self.narrate(_day(13), "07:00", zone=KIM_TZ, title="Day 14, Thu 3 Dec — deals start landing.")
+        self.narrate(
+            _day(14),
+            "15:55",
+            "Fri 4 Dec, 16:00 — the first checkpoint. The channel hears where the team stands; nobody is named.",
+        )
         self.by(ANN, _day(13), "15:00", lambda: s.command(ANN, "/claim-pie", "progress 18k", channel=CHANNEL))
         self.by(
             MAYA,
@@ -272,6 +295,11 @@ class NorthstarStory(Story):
             zone=KIM_TZ,
             title="Day 7, Thu 26 Nov — Leo stops answering his check-ins. Nobody announces it.",
         )
+        self.narrate(
+            date(2026, 11, 26),
+            "07:50",
+            "Ann has named pipeline as her limit three check-ins running. Stretch tells Maya, privately.",
+        )
 
     @staticmethod
     def _note(rep: str, day: date) -> str | None:
@@ -294,9 +322,15 @@ class NorthstarStory(Story):
                 for b in message.blocks
                 if b.get("type") == "actions" and str(b.get("block_id", "")).startswith("q_")
             ]
-            for row, value in zip(rows, mood, strict=False):
+            # The weekly confidence row (10 buttons) comes only on the first check-in of the week.
+            weekly = [r for r in rows if len(r["elements"]) == 10]
+            daily = [r for r in rows if len(r["elements"]) != 10]
+            taps = [*zip(daily, mood, strict=False), *((r, CONFIDENCE[rep]) for r in weekly)]
+            for row, value in taps:
                 element = next(e for e in row["elements"] if str(e.get("value", "")).endswith(f":{value}"))
-                labels.append(element["text"]["text"])
+                labels.append(
+                    element["text"]["text"] if len(row["elements"]) != 10 else f"confidence {value}/10"
+                )
                 s.tap(rep, message, lambda e, a=element["action_id"]: e.get("action_id") == a, say=None)  # type: ignore[misc]
             if note:
                 s.tap(rep, message, lambda e: e.get("action_id") == "checkin_add_note", say=None)
@@ -493,7 +527,10 @@ class NorthstarStory(Story):
         )
         self.by(MAYA, date(2026, 12, 4), "16:35", lambda: s.open_home(MAYA))
         self.narrate(
-            LAST_DAY, "15:50", "Day 22, Fri 11 Dec — the third weekly digest is due at Maya's 16:00."
+            LAST_DAY,
+            "15:50",
+            "Day 22, Fri 11 Dec — the third weekly digest is due at Maya's 16:00: pace against the "
+            "checkpoints, and two charts with their figures in words.",
         )
 
 

@@ -57,6 +57,14 @@ SIGNAL_LABELS = {
     NEW_SNAP: "snap zone in their first check-ins",
     # Raised by huddles (bot/domain/huddles.SIGNAL); named here so every label lives in one table.
     "huddle_quiet": "quiet in huddles",
+    # Raised by the pie's hidden risks (bot/services/pace_signals.py).
+    "same_limiter": "named the same limit again",
+    "confidence_drop": "confidence dropped while pace looks fine",
+}
+# A signal's own DM headline ("{name}" is the rep), for signals that aren't about going quiet.
+SIGNAL_TITLES = {
+    "same_limiter": "{name} keeps naming the same limit",
+    "confidence_drop": "{name}'s pace looks fine, but their confidence dropped",
 }
 NEW_SIGNALS = frozenset({NEW_NO_ANSWER, NEW_SNAP})
 
@@ -482,6 +490,8 @@ def alert_title(signal: str, name: str, details: Mapping[str, object], label: st
         return f"{name}: stopped writing notes"
     if signal == SLOWER_ANSWERS:
         return f"{name}: answering much later than usual"
+    if signal in SIGNAL_TITLES:  # a signal with its own headline (the pie's hidden risks)
+        return SIGNAL_TITLES[signal].format(name=name)
     return f"{name}: {label}"
 
 

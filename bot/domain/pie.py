@@ -185,7 +185,7 @@ def clean_title(text: str | None, *, fallback: str) -> str:
 class PieCommand:
     """What `/claim-pie …` asked for, before the team (and so the currency) is known."""
 
-    kind: str  # status | claim | release | progress | new | target | close | help
+    kind: str  # status | claim | release | progress | new | target | close | help | checkpoints
     amount: str = ""
     note: str = ""
     for_user: str | None = None
@@ -202,6 +202,10 @@ def parse_command(text: str) -> PieCommand:
         return PieCommand("status")
     if first == "help":
         return PieCommand("help")
+    if first in ("checkpoints", "checkpoint"):
+        if rest:
+            raise UserError("`/claim-pie checkpoints` opens a form; type it without anything after it.")
+        return PieCommand("checkpoints")
     if first in ("release", "close"):
         if rest:
             raise UserError(f"`/claim-pie {first}` takes nothing after it. Type just `/claim-pie {first}`.")

@@ -79,7 +79,17 @@ DEFAULT_QUESTIONS: tuple[QuestionSpec, ...] = (
     ),
     QuestionSpec("stretch_swing", TEXT, "What did you stretch for or take a swing at?"),
     QuestionSpec("on_mind", TEXT, "Anything on your mind?"),
+    # Weekly (see WEEKLY_KEYS): asked from the first check-in of each week until answered.
+    QuestionSpec(
+        "confidence",
+        CHOICE,
+        "How confident are you in your slice by the period end?",
+        tuple((str(n), str(n)) for n in range(1, 11)),
+    ),
 )
+CONFIDENCE = "confidence"
+# Questions asked once a week (on the first check-in of the week, and the next ones until answered).
+WEEKLY_KEYS = frozenset({CONFIDENCE})
 
 
 def clean_prompt(text: str) -> str:

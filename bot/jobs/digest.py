@@ -9,14 +9,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.deliveries import Message, enqueue_many
+from bot.deliveries import FileUpload, Message, enqueue_many
 from bot.domain.availability import is_away
 from bot.domain.digest import SEND_WINDOW, digest_moment
 from bot.domain.errors import UserError
 from bot.domain.schedule import WEEKDAYS, local_date, parse_time
 from bot.models import ROLE_MANAGER, Delivery, Membership, Person, Team
+from bot.services.charts import digest_charts
 from bot.services.digest import gather_digest, is_team_manager
-from bot.slack.blocks.digest import build_digest
+from bot.slack.blocks.digest import MESSAGE_BLOCK_LIMIT, build_chart_text, build_digest
 
 DIGEST_KIND = "digest"
 DIGEST_NOW_KIND = "digest_now"
@@ -79,4 +80,8 @@ def render_digest(session: Session, delivery: Delivery, now: datetime) -> Messag
         return None
     data = gather_digest(session=session, team_id=delivery.team_id, manager=manager, now=now)
     text, blocks = build_digest(data)
-    return Message(text=text, blocks=blocks)
+    # The two charts follow in the same DM; their figures are in the message too (mobile, screen readers).
+    charts = digest_charts(session=session, team_id=delivery.team_id, now=now)
+    blocks = [*blocks[: MESSAGE_BLOCK_LIMIT - 1], build_chart_text(charts)] if charts else blocks
+    files = tuple(FileUpload(c.filename, c.title, c.png, c.alt_text) for c in charts)
+    return Message(text=text, blocks=blocks, files=files)

@@ -32,7 +32,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db import SessionFactory, session_scope
-from bot.deliveries import CANCELLED, EXPIRED, FAILED, PENDING, SENDING, SENT, KindSpec, Message
+from bot.deliveries import CANCELLED, EXPIRED, FAILED, PENDING, SENDING, SENT, FileUpload, KindSpec, Message
 from bot.jobs.pacing import Pacer
 from bot.models import Delivery, Person
 from bot.slack.http import ConnectionPool, PooledWebClient, pooled
@@ -368,6 +368,8 @@ def deliver_one(
             kinds=kinds,
         )
     report.sent += 1
+    if message.files:
+        upload_files(client=client, channel=str(response.get("channel") or channel), files=message.files)
     return 0.0
 
 
@@ -397,6 +399,28 @@ def _prepare(
         return None
     delivery.status = SENDING
     return message
+
+
+def upload_files(*, client: WebClient, channel: str, files: Sequence[FileUpload]) -> bool:
+    """Share files into a conversation with files_upload_v2 (scope files:write); False if Slack refused.
+
+    The message before them already carries the same figures as text, so a failed upload is logged and
+    not retried: the reader still has everything, and a retry could post the charts twice."""
+    try:
+        client.files_upload_v2(
+            channel=channel,
+            file_uploads=[
+                {"content": f.content, "filename": f.filename, "title": f.title, "alt_txt": f.alt_text[:1000]}
+                for f in files
+            ],
+        )
+    except SlackApiError as error:
+        logger.warning("uploading %d file(s) failed: %s", len(files), _error_code(error)[0])
+        return False
+    except Exception as error:  # network trouble
+        logger.warning("uploading %d file(s) failed with %s", len(files), type(error).__name__)
+        return False
+    return True
 
 
 def _retry_later(

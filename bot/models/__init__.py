@@ -4,6 +4,13 @@ from bot.models.alert_settings import AlertRun, TeamAlertSettings
 from bot.models.alerts import QuietAlert
 from bot.models.base import Base, UTCDateTime
 from bot.models.checkins import Checkin, CheckinAnswer, CheckinQuestion
+from bot.models.checkpoints import (
+    PieCheckpoint,
+    PieProgressEntry,
+    PressureAnswered,
+    PressureWeek,
+    TeamPressureSetting,
+)
 from bot.models.core import (
     ROLE_MANAGER,
     ROLE_REP,
@@ -59,9 +66,13 @@ __all__ = [
     "OneOnOne",
     "Person",
     "Pie",
+    "PieCheckpoint",
+    "PieProgressEntry",
     "PieSlice",
     "Pilot",
     "PilotParticipant",
+    "PressureAnswered",
+    "PressureWeek",
     "PrivacyAudit",
     "ProcessedEvent",
     "QuietAlert",
@@ -71,6 +82,7 @@ __all__ = [
     "StretchMoment",
     "Team",
     "TeamAlertSettings",
+    "TeamPressureSetting",
     "TeamPrivacy",
     "TeamSkipDate",
     "UTCDateTime",

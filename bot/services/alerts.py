@@ -87,6 +87,7 @@ class RaisedSignal:
 # A feature's source of raised signals (check-ins, huddles, …); bot/features.py names them all.
 SignalSource = Callable[[Session, datetime], list[RaisedSignal]]
 SIGNAL_LABELS = rules.SIGNAL_LABELS
+SIGNAL_TITLES = rules.SIGNAL_TITLES
 
 
 def team_settings(*, session: Session, team_id: int) -> rules.AlertSettings:

@@ -35,6 +35,7 @@ from bot.models.checkins import (
     CheckinAnswer,
     CheckinQuestion,
 )
+from bot.models.checkpoints import PressureAnswered, TeamPressureSetting
 from bot.models.moments import MOMENT_SNAP_COMEBACK, MOMENT_STRETCH_ANSWER
 from bot.services.moments import record_moment
 from bot.services.teams import PickTeamError, resolve_team, teams_of
@@ -223,6 +224,8 @@ class CheckinView:
     closes_at: datetime
     submitted: bool
     questions: tuple[QuestionView, ...]
+    # The anonymous weekly pressure question: "ask", "answered" this week, or None (off / not this one).
+    pressure: str | None = None
 
     @property
     def answered(self) -> int:
@@ -240,10 +243,12 @@ def checkin_view(*, session: Session, checkin_id: int, now: datetime) -> Checkin
         a.question_id: a.value
         for a in session.scalars(select(CheckinAnswer).where(CheckinAnswer.checkin_id == checkin.id))
     }
+    weekly_open = _weekly_questions_open(session, checkin)
     questions = [
         q
         for q in team_questions(session=session, team_id=checkin.team_id, now=now, include_removed=True)
-        if q.removed_at is None or q.id in answers
+        if (q.removed_at is None or q.id in answers)
+        and (q.key not in qrules.WEEKLY_KEYS or q.id in answers or weekly_open)
     ]
     return CheckinView(
         id=checkin.id,
@@ -257,7 +262,47 @@ def checkin_view(*, session: Session, checkin_id: int, now: datetime) -> Checkin
             QuestionView(q.id, q.key, q.kind, q.prompt, tuple(options_of(q)), answers.get(q.id) or None)
             for q in questions
         ),
+        pressure=pressure_state(session=session, checkin=checkin) if weekly_open else None,
     )
+
+
+def week_start(day: date) -> date:
+    """The Monday of the week `day` is in: weekly questions and tallies are per such week."""
+    return day - timedelta(days=day.weekday())
+
+
+def _weekly_questions_open(session: Session, checkin: Checkin) -> bool:
+    """Weekly questions are asked from the rep's first check-in of the week until one carries an answer."""
+    monday = week_start(checkin.local_date)
+    earlier = select(Checkin.id).where(
+        Checkin.team_id == checkin.team_id,
+        Checkin.person_id == checkin.person_id,
+        Checkin.local_date >= monday,
+        Checkin.local_date < checkin.local_date,
+    )
+    answered_earlier = session.scalar(
+        select(func.count())
+        .select_from(CheckinAnswer)
+        .where(CheckinAnswer.checkin_id.in_(earlier), CheckinAnswer.question_key.in_(qrules.WEEKLY_KEYS))
+    )
+    return not answered_earlier
+
+
+def pressure_state(*, session: Session, checkin: Checkin) -> str | None:
+    """Whether this check-in carries the anonymous pressure question: 'ask', 'answered' or None (off)."""
+    enabled = session.scalar(
+        select(TeamPressureSetting.enabled).where(TeamPressureSetting.team_id == checkin.team_id)
+    )
+    if not enabled:
+        return None
+    done = session.scalar(
+        select(PressureAnswered.id).where(
+            PressureAnswered.team_id == checkin.team_id,
+            PressureAnswered.week_start == week_start(checkin.local_date),
+            PressureAnswered.person_id == checkin.person_id,
+        )
+    )
+    return "answered" if done is not None else "ask"
 
 
 def _answerable(session: Session, *, checkin_id: int, user_id: str, now: datetime) -> Checkin:

@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.domain import pilots as pilot_rules
 from bot.domain.alerts import alert_title, is_new_signal
+from bot.domain.checkpoints import pace_line
 from bot.domain.digest import (
     SPARK_WEEKS,
     BalanceInput,
     CheckinFact,
     TeamPulse,
     balance_line,
-    pace,
     team_pulse,
     unclaimed_hint,
     week_starts,
@@ -44,6 +44,7 @@ from bot.models.alerts import ALERT_ACKNOWLEDGED, ALERT_OPEN, ALERT_SNOOZED, Qui
 from bot.services.alerts import SIGNAL_LABELS, live_lines
 from bot.services.checkins import options_of
 from bot.services.pie import open_pie, pie_view
+from bot.services.pressure import pressure_summary
 from bot.services.shoutouts import Draft, EffortEntry, effort_leaderboard, pending_drafts
 from bot.services.teams import load_team, resolve_team, team_for_channel, teams_of
 
@@ -107,6 +108,8 @@ class PieSummary:
     left: str
     unclaimed_reps: int
     hint: str
+    # The team's pace against its checkpoint path (issue 19).
+    pace_line: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,8 @@ class DigestData:
     pilots: tuple[PilotLine, ...]
     pie: PieSummary | None
     balance: str
+    # "Pressure to cut corners: 2 of 6 felt it this week" (anonymous counts, 3+ answers; issue 19).
+    pressure_line: str = ""
 
 
 def managed_teams(*, session: Session, workspace_id: int, user_id: str) -> list[Team]:
@@ -294,10 +299,10 @@ def _pie(session: Session, team: Team, now: datetime) -> PieSummary | None:
     pie = open_pie(session=session, team_id=team.id)
     if pie is None:
         return None
-    view = pie_view(session=session, pie=pie)
-    today = local_date(now, team.tz)
-    start = local_date(pie.created_at, team.tz)
+    view = pie_view(session=session, pie=pie, now=now)
     numbers = view.figures(now)
+    # Where the checkpoint path (not a straight line) says the team should be today.
+    expected = view.pace.expected if view.pace is not None else 0
     return PieSummary(
         title=view.title,
         claimed=view.money(view.claimed),
@@ -305,7 +310,7 @@ def _pie(session: Session, team: Team, now: datetime) -> PieSummary | None:
         progress=view.money(view.progress),
         claimed_pct=numbers.claimed_pct,
         progress_pct=numbers.progress_pct,
-        pace_pct=round(100 * pace(start=start, end=view.period_end, today=today)),
+        pace_pct=round(100 * expected / max(1, view.target)),
         days_left=numbers.days_left,
         left=view.money(max(0, view.left)),
         unclaimed_reps=len(view.unclaimed_user_ids),
@@ -315,6 +320,7 @@ def _pie(session: Session, team: Team, now: datetime) -> PieSummary | None:
             unclaimed_reps=len(view.unclaimed_user_ids),
             claims_open=numbers.claims_open,
         ),
+        pace_line=pace_line(view.pace, view.currency) if view.pace is not None else "",
     )
 
 
@@ -335,6 +341,7 @@ def gather_digest(*, session: Session, team_id: int, manager: Person, now: datet
         )
     }
     pie = _pie(session, team, now)
+    pressure = pressure_summary(session=session, team_id=team.id, now=now, tz=manager.tz)
     balance = balance_line(
         BalanceInput(
             progress_pct=pie.progress_pct if pie else None,
@@ -358,4 +365,5 @@ def gather_digest(*, session: Session, team_id: int, manager: Person, now: datet
         pilots=_pilots(session, team, now),
         pie=pie,
         balance=balance,
+        pressure_line=pressure.line if pressure is not None else "",
     )

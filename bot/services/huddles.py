@@ -337,7 +337,7 @@ def huddle_card(*, session: Session, huddle_id: int, now: datetime) -> HuddleCar
             next_huddle=upcoming,
         )
     pie = open_pie(session=session, team_id=team.id)
-    view = pie_view(session=session, pie=pie) if pie is not None else None
+    view = pie_view(session=session, pie=pie, now=now) if pie is not None else None
     pilots = session.scalars(
         select(Pilot)
         .where(Pilot.team_id == team.id, Pilot.status == pilot_rules.STATUS_ACTIVE)

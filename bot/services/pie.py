@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.deliveries import Message, enqueue, enqueue_dms
+from bot.domain.checkpoints import Checkpoint, Pace
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.figures import PieFigures, pie_figures
 from bot.domain.pie import (
@@ -52,6 +53,7 @@ from bot.models import (
     Workspace,
 )
 from bot.models.moments import MOMENT_BIG_SLICE
+from bot.services import checkpoints as checkpoint_service
 from bot.services.checkins import latest_zone
 from bot.services.moments import record_moment
 from bot.services.teams import TeamRole, choose_team, team_for_channel
@@ -124,6 +126,9 @@ class PieView:
     claimers: int
     slices: tuple[SliceLine, ...]
     unclaimed_user_ids: tuple[str, ...]
+    # The team's checkpoint path and pace (issue 19); empty on the claim's hot path, which skips them.
+    path: tuple[Checkpoint, ...] = ()
+    pace: Pace | None = None
 
     @property
     def left(self) -> int:
@@ -256,21 +261,31 @@ def _view(team: Team, pie: PieColumns, slices: list[_SliceRow], reps: list[tuple
     )
 
 
-def pie_view(*, session: Session, pie: Pie) -> PieView:
-    """Totals, slices (oldest claim first, never ranked by size) and who hasn't claimed yet."""
+def pie_view(*, session: Session, pie: Pie, now: datetime | None = None) -> PieView:
+    """Totals, slices (oldest claim first, never ranked by size) and who hasn't claimed yet.
+
+    With `now`, an open pie's view also carries the team's checkpoint path and pace."""
     team = session.get(Team, pie.team_id)
     assert team is not None
-    return _view(team, pie, _slice_rows(session, pie.id), _rep_rows(session, pie.team_id))
+    view = _view(team, pie, _slice_rows(session, pie.id), _rep_rows(session, pie.team_id))
+    if now is not None and pie.status == PIE_OPEN:
+        paced = checkpoint_service.team_pace(
+            session=session, pie=pie, now=now, team=team, progress=view.progress
+        )
+        view = replace(view, path=paced.path, pace=paced.pace)
+    return view
 
 
-def require_open_view(*, session: Session, role: TeamRole, pie: Pie | None = None) -> PieView:
+def require_open_view(
+    *, session: Session, role: TeamRole, pie: Pie | None = None, now: datetime | None = None
+) -> PieView:
     """The open pie of the team as a view, or a UserError saying how to bake one.
 
     Pass `pie` when the caller has already read the team's open pie (see `pie_context`)."""
     found = pie or open_pie(session=session, team_id=role.team.id)
     if found is None:
         raise _no_open_pie(role)
-    return pie_view(session=session, pie=found)
+    return pie_view(session=session, pie=found, now=now)
 
 
 def _no_open_pie(role: TeamRole) -> UserError:
@@ -715,11 +730,15 @@ def log_progress(
         slice_ = _slice_for_update(session, pie, credited, now)
         slice_.progress_minor += part
         slice_.updated_at = now
+        # Each partner's part goes into the revenue log, so their own run rate and pace see it (issue 19).
+        checkpoint_service.record_progress(
+            session=session, pie_id=pie.id, person_id=credited.id, amount=part, now=now
+        )
     pie.updated_at = now
     session.flush()
     if before < pie.target_minor <= before + amount:
         _announce(session, kind=KIND_EATEN, pie=pie, team=team, key="eaten", now=now)
-    return pie_view(session=session, pie=pie), target_person.slack_user_id, amount
+    return pie_view(session=session, pie=pie, now=now), target_person.slack_user_id, amount
 
 
 # --- managing ---------------------------------------------------------------------------------------
@@ -736,13 +755,30 @@ def bake_pie(
     claim_by: date | None = None,
     period_end: date | None = None,
     allow_overclaim: bool = False,
+    checkpoints_text: str | None = None,
 ) -> PieView:
-    """Open a new pie for the team (one open pie at a time); the channel hears about it."""
+    """Open a new pie for the team (one open pie at a time); the channel hears about it.
+
+    `checkpoints_text` is the manager's path ('30k by 31 Jan' per line); empty means one checkpoint
+    per month. It is checked before anything is written."""
     require_manager(role, "bake a new pie")
     team = role.team
     target = parse_amount(target_text, team.currency)
     dates = pie_dates(now=now, tz_name=team.tz, claim_by=claim_by, period_end=period_end)
     clean = clean_title(title, fallback=default_title(dates.period_end))
+    path: tuple[Checkpoint, ...] = ()
+    if (checkpoints_text or "").strip():
+        start = local_date(now, team.tz)
+        path = checkpoint_service.checked_team_path(
+            text=checkpoints_text or "",
+            currency=team.currency,
+            start=start,
+            end=dates.period_end,
+            target=target,
+            days_off=checkpoint_service.team_days_off(
+                session=session, team_id=team.id, start=start, end=dates.period_end
+            ),
+        )
     require_no_open_pie(session=session, team=team)
     pie = Pie(
         team_id=team.id,
@@ -760,8 +796,10 @@ def bake_pie(
     )
     session.add(pie)
     session.flush()
+    if path:
+        checkpoint_service.save_team_path(session=session, pie=pie, path=path, now=now)
     _announce(session, kind=KIND_BAKED, pie=pie, team=team, key="baked", now=now)
-    return pie_view(session=session, pie=pie)
+    return pie_view(session=session, pie=pie, now=now)
 
 
 def require_no_open_pie(*, session: Session, team: Team) -> None:
@@ -793,12 +831,13 @@ def set_target(
     old = pie.target_minor
     pie.target_minor = target
     pie.updated_at = now
+    checkpoint_service.rescale_team_path(session=session, pie=pie, old_target=old, now=now)
     session.flush()
     if total < old and total >= target:
         _announce(session, kind=KIND_COVERED, pie=pie, team=role.team, key="covered", now=now)
     if _progress_total(session, pie.id) >= target:
         _announce(session, kind=KIND_EATEN, pie=pie, team=role.team, key="eaten", now=now)
-    return pie_view(session=session, pie=pie), old
+    return pie_view(session=session, pie=pie, now=now), old
 
 
 def extend_deadline(

@@ -305,6 +305,34 @@ class OneOnOneBlock(StrEnum):
     PAGES = "one_on_one_pages"
 
 
+# --- Pie checkpoints, pace and the anonymous pressure question (issue 19) ----------------------------------
+
+
+class CheckpointView(StrEnum):
+    """callback_id of the `/claim-pie checkpoints` modal."""
+
+    EDIT = "pie_checkpoints_modal"
+
+
+class CheckpointAction(StrEnum):
+    """action_id of the pie card's Checkpoints button (its value is the team id)."""
+
+    OPEN = "pie_checkpoints_open"
+
+
+class CheckpointInput(StrEnum):
+    """action_ids of the checkpoint inputs (block ids live in bot.domain.checkpoints)."""
+
+    PATH = "pie_checkpoints_input"
+    PRESSURE = "pie_pressure_input"
+
+
+class PressureAction(StrEnum):
+    """action_id prefix of the anonymous pressure question's buttons in a check-in DM."""
+
+    ANSWER = "pressure_answer"
+
+
 # --- privacy (issue 20): export, forget ------------------------------------------------------------
 class PrivacyView(StrEnum):
     """callback_id of the "forget me" confirmation modal."""

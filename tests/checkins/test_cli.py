@@ -61,7 +61,8 @@ def test_questions_can_be_listed_added_reworded_moved_and_removed(
     assert main(["questions", "move", "--team", str(team), "pipeline", "1"]) == 0
     assert main(["questions", "remove", "--team", str(team), "on_mind"]) == 0
     out = capsys.readouterr().out
-    assert " 1. [pipeline] Pipeline?" in out.splitlines()[-7]
+    # The listing after the removal: 8 active questions (the defaults, the weekly confidence one, pipeline).
+    assert " 1. [pipeline] Pipeline?" in out.splitlines()[-8]
     with session_factory() as session:
         removed = session.scalar(select(CheckinQuestion).where(CheckinQuestion.key == "on_mind"))
         assert removed is not None and removed.removed_at is not None

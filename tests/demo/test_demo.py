@@ -61,7 +61,18 @@ def played(tmp_path_factory: pytest.TempPathFactory) -> Played:
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["demo", "--no-color", "--db", db_url, "--json", str(calls_file)])
+        code = main(
+            [
+                "demo",
+                "--no-color",
+                "--db",
+                db_url,
+                "--json",
+                str(calls_file),
+                "--charts",
+                str(folder / "charts"),
+            ]
+        )
     return Played(code, out.getvalue(), err.getvalue(), json.loads(calls_file.read_text()), db_url)
 
 
@@ -251,6 +262,34 @@ def test_maya_opens_leos_page_after_his_alert_and_sees_why(played: Played) -> No
     assert "Three questions for the 1:1" in page and "Managers' note" in page
     assert "Maya taps [Open Leo's page]" in played.out
     assert not played.everywhere("Lost the Acme deal")  # the note never went into a message
+
+
+def test_the_pie_has_checkpoints_the_team_passes_one_and_maya_gets_charts_and_anns_limit(
+    played: Played,
+) -> None:
+    """Issue 19's story: checkpoints on the pie, a checkpoint card in the channel naming nobody, both
+    charts shared into Maya's DM (and written by --charts) with their figures in the digest, and Ann's
+    repeated limiting factor reaching Maya privately."""
+    cards = played.posts(story.CHANNEL, "the team passed checkpoint 1 of 3: $20,000 by 4 Dec")
+    assert len(cards) == 1
+    card = json.dumps(cards[0]["params"], ensure_ascii=False)
+    assert "<@" not in card and not any(name in card for _, name, _ in story.CAST)
+    uploads = [c for c in played.calls if c["method"] == "files.completeUploadExternal"]
+    assert uploads and {c["params"]["channel_id"] for c in uploads} == {"D" + story.MAYA[1:]}
+    digests = played.posts(story.MAYA, "Burn-up for December push")
+    assert digests and "Zone mix (people per week)" in json.dumps(digests[-1]["params"], ensure_ascii=False)
+    assert "Checkpoints: $20,000 by 4 Dec, $70,000 by 18 Dec, $120,000 by 31 Dec" in json.dumps(
+        digests[-1]["params"], ensure_ascii=False
+    )
+    charts = Path(played.db_url.removeprefix("sqlite:///")).parent / "charts"
+    written = sorted(p.name for p in charts.iterdir())
+    assert "2026-12-11-burnup.png" in written and "2026-12-11-zones.png" in written
+    assert all((charts / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for name in written)
+    limit = played.posts(story.MAYA, "Ann has named *pipeline* as their limit 3 times in a row")
+    assert limit
+    assert not played.everywhere("as their limit 3 times") or all(
+        c["params"]["channel"] == story.MAYA for c in played.everywhere("as their limit 3 times")
+    )
 
 
 def test_the_lead_lists_story_plays_privately(played: Played) -> None:

@@ -17,6 +17,7 @@ from bot.db import session_scope
 from bot.models import Base, Person, Pie
 from bot.models.alerts import QuietAlert
 from bot.models.checkins import Checkin
+from bot.models.checkpoints import TeamPressureSetting
 from bot.models.huddles import Huddle
 from bot.models.moments import MOMENT_BIG_SLICE
 from bot.models.pilots import Pilot, PilotParticipant
@@ -143,6 +144,8 @@ def build_world(running: Running, *, with_pie: bool = True) -> World:
             created_at=NOW - timedelta(minutes=30),
         )
         session.add_all([alert, huddle, checkin])
+        # The anonymous pressure question is on, so its button has something to do (issue 19).
+        session.add(TeamPressureSetting(team_id=team, enabled=True, updated_at=NOW))
         pie = None
         if with_pie:
             pie = Pie(

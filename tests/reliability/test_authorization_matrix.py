@@ -23,12 +23,14 @@ from bot.slack.ids import (
     Action,
     AlertAction,
     CheckinAction,
+    CheckpointAction,
     DigestAction,
     HuddleAction,
     LeadAction,
     OneOnOneAction,
     PieAction,
     PilotAction,
+    PressureAction,
     ShoutoutAction,
 )
 from bot.slack.payloads import picker_value
@@ -106,6 +108,9 @@ ACTIONS: dict[str, ActionCase] = {
     PieAction.EXTEND: ActionCase(MANAGERS, _pie),
     PieAction.TALK: ActionCase(MANAGERS, _pie),
     CheckinAction.ANSWER: ActionCase(REPS, lambda w: w.answer_value),
+    # Issue 19: the rep's anonymous pressure answer (their own check-in only), the pie card's Checkpoints.
+    PressureAction.ANSWER: ActionCase(REPS, lambda w: f"{w.checkin}:never"),
+    CheckpointAction.OPEN: ActionCase(MEMBERS, _team),
     CheckinAction.ADD_NOTE: ActionCase(REPS, lambda w: str(w.checkin)),
     CheckinAction.SUBMIT: ActionCase(REPS, lambda w: str(w.checkin)),
     # Away and Back only ever touch the clicker's own away time (Back needs a team to come back to).
@@ -207,6 +212,8 @@ def _click(running: Running, world: World, action_id: str, case: ActionCase, use
     element_id = f"{action_id}:{value}" if action_id == CheckinAction.ANSWER else action_id
     if action_id == Action.PICK_TEAM:
         element_id = f"{action_id}:{world.team}"  # one action id per team in the picker
+    elif action_id == PressureAction.ANSWER and value:  # one button per choice: pressure_answer:<choice>
+        element_id = f"{action_id}:{value.rsplit(':', 1)[-1]}"
 
     def do(client: SignedSlack) -> Any:
         if case.on_view:

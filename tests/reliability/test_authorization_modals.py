@@ -19,6 +19,8 @@ from bot.slack.ids import (
     AlertView,
     CheckinAction,
     CheckinView,
+    CheckpointAction,
+    CheckpointView,
     DigestAction,
     HuddleView,
     LeadAction,
@@ -149,6 +151,8 @@ CASES: dict[str, ModalCase] = {
         MANAGERS,
         {OneOnOneBlock.NOTE: _text("Ask about the Acme legal review")},
     ),
+    # Issue 19: a manager's checkpoints form (the team's path) is for managers, whoever submits it.
+    "pie checkpoints": ModalCase(CheckpointView.EDIT, CheckpointAction.OPEN, "manager", MANAGERS),
     # privacy (issue 20): only the person who opened "forget me" can confirm it, and only for themselves.
     "forget me": ModalCase(
         PrivacyView.FORGET,

@@ -23,7 +23,7 @@ from bot.slack.blocks.common import (
     plain,
     section,
 )
-from bot.slack.ids import CheckinAction, CheckinInput
+from bot.slack.ids import CheckinAction, CheckinInput, PressureAction
 from bot.slack.ids import CheckinView as CheckinModal
 
 MISSED_EMOJI = "⚪"
@@ -100,6 +100,7 @@ def build_checkin_message(view: CheckinView) -> tuple[str, list[Block]]:
                 block_id="notes",
             )
         )
+    blocks.extend(pressure_blocks(view))
     blocks.append(divider())
     until = format_local(view.closes_at, view.tz)
     if view.submitted:
@@ -360,3 +361,30 @@ def parse_question_editor(values: dict[str, dict[str, Any]]) -> tuple[str, str |
     kind = str(kind_option.get("value")) if isinstance(kind_option, dict) else None
     options = str(element(CheckinInput.OPTIONS_BLOCK, CheckinInput.OPTIONS).get("value") or "")
     return prompt, kind, options
+
+
+# --- the anonymous pressure question (issue 19) -----------------------------------------------------
+
+PRESSURE_PROMPT = "This week, did you feel pushed to cut corners with a customer?"
+PRESSURE_CHOICES = (("never", "never"), ("a_little", "a little"), ("yes", "yes"))
+
+
+def pressure_blocks(view: CheckinView) -> list[Block]:
+    """The optional anonymous question: buttons until answered this week, then a thank-you."""
+    if view.pressure == "answered":
+        return [context(":lock: Your answer to the anonymous pressure question is counted. Thank you.")]
+    if view.pressure != "ask":
+        return []
+    return [
+        section(
+            f"*{PRESSURE_PROMPT}*\n_Anonymous: only the team's counts are kept, never who said what, and your "
+            "managers see them only once at least 3 people answer. One tap, and it can't be changed._"
+        ),
+        actions(
+            *[
+                button(label, f"{PressureAction.ANSWER}:{value}", value=f"{view.id}:{value}")
+                for value, label in PRESSURE_CHOICES
+            ],
+            block_id="pressure",
+        ),
+    ]

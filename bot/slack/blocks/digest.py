@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.domain.digest import MIN_ANSWERED, TeamPulse
 from bot.domain.figures import days_left_text, pct
 from bot.domain.schedule import format_local
@@ -9,6 +11,7 @@ from bot.domain.text import escape, escape_keeping_mentions
 from bot.domain.zones import SLACK, SNAP, STRETCH, ZONE_EMOJI
 from bot.models.alerts import ALERT_ACKNOWLEDGED, ALERT_SNOOZED
 from bot.services.alerts import LIVE_EVIDENCE
+from bot.services.charts import ChartFile
 from bot.services.digest import DigestData, PieSummary, PilotLine, WatchItem
 from bot.slack.blocks.common import Block, actions, button, context, divider, header, progress_bar, section
 from bot.slack.ids import Action, DigestAction, PilotAction, ShoutoutAction
@@ -122,7 +125,7 @@ def pie_text(pie: PieSummary | None) -> str:
         f"Claimed {pie.claimed} of {pie.target} ({pct(pie.claimed_pct)}) · "
         f"progress {pie.progress} `{progress_bar(pie.progress_pct / 100)}` {pct(pie.progress_pct)} · "
         f"{days_left_text(pie.days_left)}\n"
-        f"Unclaimed: {pie.left}. {pie.hint}"
+        f"Unclaimed: {pie.left}. {pie.hint}" + (f"\n*Pace:* {pie.pace_line}" if pie.pace_line else "")
     )
 
 
@@ -190,6 +193,11 @@ def build_digest(data: DigestData) -> tuple[str, list[Block]]:
         section(pilot_text(data.pilots)),
         divider(),
         section(pie_text(data.pie)),
+        *(
+            [context(f":shield: {data.pressure_line} · anonymous, team counts only")]
+            if data.pressure_line
+            else []
+        ),
         divider(),
         section(f"*Balance*\n{data.balance}"),
     ]
@@ -228,3 +236,9 @@ def build_dashboard(data: DigestData, *, compact: bool = False) -> list[Block]:
             button("New pilot", PilotAction.START, value=team),
         ),
     ]
+
+
+def build_chart_text(charts: Sequence[ChartFile]) -> Block:
+    """The charts' figures as text beside them (the charts themselves follow as images)."""
+    lines = "\n".join(f"• {c.alt_text}" for c in charts)
+    return section(f"*Charts* (below, as images)\n{lines}"[:3000])

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from bot.domain import huddles as rules
+from bot.domain.checkpoints import pace_line
 from bot.domain.figures import days_left_text, pct
 from bot.domain.pie import fraction, percent
 from bot.domain.schedule import format_local
@@ -46,6 +47,7 @@ def pie_line(card: HuddleCard) -> str | None:
         f":pie: *{escape(view.title)}* `{progress_bar(fraction(view.claimed, view.target))}` "
         f"{pct(percent(view.claimed, view.target))} claimed · {view.money(view.progress)} of "
         f"{view.money(view.target)} closed · {days_left_text(card.pie_days_left or 0)}"
+        + (f"\nTeam pace: {pace_line(view.pace, view.currency)}" if view.pace is not None else "")
     )
 
 

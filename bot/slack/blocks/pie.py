@@ -12,6 +12,13 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.domain import figures
+from bot.domain.checkpoints import (
+    FIELD_CHECKPOINTS,
+    Checkpoint,
+    format_path,
+    pace_line,
+    path_summary,
+)
 from bot.domain.figures import pct
 from bot.domain.pie import (
     FIELD_AMOUNT,
@@ -24,9 +31,11 @@ from bot.domain.pie import (
     MAX_NOTE,
     MAX_TITLE,
     example_amount,
+    format_amount,
     fraction,
     percent,
 )
+from bot.services.checkpoints import CheckpointDay, RepPace
 from bot.services.pie import ClaimOutcome, PieView, SliceLine
 from bot.slack.blocks.common import (
     Block,
@@ -47,7 +56,7 @@ from bot.slack.blocks.common import (
     section,
 )
 from bot.slack.blocks.privacy import mention  # a forgotten member shows as "a former member"
-from bot.slack.ids import PieAction, PieInput
+from bot.slack.ids import CheckpointAction, CheckpointInput, CheckpointView, PieAction, PieInput
 from bot.slack.ids import PieView as PieModal
 
 MAX_SLICE_LINES = 30
@@ -122,6 +131,7 @@ def build_pie_card(
             f"{_bar_line('Claimed', view.claimed, view)}\n{_bar_line('Eaten  ', view.progress, view)}\n"
             f"{left_text} · {claimers_text(view)}"
         ),
+        *pace_blocks(view),
     ]
     if view.slices:
         lines = [_slice_line(s, view, viewer) for s in view.slices[:MAX_SLICE_LINES]]
@@ -154,6 +164,8 @@ def build_pie_card(
     else:
         buttons.append(button("Change the target", PieAction.LOWER_TARGET, value=str(view.pie_id)))
         buttons.append(button("Extend the deadline", PieAction.EXTEND, value=str(view.pie_id)))
+    if view.pace is not None:  # the team's path, or the rep's own (issue 19)
+        buttons.append(button("Checkpoints", CheckpointAction.OPEN, value=str(view.team_id)))
     blocks.append(actions(*buttons))
     blocks.append(
         context(
@@ -248,8 +260,10 @@ def build_claim_modal(view: PieView, *, mine: SliceLine | None) -> dict[str, Any
     )
 
 
-def build_new_pie_modal(*, team_id: int, currency: str, claim_by: date, period_end: date) -> dict[str, Any]:
-    """The manager's 'bake a pie' modal: title, target, claim-by, period end, over-claiming."""
+def build_new_pie_modal(
+    *, team_id: int, currency: str, claim_by: date, period_end: date, checkpoints_example: str = ""
+) -> dict[str, Any]:
+    """The manager's 'bake a pie' modal: title, target, claim-by, period end, checkpoints, over-claiming."""
     blocks: list[Block] = [
         input_block(
             FIELD_TITLE,
@@ -266,6 +280,7 @@ def build_new_pie_modal(*, team_id: int, currency: str, claim_by: date, period_e
         ),
         input_block(FIELD_CLAIM_BY, "Claims close at the end of", _datepicker(PieInput.CLAIM_BY, claim_by)),
         input_block(FIELD_PERIOD_END, "Period ends", _datepicker(PieInput.PERIOD_END, period_end)),
+        checkpoints_input(initial="", example=checkpoints_example, optional=True),
         input_block(
             FIELD_OVERCLAIM,
             "Over-claiming",
@@ -528,9 +543,14 @@ def build_snap_heads_up(view: PieView, *, rep_user_id: str, amount: int) -> tupl
 
 
 def build_home_pie(
-    view: PieView, *, viewer: str, is_manager: bool, now: datetime | None = None
+    view: PieView,
+    *,
+    viewer: str,
+    is_manager: bool,
+    now: datetime | None = None,
+    rep_pace: RepPace | None = None,
 ) -> list[Block]:
-    """The App Home section for one team's open pie."""
+    """The App Home section for one team's open pie (with the viewer's own pace, only they see it)."""
     mine = view.slice_of(viewer)
     if is_manager:
         you = f"{claimers_text(view)}."
@@ -545,6 +565,10 @@ def build_home_pie(
         ),
         context(f"{claims_line(view, now)} · `/claim-pie` for the whole pie"),
     ]
+    if view.pace is not None:
+        blocks.append(context(f"Team pace: {pace_line(view.pace, view.currency)}"))
+    if rep_pace is not None:
+        blocks.append(build_rep_pace_section(rep_pace))
     if not is_manager:
         label, action = (
             ("Change my slice", PieAction.CHANGE)
@@ -553,3 +577,142 @@ def build_home_pie(
         )
         blocks.append(actions(button(label, action, value=str(view.team_id))))
     return blocks
+
+
+# --- checkpoints and pace (issue 19) ----------------------------------------------------------------
+
+PATH_MAX_LENGTH = 600
+MIN_CONTRIBUTORS = 3
+PRESSURE_FIELD = "pie_pressure"
+
+
+def pace_blocks(view: PieView) -> list[Block]:
+    """The team's pace and its checkpoints on the pie card (nothing while a view carries no pace)."""
+    if view.pace is None:
+        return []
+    return [
+        section(f"*Team pace* · {pace_line(view.pace, view.currency)}"),
+        context(
+            f"Checkpoints: {path_summary(view.path, view.currency)} · `/claim-pie checkpoints` to see or shape them"
+        ),
+    ]
+
+
+def build_rep_pace_section(mine: RepPace) -> Block:
+    """A rep's own pace (their Home, their manager's 1:1 page; never a channel)."""
+    shape = "your own shape" if mine.reshaped else "the team's path, pro rata"
+    money = lambda minor: format_amount(minor, mine.currency)  # noqa: E731
+    return section(
+        f"*Your pace* ({money(mine.slice_amount)} slice, {shape}) · only you and your managers see this\n"
+        + pace_line(mine.pace, mine.currency)
+        + f"\n_{path_summary(mine.path, mine.currency)}_"
+    )
+
+
+def checkpoints_input(*, initial: str, example: str, optional: bool) -> Block:
+    """The checkpoints field: one 'amount by date' per line."""
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": CheckpointInput.PATH,
+        "multiline": True,
+        "max_length": PATH_MAX_LENGTH,
+    }
+    if initial:
+        element["initial_value"] = initial[:PATH_MAX_LENGTH]
+    if example:
+        element["placeholder"] = plain(example.replace("\n", "; ")[:150])
+    return input_block(
+        FIELD_CHECKPOINTS,
+        "Checkpoints",
+        element,
+        optional=optional,
+        hint="One per line, a running total and a working day: 30k by 31 Jan. "
+        "Leave empty for one per month, spread by working days.",
+    )
+
+
+def build_checkpoints_modal(
+    view: PieView,
+    *,
+    path: tuple[Checkpoint, ...],
+    is_manager: bool,
+    pressure_on: bool = False,
+    rep_pace: RepPace | None = None,
+) -> dict[str, Any]:
+    """`/claim-pie checkpoints`: a manager edits the team's path (and the pressure question), a rep their own."""
+    blocks: list[Block] = []
+    if view.pace is not None:
+        blocks.append(section(f"*Team pace* · {pace_line(view.pace, view.currency)}"))
+    if is_manager:
+        blocks.append(
+            context(
+                f"The path the team's pace is measured against; each rep's path is it, pro rata to their slice. Target {view.money(view.target)}, period ends {_date(view.period_end)}."
+            )
+        )
+        blocks.append(checkpoints_input(initial=format_path(path, view.currency), example="", optional=True))
+        pressure: dict[str, Any] = {
+            "type": "checkboxes",
+            "action_id": CheckpointInput.PRESSURE,
+            "options": [option("Ask the anonymous weekly pressure question", "on")],
+        }
+        if pressure_on:
+            pressure["initial_options"] = [option("Ask the anonymous weekly pressure question", "on")]
+        blocks.append(
+            input_block(
+                PRESSURE_FIELD,
+                "Guardrail",
+                pressure,
+                optional=True,
+                hint='"This week, did you feel pushed to cut corners with a customer?" Only the team\'s counts are '
+                "kept, and you see them in the digest once at least 3 people answer.",
+            )
+        )
+        submit = "Save"
+    elif rep_pace is None:
+        blocks.append(
+            section("Claim your slice first (`/claim-pie 20k`); then you can shape your path to it.")
+        )
+        submit = None
+    else:
+        blocks.append(build_rep_pace_section(rep_pace))
+        blocks.append(
+            context(
+                "Reshape your path if your deals land late: less now, more at the end, as long as it reaches "
+                f"your slice ({view.money(rep_pace.slice_amount)}) by {_date(view.period_end)}. Empty it to follow the team's path."
+            )
+        )
+        blocks.append(checkpoints_input(initial=format_path(path, view.currency), example="", optional=True))
+        submit = "Save my path"
+    return modal(
+        callback_id=CheckpointView.EDIT,
+        title="Checkpoints",
+        blocks=blocks,
+        submit=submit,
+        close="Close" if submit is None else "Cancel",
+        # "team" (a manager's form) is submitted by managers only, whoever else gets hold of it.
+        private_metadata=json.dumps({"team": view.team_id, "pie": view.pie_id, "team_path": int(is_manager)}),
+    )
+
+
+def build_checkpoint_card(day: CheckpointDay) -> tuple[str, list[Block]]:
+    """The channel's card on a checkpoint's day: the team's figures, celebrating; nobody is named."""
+    money = lambda minor: format_amount(minor, day.currency)  # noqa: E731
+    title = day.title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    point = day.checkpoint
+    label = f"checkpoint {day.number} of {day.of}: {money(point.amount)} by {point.day.day} {point.day:%b}"
+    if day.passed:
+        headline = f"🏁 *{title}* · the team passed {label}!"
+        body = f"{money(day.progress)} closed so far, {percent(day.progress, day.target)} % of the whole pie. Every deal in it counts."
+    else:
+        headline = f"📍 *{title}* · {label}"
+        body = (
+            f"{money(day.progress)} closed so far ({percent(day.progress, point.amount)} % of this checkpoint), "
+            f"{money(point.amount - day.progress)} to go. Distance, not speed: keep the rhythm."
+        )
+    if day.contributors >= MIN_CONTRIBUTORS:  # fewer would single out who hasn't closed yet
+        body += f"\n{day.contributors} {'person has' if day.contributors == 1 else 'people have'} put revenue on the board this period."
+    if day.next_checkpoint is not None:
+        nxt = day.next_checkpoint
+        body += f"\nNext: {money(nxt.amount)} by {nxt.day.day} {nxt.day:%b}."
+    text = f"{day.title}: {label}. {money(day.progress)} closed so far."
+    return text, [section(headline), section(body)]

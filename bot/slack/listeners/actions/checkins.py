@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.db import session_scope
 from bot.domain.schedule import local_date
 from bot.services import checkins as service
+from bot.services import pressure as pressure_service
 from bot.services.checkins import CLOSED_MESSAGE, CheckinClosed
 from bot.services.people import find_person, get_or_create_workspace
 from bot.services.teams import manager_team
@@ -24,7 +25,7 @@ from bot.slack.blocks.checkins import (
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
 from bot.slack.home import publish_home
-from bot.slack.ids import CheckinAction
+from bot.slack.ids import CheckinAction, PressureAction
 from bot.slack.listeners.commands.checkins import questions_modal
 from bot.slack.payloads import acting_user, action_value, message_of, private_metadata, slack_team_id
 
@@ -199,3 +200,23 @@ def register(app: App, deps: Deps) -> None:
     app.action(CheckinAction.BACK)(back)
     app.action(CheckinAction.QUESTION_MENU)(question_menu)
     app.action(CheckinAction.QUESTION_ADD)(question_add)
+
+    # --- the anonymous pressure question (issue 19): the lead moves this into bot/features.py ----------
+    @guarded("action")
+    def pressure_answer(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        raw_id, _sep, choice = action_value(body).partition(":")
+        if not raw_id.isdigit():
+            raise CheckinClosed(CLOSED_MESSAGE)
+        with session_scope(deps.session_factory) as session:
+            pressure_service.record_pressure(
+                session=session,
+                checkin_id=int(raw_id),
+                user_id=acting_user(body),
+                choice=choice,
+                now=deps.now(),
+            )
+        channel, ts = message_of(body)
+        update_checkin_message(deps=deps, client=client, checkin_id=int(raw_id), channel=channel, ts=ts)
+
+    app.action(re.compile(f"^{PressureAction.ANSWER}:"))(pressure_answer)

@@ -16,8 +16,8 @@ from bot.services import pie as pie_service
 from bot.slack.blocks import pie as pie_blocks
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded, tell_user
-from bot.slack.ids import PieAction
-from bot.slack.listeners.commands.pie import pick_value, run_pie_command
+from bot.slack.ids import CheckpointAction, PieAction
+from bot.slack.listeners.commands.pie import checkpoints_modal, pick_value, run_pie_command
 from bot.slack.payloads import acting_user, action_value, slack_team_id
 
 
@@ -104,3 +104,20 @@ def register(app: App, deps: Deps) -> None:
     app.action(PieAction.LOWER_TARGET)(lower_target)
     app.action(PieAction.EXTEND)(extend)
     app.action(PieAction.TALK)(talk)
+
+    # --- checkpoints (issue 19): the pie card's Checkpoints button opens `/claim-pie checkpoints` ------
+    @guarded("action")
+    def open_checkpoints(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        ack()
+        team_id = _int(action_value(body))
+        user_id = acting_user(body)
+        now = deps.now()
+        with session_scope(deps.session_factory) as session:
+            role, person = pie_service.role_in_team(session=session, team_id=team_id, user_id=user_id)
+            view = pie_service.require_open_view(session=session, role=role, now=now)
+            modal = checkpoints_modal(
+                session=session, view=view, person_id=person.id, is_manager=role.is_manager, now=now
+            )
+        client.views_open(trigger_id=body["trigger_id"], view=modal)
+
+    app.action(CheckpointAction.OPEN)(open_checkpoints)

@@ -14,10 +14,14 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.db import session_scope
-from bot.domain.pie import parse_command, pie_dates
+from bot.domain.checkpoints import default_checkpoints, format_path
+from bot.domain.pie import minor_exponent, parse_command, pie_dates
+from bot.domain.schedule import local_date
 from bot.domain.text import escape
 from bot.models import ROLE_MANAGER
+from bot.services import checkpoints as checkpoint_service
 from bot.services import pie as pie_service
+from bot.services import pressure as pressure_service
 from bot.services.teams import TeamRole
 from bot.slack.answers import AnswerQueue
 from bot.slack.blocks import pie as pie_blocks
@@ -73,6 +77,11 @@ HELP = (
     HelpEntry("/claim-pie release", "Give your slice back.", "The pie"),
     HelpEntry("/claim-pie progress 5k", "Log closed revenue toward your slice.", "The pie"),
     HelpEntry(
+        "/claim-pie checkpoints",
+        "See the checkpoints; reshape your own path (managers: the team's, and the pressure question).",
+        "The pie",
+    ),
+    HelpEntry(
         "/claim-pie new 100k [title]", "Bake a new pie (`/claim-pie new` alone opens a form).", "Managers"
     ),
     HelpEntry("/claim-pie target 120k", "Change the open pie's target.", "Managers"),
@@ -113,11 +122,20 @@ def run_pie_command(
         if team_seen is not None:
             team_seen(role.team.id)
         if command.kind == "status":
-            view = pie_service.require_open_view(session=session, role=role, pie=context.pie)
+            view = pie_service.require_open_view(session=session, role=role, pie=context.pie, now=now)
             return ephemeral(
                 f"{view.title}: {view.money(view.claimed)} of {view.money(view.target)} claimed",
                 pie_blocks.build_pie_card(view, viewer=user_id, is_manager=role.is_manager, now=now),
             )
+        if command.kind == "checkpoints":
+            view = pie_service.require_open_view(session=session, role=role, pie=context.pie, now=now)
+            client.views_open(
+                trigger_id=trigger_id,
+                view=checkpoints_modal(
+                    session=session, view=view, person_id=person.id, is_manager=role.is_manager, now=now
+                ),
+            )
+            return None
         if command.kind == "claim":
             outcome = pie_service.claim_slice(
                 session=session,
@@ -232,11 +250,38 @@ def new_pie_modal(*, session: Session, role: TeamRole, now: datetime) -> dict[st
     pie_service.require_manager(role, "bake a new pie")
     pie_service.require_no_open_pie(session=session, team=role.team)
     dates = pie_dates(now=now, tz_name=role.team.tz)
+    start = local_date(now, role.team.tz)
+    example = default_checkpoints(
+        start=start,
+        end=dates.period_end,
+        target=100_000 * 10 ** minor_exponent(role.team.currency),
+        days_off=checkpoint_service.team_days_off(
+            session=session, team_id=role.team.id, start=start, end=dates.period_end
+        ),
+    )
     return pie_blocks.build_new_pie_modal(
         team_id=role.team.id,
         currency=role.team.currency,
         claim_by=dates.claim_by,
         period_end=dates.period_end,
+        checkpoints_example="e.g. for 100k: " + format_path(example, role.team.currency),
+    )
+
+
+def checkpoints_modal(
+    *, session: Session, view: pie_service.PieView, person_id: int, is_manager: bool, now: datetime
+) -> dict[str, Any]:
+    """The `/claim-pie checkpoints` form: the team's path for a manager, the rep's own path for a rep."""
+    if is_manager:
+        return pie_blocks.build_checkpoints_modal(
+            view,
+            path=view.path,
+            is_manager=True,
+            pressure_on=pressure_service.is_enabled(session=session, team_id=view.team_id),
+        )
+    mine = checkpoint_service.rep_pace(session=session, team_id=view.team_id, person_id=person_id, now=now)
+    return pie_blocks.build_checkpoints_modal(
+        view, path=mine.path if mine else (), is_manager=False, rep_pace=mine
     )
 
 
@@ -292,10 +337,18 @@ def pie_blocks_home(context: HomeContext) -> list[Block]:
         pie = pie_service.open_pie(session=context.session, team_id=team.team_id)
         if pie is None:
             continue
-        view = pie_service.pie_view(session=context.session, pie=pie)
+        view = pie_service.pie_view(session=context.session, pie=pie, now=context.now)
+        is_manager = team.role == ROLE_MANAGER
+        mine = (
+            checkpoint_service.rep_pace(
+                session=context.session, team_id=team.team_id, person_id=context.person.id, now=context.now
+            )
+            if context.person is not None and not is_manager
+            else None
+        )
         blocks.extend(
             pie_blocks.build_home_pie(
-                view, viewer=context.user_id, is_manager=team.role == ROLE_MANAGER, now=context.now
+                view, viewer=context.user_id, is_manager=is_manager, now=context.now, rep_pace=mine
             )
         )
     return blocks

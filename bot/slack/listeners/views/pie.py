@@ -8,6 +8,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.db import session_scope
+from bot.domain.checkpoints import FIELD_CHECKPOINTS, path_summary
 from bot.domain.errors import UserError
 from bot.domain.pie import (
     FIELD_AMOUNT,
@@ -19,12 +20,14 @@ from bot.domain.pie import (
     FIELD_TITLE,
 )
 from bot.domain.text import escape
+from bot.services import checkpoints as checkpoint_service
 from bot.services import pie as pie_service
+from bot.services import pressure as pressure_service
 from bot.slack.blocks import pie as pie_blocks
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
 from bot.slack.home import publish_home
-from bot.slack.ids import PieView
+from bot.slack.ids import CheckpointView, PieView
 from bot.slack.payloads import acting_user, slack_team_id, state_values
 
 
@@ -81,6 +84,9 @@ def register(app: App, deps: Deps) -> None:
                         FIELD_PERIOD_END,
                     ),
                     allow_overclaim=overclaim,
+                    checkpoints_text=str(
+                        pie_blocks.state_value(values, FIELD_CHECKPOINTS).get("value") or ""
+                    ),
                 )
             except UserError as error:
                 # An amount complaint from the parser names the claim field; here it is the target.
@@ -170,3 +176,40 @@ def register(app: App, deps: Deps) -> None:
     app.view(PieView.TARGET)(target_submitted)
     app.view(PieView.EXTEND)(extend_submitted)
     app.view(PieView.TALK)(talk_submitted)
+
+    # --- checkpoints (issue 19): the lead moves this into bot/features.py with the pie's other parts ---
+    @guarded("view")
+    def checkpoints_submitted(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+        team_id, pie_id = _ids(body)
+        if pie_id is None:
+            raise UserError("This form is out of date. Type `/claim-pie checkpoints` and try again.")
+        values = state_values(body)
+        text = str(pie_blocks.state_value(values, FIELD_CHECKPOINTS).get("value") or "")
+        pressure_on = bool(pie_blocks.state_value(values, pie_blocks.PRESSURE_FIELD).get("selected_options"))
+        user_id = acting_user(body)
+        now = deps.now()
+        team_form = bool(pie_blocks.metadata(body["view"]).get("team_path"))
+        with session_scope(deps.session_factory) as session:
+            role, person = pie_service.role_in_team(session=session, team_id=team_id, user_id=user_id)
+            if team_form or role.is_manager:
+                path = checkpoint_service.set_team_path(
+                    session=session,
+                    team=role.team,
+                    is_manager=role.is_manager,
+                    pie_id=pie_id,
+                    text=text,
+                    now=now,
+                )
+                pressure_service.set_enabled(session=session, team_id=team_id, enabled=pressure_on, now=now)
+                message = f"📍 The team's checkpoints: {path_summary(path, role.team.currency)}. " + (
+                    "The anonymous pressure question is on." if pressure_on else ""
+                )
+            else:
+                path = checkpoint_service.set_rep_path(
+                    session=session, team=role.team, person_id=person.id, pie_id=pie_id, text=text, now=now
+                )
+                message = f"📍 Your path: {path_summary(path, role.team.currency)}. Only you and your managers see it."
+        ack(response_action="update", view=pie_blocks.build_done_modal("Checkpoints", message))
+        publish_home(deps=deps, client=client, slack_team_id=slack_team_id(body), user_id=user_id)
+
+    app.view(CheckpointView.EDIT)(checkpoints_submitted)
