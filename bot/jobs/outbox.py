@@ -218,6 +218,8 @@ class DispatchReport:
     failed: int = 0
     expired: int = 0
     cancelled: int = 0
+    # Held back by the message-budget policy: deferred, waiting to ride along, or skipped (a nudge).
+    held: int = 0
     retry_later: int = 0
     rate_limited: int = 0
     # Every 429 Slack answered, including those the client's retry handler waited out and retried.
@@ -406,8 +408,11 @@ def deliver_one(
     delivery_id: int,
     now: datetime,
     report: DispatchReport,
+    asked_for: bool = False,
 ) -> float:
-    """Render, send and record one claimed delivery; returns seconds to pause (Slack's Retry-After)."""
+    """Render, send and record one claimed delivery; returns seconds to pause (Slack's Retry-After).
+
+    `asked_for`: the recipient just asked for it (`/stretch checkin`), so the budget doesn't hold it."""
     with session_scope(session_factory) as session:
         delivery = session.get(Delivery, delivery_id)
         if delivery is None or delivery.status not in (PENDING, SENDING):
@@ -441,12 +446,21 @@ def deliver_one(
             _give_up(session, delivery, FAILED, f"unknown kind {delivery.kind}", now)
             report.failed += 1
             return 0.0
+        # The one message-budget policy every planned DM passes (hours, welcome first, budget, merges).
+        from bot.services import attention
+
+        if not asked_for and attention.hold(session=session, delivery=delivery, now=now) is not None:
+            report.held += 1
+            return 0.0
         message = spec.render(session, delivery, now)
         if message is None:
             delivery.status = CANCELLED
             delivery.claimed_until = None
             report.cancelled += 1
             return 0.0
+        rider_ids = _take_riders(session, delivery, now)
+        if rider_ids:
+            message = spec.render(session, delivery, now) or message
         # Committed before Slack is called: if this process dies after Slack posted, the row says so.
         delivery.status = SENDING
 
@@ -507,8 +521,42 @@ def deliver_one(
             channel=str(response.get("channel") or ""),
             now=now,
         )
+        if rider_ids:
+            _record_riders(session, delivery, rider_ids, now)
     report.sent += 1
     return 0.0
+
+
+def _take_riders(session: Session, delivery: Delivery, now: datetime) -> list[int]:
+    """Fold the DMs waiting to ride along with this one (a check-in) into it; their ids."""
+    from bot.services import attention
+
+    taken: list[int] = []
+    blocks: list[dict[str, Any]] = []
+    for rider in attention.riders_for(session=session, delivery=delivery, now=now):
+        spec = KINDS.get(rider.kind)
+        message = spec.render(session, rider, now) if spec is not None else None
+        if message is None:
+            rider.status = CANCELLED
+            continue
+        blocks.extend(message.blocks or [{"type": "section", "text": {"type": "mrkdwn", "text": message.text}}])
+        blocks.append({"type": "divider"})
+        rider.claimed_until = now + LEASE
+        taken.append(rider.id)
+    if taken:
+        attention.attach_riders(session=session, delivery=delivery, blocks=blocks)
+    return taken
+
+
+def _record_riders(session: Session, host: Delivery, rider_ids: list[int], now: datetime) -> None:
+    from bot.services import attention
+
+    riders = [r for r in (session.get(Delivery, i) for i in rider_ids) if r is not None and r.status == PENDING]
+    attention.record_merged(session=session, riders=riders, host=host, now=now)
+    for rider in riders:
+        spec = KINDS.get(rider.kind)
+        if spec and spec.after_send:
+            spec.after_send(session, rider, now)
 
 
 def _retry_later(
@@ -568,6 +616,7 @@ def send_now(
             delivery_id=delivery_id,
             now=now,
             report=report,
+            asked_for=True,
         )
     return report
 

@@ -233,6 +233,8 @@ class PulseSummary:
     answers: int
     zones: dict[str, int]
     readiness: float | None
+    # Different people behind the answers: team figures need at least three of them, not three answers.
+    people: int = 0
 
 
 @dataclass(frozen=True)
@@ -254,19 +256,20 @@ class HuddleCard:
 
 def _pulse(session: Session, team_id: int, since: datetime, until: datetime) -> PulseSummary:
     rows = session.execute(
-        select(Checkin.zone, Checkin.readiness).where(
+        select(Checkin.zone, Checkin.readiness, Checkin.person_id).where(
             Checkin.team_id == team_id,
             Checkin.status == CHECKIN_ANSWERED,
             Checkin.due_at >= since,
             Checkin.due_at < until,
         )
     ).all()
-    zones = Counter(zone for zone, _ in rows if zone)
-    scores = [r for _, r in rows if r is not None]
+    zones = Counter(zone for zone, _, _ in rows if zone)
+    scores = [r for _, r, _ in rows if r is not None]
     return PulseSummary(
         answers=len(rows),
         zones=dict(zones),
         readiness=round(sum(scores) / len(scores), 1) if scores else None,
+        people=len({person for _, _, person in rows}),
     )
 
 

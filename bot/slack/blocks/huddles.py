@@ -82,10 +82,10 @@ def _shoutout_text(card: HuddleCard) -> str | None:
 def pulse_text(card: HuddleCard) -> str:
     """The team's pulse in aggregate, only with enough answers that nobody can be picked out."""
     pulse = card.pulse
-    if pulse.answers < rules.PULSE_MIN_ANSWERS:
+    if pulse.people < rules.PULSE_MIN_ANSWERS:
         return (
-            f"*Team pulse*: not shown: it needs {rules.PULSE_MIN_ANSWERS} check-in answers since the last "
-            "huddle, so nobody's answers can be picked out."
+            f"*Team pulse*: not shown: it needs check-ins from {rules.PULSE_MIN_ANSWERS} different people "
+            "since the last huddle, so nobody's answers can be picked out."
         )
     zones = " · ".join(
         f"{ZONE_EMOJI[zone]} {pulse.zones.get(zone, 0)} {zone}" for zone in (STRETCH, SLACK, SNAP)
