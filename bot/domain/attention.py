@@ -5,7 +5,7 @@ The policy, for one planned DM to one person at `now` (first rule that applies w
 
 | rule | when | decision |
 |------|------|----------|
-| welcome first | their welcome DM is still to come and this is not it | defer until just after it |
+| welcome first | their welcome DM waits for their hours and this is not it | defer until just after it |
 | own hours | outside day_starts–day_ends local, or not one of their working days | defer to the next working slot (a nudge is skipped instead: tomorrow it means nothing) |
 | merge | a rider (pilot kickoff, pie reminder) while their check-in is due within the merge window | defer until the check-in, which carries it: one DM |
 | essential | check-ins, the welcome, alerts, digests, drafts, summaries | send (counted) |
@@ -144,9 +144,10 @@ def decide(
     `sent`: when this person's DMs of the last two weeks were sent (one instant per message);
     `welcome_pending_at`: when their unsent welcome is due, if it is; `checkin_due_at`: when an unsent
     check-in of theirs is due, if one is; `booked`: slots already promised to other deferred DMs."""
-    if welcome_pending_at is not None:
-        until = max(now, welcome_pending_at) + timedelta(minutes=1)
-        return Decision(DEFER, "their welcome comes first", until)
+    if welcome_pending_at is not None and welcome_pending_at > now:
+        # Waiting for their hours: everything else waits behind it. (A welcome already due is sent
+        # first in the same pass: the sender takes due messages oldest first.)
+        return Decision(DEFER, "their welcome comes first", welcome_pending_at + timedelta(minutes=1))
     if not in_hours(now, tz_name, budget):
         if kind_class == OPTIONAL:
             return Decision(SKIP, "outside their working hours, and a nudge is only worth sending now")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.domain import attention as rules
-from bot.domain.schedule import parse_days, parse_time
+from bot.domain.schedule import WEEKDAYS, parse_days, parse_time
 from bot.domain.errors import UserError
 from bot.jobs.outbox import enqueue
 from bot.models import ROLE_REP, Delivery, Membership, Person, Team
@@ -65,7 +65,9 @@ def budget_of(*, session: Session, team: Team) -> rules.Budget:
     """The team's budget (defaults where it has no settings), widened to fit its check-in cadence."""
     row = settings_of(session=session, team_id=team.id)
     budget = rules.DEFAULT_BUDGET
-    if row is not None:
+    if row is None:
+        budget = _from_schedule(team)
+    else:
         try:
             budget = rules.Budget(
                 week=row.week_budget,
@@ -81,6 +83,22 @@ def budget_of(*, session: Session, team: Team) -> rules.Budget:
     except UserError:
         cadence = 0
     return rules.with_cadence(budget, cadence)
+
+
+def _from_schedule(team: Team) -> rules.Budget:
+    """A team without attention settings: Mon–Fri 08:00–19:00, widened to the days and the time its
+    manager chose for check-ins (a team checking in on Saturdays at 07:30 works then)."""
+    try:
+        days = parse_days(team.checkin_days)
+        at = parse_time(team.checkin_time)
+    except UserError:
+        return rules.DEFAULT_BUDGET
+    base = rules.DEFAULT_BUDGET
+    work_days = tuple(d for d in WEEKDAYS if d in base.work_days or d in days)
+    starts = min(base.day_starts, at)
+    if work_days == base.work_days and starts == base.day_starts:
+        return base
+    return rules.Budget(base.week, base.day, work_days, starts, base.day_ends)
 
 
 def _team_for(session: Session, delivery: Delivery) -> Team | None:
