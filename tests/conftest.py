@@ -254,6 +254,8 @@ def seed_team(
         )
         if welcomed:
             session.execute(
-                update(Delivery).where(Delivery.kind == "welcome", Delivery.team_id == team.id).values(status="cancelled")
+                update(Delivery)
+                .where(Delivery.kind == "welcome", Delivery.team_id == team.id)
+                .values(status="cancelled")
             )
         return team.id

@@ -56,7 +56,11 @@ def with_cadence(budget: Budget, checkins_a_week: int) -> Budget:
     """The budget for a team whose manager chose `checkins_a_week` check-ins: that cadence always fits,
     with room for one more DM (at default settings, three check-ins: the week stays at four)."""
     week = max(budget.week, checkins_a_week + 1)
-    return budget if week == budget.week else Budget(week, budget.day, budget.work_days, budget.day_starts, budget.day_ends)
+    return (
+        budget
+        if week == budget.week
+        else Budget(week, budget.day, budget.work_days, budget.day_starts, budget.day_ends)
+    )
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.domain.schedule import format_days, parse_days
 from bot.domain.errors import UserError
+from bot.domain.schedule import format_days, parse_days
 from bot.jobs.outbox import Message, register_kind
 from bot.models import ROLE_MANAGER, ROLE_REP, Delivery, Membership, Person, Team
 from bot.services.attention import KIND_WELCOME

@@ -539,7 +539,9 @@ def _take_riders(session: Session, delivery: Delivery, now: datetime) -> list[in
         if message is None:
             rider.status = CANCELLED
             continue
-        blocks.extend(message.blocks or [{"type": "section", "text": {"type": "mrkdwn", "text": message.text}}])
+        blocks.extend(
+            message.blocks or [{"type": "section", "text": {"type": "mrkdwn", "text": message.text}}]
+        )
         blocks.append({"type": "divider"})
         rider.claimed_until = now + LEASE
         taken.append(rider.id)
@@ -551,7 +553,9 @@ def _take_riders(session: Session, delivery: Delivery, now: datetime) -> list[in
 def _record_riders(session: Session, host: Delivery, rider_ids: list[int], now: datetime) -> None:
     from bot.services import attention
 
-    riders = [r for r in (session.get(Delivery, i) for i in rider_ids) if r is not None and r.status == PENDING]
+    riders = [
+        r for r in (session.get(Delivery, i) for i in rider_ids) if r is not None and r.status == PENDING
+    ]
     attention.record_merged(session=session, riders=riders, host=host, now=now)
     for rider in riders:
         spec = KINDS.get(rider.kind)

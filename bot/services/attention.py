@@ -6,15 +6,17 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.domain import attention as rules
-from bot.domain.schedule import WEEKDAYS, parse_days, parse_time
+from bot.domain.checkins import SEND_WINDOW
 from bot.domain.errors import UserError
+from bot.domain.schedule import WEEKDAYS, local_date, parse_days, parse_time
+from bot.domain.zones import SNAP
 from bot.jobs.outbox import enqueue
 from bot.models import ROLE_REP, Delivery, Membership, Person, Team
 from bot.models.attention import AttentionSettings, DmDecision
@@ -34,6 +36,8 @@ KIND_CLASSES: dict[str, str] = {
     "pilot_late_review": rules.DEFERRABLE,
 }
 LOOKBACK = timedelta(days=15)
+# A rep whose week feels like too much gets no pie pressure that week.
+SPARED_IN_SNAP = frozenset({"pie_reminder"})
 OPEN = ("pending", "sending")
 
 
@@ -87,7 +91,8 @@ def budget_of(*, session: Session, team: Team) -> rules.Budget:
 
 def _from_schedule(team: Team) -> rules.Budget:
     """A team without attention settings: Mon–Fri 08:00–19:00, widened to the days and the time its
-    manager chose for check-ins (a team checking in on Saturdays at 07:30 works then)."""
+    manager chose for check-ins (a team checking in on Saturdays at 07:30 works then; one checking in
+    at 18:00 keeps its three-hour send window)."""
     try:
         days = parse_days(team.checkin_days)
         at = parse_time(team.checkin_time)
@@ -96,9 +101,12 @@ def _from_schedule(team: Team) -> rules.Budget:
     base = rules.DEFAULT_BUDGET
     work_days = tuple(d for d in WEEKDAYS if d in base.work_days or d in days)
     starts = min(base.day_starts, at)
-    if work_days == base.work_days and starts == base.day_starts:
+    # The check-in's send window (three hours) stays inside the day, up to midnight.
+    late = (datetime.combine(date.min, at) + SEND_WINDOW).time() if at < time(21, 0) else time(23, 59)
+    ends = max(base.day_ends, late)
+    if work_days == base.work_days and starts == base.day_starts and ends == base.day_ends:
         return base
-    return rules.Budget(base.week, base.day, work_days, starts, base.day_ends)
+    return rules.Budget(base.week, base.day, work_days, starts, ends)
 
 
 def _team_for(session: Session, delivery: Delivery) -> Team | None:
@@ -132,7 +140,14 @@ def sent_moments(*, session: Session, person: Person, now: datetime) -> list[dat
     return list(first.values())
 
 
-def _log(session: Session, delivery: Delivery, decision: str, reason: str, now: datetime, until: datetime | None = None) -> None:
+def _log(
+    session: Session,
+    delivery: Delivery,
+    decision: str,
+    reason: str,
+    now: datetime,
+    until: datetime | None = None,
+) -> None:
     assert delivery.person_id is not None
     session.add(
         DmDecision(
@@ -146,6 +161,19 @@ def _log(session: Session, delivery: Delivery, decision: str, reason: str, now: 
         )
     )
     logger.info("dm %s (%s): %s, %s", delivery.id, delivery.kind, decision, reason)
+
+
+def _in_snap_this_week(session: Session, person: Person, now: datetime) -> bool:
+    """Whether the person's latest zone decided this (their local) week is snap."""
+    today = local_date(now, person.tz)
+    monday = today - timedelta(days=today.weekday())
+    latest = session.scalar(
+        select(Checkin.zone)
+        .where(Checkin.person_id == person.id, Checkin.local_date >= monday, Checkin.zone.is_not(None))
+        .order_by(Checkin.local_date.desc())
+        .limit(1)
+    )
+    return latest == SNAP
 
 
 def is_dm(delivery: Delivery, person: Person | None) -> bool:
@@ -171,6 +199,12 @@ def hold(*, session: Session, delivery: Delivery, now: datetime) -> str | None:
             )
         )
     kind_class = KIND_CLASSES.get(delivery.kind, rules.ESSENTIAL)
+    if delivery.kind in SPARED_IN_SNAP and _in_snap_this_week(session, person, now):
+        delivery.status = "cancelled"
+        delivery.claimed_until = None
+        delivery.last_error = "policy: in the snap zone this week"
+        _log(session, delivery, rules.SKIP, "in the snap zone this week: no pie reminders", now)
+        return rules.SKIP
     checkin_due = None
     if kind_class == rules.RIDER:
         checkin_due = session.scalar(
@@ -272,8 +306,10 @@ def quiet_reps_alerted(*, session: Session, person_id: int, team_id: int, since:
     """Whether the team's managers were alerted about this rep since their last answer."""
     from bot.models.alerts import QuietAlert
 
-    query = select(func.count()).select_from(QuietAlert).where(
-        QuietAlert.person_id == person_id, QuietAlert.team_id == team_id
+    query = (
+        select(func.count())
+        .select_from(QuietAlert)
+        .where(QuietAlert.person_id == person_id, QuietAlert.team_id == team_id)
     )
     if since is not None:
         query = query.where(QuietAlert.opened_at >= since)

@@ -860,7 +860,9 @@ def plan_checkins(*, session: Session, now: datetime) -> PlanReport:
     return report
 
 
-def _recent_checkins(session: Session, person_ids: Iterable[int], since: date) -> dict[tuple[int, int], list[Any]]:
+def _recent_checkins(
+    session: Session, person_ids: Iterable[int], since: date
+) -> dict[tuple[int, int], list[Any]]:
     """(team, person) → their check-ins since `since`, newest first (for back-off and rotation)."""
     found: dict[tuple[int, int], list[Any]] = {}
     ids = list(person_ids)
@@ -940,7 +942,9 @@ def plan_nudges(*, session: Session, now: datetime) -> int:
     if not rows:
         return 0
     away = _unavailable(rows, session)
-    history = _recent_checkins(session, {r.person_id for r in rows}, min(r.local_date for r in rows) - timedelta(days=28))
+    history = _recent_checkins(
+        session, {r.person_id for r in rows}, min(r.local_date for r in rows) - timedelta(days=28)
+    )
     due = [r for r in rows if r.id not in away and _nudge_wanted(session, r, history)]
     enqueue_many(
         session=session,
@@ -974,7 +978,9 @@ def _nudge_wanted(session: Session, row: Any, history: dict[tuple[int, int], lis
             Checkin.team_id == row.team_id, Checkin.person_id == row.person_id
         )
     )
-    alerted = quiet_reps_alerted(session=session, person_id=row.person_id, team_id=row.team_id, since=last_answer)
+    alerted = quiet_reps_alerted(
+        session=session, person_id=row.person_id, team_id=row.team_id, since=last_answer
+    )
     return attention_rules.nudge_wanted(streak=streak, managers_alerted=alerted)
 
 
