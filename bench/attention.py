@@ -59,7 +59,9 @@ def dm_rows(
         if call["method"] != "chat.postMessage":
             continue
         user = str(call["params"].get("channel", ""))
-        if user not in tz_of:
+        # Planned DMs only (each carries its delivery's key); a reply to a person's own tap or command
+        # (a thank-you after their review, a setup confirmation) is not Stretch reaching out.
+        if user not in tz_of or not call["params"].get("metadata"):
             continue
         local = datetime.fromisoformat(call["at"]).astimezone(ZoneInfo(tz_of[user]))
         year, week, _ = local.isocalendar()

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.demo.driver import Stage
+from bot.domain.questions import DEFAULT_QUESTIONS
 
 CHANNEL = "C0SALES"
 CHANNEL_NAME = "sales-team"
@@ -287,12 +288,18 @@ class NorthstarStory(Story):
         labels = []
         with s.held():
             message = s.dm(rep, "pulse check-in")
-            rows = [
-                b
-                for b in message.blocks
-                if b.get("type") == "actions" and str(b.get("block_id", "")).startswith("q_")
-            ]
-            for row, value in zip(rows, mood, strict=False):
+            # Check-ins rotate their questions: find each row's question by the prompt above it.
+            prompts = {spec.prompt: spec.key for spec in DEFAULT_QUESTIONS}
+            rows: list[tuple[dict[str, Any], str]] = []
+            heading = ""
+            for block in message.blocks:
+                if block.get("type") == "section":
+                    heading = str((block.get("text") or {}).get("text", ""))
+                elif block.get("type") == "actions" and str(block.get("block_id", "")).startswith("q_"):
+                    key = next((k for prompt, k in prompts.items() if prompt in heading), "")
+                    if key in QUESTION_ORDER:
+                        rows.append((block, mood[QUESTION_ORDER.index(key)]))
+            for row, value in rows:
                 element = next(e for e in row["elements"] if str(e["action_id"]).endswith(f":{value}"))
                 labels.append(element["text"]["text"])
                 s.tap(rep, message, lambda e, a=element["action_id"]: e.get("action_id") == a, say=None)  # type: ignore[misc]
@@ -465,8 +472,8 @@ class NorthstarStory(Story):
 
 
 def ticks_for(first: date, last: date, *, zones: list[str]) -> list[datetime]:
-    """When the clock ticks: 09:30 local in every zone of the cast and 16:00 in the team's (check-in and
-    digest times land exactly) and every three hours between (nudges, reminders, deadlines), from the first day's
+    """When the clock ticks: 09:30 and 13:30 local in every zone of the cast and 16:00 in the team's
+    (check-in, nudge and digest times land exactly) and every three hours between (nudges, reminders, deadlines), from the first day's
     morning to the last day's evening in team time. The real scheduler ticks every minute; these are the
     minutes that matter, and few enough that the story plays in seconds."""
     start, end = at(TEAM_TZ, first, "09:00"), at(TEAM_TZ, last, "18:00")
@@ -479,6 +486,9 @@ def ticks_for(first: date, last: date, *, zones: list[str]) -> list[datetime]:
     while day <= last + timedelta(days=1):
         for zone in zones:
             moments.add(at(zone, day, "09:30"))
+            if _is_workday(day):
+                # A check-in's nudge falls due four hours after it: tick then, so it shows when due.
+                moments.add(at(zone, day, "13:30"))
         moments.add(at(TEAM_TZ, day, "16:00"))
         if day.weekday() == 3:
             # Huddle Thursdays: the card half an hour before, the managers' recap two hours after.

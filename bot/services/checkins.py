@@ -322,7 +322,7 @@ def _refresh_zone(session: Session, checkin: Checkin, now: datetime) -> None:
             team_id=checkin.team_id,
             person_id=checkin.person_id,
             kind=MOMENT_STRETCH_ANSWER,
-            summary="took a swing at something new and shared it in their check-in",
+            summary="took a swing at something new this week",
             dedupe_key=f"stretch_answer:{checkin.id}",
             ref_id=checkin.id,
             now=now,
@@ -787,12 +787,18 @@ def plan_checkins(*, session: Session, now: datetime) -> PlanReport:
         )
     )
     closes: dict[tuple[str, str, str, date], datetime] = {}
-    history = _recent_checkins(session, {m.person_id for m, _ in candidates}, min(dates) - timedelta(days=28))
-    asking = _question_settings(session, {m.team_id for m, _ in candidates}, now)
+    fresh = [
+        (m, slot)
+        for m, slot in candidates
+        if (m.team_id, slot.local_date) not in skips
+        and (m.team_id, m.person_id, slot.local_date) not in existing
+    ]
+    if not fresh:
+        return report
+    history = _recent_checkins(session, {m.person_id for m, _ in fresh}, min(dates) - timedelta(days=28))
+    asking = _question_settings(session, {m.team_id for m, _ in fresh}, now)
     values = []
-    for m, slot in candidates:
-        if (m.team_id, slot.local_date) in skips or (m.team_id, m.person_id, slot.local_date) in existing:
-            continue
+    for m, slot in fresh:
         past = [row for row in history.get((m.team_id, m.person_id), []) if row.local_date < slot.local_date]
         streak = attention_rules.missed_streak([row.status for row in past])
         if not attention_rules.checkin_wanted(

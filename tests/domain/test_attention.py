@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -40,7 +41,12 @@ def test_working_hours(case: str, moment: str, tz: str, expected: bool) -> None:
         ("in hours stays", "2026-11-23 15:00", "America/New_York", "2026-11-23 15:00"),
         ("tokyo midnight Monday → 08:00 Monday", "2026-11-22 15:00", "Asia/Tokyo", "2026-11-22 23:00"),
         ("friday evening → monday 08:00 (kolkata)", "2026-11-27 14:00", "Asia/Kolkata", "2026-11-30 02:30"),
-        ("adelaide friday 20:00 → monday 08:00", "2026-11-27 09:30", "Australia/Adelaide", "2026-11-29 21:30"),
+        (
+            "adelaide friday 20:00 → monday 08:00",
+            "2026-11-27 09:30",
+            "Australia/Adelaide",
+            "2026-11-29 21:30",
+        ),
         # US autumn change (Sun 1 Nov 2026): Saturday night → Monday 08:00 EST (13:00 UTC, not 12:00).
         ("across the US autumn change", "2026-10-31 23:30", "America/New_York", "2026-11-02 13:00"),
         # EU spring change (Sun 29 Mar 2026): Friday 20:00 CET → Monday 08:00 CEST (06:00 UTC).
@@ -238,13 +244,15 @@ def test_check_ins_rotate_to_four_taps_and_ask_every_question_within_two_weeks()
         day += timedelta(days=2 if day.weekday() < 4 else 3)
     for key, days in asked.items():
         assert days and (days[0] - date(2026, 11, 23)).days < 14, key
-        assert all((b - a).days <= 14 for a, b in zip(days, days[1:], strict=False)), key
+        assert all((b - a).days <= 14 for a, b in itertools.pairwise(days)), key
 
 
 def test_a_pinned_question_is_in_every_check_in() -> None:
     last: dict[str, date] = {}
     for offset in range(4):
-        chosen = rules.choose_questions(keys=KEYS, last_asked=last, pinned="limiter", notes=("stretch_swing",))
+        chosen = rules.choose_questions(
+            keys=KEYS, last_asked=last, pinned="limiter", notes=("stretch_swing",)
+        )
         assert "limiter" in chosen and len([k for k in chosen if k != "stretch_swing"]) == 4
         for key in chosen:
             last[key] = date(2026, 11, 23) + timedelta(days=offset)

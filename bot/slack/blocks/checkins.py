@@ -59,7 +59,7 @@ def build_checkin_message(view: CheckinView) -> tuple[str, list[Block]]:
     if view.quiet:
         blocks.append(
             context(
-                "I've gone quiet: one check-in a week until you answer again. "
+                "I'll check in just once a week until you answer again. "
                 "Need a proper break instead? `/stretch away 2w` pauses everything."
             )
         )
