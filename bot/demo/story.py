@@ -116,6 +116,7 @@ class Story:
 
 
 HUDDLE_TIME = "11:00"
+NUDGED_ZONES = ("America/Sao_Paulo", "America/Los_Angeles")
 
 
 def _day(offset: int) -> date:
@@ -472,8 +473,8 @@ class NorthstarStory(Story):
 
 
 def ticks_for(first: date, last: date, *, zones: list[str]) -> list[datetime]:
-    """When the clock ticks: 09:30 and 13:30 local in every zone of the cast and 16:00 in the team's
-    (check-in, nudge and digest times land exactly) and every three hours between (nudges, reminders, deadlines), from the first day's
+    """When the clock ticks: 09:30 local in every zone of the cast, 13:30 where a nudge may fall due and
+    16:00 in the team's (check-in, nudge and digest times land exactly) and every three hours between (nudges, reminders, deadlines), from the first day's
     morning to the last day's evening in team time. The real scheduler ticks every minute; these are the
     minutes that matter, and few enough that the story plays in seconds."""
     start, end = at(TEAM_TZ, first, "09:00"), at(TEAM_TZ, last, "18:00")
@@ -486,8 +487,10 @@ def ticks_for(first: date, last: date, *, zones: list[str]) -> list[datetime]:
     while day <= last + timedelta(days=1):
         for zone in zones:
             moments.add(at(zone, day, "09:30"))
-            if _is_workday(day):
-                # A check-in's nudge falls due four hours after it: tick then, so it shows when due.
+        if _is_workday(day):
+            # A check-in's nudge falls due four hours after it (13:30 local): tick then in the zones of
+            # the reps who sometimes leave one unanswered (Leo, Sam), so a nudge shows when it is due.
+            for zone in NUDGED_ZONES:
                 moments.add(at(zone, day, "13:30"))
         moments.add(at(TEAM_TZ, day, "16:00"))
         if day.weekday() == 3:

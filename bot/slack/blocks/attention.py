@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.slack.blocks.common import Block, context, section
 
@@ -47,3 +48,9 @@ def build_welcome(facts: WelcomeFacts) -> tuple[str, list[Block]]:
             "Your own answers and pulse are in Stretch's *Home* tab."
         ),
     ]
+
+
+def slack_date(moment: datetime, fallback: str) -> str:
+    """A time for a channel post, shown by Slack in each reader's own zone (`fallback` where it can't)."""
+    safe = _escape(fallback).replace("|", "/")
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{safe}>"
