@@ -70,6 +70,13 @@ def _previous_start(session: Session, team_id: int, before: datetime) -> datetim
     )
 
 
+def _in_their_hours(session: Session, team: Team, person: Person, moment: datetime) -> bool:
+    from bot.domain.attention import in_hours
+    from bot.services.attention import budget_of
+
+    return in_hours(moment, person.tz, budget_of(session=session, team=team))
+
+
 def plan_huddle(
     *,
     session: Session,
@@ -95,7 +102,8 @@ def plan_huddle(
         local_date=day,
         starts_at=starts_at,
         since=previous or starts_at - rules.DEFAULT_LOOKBACK,
-        expected=[p.id for p in reps if p.id not in away],
+        # Someone for whom the huddle falls outside their working hours is not expected, so never silent.
+        expected=[p.id for p in reps if p.id not in away and _in_their_hours(session, team, p, starts_at)],
         away=away,
         started_by_person_id=started_by.id if started_by else None,
         channel_id=team.channel_id,

@@ -376,3 +376,14 @@ def test_every_dm_lands_in_its_readers_working_hours_within_the_budget(played: P
             assert len(moments) <= 7, (user, week, len(moments))
     leo = [len(weeks.get((story.LEO, week), [])) for week in ("2026-W48", "2026-W49", "2026-W50")]
     assert leo[2] < leo[0] and leo[1] < leo[0], leo
+
+
+def test_a_huddle_outside_someones_hours_does_not_count_them_silent(played: Played) -> None:
+    """The Thursday huddle at 11:00 New York is 01:00 in Tokyo and 21:30 in Kolkata: Kim and Raj are
+    never listed as not having posted; Leo (13:00 in Sao Paulo) can be."""
+    recaps = [json.dumps(c["params"], ensure_ascii=False) for c in played.posts(story.MAYA, "Didn't post")]
+    assert recaps
+    for recap in recaps:
+        silent = recap.split("Didn't post", 1)[1].split("\\n", 1)[0]
+        assert f"<@{story.KIM}>" not in silent and f"<@{story.RAJ}>" not in silent, silent
+    assert any(f"<@{story.LEO}>" in recap.split("Didn't post", 1)[1].split("\\n", 1)[0] for recap in recaps)
