@@ -326,3 +326,29 @@ def is_rep(*, session: Session, team_id: int, person_id: int) -> bool:
         )
         is not None
     )
+
+
+def pin_question(*, session: Session, team_id: int, key: str | None, now: datetime) -> None:
+    """Pin a question into every check-in of the team (None unpins); refuses a key the team doesn't ask."""
+    from bot.services.checkins import team_questions
+
+    if key is not None:
+        questions = {q.key: q for q in team_questions(session=session, team_id=team_id, now=now)}
+        if key not in questions:
+            raise UserError(f"This team has no question '{key}'. `stretch questions list` shows the keys.")
+        if questions[key].kind == "text":
+            raise UserError("Notes are offered in every check-in already; pin a question people tap.")
+    row = settings_of(session=session, team_id=team_id)
+    if row is None:
+        row = AttentionSettings(
+            team_id=team_id,
+            week_budget=rules.DEFAULT_BUDGET.week,
+            day_budget=rules.DEFAULT_BUDGET.day,
+            work_days=",".join(rules.DEFAULT_BUDGET.work_days),
+            day_starts="08:00",
+            day_ends="19:00",
+            updated_at=now,
+        )
+        session.add(row)
+    row.pinned_question = key
+    row.updated_at = now
