@@ -36,6 +36,8 @@ KIND_CLASSES: dict[str, str] = {
     "pilot_late_review": rules.DEFERRABLE,
 }
 LOOKBACK = timedelta(days=15)
+# DMs the recipient asked for just now (a manager's `/stretch digest now`): never held back.
+ASKED_FOR = frozenset({"digest_now"})
 # A rep whose week feels like too much gets no pie pressure that week.
 SPARED_IN_SNAP = frozenset({"pie_reminder"})
 OPEN = ("pending", "sending")
@@ -184,7 +186,7 @@ def is_dm(delivery: Delivery, person: Person | None) -> bool:
 def hold(*, session: Session, delivery: Delivery, now: datetime) -> str | None:
     """Run the policy on a claimed delivery about to be rendered: None to send it now, else what was
     done instead ('defer', 'wait' or 'skip'), already written to the row and the decision log."""
-    if delivery.person_id is None:
+    if delivery.person_id is None or delivery.kind in ASKED_FOR:
         return None
     person = session.get(Person, delivery.person_id)
     if person is None or not is_dm(delivery, person):
