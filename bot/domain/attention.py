@@ -10,7 +10,7 @@ The policy, for one planned DM to one person at `now` (first rule that applies w
 | merge | a rider (pilot kickoff, pie reminder) while their check-in is due within the merge window | defer until the check-in, which carries it: one DM |
 | essential | check-ins, the welcome, alerts, digests, drafts, summaries | send (counted) |
 | day full | `day_budget` DMs already sent today (local) | nudge: skip; others: defer to the next day with room |
-| week full | `week_budget` DMs already sent this local week (Mon–Sun) | nudge: skip; others: defer to the next week with room |
+| week full | `week_budget` DMs already sent this local week (Mon–Sun), counting the check-ins still to come | nudge: skip; others: defer to the next week with room |
 | otherwise | | send |
 
 A team whose manager chose more check-ins a week than the budget allows gets a week budget of its
@@ -142,12 +142,14 @@ def decide(
     welcome_pending_at: datetime | None = None,
     checkin_due_at: datetime | None = None,
     booked: Sequence[datetime] = (),
+    reserved: int = 0,
 ) -> Decision:
     """The one policy for a DM due now (see the module's table).
 
     `sent`: when this person's DMs of the last two weeks were sent (one instant per message);
     `welcome_pending_at`: when their unsent welcome is due, if it is; `checkin_due_at`: when an unsent
-    check-in of theirs is due, if one is; `booked`: slots already promised to other deferred DMs."""
+    check-in of theirs is due, if one is; `booked`: slots already promised to other deferred DMs;
+    `reserved`: check-ins still to come this week, whose places a DM that can wait must leave free."""
     if welcome_pending_at is not None and welcome_pending_at > now:
         # Waiting for their hours: everything else waits behind it. (A welcome already due is sent
         # first in the same pass: the sender takes due messages oldest first.)
@@ -167,7 +169,7 @@ def decide(
             return Decision(SKIP, f"{budget.day} DMs already today")
         until = next_free_slot(now=now, tz_name=tz_name, budget=budget, sent=sent, booked=booked)
         return Decision(DEFER, f"{budget.day} DMs already today", until)
-    if per_week.get(_week_start(today), 0) >= budget.week:
+    if per_week.get(_week_start(today), 0) + reserved >= budget.week:
         if kind_class == OPTIONAL:
             return Decision(SKIP, f"{budget.week} DMs already this week")
         until = next_free_slot(now=now, tz_name=tz_name, budget=budget, sent=sent, booked=booked)

@@ -26,13 +26,13 @@ logger = logging.getLogger(__name__)
 
 KIND_WELCOME = "welcome"
 KIND_CHECKIN = "checkin"  # bot.services.checkins.KIND_CHECKIN (not imported: that module imports this one)
-# How each kind of DM is treated by the budget; kinds not listed are essential (held only by hours).
+# How each kind of DM is treated by the budget; kinds not listed are essential (held only by hours):
+# check-ins, the welcome, and the pilot mid-point and review a rep signed up for (they ask for an answer
+# on a given day, like a check-in).
 KIND_CLASSES: dict[str, str] = {
     "checkin_nudge": rules.OPTIONAL,
     "pilot_kickoff": rules.RIDER,
     "pie_reminder": rules.RIDER,
-    "pilot_midpoint": rules.DEFERRABLE,
-    "pilot_review": rules.DEFERRABLE,
     "pilot_late_review": rules.DEFERRABLE,
 }
 LOOKBACK = timedelta(days=15)
@@ -165,6 +165,18 @@ def _log(
     logger.info("dm %s (%s): %s, %s", delivery.id, delivery.kind, decision, reason)
 
 
+def _checkins_to_come(team: Team | None, person: Person, now: datetime) -> int:
+    """The rep's check-in days still to come this (local) week, after today."""
+    if team is None:
+        return 0
+    try:
+        days = parse_days(team.checkin_days)
+    except UserError:
+        return 0
+    today = local_date(now, person.tz)
+    return sum(1 for offset in range(1, 7 - today.weekday()) if WEEKDAYS[today.weekday() + offset] in days)
+
+
 def _in_snap_this_week(session: Session, person: Person, now: datetime) -> bool:
     """Whether the person's latest zone decided this (their local) week is snap."""
     today = local_date(now, person.tz)
@@ -230,6 +242,13 @@ def hold(*, session: Session, delivery: Delivery, now: datetime) -> str | None:
         )
     )
     decision = rules.decide(
+        reserved=(
+            _checkins_to_come(team, person, now)
+            if kind_class != rules.ESSENTIAL
+            and team is not None
+            and is_rep(session=session, team_id=team.id, person_id=person.id)
+            else 0
+        ),
         kind_class=kind_class,
         tz_name=person.tz,
         budget=budget,

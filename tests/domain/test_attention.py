@@ -122,6 +122,21 @@ def test_the_budget(case: str, kind: str, now: str, sent: list[str], action: str
     assert reason in decision.reason, case
 
 
+def test_a_reminder_leaves_room_for_the_check_ins_still_to_come_this_week() -> None:
+    """Monday's check-in sent, Wednesday's and Friday's to come: a fourth DM fits, a fifth would not."""
+    now = utc("2026-11-23 16:00")
+    fits = rules.decide(
+        kind_class=rules.RIDER, tz_name="America/New_York", budget=DEFAULT_BUDGET,
+        sent=_sent("2026-11-23 14:30"), now=now, reserved=2,
+    )  # fmt: skip
+    full = rules.decide(
+        kind_class=rules.RIDER, tz_name="America/New_York", budget=DEFAULT_BUDGET,
+        sent=_sent("2026-11-23 14:30", "2026-11-23 15:00"), now=utc("2026-11-24 16:00"), reserved=2,
+    )  # fmt: skip
+    assert fits.action == rules.SEND
+    assert full.action == rules.DEFER and full.until == utc("2026-11-30 13:00")
+
+
 def test_a_full_week_defers_to_the_next_mondays_morning() -> None:
     decision = rules.decide(
         kind_class=rules.DEFERRABLE,
