@@ -116,12 +116,19 @@ def _counts(sent: Iterable[datetime], tz_name: str) -> tuple[dict[date, int], di
 
 
 def next_free_slot(
-    *, now: datetime, tz_name: str, budget: Budget, sent: Sequence[datetime], booked: Sequence[datetime] = ()
+    *,
+    now: datetime,
+    tz_name: str,
+    budget: Budget,
+    sent: Sequence[datetime],
+    booked: Sequence[datetime] = (),
+    reserved: int = 0,
 ) -> datetime:
     """The first working slot after today with room under both budgets (counting DMs already sent and
     those already waiting for a slot); never further than four weeks out."""
     per_day, per_week = _counts([*sent, *booked], tz_name)
     today = local_date(now, tz_name)
+    per_week[_week_start(today)] = per_week.get(_week_start(today), 0) + reserved
     for offset in range(1, SEARCH_DAYS):
         day = today + timedelta(days=offset)
         if weekday_key(day) not in budget.work_days:
@@ -167,12 +174,16 @@ def decide(
     if per_day.get(today, 0) >= budget.day:
         if kind_class == OPTIONAL:
             return Decision(SKIP, f"{budget.day} DMs already today")
-        until = next_free_slot(now=now, tz_name=tz_name, budget=budget, sent=sent, booked=booked)
+        until = next_free_slot(
+            now=now, tz_name=tz_name, budget=budget, sent=sent, booked=booked, reserved=reserved
+        )
         return Decision(DEFER, f"{budget.day} DMs already today", until)
     if per_week.get(_week_start(today), 0) + reserved >= budget.week:
         if kind_class == OPTIONAL:
             return Decision(SKIP, f"{budget.week} DMs already this week")
-        until = next_free_slot(now=now, tz_name=tz_name, budget=budget, sent=sent, booked=booked)
+        until = next_free_slot(
+            now=now, tz_name=tz_name, budget=budget, sent=sent, booked=booked, reserved=reserved
+        )
         return Decision(DEFER, f"{budget.week} DMs already this week", until)
     return Decision(SEND, "within budget")
 
