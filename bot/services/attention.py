@@ -165,6 +165,19 @@ def _log(
     logger.info("dm %s (%s): %s, %s", delivery.id, delivery.kind, decision, reason)
 
 
+def _next_checkin(team: Team, person: Person, now: datetime) -> datetime | None:
+    """When the rep's next scheduled check-in is due, if it is within the merge window."""
+    from bot.domain.checkins import next_slot
+
+    try:
+        slot = next_slot(parse_days(team.checkin_days), parse_time(team.checkin_time), person.tz, after=now)
+    except UserError:
+        return None
+    if slot is None or slot.due_at - now > rules.MERGE_WINDOW:
+        return None
+    return slot.due_at
+
+
 def _checkins_to_come(team: Team | None, person: Person, now: datetime) -> int:
     """The rep's check-in days still to come this (local) week, after today."""
     if team is None:
@@ -229,6 +242,13 @@ def hold(*, session: Session, delivery: Delivery, now: datetime) -> str | None:
                 Delivery.due_at <= now + rules.MERGE_WINDOW,
             )
         )
+        if (
+            checkin_due is None
+            and team is not None
+            and is_rep(session=session, team_id=team.id, person_id=person.id)
+        ):
+            # Not planned yet (check-ins are planned when due): their schedule says when it comes.
+            checkin_due = _next_checkin(team, person, now)
     sent = sent_moments(session=session, person=person, now=now)
     booked = list(
         session.scalars(
