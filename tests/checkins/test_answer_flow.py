@@ -136,9 +136,13 @@ def test_tap_change_note_submit_and_edit_later(running: Running, team: int, slac
     wait_for(lambda: _answers(running).get("goal_feel") == "5")
     with running.deps.session_factory() as session:
         assert session.scalars(select(Checkin)).one().zone is None
-    updates = len(_updates(running))
     _tap(running, message, _button(message["blocks"], prefix="checkin_submit"))
-    wait_for(lambda: len(_updates(running)) > updates)
+
+    def _zone() -> str | None:
+        with running.deps.session_factory() as session:
+            return session.scalars(select(Checkin)).one().zone
+
+    wait_for(lambda: _zone() == "snap")
     with running.deps.session_factory() as session:
         checkin = session.scalars(select(Checkin)).one()
         assert checkin.zone == "snap" and checkin.submitted_at is not None
