@@ -16,6 +16,7 @@ from sqlalchemy import event
 from bot.db import make_engine, make_session_factory, session_scope
 from bot.domain.checkins import end_of_day
 from bot.domain.schedule import local_moment, parse_time, scheduled_dates
+from bot.features import wiring
 from bot.models import ROLE_MANAGER, ROLE_REP, Membership, Person, Team, Workspace
 from bot.models.checkins import Checkin
 from bot.services.alerts import evaluate_alerts
@@ -91,7 +92,7 @@ def measure(reps: int) -> None:
         event.listen(engine, "before_cursor_execute", count)
         started = time.perf_counter()
         with session_scope(factory) as session:
-            report = evaluate_alerts(session=session, now=NOW)
+            report = evaluate_alerts(session=session, now=NOW, sources=wiring().signal_sources)
         elapsed = time.perf_counter() - started
         print(
             f"{reps:>4} reps: {statements} statements, {elapsed * 1000:.0f} ms, "

@@ -20,9 +20,10 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from sqlalchemy import func, select
 
-import bot.jobs.checkins  # noqa: F401  (registers the check-in delivery kinds)
 from bot.db import make_session_factory, session_scope
-from bot.jobs.outbox import PENDING, dispatch_due
+from bot.deliveries import PENDING
+from bot.features import wiring
+from bot.jobs.outbox import dispatch_due
 from bot.models import Delivery
 from bot.services.checkins import plan_checkins
 from tests.fakeslack import FakeSlack
@@ -58,7 +59,9 @@ def main() -> None:
     passes = 0
     while True:
         passes += 1
-        dispatch_due(session_factory=factory, client=client, now=now, budget_seconds=45.0)
+        dispatch_due(
+            session_factory=factory, client=client, now=now, budget_seconds=45.0, kinds=wiring().kinds
+        )
         with factory() as session:
             pending = session.scalar(
                 select(func.count()).select_from(Delivery).where(Delivery.status == PENDING)

@@ -1,4 +1,4 @@
-"""The `stretch` command: serve, tick, team, db and demo."""
+"""The `stretch` command: serve, tick, team, db and demo (and export, forget, retention, audit)."""
 
 from __future__ import annotations
 
@@ -99,6 +99,16 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("team", help="team id or name")
     _checkin_parsers(commands)
     _demo_parser(commands)
+    # --- privacy (issue 20): export, forget, retention, audit, notes-export ---------------------------
+    from bot import cli_privacy
+
+    cli_privacy.add_parsers(commands)
+    # --- end privacy ----------------------------------------------------------------------------------
+    # --- lead lists (issue 18) ---
+    from bot.cli_leads import add_parsers as add_leads_parsers
+
+    add_leads_parsers(commands)
+    # --- end of lead lists ---
     return parser
 
 
@@ -180,6 +190,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _db(args, settings)
         if args.command in ("questions", "skip"):
             return _checkins(args, settings)
+        # --- privacy (issue 20) -------------------------------------------------------------------------
+        from bot import cli_privacy
+
+        if args.command in cli_privacy.COMMANDS:
+            return cli_privacy.run(args, settings)
+        # --- end privacy --------------------------------------------------------------------------------
+        if args.command == "leads":  # lead lists (issue 18)
+            from bot.cli_leads import run as run_leads
+
+            return run_leads(args, settings, find_team=_find_team, make_engine=_engine)
         return _team(args, settings)
     except (ConfigError, UserError) as error:
         message = error.message if isinstance(error, UserError) else str(error)
@@ -236,8 +256,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot import migrate
     from bot.db import make_session_factory
-    from bot.jobs import tick
     from bot.jobs.clock import start_clock
+    from bot.jobs.tick import tick
     from bot.slack.app import create_app, make_client
     from bot.slack.deps import Deps
 
@@ -341,7 +361,7 @@ def _tick(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import timedelta
 
     from bot.db import make_session_factory
-    from bot.jobs import tick
+    from bot.jobs.tick import tick
     from bot.slack.app import make_client
 
     now = _parse_now(args.now)

@@ -82,8 +82,3 @@ def database_answers(engine: Engine) -> bool:
         # The reason matters to whoever reads the logs; /healthz itself only says "down".
         logger.warning("database check failed: %s", type(error).__name__)
         return False
-
-
-def is_postgres(engine: Engine) -> bool:
-    """Whether this engine talks to PostgreSQL (row locks, advisory locks, SKIP LOCKED)."""
-    return engine.dialect.name == "postgresql"

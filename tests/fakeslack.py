@@ -121,6 +121,9 @@ class FakeSlack:
     latency: dict[str, float] = field(default_factory=dict)
     # Messages posted, per conversation id ("D…" for the bot's DM with a user), oldest first.
     conversations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # --- file uploads (privacy exports): bytes received per file id, and files shared per conversation.
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    shared_files: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -229,11 +232,12 @@ class FakeSlack:
         def matching() -> list[Call]:
             return [c for c in self.calls_to(method) if all(c.params.get(k) == v for k, v in params.items())]
 
-        found = eventually(lambda: len(matching()) >= count, timeout=timeout)
-        if not found:
+        try:
+            eventually(lambda: len(matching()) >= count, timeout=timeout)
+        except AssertionError:
             raise AssertionError(
                 f"expected {count} call(s) to {method} {params or ''}, got {len(matching())}"
-            )
+            ) from None
         return matching()
 
     def posted(self, conversation: str) -> list[dict[str, Any]]:
@@ -268,7 +272,7 @@ class FakeSlack:
         raw = request.rfile.read(length) if length else b""
         params: dict[str, Any] = {k: v[0] for k, v in parse_qs(parsed.query).items()}
         content_type = request.headers.get("Content-Type", "")
-        if raw:
+        if raw and not parsed.path.startswith("/upload/"):
             if "json" in content_type:
                 try:
                     params.update(json.loads(raw))
@@ -279,6 +283,9 @@ class FakeSlack:
         auth = request.headers.get("Authorization", "")
         token = auth[7:] if auth.startswith("Bearer ") else params.get("token")
 
+        if parsed.path.startswith("/upload/"):
+            self._receive_upload(request, parsed.path.rsplit("/", 1)[-1], raw)
+            return
         if parsed.path.startswith("/response/"):
             method = "response_url"
             params["_name"] = parsed.path.rsplit("/", 1)[-1]
@@ -394,6 +401,8 @@ class FakeSlack:
             return {"ok": True, "view": {"id": "V" + self._next_ts().replace(".", ""), **view}}
         if call.method == "response_url":
             return {"ok": True}
+        if call.method in ("files.getUploadURLExternal", "files.completeUploadExternal"):
+            return self._files(call)
         return {"ok": False, "error": "unknown_method"}
 
     def _history(self, call: Call) -> dict[str, Any]:
@@ -420,6 +429,53 @@ class FakeSlack:
             "has_more": more,
             "response_metadata": {"next_cursor": str(start + limit) if more else ""},
         }
+
+    # --- file uploads (files_upload_v2: get a URL, POST the bytes to it, complete the upload) -----------
+    def _files(self, call: Call) -> dict[str, Any]:
+        p = call.params
+        if call.method == "files.getUploadURLExternal":
+            if not p.get("filename") or not str(p.get("length") or "").isdigit():
+                return {"ok": False, "error": "invalid_arguments"}
+            file_id = "F" + self._next_ts().replace(".", "")
+            return {
+                "ok": True,
+                "file_id": file_id,
+                "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}",
+            }
+        files = call.json_param("files") or []
+        channel = str(p.get("channel_id") or "")
+        shared = []
+        with self._lock:
+            for item in files:
+                if item.get("id") not in self.uploads:
+                    return {"ok": False, "error": "file_not_found"}
+                record = {"id": item["id"], "title": item.get("title"), "comment": p.get("initial_comment")}
+                if channel:
+                    self.shared_files.setdefault(channel, []).append(record)
+                shared.append(
+                    {"id": item["id"], "title": item.get("title"), "size": len(self.uploads[item["id"]])}
+                )
+        return {"ok": True, "files": shared}
+
+    def _receive_upload(self, request: BaseHTTPRequestHandler, file_id: str, raw: bytes) -> None:
+        with self._lock:
+            self.uploads[file_id] = raw
+            self.calls.append(
+                Call(
+                    method="upload", params={"file_id": file_id, "size": len(raw)}, token=None, at=time.time()
+                )
+            )
+        request.send_response(200)
+        request.send_header("Content-Type", "text/plain")
+        request.send_header("Content-Length", "2")
+        request.end_headers()
+        request.wfile.write(b"OK")
+
+    def files_in(self, conversation: str) -> list[tuple[dict[str, Any], bytes]]:
+        """Files shared into a conversation (a user id means the bot's DM with them), with their bytes."""
+        with self._lock:
+            shared = list(self.shared_files.get(self.conversation_of(conversation), []))
+            return [(record, self.uploads[record["id"]]) for record in shared]
 
     def _next_ts(self) -> str:
         with self._lock:

@@ -12,13 +12,19 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def eventually(probe: Callable[[], T], *, timeout: float = 5.0, interval: float = 0.01) -> T:
-    """Call `probe` until it returns something truthy and return that; after `timeout`, the last value."""
+def eventually(
+    probe: Callable[[], T], *, timeout: float = 5.0, interval: float = 0.01, what: str | None = None
+) -> T:
+    """Call `probe` until it returns something truthy and return that; after `timeout` fail the test,
+    naming `what` (or the probe) and its last value. A wait whose condition never comes never passes."""
     deadline = time.monotonic() + timeout
     while True:
         value = probe()
-        if value or time.monotonic() >= deadline:
+        if value:
             return value
+        if time.monotonic() >= deadline:
+            name = what or getattr(probe, "__qualname__", "a condition")
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {name}; last value {value!r}")
         time.sleep(interval)
 
 
@@ -46,5 +52,4 @@ def wait_healthy(
             raise AssertionError(f"{name} exited early with {process.returncode}:\n{log()[-3000:]}")
         return answers_healthy(base_url)
 
-    if not eventually(ready, timeout=timeout, interval=0.05):
-        raise AssertionError(f"{name} did not become healthy")
+    eventually(ready, timeout=timeout, interval=0.05, what=f"{name} to become healthy")

@@ -180,7 +180,7 @@ class Stage:
     # --- time --------------------------------------------------------------------------------------
     def tick(self, moment: datetime) -> None:
         """Run Stretch's clock once at `moment` (what the scheduler does every minute), then show what it sent."""
-        from bot.jobs import tick
+        from bot.jobs.tick import tick
 
         self.clock.now = moment.astimezone(UTC)
         tick(session_factory=self.deps.session_factory, client=self.client, now=self.clock.now)

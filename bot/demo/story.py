@@ -39,6 +39,8 @@ LEO_GOES_QUIET = date(2026, 11, 26)  # Leo's last answered check-in is the day b
 
 # How each rep answers on a given day: readiness 1-5, goal feel 1-5, input, room to miss, limiter.
 Answer = tuple[str, str, str, str, str]
+# The question each place of an Answer answers (check-ins rotate, so rows are matched by prompt).
+QUESTION_ORDER = ("readiness", "goal_feel", "goal_input", "room_to_miss", "limiter")
 MOODS: dict[str, list[Answer]] = {
     RAJ: [
         ("2", "4", "partly", "no", "pipeline"),
@@ -65,7 +67,6 @@ MOODS: dict[str, list[Answer]] = {
     ],
     ZOE: [("4", "3", "partly", "yes", "skills"), ("5", "3", "yes", "yes", "nothing")],
 }
-QUESTION_ORDER = ("readiness", "goal_feel", "goal_input", "room_to_miss", "limiter")
 
 
 def at(user_tz: str, day: date, clock: str) -> datetime:
@@ -143,6 +144,7 @@ class NorthstarStory(Story):
         self.shoutout_scenes()
         self.huddle_scenes()
         self.home_scenes()
+        self.lead_scenes()  # lead lists (issue 18)
 
     # --- week 1, Friday: the team and the pie -------------------------------------------------------
     def setup_scene(self) -> None:
@@ -459,6 +461,9 @@ class NorthstarStory(Story):
         )
 
     # --- the manager's view --------------------------------------------------------------------------
+    def lead_scenes(self) -> None:
+        _lead_scenes(self)
+
     def home_scenes(self) -> None:
         s = self.stage
         self.narrate(
@@ -472,10 +477,93 @@ class NorthstarStory(Story):
         )
 
 
+# --- lead lists (issue 18): an association, its members, a split in two taps, one manager decision -------
+ASSOCIATION = "Ohio Credit Union League"
+ASSOCIATION_MEMBERS = (
+    "company,domain,note\nBuckeye CU,buckeyecu.org,\nLakeview Credit Union,,\nSummit FCU,summitfcu.org,\n"
+)
+
+
+def _load_association(stage: Stage) -> None:
+    """What the operator's `stretch leads associations import` does (the CLI's own service call)."""
+    from bot.db import session_scope
+    from bot.domain.leads import parse_csv
+    from bot.models import Team
+    from bot.services import leads as leads_service
+
+    stage.scene_title(
+        f'The operator runs `stretch leads associations import --name "{ASSOCIATION}"` (3 members).'
+    )
+    with session_scope(stage.deps.session_factory) as session:
+        team = session.query(Team).one()
+        leads_service.import_association(
+            session=session,
+            team=team,
+            name=ASSOCIATION,
+            accounts=parse_csv(ASSOCIATION_MEMBERS),
+            actor="cli",
+            now=stage.clock(),
+        )
+
+
+def _lead_scenes(story: NorthstarStory) -> None:
+    s = story.stage
+    story.narrate(
+        _day(0),
+        "11:00",
+        "Maya asks each rep to list their target accounts. Some name accounts, some whole associations.",
+    )
+    story.add(at(TEAM_TZ, _day(0), "11:05"), lambda: _load_association(s))
+    story.by(
+        ANN,
+        _day(3),
+        "10:30",
+        lambda: s.command(
+            ANN, "/claim-leads", "add Buckeye CU (buckeyecu.org), Acme Corp (acme.com)", channel=CHANNEL
+        ),
+    )
+    story.by(
+        LEO,
+        _day(3),
+        "10:00",
+        lambda: s.command(LEO, "/claim-leads", f"umbrella {ASSOCIATION}", channel=CHANNEL),
+    )
+    story.by(
+        SAM,
+        _day(3),
+        "10:30",
+        lambda: s.command(SAM, "/claim-leads", "add Lakeview Credit Union", channel=CHANNEL),
+    )
+
+    def ann_partners() -> None:
+        s.tap(ANN, s.dm(ANN, "both claimed it"), lambda e: e.get("action_id") == "lead_partner")
+        s.submit(ANN, {"lead_share": {"value": "60"}}, say="offers Leo 40% of Buckeye CU, 60% for her")
+
+    def leo_accepts() -> None:
+        s.tap(LEO, s.dm(LEO, "offers to partner"), lambda e: e.get("action_id") == "lead_accept")
+
+    story.by(ANN, _day(3), "15:00", ann_partners)
+    story.by(LEO, _day(4), "09:00", leo_accepts)
+
+    def maya_decides() -> None:
+        s.tap(MAYA, s.dm(MAYA, "who should pursue it"), lambda e: e.get("action_id") == "lead_decide_b")
+
+    story.narrate(
+        _day(6), "08:50", "Thu 26 Nov — Leo and Sam left Lakeview open for 2 working days: Maya has the call."
+    )
+    story.by(MAYA, _day(6), "09:00", maya_decides)
+    story.by(
+        ANN,
+        _day(13),
+        "15:30",
+        lambda: s.command(ANN, "/claim-pie", "progress 10k Buckeye CU", channel=CHANNEL),
+    )
+
+
 def ticks_for(first: date, last: date, *, zones: list[str]) -> list[datetime]:
     """When the clock ticks: 09:30 local in every zone of the cast, 13:30 where a nudge may fall due and
-    16:00 in the team's (check-in, nudge and digest times land exactly) and every three hours between (nudges, reminders, deadlines), from the first day's
-    morning to the last day's evening in team time. The real scheduler ticks every minute; these are the
+    16:00 in the team's (check-in, nudge and digest times land exactly) and every three hours between
+    (reminders, deadlines), from the first day's morning to the last day's evening in team time. The real scheduler ticks every minute; these are the
     minutes that matter, and few enough that the story plays in seconds."""
     start, end = at(TEAM_TZ, first, "09:00"), at(TEAM_TZ, last, "18:00")
     moments = set()

@@ -37,14 +37,14 @@ READINESS_DROP = "readiness_drop"
 NOTES_STOPPED = "notes_stopped"
 SNAP_ZONE = "snap_zone"
 SLOWER_ANSWERS = "slower_answers"
-CHECKIN_SIGNALS = (MISSED_IN_A_ROW, READINESS_DROP, NOTES_STOPPED, SNAP_ZONE, SLOWER_ANSWERS)
-
 SIGNAL_LABELS = {
     MISSED_IN_A_ROW: "missed check-ins in a row",
     READINESS_DROP: "readiness dropped",
     NOTES_STOPPED: "stopped writing notes",
     SNAP_ZONE: "in the snap zone",
     SLOWER_ANSWERS: "answering much later than usual",
+    # Raised by huddles (bot/domain/huddles.SIGNAL); named here so every label lives in one table.
+    "huddle_quiet": "quiet in huddles",
 }
 
 # Statuses the check-ins feature writes (bot/models/checkins.py), repeated here so domain stays pure.
@@ -379,13 +379,6 @@ def is_strong_record(
 ) -> bool:
     """Top of the team's pie progress, or a long answer streak before the episode began."""
     return top_of_pie or longest_answer_streak(facts_before) >= settings.strong_streak
-
-
-def can_alert_now(
-    today: date, *, away_from: date | None, away_until: date | None, skip_dates: Collection[date]
-) -> bool:
-    """No new alerts about a rep who is away today, or on a team skip date."""
-    return today not in skip_dates and not is_away(today, away_from, away_until)
 
 
 QUIET_START = time(21, 0)

@@ -191,9 +191,6 @@ class PieCommand:
     for_user: str | None = None
 
 
-COMMAND_WORDS = ("release", "progress", "new", "target", "close", "help", "status")
-
-
 def parse_command(text: str) -> PieCommand:
     """Split `/claim-pie` text into what was asked; amounts are read later, in the team's currency."""
     words = (text or "").split()
@@ -363,12 +360,6 @@ def reminder_moments(*, opened_at: datetime, deadline: datetime, tz_name: str) -
         if opened_at + timedelta(hours=12) <= moment < deadline:
             moments.append(moment)
     return moments[:2]
-
-
-def extended_deadline(current: datetime, *, days: int, tz_name: str, now: datetime) -> datetime:
-    """A deadline moved `days` later (from today if it already passed), at the end of that local day."""
-    base = max(local_date(current - timedelta(seconds=1), tz_name), local_date(now, tz_name))
-    return end_of_day(base + timedelta(days=days), tz_name)
 
 
 def claim_by_date(deadline: datetime, tz_name: str) -> date:

@@ -3,21 +3,22 @@ each episode's DM to every manager of the team, promptly but never 21:00–08:00
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.jobs import register_planner
-from bot.jobs.outbox import Message, register_kind
+from bot.deliveries import Message
 from bot.models import Delivery, QuietAlert
 from bot.models.alerts import ALERT_OPEN
-from bot.services.alerts import ALERT_KIND, alert_card, evaluate_if_due, viewer_of_delivery
+from bot.services.alerts import SignalSource, alert_card, evaluate_if_due, viewer_of_delivery
 from bot.slack.blocks.alerts import build_alert_dm
 
 
-def plan_quiet_alerts(session: Session, now: datetime) -> int:
-    """Open and recover episodes and plan their DMs; returns how many DMs were planned."""
-    return evaluate_if_due(session=session, now=now).planned
+def plan_quiet_alerts(session: Session, now: datetime, *, sources: Mapping[str, SignalSource]) -> int:
+    """Open and recover episodes from every feature's signal `sources` and plan their DMs; returns how
+    many DMs were planned."""
+    return evaluate_if_due(session=session, now=now, sources=sources).planned
 
 
 def render_alert(session: Session, delivery: Delivery, now: datetime) -> Message | None:
@@ -33,7 +34,3 @@ def render_alert(session: Session, delivery: Delivery, now: datetime) -> Message
         return None
     text, blocks = build_alert_dm(card, viewer_person_id=viewer_id)
     return Message(text=text, blocks=blocks)
-
-
-register_kind(ALERT_KIND, render=render_alert)
-register_planner("quiet_alerts", plan_quiet_alerts)

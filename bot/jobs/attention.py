@@ -1,7 +1,7 @@
 """The welcome DM's delivery kind: rendered from the team as it is when it goes out.
 
-The message budget itself is not a planner: it runs inside the outbox sender for every DM (see
-bot.services.attention.hold), so no feature can go around it.
+Wired in bot/features.py. The message budget itself is not a planner: it runs inside the outbox sender
+for every DM (see bot.services.attention.hold), so no feature can go around it.
 """
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.deliveries import Message
 from bot.domain.errors import UserError
 from bot.domain.schedule import format_days, parse_days
-from bot.jobs.outbox import Message, register_kind
 from bot.models import ROLE_MANAGER, ROLE_REP, Delivery, Membership, Person, Team
-from bot.services.attention import KIND_WELCOME
 from bot.slack.blocks.attention import WelcomeFacts, build_welcome
 
 
@@ -41,7 +40,3 @@ def render_welcome(session: Session, delivery: Delivery, now: datetime) -> Messa
         )
     )
     return Message(text=text, blocks=blocks)
-
-
-# --- registrations (issue 16: the lead moves these into bot/features.py) -----------------------------------
-register_kind(KIND_WELCOME, render=render_welcome)

@@ -12,9 +12,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.deliveries import EXPIRED, Message
 from bot.domain.checkins import nudge_time
-from bot.jobs import register_planner
-from bot.jobs.outbox import EXPIRED, Message, register_kind
 from bot.models import Delivery
 from bot.models.checkins import (
     CHECKIN_EXCUSED,
@@ -25,8 +24,6 @@ from bot.models.checkins import (
 )
 from bot.services.checkins import (
     ANSWERABLE,
-    KIND_CHECKIN,
-    KIND_NUDGE,
     checkin_view,
     is_excused_now,
     mark_missed,
@@ -99,8 +96,3 @@ def render_nudge(session: Session, delivery: Delivery, now: datetime) -> Message
         return None
     text, blocks = build_nudge(local_day=checkin.local_date)
     return Message(text=text, blocks=blocks)
-
-
-register_kind(KIND_CHECKIN, render=render_checkin, after_send=after_checkin_sent, on_give_up=checkin_given_up)
-register_kind(KIND_NUDGE, render=render_nudge)
-register_planner("checkins", plan)

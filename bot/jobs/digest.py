@@ -9,12 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.deliveries import Message, enqueue_many
 from bot.domain.availability import is_away
 from bot.domain.digest import SEND_WINDOW, digest_moment
 from bot.domain.errors import UserError
 from bot.domain.schedule import WEEKDAYS, local_date, parse_time
-from bot.jobs import register_planner
-from bot.jobs.outbox import Message, enqueue_many, register_kind
 from bot.models import ROLE_MANAGER, Delivery, Membership, Person, Team
 from bot.services.digest import gather_digest, is_team_manager
 from bot.slack.blocks.digest import build_digest
@@ -81,8 +80,3 @@ def render_digest(session: Session, delivery: Delivery, now: datetime) -> Messag
     data = gather_digest(session=session, team_id=delivery.team_id, manager=manager, now=now)
     text, blocks = build_digest(data)
     return Message(text=text, blocks=blocks)
-
-
-register_kind(DIGEST_KIND, render=render_digest)
-register_kind(DIGEST_NOW_KIND, render=render_digest)
-register_planner("digests", plan_digests)

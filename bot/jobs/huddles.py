@@ -7,10 +7,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.jobs import register_planner
-from bot.jobs.outbox import Message, register_kind
+from bot.deliveries import Message
 from bot.models import Delivery
-from bot.models.huddles import CARD_KIND, RECAP_KIND, STUCK_KIND
 from bot.services.huddles import (
     forget_stuck_note,
     forget_stuck_when_told,
@@ -69,9 +67,3 @@ def render_stuck(session: Session, delivery: Delivery, now: datetime) -> Message
 def stuck_settled(session: Session, delivery: Delivery, now: datetime) -> None:
     """Delete a late stuck note once every manager's DM about it is settled."""
     forget_stuck_note(session=session, stuck_id=delivery.ref_id or 0)
-
-
-register_kind(CARD_KIND, render=render_card, after_send=card_sent)
-register_kind(RECAP_KIND, render=render_recap, after_send=recap_settled, on_give_up=recap_settled)
-register_kind(STUCK_KIND, render=render_stuck, after_send=stuck_settled, on_give_up=stuck_settled)
-register_planner("huddles", plan_huddles)

@@ -1,7 +1,7 @@
 """The delivery outbox: rows that say what Stretch owes whom, and the sender that pays them once.
 
-A feature plans a message by inserting a Delivery with a unique key (a repeated tick inserts nothing),
-and registers a renderer for its kind. The sender claims due rows in short transactions, talks to Slack
+A feature plans a message by inserting a Delivery with a unique key (`bot/deliveries.py`; a repeated
+tick inserts nothing), and `bot/features.py` names the renderer of each kind. The sender claims due rows in short transactions, talks to Slack
 outside any transaction, and records the outcome, so a restart, a retry or a second process neither
 sends twice nor forgets a message.
 
@@ -18,7 +18,7 @@ import copy
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,22 +31,13 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.db import SessionFactory, session_scope
+from bot.deliveries import CANCELLED, EXPIRED, FAILED, PENDING, SENDING, SENT, KindSpec
 from bot.models import Delivery, Person
 
 logger = logging.getLogger(__name__)
-
-PENDING = "pending"
-# Handed to Slack (or about to be) with an unknown outcome: verified against Slack before any resend.
-SENDING = "sending"
-SENT = "sent"
-FAILED = "failed"
-EXPIRED = "expired"
-CANCELLED = "cancelled"
 
 # The recipient can't be reached: stop trying them, mark the person, move on to everyone else.
 RECIPIENT_GONE = frozenset(
@@ -66,148 +57,12 @@ MESSAGE_REJECTED = frozenset(
     {"invalid_blocks", "msg_too_long", "no_text", "invalid_arguments", "too_many_attachments"}
 )
 LEASE = timedelta(minutes=2)
+# Each delivery kind's renderer and hooks, as bot/features.py lists them.
+Kinds = Mapping[str, KindSpec]
 # Slack message metadata that names the delivery a message pays, so a resend can be ruled out.
 METADATA_EVENT_TYPE = "stretch_delivery"
 # How far back the history check looks (pages of 100 of the target conversation's newest messages).
 HISTORY_PAGES = 3
-
-
-@dataclass(frozen=True)
-class Message:
-    """What a renderer wants sent."""
-
-    text: str
-    blocks: list[dict[str, Any]] | None = None
-
-
-Renderer = Callable[[Session, Delivery, datetime], Message | None]
-Hook = Callable[[Session, Delivery, datetime], None]
-
-
-@dataclass(frozen=True)
-class KindSpec:
-    """How to render one kind of delivery and what to do after it was sent or given up."""
-
-    render: Renderer
-    after_send: Hook | None = None
-    on_give_up: Hook | None = None
-
-
-KINDS: dict[str, KindSpec] = {}
-
-
-def register_kind(
-    kind: str, *, render: Renderer, after_send: Hook | None = None, on_give_up: Hook | None = None
-) -> None:
-    """Make a delivery kind known to the sender (called once per feature module)."""
-    KINDS[kind] = KindSpec(render=render, after_send=after_send, on_give_up=on_give_up)
-
-
-def enqueue(
-    *,
-    session: Session,
-    kind: str,
-    dedupe_key: str,
-    channel: str,
-    due_at: datetime,
-    now: datetime,
-    expires_at: datetime | None = None,
-    team_id: int | None = None,
-    person_id: int | None = None,
-    ref_id: int | None = None,
-) -> bool:
-    """Plan a message; True if it is new, False if that key was already planned (nothing changes)."""
-    row = {
-        "kind": kind,
-        "dedupe_key": dedupe_key,
-        "channel": channel,
-        "due_at": due_at,
-        "expires_at": expires_at,
-        "team_id": team_id,
-        "person_id": person_id,
-        "ref_id": ref_id,
-    }
-    return enqueue_many(session=session, rows=[row], now=now) == 1
-
-
-def dm(
-    *,
-    kind: str,
-    dedupe_key: str,
-    person: Person,
-    due_at: datetime,
-    expires_at: datetime | None = None,
-    team_id: int | None = None,
-    ref_id: int | None = None,
-) -> dict[str, Any]:
-    """A DM to one person, as a row for `enqueue_many` (plan a feature's DMs, then insert them at once)."""
-    return {
-        "kind": kind,
-        "dedupe_key": dedupe_key,
-        "channel": person.slack_user_id,
-        "due_at": due_at,
-        "expires_at": expires_at,
-        "team_id": team_id,
-        "person_id": person.id,
-        "ref_id": ref_id,
-    }
-
-
-def enqueue_many(*, session: Session, rows: Sequence[dict[str, Any]], now: datetime) -> int:
-    """Plan many messages in one statement (each row as `enqueue`'s arguments); returns how many are new.
-
-    A key that is already planned is left as it is, whatever the row says."""
-    if not rows:
-        return 0
-    values = [
-        {
-            "kind": row["kind"],
-            "dedupe_key": row["dedupe_key"],
-            "channel": row["channel"],
-            "due_at": row["due_at"],
-            "expires_at": row.get("expires_at"),
-            "team_id": row.get("team_id"),
-            "person_id": row.get("person_id"),
-            "ref_id": row.get("ref_id"),
-            "status": PENDING,
-            "attempts": 0,
-            "created_at": now,
-        }
-        for row in rows
-    ]
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(Delivery).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Delivery.id)
-    return len(session.execute(statement, values).all())
-
-
-def enqueue_dms(
-    *,
-    session: Session,
-    kind: str,
-    key: str,
-    people: Iterable[Person],
-    due_at: datetime,
-    now: datetime,
-    expires_at: datetime | None = None,
-    team_id: int | None = None,
-    ref_id: int | None = None,
-) -> int:
-    """Plan the same kind of DM to each person (e.g. every manager of a team), keyed `<key>:<person id>`,
-    in one statement; returns how many were new."""
-    rows = [
-        dm(
-            kind=kind,
-            dedupe_key=f"{key}:{person.id}",
-            person=person,
-            due_at=due_at,
-            expires_at=expires_at,
-            team_id=team_id,
-            ref_id=ref_id,
-        )
-        for person in people
-    ]
-    return enqueue_many(session=session, rows=rows, now=now)
 
 
 @dataclass
@@ -307,11 +162,13 @@ def _error_code(error: SlackApiError) -> tuple[str, int, float]:
     return code, status, retry_after
 
 
-def _give_up(session: Session, delivery: Delivery, status: str, reason: str, now: datetime) -> None:
+def _give_up(
+    session: Session, delivery: Delivery, status: str, reason: str, now: datetime, kinds: Kinds
+) -> None:
     delivery.status = status
     delivery.last_error = reason[:200]
     delivery.claimed_until = None
-    spec = KINDS.get(delivery.kind)
+    spec = kinds.get(delivery.kind)
     if spec and spec.on_give_up:
         spec.on_give_up(session, delivery, now)
 
@@ -349,7 +206,7 @@ def find_posted(*, client: WebClient, channel: str, dedupe_key: str) -> tuple[st
 
 
 def _record_sent(
-    session: Session, delivery: Delivery, *, ts: str | None, channel: str | None, now: datetime
+    session: Session, delivery: Delivery, *, ts: str | None, channel: str | None, now: datetime, kinds: Kinds
 ) -> None:
     delivery.status = SENT
     delivery.sent_at = now
@@ -361,7 +218,7 @@ def _record_sent(
         person = session.get(Person, delivery.person_id)
         if person is not None and person.unreachable_reason:
             person.unreachable_reason = None
-    spec = KINDS.get(delivery.kind)
+    spec = kinds.get(delivery.kind)
     if spec and spec.after_send:
         spec.after_send(session, delivery, now)
 
@@ -375,6 +232,7 @@ def _verify_unknown_outcome(
     dedupe_key: str,
     now: datetime,
     report: DispatchReport,
+    kinds: Kinds,
 ) -> bool:
     """For a row left 'sending': True if it is settled (found in Slack, or the check must wait)."""
     try:
@@ -395,7 +253,7 @@ def _verify_unknown_outcome(
     with session_scope(session_factory) as session:
         delivery = session.get(Delivery, delivery_id)
         assert delivery is not None
-        _record_sent(session, delivery, ts=found[1], channel=found[0], now=now)
+        _record_sent(session, delivery, ts=found[1], channel=found[0], now=now, kinds=kinds)
     logger.info("delivery %s had reached Slack before its sender stopped; not sent again", delivery_id)
     report.recovered += 1
     return True
@@ -408,6 +266,7 @@ def deliver_one(
     delivery_id: int,
     now: datetime,
     report: DispatchReport,
+    kinds: Kinds,
     asked_for: bool = False,
 ) -> float:
     """Render, send and record one claimed delivery; returns seconds to pause (Slack's Retry-After).
@@ -427,6 +286,7 @@ def deliver_one(
         dedupe_key=dedupe_key,
         now=now,
         report=report,
+        kinds=kinds,
     ):
         return 0.0
 
@@ -437,13 +297,13 @@ def deliver_one(
             reason = "window closed before it could be sent"
             if delivery.last_error:
                 reason = f"gave up after the delivery window: {delivery.last_error}"
-            _give_up(session, delivery, EXPIRED, reason, now)
+            _give_up(session, delivery, EXPIRED, reason, now, kinds)
             report.expired += 1
             return 0.0
-        spec = KINDS.get(delivery.kind)
+        spec = kinds.get(delivery.kind)
         if spec is None:
             logger.error("no renderer for delivery kind %s (id %s)", delivery.kind, delivery.id)
-            _give_up(session, delivery, FAILED, f"unknown kind {delivery.kind}", now)
+            _give_up(session, delivery, FAILED, f"unknown kind {delivery.kind}", now, kinds)
             report.failed += 1
             return 0.0
         # The one message-budget policy every planned DM passes (hours, welcome first, budget, merges).
@@ -458,7 +318,7 @@ def deliver_one(
             delivery.claimed_until = None
             report.cancelled += 1
             return 0.0
-        rider_ids = _take_riders(session, delivery, now)
+        rider_ids = _take_riders(session, delivery, now, kinds)
         if rider_ids:
             message = spec.render(session, delivery, now) or message
         # Committed before Slack is called: if this process dies after Slack posted, the row says so.
@@ -481,7 +341,7 @@ def deliver_one(
             assert delivery is not None
             if status >= 500:
                 # Slack may have posted it before failing: settle it by a history check, not a resend.
-                _retry_later(session, delivery, code, now, report, unknown_outcome=True)
+                _retry_later(session, delivery, code, now, report, kinds, unknown_outcome=True)
                 return 0.0
             # Slack answered and refused: it did not post this message.
             delivery.status = PENDING
@@ -490,14 +350,14 @@ def deliver_one(
                     person = session.get(Person, delivery.person_id)
                     if person is not None and delivery.channel == person.slack_user_id:
                         person.unreachable_reason = code
-                _give_up(session, delivery, FAILED, code, now)
+                _give_up(session, delivery, FAILED, code, now, kinds)
                 report.failed += 1
             elif code in MESSAGE_REJECTED:
                 logger.error("Slack rejected delivery %s (%s): %s", delivery.id, delivery.kind, code)
-                _give_up(session, delivery, FAILED, code, now)
+                _give_up(session, delivery, FAILED, code, now, kinds)
                 report.failed += 1
             else:
-                _retry_later(session, delivery, code, now, report)
+                _retry_later(session, delivery, code, now, report, kinds)
                 if code == "ratelimited":
                     report.rate_limited += 1
         return retry_after
@@ -508,7 +368,7 @@ def deliver_one(
         with session_scope(session_factory) as session:
             delivery = session.get(Delivery, delivery_id)
             assert delivery is not None
-            _retry_later(session, delivery, code, now, report, unknown_outcome=True)
+            _retry_later(session, delivery, code, now, report, kinds, unknown_outcome=True)
         return 0.0
 
     with session_scope(session_factory) as session:
@@ -520,21 +380,22 @@ def deliver_one(
             ts=str(response.get("ts") or ""),
             channel=str(response.get("channel") or ""),
             now=now,
+            kinds=kinds,
         )
         if rider_ids:
-            _record_riders(session, delivery, rider_ids, now)
+            _record_riders(session, delivery, rider_ids, now, kinds)
     report.sent += 1
     return 0.0
 
 
-def _take_riders(session: Session, delivery: Delivery, now: datetime) -> list[int]:
+def _take_riders(session: Session, delivery: Delivery, now: datetime, kinds: Kinds) -> list[int]:
     """Fold the DMs waiting to ride along with this one (a check-in) into it; their ids."""
     from bot.services import attention
 
     taken: list[int] = []
     blocks: list[dict[str, Any]] = []
     for rider in attention.riders_for(session=session, delivery=delivery, now=now):
-        spec = KINDS.get(rider.kind)
+        spec = kinds.get(rider.kind)
         message = spec.render(session, rider, now) if spec is not None else None
         if message is None:
             rider.status = CANCELLED
@@ -550,7 +411,9 @@ def _take_riders(session: Session, delivery: Delivery, now: datetime) -> list[in
     return taken
 
 
-def _record_riders(session: Session, host: Delivery, rider_ids: list[int], now: datetime) -> None:
+def _record_riders(
+    session: Session, host: Delivery, rider_ids: list[int], now: datetime, kinds: Kinds
+) -> None:
     from bot.services import attention
 
     riders = [
@@ -558,7 +421,7 @@ def _record_riders(session: Session, host: Delivery, rider_ids: list[int], now: 
     ]
     attention.record_merged(session=session, riders=riders, host=host, now=now)
     for rider in riders:
-        spec = KINDS.get(rider.kind)
+        spec = kinds.get(rider.kind)
         if spec and spec.after_send:
             spec.after_send(session, rider, now)
 
@@ -569,6 +432,7 @@ def _retry_later(
     code: str,
     now: datetime,
     report: DispatchReport,
+    kinds: Kinds,
     *,
     unknown_outcome: bool = False,
 ) -> None:
@@ -585,7 +449,7 @@ def _retry_later(
     # A 429 is the workspace's pace, not this message's fault: it goes again right after the pause.
     retry_at = None if code == "ratelimited" else now + _backoff(delivery.attempts)
     if delivery.expires_at is not None and (retry_at or now) >= delivery.expires_at:
-        _give_up(session, delivery, EXPIRED, f"gave up after the delivery window: {code}", now)
+        _give_up(session, delivery, EXPIRED, f"gave up after the delivery window: {code}", now, kinds)
         report.expired += 1
         return
     delivery.claimed_until = retry_at
@@ -607,7 +471,7 @@ def outbox_client(client: WebClient, *, extra: Sequence[RetryHandler] = ()) -> W
 
 
 def send_now(
-    *, session_factory: SessionFactory, client: WebClient, dedupe_key: str, now: datetime
+    *, session_factory: SessionFactory, client: WebClient, dedupe_key: str, now: datetime, kinds: Kinds
 ) -> DispatchReport:
     """Send one planned delivery right away (e.g. asked for on demand), unless another sender has it."""
     report = DispatchReport()
@@ -620,6 +484,7 @@ def send_now(
             delivery_id=delivery_id,
             now=now,
             report=report,
+            kinds=kinds,
             asked_for=True,
         )
     return report
@@ -740,6 +605,7 @@ def dispatch_due(
     batch_size: int = 50,
     monotonic: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    kinds: Kinds,
     stop: threading.Event | None = None,
     lease: timedelta = LEASE,
 ) -> DispatchReport:
@@ -774,6 +640,7 @@ def dispatch_due(
                 delivery_id=delivery_id,
                 now=now,
                 report=report,
+                kinds=kinds,
             )
             pacer.sent(report.sent > sent_before)
             if pause > 0 and not stopping.is_set():

@@ -8,11 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.deliveries import Message, dm, enqueue_dms, enqueue_many
 from bot.domain.availability import is_away
 from bot.domain.pie import reminder_moments
 from bot.domain.schedule import local_date
-from bot.jobs import register_planner
-from bot.jobs.outbox import Message, dm, enqueue_dms, enqueue_many, register_kind
 from bot.models import PIE_OPEN, ROLE_MANAGER, ROLE_REP, Delivery, Membership, Person, Pie, PieSlice, Team
 from bot.services import pie as pie_service
 from bot.slack.blocks import pie as pie_blocks
@@ -123,7 +122,7 @@ def render_snap(session: Session, delivery: Delivery, now: datetime) -> Message 
     )
 
 
-def _channel_renderer(build: pie_blocks.ChannelBuilder, *, only_open: bool = True) -> pie_service.Renderer:
+def channel_renderer(build: pie_blocks.ChannelBuilder, *, only_open: bool = True) -> pie_service.Renderer:
     def render(session: Session, delivery: Delivery, now: datetime) -> Message | None:
         pie = session.get(Pie, delivery.ref_id) if delivery.ref_id is not None else None
         if pie is None or (only_open and pie.status != PIE_OPEN):
@@ -131,13 +130,3 @@ def _channel_renderer(build: pie_blocks.ChannelBuilder, *, only_open: bool = Tru
         return Message(*build(pie_service.pie_view(session=session, pie=pie)))
 
     return render
-
-
-register_planner("pie", plan_pie)
-register_kind(pie_service.KIND_REMINDER, render=render_reminder)
-register_kind(pie_service.KIND_DEADLINE, render=render_deadline)
-register_kind(pie_service.KIND_SNAP, render=render_snap)
-register_kind(pie_service.KIND_BAKED, render=_channel_renderer(pie_blocks.build_baked))
-register_kind(pie_service.KIND_COVERED, render=_channel_renderer(pie_blocks.build_covered))
-register_kind(pie_service.KIND_EATEN, render=_channel_renderer(pie_blocks.build_eaten, only_open=False))
-register_kind(pie_service.KIND_CLOSED, render=_channel_renderer(pie_blocks.build_closed, only_open=False))

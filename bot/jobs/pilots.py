@@ -13,11 +13,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.deliveries import Message, dm, enqueue, enqueue_dms, enqueue_many
 from bot.domain import pilots as rules
 from bot.domain.availability import next_working_day
 from bot.domain.schedule import local_date, parse_time
-from bot.jobs import register_planner
-from bot.jobs.outbox import Message, dm, enqueue, enqueue_dms, enqueue_many, register_kind
 from bot.models import Delivery, Membership, Person, Pilot, PilotParticipant, Team
 from bot.services.pilots import (
     facts_of,
@@ -310,12 +309,3 @@ def render_late(session: Session, delivery: Delivery, now: datetime) -> Message 
         return None
     facts = facts_of(pilot)
     return Message(text=f"A late review for {facts.name}", blocks=build_late_review(facts, line))
-
-
-register_kind(KICKOFF, render=render_kickoff)
-register_kind(CARD, render=render_card)
-register_kind(MIDPOINT, render=render_midpoint)
-register_kind(REVIEW, render=render_review)
-register_kind(SUMMARY, render=render_summary, after_send=summary_sent)
-register_kind(LATE, render=render_late)
-register_planner("pilots", plan_pilots)

@@ -8,11 +8,10 @@ from datetime import date, datetime
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from bot.deliveries import Message, enqueue
 from bot.domain.availability import is_away
 from bot.domain.schedule import local_date, parse_time
 from bot.domain.shoutouts import DRAFT_MAX_AGE, DRAFTS_PER_DM, draft_window
-from bot.jobs import register_planner
-from bot.jobs.outbox import Message, enqueue, register_kind
 from bot.models import ROLE_MANAGER, Delivery, StretchMoment, TeamSkipDate
 from bot.models.shoutouts import DRAFTS_KIND, MomentDecision
 from bot.services.shoutouts import draft_card, forget_offers, new_drafts, record_offers
@@ -101,7 +100,3 @@ def render_drafts(session: Session, delivery: Delivery, now: datetime) -> Messag
 def release_offers(session: Session, delivery: Delivery, now: datetime) -> None:
     """A drafts DM that never arrived: its moments go into the next one."""
     forget_offers(session=session, delivery_id=delivery.id)
-
-
-register_kind(DRAFTS_KIND, render=render_drafts, on_give_up=release_offers)
-register_planner("shoutout_drafts", plan_draft_dms)

@@ -17,9 +17,18 @@ from bot.models.core import (
     Workspace,
 )
 from bot.models.huddles import Huddle, HuddleReply, HuddleSettings, HuddleStuck
+from bot.models.leads import (
+    LeadAssociation,
+    LeadAssociationMember,
+    LeadClaim,
+    LeadEvent,
+    LeadOverlap,
+    LeadSettings,
+)
 from bot.models.moments import StretchMoment
 from bot.models.pie import PIE_CLOSED, PIE_OPEN, Pie, PieSlice
 from bot.models.pilots import Pilot, PilotParticipant
+from bot.models.privacy import PrivacyAudit, RetentionPolicy, TeamPrivacy
 from bot.models.shoutouts import DraftOffer, MomentDecision, Shoutout, ShoutoutRecipient
 
 __all__ = [
@@ -40,6 +49,12 @@ __all__ = [
     "HuddleReply",
     "HuddleSettings",
     "HuddleStuck",
+    "LeadAssociation",
+    "LeadAssociationMember",
+    "LeadClaim",
+    "LeadEvent",
+    "LeadOverlap",
+    "LeadSettings",
     "Membership",
     "MomentDecision",
     "Person",
@@ -47,13 +62,16 @@ __all__ = [
     "PieSlice",
     "Pilot",
     "PilotParticipant",
+    "PrivacyAudit",
     "ProcessedEvent",
     "QuietAlert",
+    "RetentionPolicy",
     "Shoutout",
     "ShoutoutRecipient",
     "StretchMoment",
     "Team",
     "TeamAlertSettings",
+    "TeamPrivacy",
     "TeamSkipDate",
     "UTCDateTime",
     "Workspace",

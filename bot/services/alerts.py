@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -20,11 +20,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from bot.deliveries import enqueue_many
 from bot.domain import alerts as rules
 from bot.domain.availability import is_away
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.schedule import format_local, local_date
-from bot.jobs.outbox import enqueue_many
 from bot.models import (
     ROLE_MANAGER,
     ROLE_REP,
@@ -81,15 +81,9 @@ class RaisedSignal:
     strong_record: bool = False
 
 
+# A feature's source of raised signals (check-ins, huddles, …); bot/features.py names them all.
 SignalSource = Callable[[Session, datetime], list[RaisedSignal]]
-SOURCES: dict[str, SignalSource] = {}
-SIGNAL_LABELS: dict[str, str] = dict(rules.SIGNAL_LABELS)
-
-
-def register_signal_source(name: str, fn: SignalSource, *, labels: dict[str, str] | None = None) -> None:
-    """Add a source of raised signals (e.g. huddles' "quiet in huddles"); `labels` name its signals."""
-    SOURCES[name] = fn
-    SIGNAL_LABELS.update(labels or {})
+SIGNAL_LABELS = rules.SIGNAL_LABELS
 
 
 def team_settings(*, session: Session, team_id: int) -> rules.AlertSettings:
@@ -209,9 +203,6 @@ def checkin_signals(session: Session, now: datetime) -> list[RaisedSignal]:
     return raised
 
 
-register_signal_source("checkins", checkin_signals)
-
-
 # --- the engine ----------------------------------------------------------------------------------------------
 
 
@@ -249,13 +240,15 @@ def _data_mark(session: Session) -> str:
     return ":".join(str(value) for value in row)
 
 
-def evaluate_if_due(*, session: Session, now: datetime) -> EvaluationReport:
+def evaluate_if_due(
+    *, session: Session, now: datetime, sources: Mapping[str, SignalSource]
+) -> EvaluationReport:
     """Evaluate at most once an hour, or sooner when check-in data or thresholds changed."""
     mark = _data_mark(session)
     run = session.get(AlertRun, ALERT_KIND)
     if run is not None and run.mark == mark and run.evaluated_at <= now < run.evaluated_at + EVALUATE_EVERY:
         return EvaluationReport()
-    report = evaluate_alerts(session=session, now=now)
+    report = evaluate_alerts(session=session, now=now, sources=sources)
     if run is None:
         session.add(AlertRun(name=ALERT_KIND, evaluated_at=now, mark=mark))
     else:
@@ -263,12 +256,14 @@ def evaluate_if_due(*, session: Session, now: datetime) -> EvaluationReport:
     return report
 
 
-def evaluate_alerts(*, session: Session, now: datetime) -> EvaluationReport:
+def evaluate_alerts(
+    *, session: Session, now: datetime, sources: Mapping[str, SignalSource]
+) -> EvaluationReport:
     """Open, recover and resurface episodes from every source's raised signals, then plan their DMs."""
     report = EvaluationReport(evaluated=True)
     raised: dict[tuple[int, int, str], tuple[str, RaisedSignal]] = {}
     healthy: set[str] = set()
-    for name, source in list(SOURCES.items()):
+    for name, source in sources.items():
         try:
             signals = source(session, now)
         except Exception:

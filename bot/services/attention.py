@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.deliveries import enqueue
 from bot.domain import attention as rules
 from bot.domain.checkins import SEND_WINDOW
 from bot.domain.errors import UserError
 from bot.domain.schedule import WEEKDAYS, local_date, parse_days, parse_time
 from bot.domain.zones import SNAP
-from bot.jobs.outbox import enqueue
 from bot.models import ROLE_REP, Delivery, Membership, Person, Team
 from bot.models.attention import AttentionSettings, DmDecision
 from bot.models.checkins import Checkin

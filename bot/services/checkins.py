@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from bot.deliveries import enqueue, enqueue_many
 from bot.domain import attention as attention_rules
 from bot.domain import checkins as rules
 from bot.domain import questions as qrules
@@ -24,7 +25,6 @@ from bot.domain.availability import is_available
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.schedule import format_local, local_date, local_moment, parse_days, parse_time, weekday_key
 from bot.domain.zones import GOAL_FEEL, READINESS, SNAP, STRETCH, zone_for
-from bot.jobs.outbox import enqueue, enqueue_many
 from bot.models import ROLE_REP, Membership, Person, Team, TeamSkipDate, Workspace
 from bot.models.checkins import (
     CHECKIN_ANSWERED,

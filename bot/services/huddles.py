@@ -10,12 +10,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.deliveries import PENDING, enqueue, enqueue_dms
 from bot.domain import huddles as rules
 from bot.domain import pilots as pilot_rules
 from bot.domain.availability import is_away
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.schedule import local_date, next_occurrence, parse_days, parse_time
-from bot.jobs.outbox import PENDING, enqueue, enqueue_dms
 from bot.models import (
     ROLE_MANAGER,
     ROLE_REP,
@@ -44,7 +44,7 @@ from bot.models.huddles import (
     REPLY_UPDATE,
     STUCK_KIND,
 )
-from bot.services.alerts import RaisedSignal, register_signal_source
+from bot.services.alerts import RaisedSignal
 from bot.services.pie import PieView, open_pie, pie_view
 from bot.services.teams import load_team, resolve_team
 
@@ -687,7 +687,3 @@ def huddle_alert_signals(session: Session, now: datetime) -> list[RaisedSignal]:
         )
         for quiet in huddle_quiet_signals(session=session, now=now)
     ]
-
-
-# Quiet in huddles joins the alert rules: one alert per episode, private to the team's managers.
-register_signal_source("huddles", huddle_alert_signals, labels={rules.SIGNAL: "quiet in huddles"})

@@ -17,6 +17,7 @@ from typing import Protocol
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from bot.deliveries import Message, enqueue, enqueue_dms
 from bot.domain.errors import NotAllowedError, NotInTeamError, UserError
 from bot.domain.pie import (
     FIELD_TARGET,
@@ -35,7 +36,6 @@ from bot.domain.pie import (
     stretch_reason,
 )
 from bot.domain.schedule import local_date
-from bot.jobs.outbox import Message, enqueue, enqueue_dms
 from bot.models import (
     PIE_CLOSED,
     PIE_OPEN,
@@ -64,6 +64,8 @@ KIND_DEADLINE = "pie_deadline"
 KIND_SNAP = "pie_snap_heads_up"
 
 LatestZone = Callable[[Session, int, int], str | None]
+# (session, team id, the rep credited, amount) → [(person, part)] adding up to the amount, or None.
+ProgressSplit = Callable[[Session, int, Person, int], list[tuple[Person, int]] | None]
 Renderer = Callable[[Session, Delivery, datetime], Message | None]
 
 
@@ -677,8 +679,11 @@ def log_progress(
     amount_text: str,
     for_user_id: str | None,
     now: datetime,
+    split: ProgressSplit | None = None,
 ) -> tuple[PieView, str, int]:
-    """Add closed revenue to a slice (a manager may log for a rep); returns the pie, whose, how much."""
+    """Add closed revenue to a slice (a manager may log for a rep); returns the pie, whose, how much.
+
+    `split` may divide the amount between partners (see ProgressSplit)."""
     team = role.team
     target_person = person
     if for_user_id and for_user_id != person.slack_user_id:
@@ -705,9 +710,12 @@ def log_progress(
     amount = parse_amount(amount_text, _currency(session, team))
     pie = _lock_open_pie(session, role)
     before = _progress_total(session, pie.id)
-    slice_ = _slice_for_update(session, pie, target_person, now)
-    slice_.progress_minor += amount
-    slice_.updated_at = now
+    # Progress on an account the rep shares (lead lists) credits each partner by their split.
+    parts = (split(session, team.id, target_person, amount) if split else None) or [(target_person, amount)]
+    for credited, part in parts:
+        slice_ = _slice_for_update(session, pie, credited, now)
+        slice_.progress_minor += part
+        slice_.updated_at = now
     pie.updated_at = now
     session.flush()
     if before < pie.target_minor <= before + amount:
@@ -833,3 +841,15 @@ def role_in_team(*, session: Session, team_id: int, user_id: str) -> tuple[TeamR
     return pie_team(
         session=session, workspace_id=team.workspace_id, user_id=user_id, channel_id=None, team_id=team_id
     )
+
+
+def open_pie_for_manager(*, session: Session, pie_id: int, user_id: str) -> PieView:
+    """The open pie a manager's button is about, for changing it (else a UserError saying why not)."""
+    pie = session.get(Pie, pie_id)
+    if pie is None:
+        raise UserError("That pie no longer exists. Type `/claim-pie` to see the current one.")
+    role, _ = role_in_team(session=session, team_id=pie.team_id, user_id=user_id)
+    require_manager(role, "change the pie")
+    if pie.status != PIE_OPEN:
+        raise UserError("That pie is already closed. `/claim-pie new` bakes the next one.")
+    return pie_view(session=session, pie=pie)

@@ -210,6 +210,7 @@ def draft_of(team: Team) -> TeamDraft:
         huddle_time=parse_time(huddle.at) if huddle else DEFAULT_HUDDLE_TIME,
         huddle_lead_minutes=huddle.lead_minutes if huddle else DEFAULT_LEAD_MINUTES,
         huddle_skip_notice=huddle.skip_notice if huddle else False,
+        extra=_lead_extra(session, team.id),  # lead lists (issue 18)
     )
 
 
@@ -301,6 +302,7 @@ def save_team(
     team.updated_at = now
     session.flush()
     save_huddle_schedule(session=session, team=team, draft=draft, now=now)
+    _save_lead_fallback(session=session, team=team, draft=draft, now=now)  # lead lists (issue 18)
 
     wanted = {user_id: ROLE_MANAGER for user_id in draft.managers}
     wanted.update({user_id: ROLE_REP for user_id in draft.reps})
@@ -325,3 +327,29 @@ def save_team(
     for person in joined:
         plan_welcome(session=session, team=team, person=person, now=now)
     return team
+
+
+# --- lead lists (issue 18): the team's fallback rule rides along in the setup draft ---------------------
+
+
+def _lead_extra(session: Session | None, team_id: int) -> dict[str, str]:
+    from bot.models.leads import LeadSettings
+
+    found = session.get(LeadSettings, team_id) if session is not None else None
+    return {"lead_fallback": found.fallback if found is not None else "manager"}
+
+
+def _save_lead_fallback(*, session: Session, team: Team, draft: TeamDraft, now: datetime) -> None:
+    """Store the setup's fallback rule for lead overlaps (a draft without one leaves it as it is)."""
+    from bot.domain.leads import DEFAULT_FUZZY_THRESHOLD, check_fallback
+    from bot.models.leads import LeadSettings
+
+    rule = draft.extra.get("lead_fallback")
+    if rule is None:
+        return
+    row = session.get(LeadSettings, team.id)
+    if row is None:
+        row = LeadSettings(team_id=team.id, fuzzy_threshold=DEFAULT_FUZZY_THRESHOLD, updated_at=now)
+        session.add(row)
+    row.fallback = check_fallback(rule)
+    row.updated_at = now

@@ -1,8 +1,7 @@
 """Publishing the App Home: the base view plus each feature's section, gathered and built in one go.
 
-Features add their part with `register_home_section(name, order, fn)`: `fn` gets a HomeContext (an
-open session, the person, the clock) and returns blocks built by that feature's pure builders.
-Lower `order` comes first.
+Each feature's section is listed in bot/features.py: a function that gets a HomeContext (an open
+session, the person, the clock) and returns blocks built by that feature's pure builders.
 """
 
 from __future__ import annotations
@@ -39,15 +38,6 @@ class HomeContext:
 
 
 HomeSection = Callable[[HomeContext], list[Block]]
-_SECTIONS: list[tuple[int, str, HomeSection]] = []
-
-
-def register_home_section(name: str, order: int, section: HomeSection) -> None:
-    """Add a feature's section to everyone's App Home (once per name)."""
-    if any(existing == name for _, existing, _ in _SECTIONS):
-        return
-    _SECTIONS.append((order, name, section))
-    _SECTIONS.sort(key=lambda item: (item[0], item[1]))
 
 
 def publish_home(*, deps: Deps, client: WebClient, slack_team_id: str, user_id: str) -> None:
@@ -62,11 +52,11 @@ def publish_home(*, deps: Deps, client: WebClient, slack_team_id: str, user_id: 
         )
         sections: list[list[Block]] = []
         if model.teams:
-            for _, name, section in _SECTIONS:
+            for spec in deps.wiring.home_sections:
                 try:
-                    sections.append(section(context))
+                    sections.append(spec.build(context))
                 except Exception:
                     # One feature's bug shouldn't blank the whole Home.
-                    logger.exception("home section %s failed", name)
+                    logger.exception("home section %s failed", spec.name)
         view = build_home(model, sections=sections)
     client.views_publish(user_id=user_id, view=view)

@@ -267,3 +267,70 @@ class HuddleView(StrEnum):
     """callback_id of the update modal."""
 
     UPDATE = "huddle_update"
+
+
+# --- privacy (issue 20): export, forget ------------------------------------------------------------
+class PrivacyView(StrEnum):
+    """callback_id of the "forget me" confirmation modal."""
+
+    FORGET = "privacy_forget"
+
+
+class PrivacyInput(StrEnum):
+    """The forget modal's confirmation checkbox (block and action ids)."""
+
+    CONFIRM_BLOCK = "privacy_forget_confirm"
+    CONFIRM = "privacy_forget_confirm_input"
+
+
+# --- end privacy -----------------------------------------------------------------------------------
+# --- Lead lists (/claim-leads) ------------------------------------------------------------------------------
+
+
+class LeadsCommand(StrEnum):
+    """The lead lists' slash command (must match manifest.yml)."""
+
+    CLAIM_LEADS = "/claim-leads"
+
+
+class LeadAction(StrEnum):
+    """action_ids of the lead lists' buttons (values carry a team id, or an overlap id, or `id:version`)."""
+
+    ADD = "lead_add"  # /claim-leads card: open "Add accounts" (value: team id)
+    RELEASE = "lead_release"  # /claim-leads card: open "Release…" (value: team id)
+    PARTNER = "lead_partner"  # overlap DM: open the split modal (value: overlap id)
+    ACCEPT = "lead_accept"  # proposal DM: accept the offered split (value: "overlap id:version")
+    YIELD = "lead_yield"  # overlap DM: "It's yours" (value: overlap id)
+    ASK_MANAGER = "lead_ask_manager"  # overlap DM (value: overlap id)
+    SAME = "lead_same"  # possible-overlap DM: the same company (value: overlap id)
+    DIFFERENT = "lead_different"  # possible-overlap DM: two companies (value: overlap id)
+    DECIDE_A = "lead_decide_a"  # decision card: give it to the first claimer (value: overlap id)
+    DECIDE_B = "lead_decide_b"  # decision card: give it to the second claimer (value: overlap id)
+    DECIDE_SPLIT = "lead_decide_split"  # decision card: open the split modal (value: overlap id)
+    DECIDE_BOTH = "lead_decide_both"  # decision card: open the keep-both modal (value: overlap id)
+    IMPORT = "lead_import"  # managers' home: open the paste-CSV modal (value: team id)
+
+
+class LeadView(StrEnum):
+    """callback_ids of the lead lists' modals."""
+
+    ADD = "lead_add_modal"
+    RELEASE = "lead_release_modal"
+    PARTNER = "lead_partner_modal"
+    DECIDE_SPLIT = "lead_decide_split_modal"
+    DECIDE_BOTH = "lead_decide_both_modal"
+    IMPORT = "lead_import_modal"
+
+
+class LeadInput(StrEnum):
+    """block_ids (and action_ids, with `_input`) of the lead modals' fields."""
+
+    ACCOUNTS = "lead_accounts"
+    RELEASE = "lead_release_pick"
+    SHARE = "lead_share"
+    REASON = "lead_reason"
+    KIND = "lead_import_kind"
+    REP = "lead_import_rep"
+    ASSOCIATION = "lead_import_association"
+    CSV = "lead_import_csv"
+    FALLBACK = "lead_fallback"  # the setup modal's "overlaps the reps don't settle" select

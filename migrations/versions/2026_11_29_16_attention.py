@@ -1,7 +1,7 @@
 """attention: team message budgets and working hours, the policy's decision log, short check-ins
 
 Revision ID: 20261129_16
-Revises: 20261122_70
+Revises: 20261129_18
 Create Date: 2026-11-29
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '20261129_16'
-down_revision: str | None = '20261122_70'
+down_revision: str | None = '20261129_18'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -9,7 +9,8 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from bot.jobs import tick
+from bot.features import wiring
+from bot.jobs.tick import tick
 from bot.models import QuietAlert
 from bot.services import alerts as service
 from bot.services.alerts import RaisedSignal
@@ -268,8 +269,7 @@ def test_a_manager_who_is_the_rep_in_question_hears_nothing_about_themselves(
             )
         ]
 
-    monkeypatch.setitem(service.SOURCES, "huddles", huddles)
-    monkeypatch.setitem(service.SIGNAL_LABELS, "huddle_quiet", "quiet in huddles")
+    monkeypatch.setitem(wiring().signal_sources, "huddles", huddles)
     _tick(running, slack_client, utc(2026, 11, 26, 15, 0))
     assert _alert_texts(running, "U0MIA") == []
     [text] = _alert_texts(running, "U0MAX")

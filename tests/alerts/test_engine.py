@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import event
 
 from bot.db import SessionFactory, session_scope
+from bot.features import wiring
 from bot.services.alerts import evaluate_alerts, evaluate_if_due
 from tests.alerts.helpers import add_history, set_status, utc
 from tests.conftest import Member, seed_team
@@ -52,7 +53,7 @@ def _statements(factory: SessionFactory) -> int:
     event.listen(engine, "before_cursor_execute", seen)
     try:
         with session_scope(factory) as session:
-            evaluate_alerts(session=session, now=NOW)
+            evaluate_alerts(session=session, now=NOW, sources=wiring().signal_sources)
     finally:
         event.remove(engine, "before_cursor_execute", seen)
     return count
@@ -72,12 +73,18 @@ def test_evaluation_runs_hourly_or_when_check_ins_change(
 ) -> None:
     _team(session_factory, fake_slack, 1, "C0A")
     with session_scope(session_factory) as session:
-        assert evaluate_if_due(session=session, now=NOW).evaluated
+        assert evaluate_if_due(session=session, now=NOW, sources=wiring().signal_sources).evaluated
     with session_scope(session_factory) as session:
-        assert not evaluate_if_due(session=session, now=NOW + timedelta(minutes=5)).evaluated
+        assert not evaluate_if_due(
+            session=session, now=NOW + timedelta(minutes=5), sources=wiring().signal_sources
+        ).evaluated
     set_status(session_factory, user_id="UC0A0", day=date(2026, 11, 25), status="answered")
     with session_scope(session_factory) as session:
-        report = evaluate_if_due(session=session, now=NOW + timedelta(minutes=6))
+        report = evaluate_if_due(
+            session=session, now=NOW + timedelta(minutes=6), sources=wiring().signal_sources
+        )
         assert report.evaluated and report.recovered == 1
     with session_scope(session_factory) as session:
-        assert evaluate_if_due(session=session, now=NOW + timedelta(minutes=67)).evaluated
+        assert evaluate_if_due(
+            session=session, now=NOW + timedelta(minutes=67), sources=wiring().signal_sources
+        ).evaluated

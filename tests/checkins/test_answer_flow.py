@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.jobs import tick
+from bot.jobs.tick import tick
 from bot.models import Person, StretchMoment, TeamSkipDate
 from bot.models.checkins import Checkin, CheckinAnswer, CheckinQuestion
 from bot.services.checkins import latest_zone

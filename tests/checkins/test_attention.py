@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.db import SessionFactory
-from bot.jobs import tick
+from bot.jobs.tick import tick
 from bot.models import Delivery, DmDecision, Person
 from tests.conftest import Member, seed_team
 from tests.fakeslack import FakeSlack

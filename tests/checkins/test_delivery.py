@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from bot.db import SessionFactory, make_engine, make_session_factory, session_scope
-from bot.jobs import tick
+from bot.jobs.tick import tick
 from bot.models import Person, TeamSkipDate
 from bot.models.checkins import Checkin
 from bot.services import checkins as service

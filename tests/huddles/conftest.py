@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.db import session_scope
-from bot.jobs import tick
+from bot.jobs.tick import tick
 from bot.models import Huddle, HuddleSettings, Person
 from bot.services.huddles import reply_counts
 from tests.conftest import Member, Running, seed_team

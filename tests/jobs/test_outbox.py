@@ -4,20 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db import SessionFactory, session_scope
+from bot.deliveries import KindSpec, Message, enqueue
 from bot.jobs import outbox
-from bot.jobs.outbox import KINDS, Message, dispatch_due, enqueue, register_kind
+from bot.jobs.outbox import DispatchReport
 from bot.models import Delivery, Person
 from bot.services.people import get_or_create_workspace
 from tests.fakeslack import WORKSPACE_ID, FakeSlack
 
 NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
 KIND = "test_note"
+# The one delivery kind these tests send (filled by the note_kind fixture).
+KINDS: dict[str, KindSpec] = {}
+
+
+def dispatch_due(**kwargs: Any) -> DispatchReport:
+    """The outbox's sender, knowing only the test kind."""
+    return outbox.dispatch_due(kinds=KINDS, **kwargs)
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +45,7 @@ def note_kind() -> Iterator[list[int]]:
     def after(session: Session, delivery: Delivery, now: datetime) -> None:
         seen.append(delivery.id)
 
-    register_kind(KIND, render=render, after_send=after)
+    KINDS[KIND] = KindSpec(render=render, after_send=after)
     yield seen
     KINDS.pop(KIND, None)
 

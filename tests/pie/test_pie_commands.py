@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.db import session_scope
-from bot.jobs import tick
+from bot.jobs.tick import tick
 from bot.models import Delivery, Pie, PieSlice, StretchMoment
 from bot.services import pie as pie_service
 from bot.services.people import find_person

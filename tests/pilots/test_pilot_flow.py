@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.db import session_scope
-from bot.jobs import tick
+from bot.jobs.tick import tick
 from bot.models import Delivery, Person, Pilot, StretchMoment, TeamSkipDate
 from bot.models.moments import MOMENT_PILOT_JOINED, MOMENT_PILOT_TRIED
 from bot.slack.app import make_client

@@ -178,6 +178,7 @@ def build_world(running: Running, *, with_pie: bool = True) -> World:
             value=checkin_service.options_of(first)[0][0],
             now=NOW - timedelta(minutes=10),
         )
+        lead_ids = _lead_world(session, team_id=team, people=people)
         world = World(
             team=team,
             other_team=other,
@@ -188,12 +189,59 @@ def build_world(running: Running, *, with_pie: bool = True) -> World:
             checkin=checkin.id,
             answer_value=f"{checkin.id}:{first.id}:{checkin_service.options_of(first)[0][0]}",
             pie=pie.id if pie else None,
+            extra=lead_ids,
         )
     with factory() as session:
         from bot.models import StretchMoment
 
         world.moment = int(session.scalar(select(func.max(StretchMoment.id))) or 0)
     return world
+
+
+def _lead_world(session: Any, *, team_id: int, people: dict[str, Person]) -> dict[str, Any]:
+    """Lead lists: Raj and Ann both claimed Acme (Ann offered a 40/60 split), close names Acme Widgets and
+    Acme Widget (a possible overlap), and an imported association."""
+    from bot.domain.leads import parse_accounts, parse_csv
+    from bot.models import Team
+    from bot.services import leads as leads_service
+
+    team = session.get(Team, team_id)
+    when = NOW - timedelta(hours=2)
+    leads_service.add_claims(
+        session=session,
+        team=team,
+        person=people[REP],
+        accounts=parse_accounts(["Acme Corp (acme.com)", "Acme Widgets"]),
+        actor=REP,
+        now=when,
+    )
+    leads_service.add_claims(
+        session=session,
+        team=team,
+        person=people[ANN],
+        accounts=parse_accounts(["acme.com", "Acme Widget"]),
+        actor=ANN,
+        now=when,
+    )
+    leads_service.import_association(
+        session=session,
+        team=team,
+        name="Ohio Credit Union League",
+        accounts=parse_csv("company,domain,note\nBuckeye CU,buckeyecu.org,\n"),
+        actor=MANAGER,
+        now=when,
+    )
+    from bot.models.leads import LeadOverlap
+
+    exact = session.scalar(select(LeadOverlap).where(LeadOverlap.exact.is_(True)))
+    possible = session.scalar(select(LeadOverlap).where(LeadOverlap.exact.is_(False)))
+    leads_service.propose_split(session=session, overlap=exact, person=people[ANN], my_share=40, now=when)
+    session.flush()
+    return {
+        "overlap": exact.id,
+        "possible": possible.id,
+        "proposal": f"{exact.id}:{exact.proposal_version}",
+    }
 
 
 def snapshot(running: Running) -> dict[str, tuple[int, str]]:
@@ -302,6 +350,15 @@ def _pie_workers() -> _Tracked:
     return pie._WORKERS  # type: ignore[return-value]
 
 
+def _export_workers() -> _Tracked:
+    """The exports' pool (privacy, issue 20: files are built after the ack), tracked the same way."""
+    from bot.slack.listeners.commands import privacy
+
+    if not isinstance(privacy.WORKERS, _Tracked):
+        privacy.WORKERS = _Tracked(privacy.WORKERS)  # type: ignore[assignment]
+    return privacy.WORKERS  # type: ignore[return-value]
+
+
 def send(running: Running, do: Any) -> Outcome:
     """Send one request with its own response_url through `do(client)`, wait for every listener the request
     started (they run after the ack) and collect what Stretch did for it."""
@@ -309,7 +366,7 @@ def send(running: Running, do: Any) -> Outcome:
     client = SignedSlack(
         running.slack.events_url, SIGNING_SECRET, response_url=running.fake.response_url(name)
     )
-    pools = [_tracker(running), _pie_workers()]
+    pools = [_tracker(running), _pie_workers(), _export_workers()]
     mark, started = len(running.fake.calls), [len(pool.futures) for pool in pools]
     reply = do(client)
     deadline = time.monotonic() + 10

@@ -115,8 +115,7 @@ def wait_healthy(replica: Replica, timeout: float = 30) -> None:
 
 def until(predicate: Callable[[], object], *, timeout: float, what: str) -> None:
     """Poll `predicate` every 20 ms until it is truthy; fail naming `what` on timeout."""
-    if not waiting.eventually(predicate, timeout=timeout, interval=0.02):
-        raise AssertionError(f"timed out waiting for {what}")
+    waiting.eventually(predicate, timeout=timeout, interval=0.02, what=what)
 
 
 def reps(count: int, prefix: str = "U0R") -> list[Member]:

@@ -114,6 +114,11 @@ WORDS = st.sampled_from(
         "close",
         "target",
         "progress",
+        # privacy (issue 20)
+        "export",
+        "forget",
+        "me",
+        "team",
         "<@U0RAJ|raj>",
         "<#C0TEAM|sales>",
         "2031-01-02",

@@ -1,5 +1,5 @@
 """The slash-command part of the authorization matrix: every `/stretch` subcommand (checked against the
-registry, so a new one without a row fails), `/claim-pie` (status, a claim, new, target, close, progress
+list in bot/features.py, so a new one without a row fails), `/claim-pie` (status, a claim, new, target, close, progress
 for a rep) and `/shoutout`, typed in the team's channel by each of the five people.
 
 Whoever may not gets a clear private answer, nothing is written and nothing reaches a channel; whoever
@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.features import wiring
 from bot.models import Base
-from bot.slack.ids import Command
-from bot.slack.listeners.commands import registry
+from bot.slack.ids import Command, LeadsCommand
 from tests.conftest import Running
 from tests.reliability.authz_world import (
     ACTORS,
@@ -54,6 +54,11 @@ CASES: list[CommandCase] = [
     CommandCase(Command.STRETCH, "check-in", REP),
     CommandCase(Command.STRETCH, "checkin", REP),
     CommandCase(Command.STRETCH, "digest", MANAGER, ELSEWHERE),
+    # privacy (issue 20): anyone takes or forgets their own data (forget only opens the confirmation);
+    # a team's data goes to its managers and workspace admins, never to another team's manager.
+    CommandCase(Command.STRETCH, "export me", EVERYONE),
+    CommandCase(Command.STRETCH, "export team", frozenset({"manager", "admin"})),
+    CommandCase(Command.STRETCH, "forget me", EVERYONE),
     CommandCase(Command.STRETCH, "help", EVERYONE),
     CommandCase(Command.STRETCH, "?", EVERYONE),
     CommandCase(Command.STRETCH, "huddle", MANAGER, ELSEWHERE),
@@ -71,6 +76,10 @@ CASES: list[CommandCase] = [
     CommandCase(Command.CLAIM_PIE, "close", MANAGER, ELSEWHERE),
     CommandCase(Command.CLAIM_PIE, "progress <@U0ANN|ann> 5k", MANAGER, ELSEWHERE),
     CommandCase(Command.SHOUTOUT, "<@U0ANN|ann> booked three demos", MEMBERS, ELSEWHERE),
+    CommandCase(LeadsCommand.CLAIM_LEADS, "", MEMBERS, ELSEWHERE),
+    CommandCase(LeadsCommand.CLAIM_LEADS, "add Initech (initech.io), Hooli", REP),
+    CommandCase(LeadsCommand.CLAIM_LEADS, "release Acme", REP),
+    CommandCase(LeadsCommand.CLAIM_LEADS, "umbrella Ohio Credit Union League", REP),
 ]
 
 # The alerts card says who sees it; that sentence is not a refusal.
@@ -83,7 +92,7 @@ CHANNEL_OK = {"/stretch huddle", f"{Command.SHOUTOUT} <@U0ANN|ann> booked three 
 def test_every_stretch_subcommand_is_in_the_matrix() -> None:
     """A new `/stretch` word in the registry without a row here fails."""
     typed = {case.text.split()[0] for case in CASES if case.command == Command.STRETCH}
-    assert typed == set(registry.names()), "update CASES in the command matrix"
+    assert typed == set(wiring().subcommands), "update CASES in the command matrix"
 
 
 def _run(running: Running, case: CommandCase, user: str) -> Any:
@@ -151,3 +160,10 @@ def test_each_command_refuses_whoever_may_not_type_it_and_works_for_who_may(
             f"{who}: nothing"
         )
         assert not outcome.channel_posts() or line in CHANNEL_OK, f"{who} posted in a channel"
+        # privacy (issue 20): a file only ever goes into the asker's own DM.
+        shared = [
+            c.params.get("channel_id") for c in outcome.calls if c.method == "files.completeUploadExternal"
+        ]
+        assert all(channel == "D" + ACTORS[role][1:] for channel in shared), (
+            f"{who} shared a file in {shared}"
+        )

@@ -25,6 +25,7 @@ from bot.slack.ids import (
     CheckinAction,
     DigestAction,
     HuddleAction,
+    LeadAction,
     PieAction,
     PilotAction,
     ShoutoutAction,
@@ -109,6 +110,21 @@ ACTIONS: dict[str, ActionCase] = {
     AlertAction.DISMISS: ActionCase(MANAGERS, lambda w: str(w.alert)),
     AlertAction.EDIT_SETTINGS: ActionCase(MANAGERS, _team),
     HuddleAction.POST_UPDATE: ActionCase(MEMBERS, lambda w: str(w.huddle)),
+    # Lead lists: the card's buttons are the reps'; an overlap's are its two reps' (Raj is one); the
+    # decision card and the import are the team's managers'.
+    LeadAction.ADD: ActionCase(REPS, _team),
+    LeadAction.RELEASE: ActionCase(REPS, _team),
+    LeadAction.PARTNER: ActionCase(REPS, lambda w: str(w.extra["overlap"])),
+    LeadAction.ACCEPT: ActionCase(REPS, lambda w: str(w.extra["proposal"])),
+    LeadAction.YIELD: ActionCase(REPS, lambda w: str(w.extra["overlap"])),
+    LeadAction.ASK_MANAGER: ActionCase(REPS, lambda w: str(w.extra["overlap"])),
+    LeadAction.SAME: ActionCase(REPS, lambda w: str(w.extra["possible"])),
+    LeadAction.DIFFERENT: ActionCase(REPS, lambda w: str(w.extra["possible"])),
+    LeadAction.DECIDE_A: ActionCase(MANAGERS, lambda w: str(w.extra["overlap"])),
+    LeadAction.DECIDE_B: ActionCase(MANAGERS, lambda w: str(w.extra["overlap"])),
+    LeadAction.DECIDE_SPLIT: ActionCase(MANAGERS, lambda w: str(w.extra["overlap"])),
+    LeadAction.DECIDE_BOTH: ActionCase(MANAGERS, lambda w: str(w.extra["overlap"])),
+    LeadAction.IMPORT: ActionCase(MANAGERS, _team),
 }
 
 

@@ -21,9 +21,13 @@ from bot.slack.ids import (
     CheckinView,
     DigestAction,
     HuddleView,
+    LeadAction,
+    LeadView,
     PieView,
     PilotAction,
     PilotView,
+    PrivacyInput,
+    PrivacyView,
     ShoutoutView,
     View,
 )
@@ -55,6 +59,8 @@ class ModalCase:
     allowed: frozenset[str]
     typed: dict[str, Any] = field(default_factory=dict)  # block_id → element state
     pie: bool = True
+    # privacy (issue 20): a modal opened by a `/stretch` command instead of a button (then `opener` is "").
+    command: str = ""
 
 
 def _text(value: str) -> dict[str, Any]:
@@ -132,6 +138,46 @@ CASES: dict[str, ModalCase] = {
         PilotView.NOTE, PilotAction.MID_NOTE, "rep", REPS, {"pilot_mid_note_text": _text("Going well")}
     ),
     "shout-out draft": ModalCase(ShoutoutView.POST_DRAFT, "shoutout_post_draft", "manager", MANAGERS),
+    # privacy (issue 20): only the person who opened "forget me" can confirm it, and only for themselves.
+    "forget me": ModalCase(
+        PrivacyView.FORGET,
+        "",
+        "rep",
+        REPS,
+        {PrivacyInput.CONFIRM_BLOCK: {"selected_options": [{"value": "forget"}]}},
+        command="forget me",
+    ),
+    "lead add": ModalCase(
+        LeadView.ADD, LeadAction.ADD, "rep", REPS, {"lead_accounts": _text("Initech (initech.io)\nHooli")}
+    ),
+    "lead release": ModalCase(
+        LeadView.RELEASE,
+        LeadAction.RELEASE,
+        "rep",
+        REPS,
+        {"lead_release_pick": {"selected_option": {"value": "Acme Corp (acme.com)"}}},
+    ),
+    "lead partner": ModalCase(LeadView.PARTNER, LeadAction.PARTNER, "rep", REPS, {"lead_share": _text("60")}),
+    "lead decide split": ModalCase(
+        LeadView.DECIDE_SPLIT, LeadAction.DECIDE_SPLIT, "manager", MANAGERS, {"lead_share": _text("50")}
+    ),
+    "lead keep both": ModalCase(
+        LeadView.DECIDE_BOTH,
+        LeadAction.DECIDE_BOTH,
+        "manager",
+        MANAGERS,
+        {"lead_reason": _text("Different buyers: IT and finance")},
+    ),
+    "lead import": ModalCase(
+        LeadView.IMPORT,
+        LeadAction.IMPORT,
+        "manager",
+        MANAGERS,
+        {
+            "lead_import_association": _text("Texas Bankers"),
+            "lead_import_csv": _text("company,domain,note\nLone Star Bank,lonestar.com,\n"),
+        },
+    ),
 }
 
 # Refusals that name the owner instead of the role.
@@ -150,7 +196,10 @@ def test_every_modal_with_a_listener_is_in_the_matrix(running: Running) -> None:
 
 def _open(running: Running, world: World, case: ModalCase) -> dict[str, Any]:
     """Click the real button as someone allowed and return the modal Slack was asked to show."""
-    outcome = _click(running, world, case.opener, ACTIONS[case.opener], ACTORS[case.opened_by])
+    if case.command:
+        outcome = send(running, lambda client: client.stretch(case.command, user=ACTORS[case.opened_by]))
+    else:
+        outcome = _click(running, world, case.opener, ACTIONS[case.opener], ACTORS[case.opened_by])
     for call in outcome.modals:
         view = call.json_param("view")
         if view.get("callback_id") == case.callback_id:

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.db import SessionFactory
-from bot.jobs import tick
+from bot.jobs.tick import tick
 from bot.models.checkins import Checkin
 from bot.slack.app import make_client
 from tests.conftest import Member, seed_team

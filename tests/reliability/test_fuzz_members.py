@@ -16,7 +16,8 @@ from tests.slackclient import SignedSlack
 
 # What each command family may write. Anything else changing is a write that does not belong to it.
 OWNS = {
-    Command.STRETCH: {"people", "checkins", "deliveries", "team_skip_dates", "huddles", "checkin_questions"},
+    Command.STRETCH: {"people", "checkins", "deliveries", "team_skip_dates", "huddles", "checkin_questions"}
+    | {"privacy_audit"},  # privacy (issue 20): an export is recorded (forget only opens a modal)
     Command.CLAIM_PIE: {"pies", "pie_slices", "deliveries", "stretch_moments"},
     Command.SHOUTOUT: {"shoutouts", "shoutout_recipients", "people", "stretch_moments"},
 }

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.jobs import tick
+from bot.jobs.tick import tick
 from bot.logs import configure_logging
 from bot.models.checkins import CheckinAnswer
 from bot.slack.app import make_client

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.jobs import tick
+from bot.jobs.tick import tick
 from bot.models.checkins import Checkin
 from bot.slack.app import make_client
 from tests.conftest import Member, Running, seed_team

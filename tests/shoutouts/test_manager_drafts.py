@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy import func, select
 
 from bot.db import session_scope
-from bot.jobs import tick
+from bot.jobs.tick import tick
 from bot.models import Delivery, MomentDecision, Shoutout, StretchMoment
 from bot.models.moments import MOMENT_BIG_SLICE, MOMENT_PILOT_JOINED, MOMENT_STRETCH_ANSWER
 from bot.services.moments import record_moment

@@ -41,6 +41,7 @@ from bot.slack.blocks.common import (
     progress_bar,
     section,
 )
+from bot.slack.blocks.privacy import mention  # a forgotten member shows as "a former member"
 from bot.slack.ids import PieAction, PieInput
 from bot.slack.ids import PieView as PieModal
 
@@ -65,7 +66,7 @@ def _bar_line(label: str, part: int, view: PieView) -> str:
 
 
 def _slice_line(line: SliceLine, view: PieView, viewer: str) -> str:
-    who = f"<@{line.user_id}>" + (" (you)" if line.user_id == viewer else "")
+    who = mention(line.user_id) + (" (you)" if line.user_id == viewer else "")
     text = f"• {who}: *{view.money(line.amount)}*" if line.amount else f"• {who}: no slice"
     if line.progress:
         text += f" · {view.money(line.progress)} closed"
@@ -448,7 +449,8 @@ def build_deadline_dm(view: PieView) -> tuple[str, list[Block]]:
     )
     claimed = [s for s in view.slices if s.amount]
     lines = [
-        f"• <@{s.user_id}>: {view.money(s.amount)}" + (f" · _{s.note}_" if s.note else "") for s in claimed
+        f"• {mention(s.user_id)}: {view.money(s.amount)}" + (f" · _{s.note}_" if s.note else "")
+        for s in claimed
     ]
     blocks: list[Block] = [
         section(text),

@@ -23,6 +23,7 @@ from bot.slack.blocks.common import (
     plain,
     section,
 )
+from bot.slack.blocks.privacy import mention  # a forgotten member shows as "a former member"
 from bot.slack.ids import PilotAction, PilotBlock, PilotInput, PilotView
 
 LIST_BLOCK_LIMIT = 45
@@ -248,7 +249,7 @@ def build_saved(pilot: PilotFacts, *, created: bool, shared: bool, tweaked_from:
 
 def build_card(pilot: PilotFacts) -> list[Block]:
     """The reframe card for the team channel."""
-    who = ", ".join(f"<@{u}>" for u in pilot.participants[:30])
+    who = ", ".join(mention(u) for u in pilot.participants[:30])
     more = f" and {len(pilot.participants) - 30} more" if len(pilot.participants) > 30 else ""
     blocks = [
         header(f"🧪 Pilot: {pilot.name}"),
@@ -259,7 +260,7 @@ def build_card(pilot: PilotFacts) -> list[Block]:
     blocks.append(
         context(
             f"{who}{more} · {pilot.length_days} days, {_day(pilot.start)} to {_day(pilot.end)} · "
-            f"started by <@{pilot.owner_id}>. We pilot it, then adjust based on what we learn."
+            f"started by {mention(pilot.owner_id)}. We pilot it, then adjust based on what we learn."
         )
     )
     return blocks
@@ -277,7 +278,7 @@ def build_kickoff(pilot: PilotFacts) -> list[Block]:
         ),
         context(
             f"{pilot.length_days} days, to {_day(pilot.end)}. I'll check in halfway and ask for your "
-            f"review at the end. Started by <@{pilot.owner_id}>."
+            f"review at the end. Started by {mention(pilot.owner_id)}."
         ),
     ]
     return blocks
@@ -414,7 +415,7 @@ def build_summary(
         if line.mid_note:
             parts.append(f"mid-point: {line.mid_note}")
         vote = f" ({rules.VOTE_LABELS[line.vote]})" if line.vote else ""
-        blocks.append(section(f"<@{line.user_id}>{vote}: " + " · ".join(parts)))
+        blocks.append(section(f"{mention(line.user_id)}{vote}: " + " · ".join(parts)))
     if len(learned) > 15:
         blocks.append(context(f"{len(learned) - 15} more answers with learnings are not shown here."))
     if can_decide:
@@ -507,7 +508,7 @@ def build_pilot_list(
         versions = " → ".join(f"v{p.iteration} {STATUS_LABELS.get(p.status, p.status)}" for p in chain)
         text = (
             f"*{latest.name}* · {pilot_state(latest, today=today)}\n{reframe(latest)}\n"
-            f"{len(latest.participants)} taking part · owner <@{latest.owner_id}>"
+            f"{len(latest.participants)} taking part · owner {mention(latest.owner_id)}"
         )
         accessory = button("Edit", PilotAction.EDIT, value=str(latest.id)) if latest.id in editable else None
         blocks.append(section(text, accessory=accessory))
@@ -532,7 +533,7 @@ def build_home_pilots(pilots: list[PilotFacts], *, today: date, user_id: str) ->
         )
         return blocks
     for pilot in pilots[:5]:
-        role = "you own it" if pilot.owner_id == user_id else f"owner <@{pilot.owner_id}>"
+        role = "you own it" if pilot.owner_id == user_id else f"owner {mention(pilot.owner_id)}"
         blocks.append(
             section(
                 f"*{pilot.name}* · {pilot_state(pilot, today=today)} · {role}\n"

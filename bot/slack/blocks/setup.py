@@ -26,7 +26,7 @@ from bot.domain.teams import (
     TeamDraft,
 )
 from bot.slack.blocks.common import Block, context, input_block, modal, option, plain
-from bot.slack.ids import HuddleInput, SetupInput, View
+from bot.slack.ids import HuddleInput, LeadInput, SetupInput, View
 
 LEAD_CHOICES = (0, 10, 15, 30, 45, 60, 90, 120)
 SKIP_NOTICE = "notice"
@@ -160,6 +160,7 @@ def build_setup_modal(draft: TeamDraft, *, team_id: int | None) -> dict[str, Any
             hint="In each manager's local time.",
         ),
         *_huddle_inputs(draft),
+        _lead_fallback_input(draft),  # lead lists (issue 18)
         context("Only this team's managers and workspace admins can change this setup."),
     ]
     return modal(
@@ -220,6 +221,7 @@ def parse_setup_state(values: dict[str, dict[str, Any]]) -> TeamDraft:
         huddle_time=parse_time(huddle_time),
         huddle_lead_minutes=int(str(lead)) if str(lead or "").isdigit() else DEFAULT_LEAD_MINUTES,
         huddle_skip_notice=any(o.get("value") == SKIP_NOTICE for o in skip),
+        extra=_lead_fallback_state(values),  # lead lists (issue 18)
     )
 
 
@@ -233,3 +235,34 @@ def build_setup_saved(
         f":white_check_mark: *{team_name}* {verb}{where}: {managers} manager(s), {reps} rep(s). "
         "Run `/stretch help` to see what the team can do next."
     )
+
+
+# --- lead lists (issue 18): who settles an overlap the reps leave open for 2 working days ----------------
+_FALLBACK_CHOICES = {
+    "manager": "The managers decide",
+    "first": "The first claimer keeps it",
+}
+
+
+def _lead_fallback_input(draft: TeamDraft) -> Block:
+    """The team's fallback rule for lead overlaps (reps see it before they claim)."""
+    current = draft.extra.get("lead_fallback", "manager")
+    return input_block(
+        LeadInput.FALLBACK,
+        "Lead overlaps the reps don't settle in 2 working days",
+        {
+            "type": "static_select",
+            "action_id": f"{LeadInput.FALLBACK}_input",
+            "options": [option(text, value) for value, text in _FALLBACK_CHOICES.items()],
+            "initial_option": option(_FALLBACK_CHOICES.get(current, _FALLBACK_CHOICES["manager"]), current),
+        },
+        hint="An association claim never outranks a rep who named the account.",
+    )
+
+
+def _lead_fallback_state(values: dict[str, dict[str, Any]]) -> dict[str, str]:
+    picked = (values.get(LeadInput.FALLBACK, {}).get(f"{LeadInput.FALLBACK}_input", {}) or {}).get(
+        "selected_option"
+    ) or {}
+    value = str(picked.get("value") or "")
+    return {"lead_fallback": value} if value in _FALLBACK_CHOICES else {}

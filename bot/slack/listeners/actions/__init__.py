@@ -17,8 +17,7 @@ from bot.slack.deps import Deps
 from bot.slack.directory import fetcher_for
 from bot.slack.guard import guarded
 from bot.slack.ids import Action
-from bot.slack.listeners.actions import alerts, checkins, digest, huddles, pie, pilots, shoutouts
-from bot.slack.listeners.commands.registry import help_entries
+from bot.slack.listeners.actions import alerts, checkins, digest, huddles, leads, pie, pilots, shoutouts
 from bot.slack.payloads import acting_user, action_value, slack_team_id
 
 
@@ -59,7 +58,7 @@ def register(app: App, deps: Deps) -> None:
             view=modal(
                 callback_id="help",
                 title="Stretch help",
-                blocks=build_help(help_entries()),
+                blocks=build_help(list(deps.wiring.help_entries)),
                 submit=None,
                 close="Close",
             ),
@@ -73,3 +72,4 @@ def register(app: App, deps: Deps) -> None:
     digest.register(app, deps)
     alerts.register(app, deps)
     huddles.register(app, deps)
+    leads.register(app, deps)

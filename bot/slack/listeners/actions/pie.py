@@ -12,7 +12,6 @@ from bot.db import session_scope
 from bot.domain.errors import UserError
 from bot.domain.pie import claim_by_date
 from bot.domain.schedule import local_date
-from bot.models import Pie
 from bot.services import pie as pie_service
 from bot.slack.blocks import pie as pie_blocks
 from bot.slack.deps import Deps
@@ -71,16 +70,7 @@ def register(app: App, deps: Deps) -> None:
     def manager_view(body: dict[str, Any]) -> pie_service.PieView:
         pie_id = _int(action_value(body))
         with session_scope(deps.session_factory) as session:
-            pie = session.get(Pie, pie_id)
-            if pie is None:
-                raise UserError("That pie no longer exists. Type `/claim-pie` to see the current one.")
-            role, _ = pie_service.role_in_team(
-                session=session, team_id=pie.team_id, user_id=acting_user(body)
-            )
-            pie_service.require_manager(role, "change the pie")
-            if pie.status != "open":
-                raise UserError("That pie is already closed. `/claim-pie new` bakes the next one.")
-            return pie_service.pie_view(session=session, pie=pie)
+            return pie_service.open_pie_for_manager(session=session, pie_id=pie_id, user_id=acting_user(body))
 
     @guarded("action")
     def lower_target(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:

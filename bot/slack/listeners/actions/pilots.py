@@ -34,7 +34,7 @@ from bot.slack.blocks.pilots import (
 )
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded, tell_user
-from bot.slack.home import HomeContext, publish_home, register_home_section
+from bot.slack.home import HomeContext, publish_home
 from bot.slack.ids import PilotAction
 from bot.slack.listeners.pilots_common import open_pilot_modal, pilot_id_of
 from bot.slack.payloads import acting_user, action_value, slack_team_id
@@ -58,8 +58,7 @@ def home_section(ctx: HomeContext) -> list[Block]:
 
 
 def register(app: App, deps: Deps) -> None:
-    """Register the pilot buttons and the App Home section."""
-    register_home_section("pilots", 50, home_section)
+    """Register the pilot buttons."""
 
     def action_id_of(body: dict[str, Any]) -> str:
         return str((body.get("actions") or [{}])[0].get("action_id") or "")

@@ -35,7 +35,7 @@ from bot.slack.blocks.shoutouts import (
 )
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
-from bot.slack.home import HomeContext, register_home_section
+from bot.slack.home import HomeContext
 from bot.slack.ids import ShoutoutAction
 from bot.slack.payloads import acting_user, action_value, slack_team_id
 
@@ -97,8 +97,7 @@ def _draft_id(body: dict[str, Any]) -> int:
 
 
 def register(app: App, deps: Deps) -> None:
-    """Register Post and Skip on drafted shout-outs, and the App Home section."""
-    register_home_section("shoutouts", 40, effort_home_section)
+    """Register Post and Skip on drafted shout-outs."""
 
     @guarded("action")
     def post_draft(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:

@@ -1,22 +1,12 @@
-"""Slash commands: `/stretch` and its subcommands (each feature registers its own)."""
+"""Slash commands: `/stretch` (its subcommands come from bot/features.py), `/shoutout`, `/claim-pie` and
+`/claim-leads`."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
 from bot.slack.deps import Deps
-
-# Importing a feature's module registers its `/stretch` subcommands (pilots has no other command).
-from bot.slack.listeners.commands import (  # noqa: F401
-    alerts,
-    checkins,
-    digest,
-    huddles,
-    pie,
-    pilots,
-    shoutouts,
-    stretch,
-)
+from bot.slack.listeners.commands import leads, pie, shoutouts, stretch
 
 
 def register(app: App, deps: Deps) -> None:
@@ -24,5 +14,4 @@ def register(app: App, deps: Deps) -> None:
     stretch.register(app, deps)
     shoutouts.register(app, deps)
     pie.register(app, deps)
-    checkins.register(app, deps)
-    digest.register(app, deps)
+    leads.register(app, deps)

@@ -14,20 +14,10 @@ from bot.slack.blocks.alerts import build_settings_card
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.deps import Deps
-from bot.slack.listeners.commands.registry import subcommand
+from bot.slack.listeners.commands.registry import Subcommand
 from bot.slack.payloads import CommandRequest
 
 
-@subcommand(
-    "alerts",
-    help_entries=(
-        HelpEntry(
-            "/stretch alerts",
-            "Managers: see and change when you're told a rep has gone quiet (only managers ever see these).",
-            "Quiet-rep alerts",
-        ),
-    ),
-)
 def alerts_settings(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     """Show the team's thresholds to a manager."""
     now = deps.now()
@@ -44,3 +34,19 @@ def alerts_settings(req: CommandRequest, deps: Deps, client: WebClient) -> dict[
         )
         name = team.name
     return ephemeral(f"Quiet-rep alert thresholds for {name}", blocks)
+
+
+# The `/stretch` words this module answers, listed in bot/features.py.
+SUBCOMMANDS = (
+    Subcommand(
+        names=("alerts",),
+        handler=alerts_settings,
+        help=(
+            HelpEntry(
+                "/stretch alerts",
+                "Managers: see and change when you're told a rep has gone quiet (only managers ever see these).",
+                "Quiet-rep alerts",
+            ),
+        ),
+    ),
+)

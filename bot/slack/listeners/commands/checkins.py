@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
@@ -21,8 +20,8 @@ from bot.slack.blocks.checkins import build_checkin_message, build_pulse_section
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.deps import Deps
-from bot.slack.home import HomeContext, publish_home, register_home_section
-from bot.slack.listeners.commands.registry import subcommand
+from bot.slack.home import HomeContext, publish_home
+from bot.slack.listeners.commands.registry import Subcommand
 from bot.slack.payloads import CommandRequest
 
 GROUP = "Check-ins"
@@ -35,15 +34,6 @@ def _without_rate_limit_waits(client: WebClient) -> WebClient:
     return quick
 
 
-@subcommand(
-    "checkin",
-    "check-in",
-    help_entries=(
-        HelpEntry(
-            "/stretch checkin", "Today's check-in now (answer early), or catch up on the open one.", GROUP
-        ),
-    ),
-)
 def checkin_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     """Send (or re-send) the current check-in to the rep's DM."""
     now = deps.now()
@@ -58,6 +48,7 @@ def checkin_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str,
             client=_without_rate_limit_waits(client),
             dedupe_key=found.delivery_key,
             now=now,
+            kinds=deps.wiring.kinds,
         )
         if report.sent:
             return ephemeral(":inbox_tray: Your check-in is waiting in our DM. It takes about 30 seconds.")
@@ -84,15 +75,6 @@ def checkin_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str,
     )
 
 
-@subcommand(
-    "away",
-    help_entries=(
-        HelpEntry(
-            "/stretch away until 2026-12-28", "Pause check-ins and nudges until a date (inclusive).", GROUP
-        ),
-        HelpEntry("/stretch away 5d", "Pause them for 5 days from today (or `2w`).", GROUP),
-    ),
-)
 def away(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     """Mark the person away."""
     now = deps.now()
@@ -110,9 +92,6 @@ def away(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     )
 
 
-@subcommand(
-    "back", help_entries=(HelpEntry("/stretch back", "End your away time; check-ins resume.", GROUP),)
-)
 def back(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     """End the person's away span."""
     now = deps.now()
@@ -130,19 +109,6 @@ def _manager_today(session: Any, workspace: Any, user_id: str, now: Any) -> Any:
     return local_date(now, person.tz if person else "UTC")
 
 
-@subcommand(
-    "skip",
-    help_entries=(
-        HelpEntry(
-            "/stretch skip 2026-12-25", "A team day off: no check-ins, nudges or alerts that day.", "Managers"
-        ),
-        HelpEntry(
-            "/stretch skip",
-            "List the team's upcoming days off; `/stretch unskip DATE` removes one.",
-            "Managers",
-        ),
-    ),
-)
 def skip(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     """Add a team skip date, or list the upcoming ones."""
     now = deps.now()
@@ -170,7 +136,6 @@ def skip(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     )
 
 
-@subcommand("unskip")
 def unskip(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     """Remove a team skip date."""
     now = deps.now()
@@ -189,14 +154,6 @@ def unskip(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]
     return ephemeral(f"{day.isoformat()} is a normal working day for *{name}* again.")
 
 
-@subcommand(
-    "questions",
-    help_entries=(
-        HelpEntry(
-            "/stretch questions", "Add, remove, reword or reorder the team's check-in questions.", "Managers"
-        ),
-    ),
-)
 def questions(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any] | None:
     """Open the questions modal for the manager's team."""
     now = deps.now()
@@ -229,6 +186,60 @@ def pulse_section(context: HomeContext) -> list[dict[str, Any]]:
     return build_pulse_section(pulse, now=context.now)
 
 
-def register(app: App, deps: Deps) -> None:
-    """Subcommands register on import; this adds the App Home section."""
-    register_home_section("checkins", 10, pulse_section)
+# The `/stretch` words this module answers, listed in bot/features.py.
+SUBCOMMANDS = (
+    Subcommand(
+        names=("checkin", "check-in"),
+        handler=checkin_now,
+        help=(
+            HelpEntry(
+                "/stretch checkin", "Today's check-in now (answer early), or catch up on the open one.", GROUP
+            ),
+        ),
+    ),
+    Subcommand(
+        names=("away",),
+        handler=away,
+        help=(
+            HelpEntry(
+                "/stretch away until 2026-12-28",
+                "Pause check-ins and nudges until a date (inclusive).",
+                GROUP,
+            ),
+            HelpEntry("/stretch away 5d", "Pause them for 5 days from today (or `2w`).", GROUP),
+        ),
+    ),
+    Subcommand(
+        names=("back",),
+        handler=back,
+        help=(HelpEntry("/stretch back", "End your away time; check-ins resume.", GROUP),),
+    ),
+    Subcommand(
+        names=("skip",),
+        handler=skip,
+        help=(
+            HelpEntry(
+                "/stretch skip 2026-12-25",
+                "A team day off: no check-ins, nudges or alerts that day.",
+                "Managers",
+            ),
+            HelpEntry(
+                "/stretch skip",
+                "List the team's upcoming days off; `/stretch unskip DATE` removes one.",
+                "Managers",
+            ),
+        ),
+    ),
+    Subcommand(names=("unskip",), handler=unskip, help=()),
+    Subcommand(
+        names=("questions",),
+        handler=questions,
+        help=(
+            HelpEntry(
+                "/stretch questions",
+                "Add, remove, reword or reorder the team's check-in questions.",
+                "Managers",
+            ),
+        ),
+    ),
+)

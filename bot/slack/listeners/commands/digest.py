@@ -6,13 +6,13 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.db import session_scope
+from bot.deliveries import enqueue
 from bot.domain.errors import UserError
 from bot.jobs.digest import DIGEST_NOW_KIND
-from bot.jobs.outbox import enqueue, send_now
+from bot.jobs.outbox import send_now
 from bot.models import ROLE_MANAGER
 from bot.services.digest import digest_teams, gather_digest
 from bot.services.people import find_person, get_or_create_workspace
@@ -20,9 +20,9 @@ from bot.slack.blocks.common import Block, ephemeral
 from bot.slack.blocks.digest import build_dashboard
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.deps import Deps
-from bot.slack.home import HomeContext, publish_home, register_home_section
+from bot.slack.home import HomeContext, publish_home
 from bot.slack.listeners.commands.checkins import _without_rate_limit_waits
-from bot.slack.listeners.commands.registry import subcommand
+from bot.slack.listeners.commands.registry import Subcommand
 from bot.slack.payloads import CommandRequest
 
 logger = logging.getLogger(__name__)
@@ -91,7 +91,13 @@ def send_digests_now(
     sent: list[str] = []
     later: list[str] = []
     for name, key in keys:
-        report = send_now(session_factory=deps.session_factory, client=quick, dedupe_key=key, now=now)
+        report = send_now(
+            session_factory=deps.session_factory,
+            client=quick,
+            dedupe_key=key,
+            now=now,
+            kinds=deps.wiring.kinds,
+        )
         if report.failed or report.cancelled:
             raise UserError("I couldn't send your digest just now. Please try again in a minute.")
         (sent if report.sent else later).append(name)
@@ -102,16 +108,6 @@ def send_digests_now(
     return SendResult(sent=tuple(sent), later=tuple(later))
 
 
-@subcommand(
-    "digest",
-    help_entries=(
-        HelpEntry(
-            "/stretch digest",
-            "Managers: this week's digest in your DM now (pulse, watchlist, shout-outs, pilots, pie).",
-            GROUP,
-        ),
-    ),
-)
 def digest_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     """Send the manager's digest now; a rep gets a clear refusal."""
     reply = send_digests_now(
@@ -136,6 +132,17 @@ def dashboard_section(ctx: HomeContext) -> list[Block]:
     return blocks
 
 
-def register(app: App, deps: Deps) -> None:
-    """The subcommand registers on import; this adds the dashboard to managers' App Home."""
-    register_home_section("digest_dashboard", 5, dashboard_section)
+# The `/stretch` words this module answers, listed in bot/features.py.
+SUBCOMMANDS = (
+    Subcommand(
+        names=("digest",),
+        handler=digest_now,
+        help=(
+            HelpEntry(
+                "/stretch digest",
+                "Managers: this week's digest in your DM now (pulse, watchlist, shout-outs, pilots, pie).",
+                GROUP,
+            ),
+        ),
+    ),
+)

@@ -7,7 +7,6 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.db import session_scope
-from bot.jobs import huddles as huddle_jobs  # noqa: F401 (registers the card's delivery kind)
 from bot.jobs.outbox import send_now
 from bot.models.huddles import CARD_KIND
 from bot.services.huddles import start_huddle_now
@@ -15,20 +14,10 @@ from bot.services.people import get_or_create_workspace
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.deps import Deps
-from bot.slack.listeners.commands.registry import subcommand
+from bot.slack.listeners.commands.registry import Subcommand
 from bot.slack.payloads import CommandRequest
 
 
-@subcommand(
-    "huddle",
-    help_entries=(
-        HelpEntry(
-            "/stretch huddle",
-            "Post the huddle card in the team channel now (scheduled huddles are set in `/stretch setup`).",
-            "Managers",
-        ),
-    ),
-)
 def huddle_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any] | None:
     """Post the card now; the recap reaches managers a couple of hours later."""
     now = deps.now()
@@ -44,7 +33,11 @@ def huddle_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, 
         huddle_id, channel_id = huddle.id, huddle.channel_id
     # The outbox sends it (once, with retries); asking for it now means no wait for the next tick.
     report = send_now(
-        session_factory=deps.session_factory, client=client, dedupe_key=f"{CARD_KIND}:{huddle_id}", now=now
+        session_factory=deps.session_factory,
+        client=client,
+        dedupe_key=f"{CARD_KIND}:{huddle_id}",
+        now=now,
+        kinds=deps.wiring.kinds,
     )
     if report.sent:
         return ephemeral(
@@ -55,3 +48,19 @@ def huddle_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, 
         f"I couldn't post in <#{channel_id}> just now; I'll keep trying for the next hour. If I'm not in "
         "the channel, invite me with `/invite @Stretch` there."
     )
+
+
+# The `/stretch` words this module answers, listed in bot/features.py.
+SUBCOMMANDS = (
+    Subcommand(
+        names=("huddle",),
+        handler=huddle_now,
+        help=(
+            HelpEntry(
+                "/stretch huddle",
+                "Post the huddle card in the team channel now (scheduled huddles are set in `/stretch setup`).",
+                "Managers",
+            ),
+        ),
+    ),
+)

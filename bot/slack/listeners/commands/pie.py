@@ -23,9 +23,8 @@ from bot.slack.blocks.common import Block, ephemeral, section
 from bot.slack.blocks.help import HelpEntry, build_help
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
-from bot.slack.home import HomeContext, register_home_section
+from bot.slack.home import HomeContext
 from bot.slack.ids import Command
-from bot.slack.listeners.commands.registry import add_help, help_entries
 from bot.slack.payloads import command_request
 
 logger = logging.getLogger(__name__)
@@ -65,7 +64,7 @@ def run_pie_command(
     """Do what `/claim-pie <text>` asks; returns the ephemeral body (None when a modal opened)."""
     command = parse_command(text)
     if command.kind == "help":
-        return ephemeral("The pie: what you can type", build_help([e for e in help_entries() if e in HELP]))
+        return ephemeral("The pie: what you can type", build_help(list(HELP)))
     now = deps.now()
     with session_scope(deps.session_factory) as session:
         try:
@@ -108,6 +107,16 @@ def run_pie_command(
                 [section(message), *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=False)],
             )
         elif command.kind == "progress":
+            shared: list[tuple[str, int]] = []
+
+            def split(session: Session, team_id: int, rep: Any, amount: int) -> Any:
+                # Lead lists (issue 18): progress on an account partners share is split between them.
+                parts = leads_split(
+                    session=session, team_id=team_id, rep=rep, amount=amount, account=command.note
+                )
+                shared.extend((p.slack_user_id, part) for p, part in parts or [])
+                return parts
+
             view, whose, amount = pie_service.log_progress(
                 session=session,
                 role=role,
@@ -115,9 +124,16 @@ def run_pie_command(
                 amount_text=command.amount,
                 for_user_id=command.for_user,
                 now=now,
+                split=split,
             )
             who = "you" if whose == user_id else f"<@{whose}>"
             message = f":moneybag: Logged {view.money(amount)} closed for {who}. Nice work."
+            if shared:
+                message += (
+                    " Shared account, so it's split: "
+                    + ", ".join(f"{view.money(part)} to <@{user}>" for user, part in shared)
+                    + "."
+                )
             body = ephemeral(
                 message,
                 [
@@ -157,6 +173,17 @@ def run_pie_command(
     return body
 
 
+def leads_split(*, session: Session, team_id: int, rep: Any, amount: int, account: str) -> Any:
+    """The partners' parts of progress on an account named in the note, if the rep shares it."""
+    from bot.services import leads as leads_service
+    from bot.slack.blocks.leads import unescape as lead_unescape
+
+    shares = leads_service.progress_shares(
+        session=session, team_id=team_id, person_id=rep.id, account_text=lead_unescape(account)
+    )
+    return leads_service.credit_parts(amount, shares) if shares else None
+
+
 def new_pie_modal(*, session: Session, role: TeamRole, now: datetime) -> dict[str, Any]:
     """The 'bake a new pie' form for a manager of a team with no open pie (else a UserError)."""
     pie_service.require_manager(role, "bake a new pie")
@@ -171,10 +198,7 @@ def new_pie_modal(*, session: Session, role: TeamRole, now: datetime) -> dict[st
 
 
 def register(app: App, deps: Deps) -> None:
-    """Register `/claim-pie` and the pie's App Home section."""
-    for entry in HELP:
-        add_help(entry)
-    register_home_section("pie", 30, pie_blocks_home)
+    """Register `/claim-pie`."""
 
     @guarded("command")
     def answer(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:

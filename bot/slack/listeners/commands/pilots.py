@@ -15,21 +15,11 @@ from bot.slack.blocks.help import HelpEntry
 from bot.slack.blocks.pilots import build_pilot_list
 from bot.slack.deps import Deps
 from bot.slack.directory import fetcher_for
-from bot.slack.listeners.commands.registry import subcommand
+from bot.slack.listeners.commands.registry import Subcommand
 from bot.slack.listeners.pilots_common import open_pilot_modal
 from bot.slack.payloads import CommandRequest
 
 
-@subcommand(
-    "pilot",
-    help_entries=(
-        HelpEntry(
-            "/stretch pilot",
-            "Start a two-week pilot: the goal isn't a number, it's getting better at a skill.",
-            "Pilots",
-        ),
-    ),
-)
 def start_pilot(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any] | None:
     """Open the pilot modal for the asker's team."""
     now = deps.now()
@@ -46,12 +36,6 @@ def start_pilot(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str,
     return None
 
 
-@subcommand(
-    "pilots",
-    help_entries=(
-        HelpEntry("/stretch pilots", "Your team's running and recent pilots, v1 → v2 → …", "Pilots"),
-    ),
-)
 def list_pilots(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     """The team's active and recent pilots with their iteration chains."""
     now = deps.now()
@@ -79,3 +63,24 @@ def list_pilots(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str,
             editable=editable,
         )
     return ephemeral(f"Pilots of {role.team.name}", blocks)
+
+
+# The `/stretch` words this module answers, listed in bot/features.py.
+SUBCOMMANDS = (
+    Subcommand(
+        names=("pilot",),
+        handler=start_pilot,
+        help=(
+            HelpEntry(
+                "/stretch pilot",
+                "Start a two-week pilot: the goal isn't a number, it's getting better at a skill.",
+                "Pilots",
+            ),
+        ),
+    ),
+    Subcommand(
+        names=("pilots",),
+        handler=list_pilots,
+        help=(HelpEntry("/stretch pilots", "Your team's running and recent pilots, v1 → v2 → …", "Pilots"),),
+    ),
+)

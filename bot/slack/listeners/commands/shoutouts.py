@@ -18,21 +18,22 @@ from bot.slack.deps import Deps
 from bot.slack.directory import fetcher_for
 from bot.slack.guard import guarded
 from bot.slack.ids import Command
-from bot.slack.listeners.commands.registry import add_help
 from bot.slack.payloads import command_request
 from bot.slack.posting import post_in_channel
 
+# The lines of `/shoutout` on the usage card.
+HELP = (
+    HelpEntry(
+        "/shoutout @person what they stretched for",
+        f"Celebrate a teammate's swing in the team channel (several @people allowed; up to {DAILY_LIMIT} "
+        f"a day, {MAX_REASON} characters).",
+        "Shout-outs",
+    ),
+)
+
 
 def register(app: App, deps: Deps) -> None:
-    """Register `/shoutout` and its line on the usage card."""
-    add_help(
-        HelpEntry(
-            "/shoutout @person what they stretched for",
-            f"Celebrate a teammate's swing in the team channel (several @people allowed; up to {DAILY_LIMIT} "
-            f"a day, {MAX_REASON} characters).",
-            "Shout-outs",
-        )
-    )
+    """Register `/shoutout`."""
 
     @guarded("command")
     def shoutout_command(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
@@ -49,12 +50,14 @@ def register(app: App, deps: Deps) -> None:
                 fetch=fetcher_for(client),
                 now=now,
             )
-            text, blocks = build_peer_shoutout(
-                giver_user_id=plan.giver_user_id,
-                recipient_ids=tuple(r.user_id for r in plan.recipients),
-                reason=plan.reason,
-            )
-            ts = post_in_channel(client, channel_id=plan.channel_id, text=text, blocks=blocks)
+        text, blocks = build_peer_shoutout(
+            giver_user_id=plan.giver_user_id,
+            recipient_ids=tuple(r.user_id for r in plan.recipients),
+            reason=plan.reason,
+        )
+        # Posted between two transactions: no database lock is held while Slack answers.
+        ts = post_in_channel(client, channel_id=plan.channel_id, text=text, blocks=blocks)
+        with session_scope(deps.session_factory) as session:
             record_shoutout(
                 session=session,
                 team_id=plan.team_id,

@@ -17,30 +17,15 @@ from bot.slack.deps import Deps
 from bot.slack.directory import fetcher_for
 from bot.slack.guard import guarded
 from bot.slack.ids import Command
-from bot.slack.listeners.commands.registry import help_entries, lookup, subcommand
+from bot.slack.listeners.commands.registry import Subcommand
 from bot.slack.payloads import CommandRequest, command_request
 
 
-@subcommand(
-    "help",
-    "?",
-    help_entries=(HelpEntry("/stretch help", "This card."),),
-)
 def show_help(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     """The usage card."""
-    return ephemeral("Stretch: what you can do", build_help(help_entries()))
+    return ephemeral("Stretch: what you can do", build_help(list(deps.wiring.help_entries)))
 
 
-@subcommand(
-    "setup",
-    help_entries=(
-        HelpEntry(
-            "/stretch setup",
-            "Create or edit the team of this channel: name, managers, reps, check-in days and time.",
-            "Managers",
-        ),
-    ),
-)
 def open_setup(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any] | None:
     """Open the setup modal for this channel's team (or a new one)."""
     now = deps.now()
@@ -67,12 +52,12 @@ def register(app: App, deps: Deps) -> None:
     @guarded("command")
     def stretch_command(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         req = command_request(body)
-        handler = lookup(req.subcommand or "help")
+        handler = deps.wiring.subcommand(req.subcommand or "help")
         if handler is None:
             ack(
                 **ephemeral(
                     f"I didn't recognise '{req.subcommand}'.",
-                    build_help(help_entries(), unknown=req.subcommand),
+                    build_help(list(deps.wiring.help_entries), unknown=req.subcommand),
                 )
             )
             return
@@ -83,3 +68,20 @@ def register(app: App, deps: Deps) -> None:
             ack(**reply)
 
     app.command(Command.STRETCH)(stretch_command)
+
+
+# The `/stretch` words this module answers, listed in bot/features.py.
+SUBCOMMANDS = (
+    Subcommand(names=("help", "?"), handler=show_help, help=(HelpEntry("/stretch help", "This card."),)),
+    Subcommand(
+        names=("setup",),
+        handler=open_setup,
+        help=(
+            HelpEntry(
+                "/stretch setup",
+                "Create or edit the team of this channel: name, managers, reps, check-in days and time.",
+                "Managers",
+            ),
+        ),
+    ),
+)

@@ -18,7 +18,8 @@ from bot.slack.directory import fetcher_for
 from bot.slack.guard import guarded
 from bot.slack.home import publish_home
 from bot.slack.ids import View
-from bot.slack.listeners.views import alerts, checkins, huddles, pie, pilots, shoutouts
+from bot.slack.listeners.views import alerts, checkins, huddles, leads, pie, pilots, shoutouts
+from bot.slack.listeners.views import privacy as privacy_views  # privacy (issue 20)
 from bot.slack.payloads import acting_user, slack_team_id
 
 
@@ -64,3 +65,5 @@ def register(app: App, deps: Deps) -> None:
     checkins.register(app, deps)
     alerts.register(app, deps)
     huddles.register(app, deps)
+    privacy_views.register(app, deps)  # privacy (issue 20): the forget-me confirmation
+    leads.register(app, deps)

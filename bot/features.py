@@ -1,0 +1,276 @@
+"""What Stretch runs, feature by feature: every planner, delivery kind, alert signal source, `/stretch`
+subcommand, usage line and App Home section, listed here and nowhere else.
+
+`create_app`, `tick`, the demo and the CLI all read `wiring()`, so every process knows every feature
+from its first request, whatever it happened to import before. Listeners (commands, buttons, modals,
+events) are registered by `bot/slack/listeners.register_all`, one `register(app, deps)` per module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from bot.deliveries import KindSpec
+from bot.jobs import alerts as alert_jobs
+from bot.jobs import attention as attention_jobs
+from bot.jobs import checkins as checkin_jobs
+from bot.jobs import digest as digest_jobs
+from bot.jobs import huddles as huddle_jobs
+from bot.jobs import leads as lead_jobs
+from bot.jobs import pie as pie_jobs
+from bot.jobs import pilots as pilot_jobs
+from bot.jobs import retention as retention_jobs
+from bot.jobs import shoutouts as shoutout_jobs
+from bot.models.huddles import CARD_KIND, RECAP_KIND, STUCK_KIND
+from bot.models.shoutouts import DRAFTS_KIND
+from bot.services import alerts as alert_service
+from bot.services import attention as attention_service
+from bot.services import checkins as checkin_service
+from bot.services import huddles as huddle_service
+from bot.services import leads as lead_service
+from bot.services import pie as pie_service
+from bot.services import privacy as privacy_service
+from bot.slack.blocks import pie as pie_blocks
+from bot.slack.blocks.help import HelpEntry
+from bot.slack.home import HomeSection
+from bot.slack.listeners.actions import leads as lead_actions
+from bot.slack.listeners.actions import pilots as pilot_actions
+from bot.slack.listeners.actions import shoutouts as shoutout_actions
+from bot.slack.listeners.commands import alerts as alert_commands
+from bot.slack.listeners.commands import checkins as checkin_commands
+from bot.slack.listeners.commands import digest as digest_commands
+from bot.slack.listeners.commands import huddles as huddle_commands
+from bot.slack.listeners.commands import leads as lead_commands
+from bot.slack.listeners.commands import pie as pie_commands
+from bot.slack.listeners.commands import pilots as pilot_commands
+from bot.slack.listeners.commands import privacy as privacy_commands
+from bot.slack.listeners.commands import shoutouts as shoutout_commands
+from bot.slack.listeners.commands import stretch as stretch_commands
+from bot.slack.listeners.commands.registry import Handler, Subcommand
+
+T = TypeVar("T")
+# Plans what is due at `now` into delivery rows; returns how many rows were new.
+Planner = Callable[[Session, datetime], int]
+
+
+@dataclass(frozen=True)
+class HomeSectionSpec:
+    """A feature's part of everyone's App Home; lower `order` comes first."""
+
+    name: str
+    order: int
+    build: HomeSection
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One feature's parts (each optional)."""
+
+    name: str
+    planners: tuple[tuple[str, Planner], ...] = ()
+    kinds: Mapping[str, KindSpec] = field(default_factory=dict)
+    signal_sources: Mapping[str, alert_service.SignalSource] = field(default_factory=dict)
+    subcommands: tuple[Subcommand, ...] = ()
+    # Usage-card lines of a feature's own slash command (`/claim-pie`, `/shoutout`).
+    help: tuple[HelpEntry, ...] = ()
+    home_sections: tuple[HomeSectionSpec, ...] = ()
+
+
+def _plan_alerts(session: Session, now: datetime) -> int:
+    """Quiet-rep alerts evaluate every feature's signal sources."""
+    return alert_jobs.plan_quiet_alerts(session, now, sources=wiring().signal_sources)
+
+
+FEATURES: tuple[Feature, ...] = (
+    Feature(
+        name="basics",
+        subcommands=stretch_commands.SUBCOMMANDS,
+    ),
+    Feature(
+        # issue 16: the welcome DM (the message budget runs inside the outbox sender, for every DM)
+        name="attention",
+        kinds={attention_service.KIND_WELCOME: KindSpec(render=attention_jobs.render_welcome)},
+    ),
+    Feature(
+        name="checkins",
+        planners=(("checkins", checkin_jobs.plan),),
+        kinds={
+            checkin_service.KIND_CHECKIN: KindSpec(
+                render=checkin_jobs.render_checkin,
+                after_send=checkin_jobs.after_checkin_sent,
+                on_give_up=checkin_jobs.checkin_given_up,
+            ),
+            checkin_service.KIND_NUDGE: KindSpec(render=checkin_jobs.render_nudge),
+        },
+        signal_sources={"checkins": alert_service.checkin_signals},
+        subcommands=checkin_commands.SUBCOMMANDS,
+        home_sections=(HomeSectionSpec("checkins", 10, checkin_commands.pulse_section),),
+    ),
+    Feature(
+        name="pie",
+        planners=(("pie", pie_jobs.plan_pie),),
+        kinds={
+            pie_service.KIND_REMINDER: KindSpec(render=pie_jobs.render_reminder),
+            pie_service.KIND_DEADLINE: KindSpec(render=pie_jobs.render_deadline),
+            pie_service.KIND_SNAP: KindSpec(render=pie_jobs.render_snap),
+            pie_service.KIND_BAKED: KindSpec(render=pie_jobs.channel_renderer(pie_blocks.build_baked)),
+            pie_service.KIND_COVERED: KindSpec(render=pie_jobs.channel_renderer(pie_blocks.build_covered)),
+            pie_service.KIND_EATEN: KindSpec(
+                render=pie_jobs.channel_renderer(pie_blocks.build_eaten, only_open=False)
+            ),
+            pie_service.KIND_CLOSED: KindSpec(
+                render=pie_jobs.channel_renderer(pie_blocks.build_closed, only_open=False)
+            ),
+        },
+        help=pie_commands.HELP,
+        home_sections=(HomeSectionSpec("pie", 30, pie_commands.pie_blocks_home),),
+    ),
+    Feature(
+        name="shoutouts",
+        planners=(("shoutout_drafts", shoutout_jobs.plan_draft_dms),),
+        kinds={
+            DRAFTS_KIND: KindSpec(render=shoutout_jobs.render_drafts, on_give_up=shoutout_jobs.release_offers)
+        },
+        help=shoutout_commands.HELP,
+        home_sections=(HomeSectionSpec("shoutouts", 40, shoutout_actions.effort_home_section),),
+    ),
+    Feature(
+        name="pilots",
+        planners=(("pilots", pilot_jobs.plan_pilots),),
+        kinds={
+            pilot_jobs.KICKOFF: KindSpec(render=pilot_jobs.render_kickoff),
+            pilot_jobs.CARD: KindSpec(render=pilot_jobs.render_card),
+            pilot_jobs.MIDPOINT: KindSpec(render=pilot_jobs.render_midpoint),
+            pilot_jobs.REVIEW: KindSpec(render=pilot_jobs.render_review),
+            pilot_jobs.SUMMARY: KindSpec(
+                render=pilot_jobs.render_summary, after_send=pilot_jobs.summary_sent
+            ),
+            pilot_jobs.LATE: KindSpec(render=pilot_jobs.render_late),
+        },
+        subcommands=pilot_commands.SUBCOMMANDS,
+        home_sections=(HomeSectionSpec("pilots", 50, pilot_actions.home_section),),
+    ),
+    Feature(
+        name="alerts",
+        planners=(("quiet_alerts", _plan_alerts),),
+        kinds={alert_service.ALERT_KIND: KindSpec(render=alert_jobs.render_alert)},
+        subcommands=alert_commands.SUBCOMMANDS,
+    ),
+    Feature(
+        name="digest",
+        planners=(("digests", digest_jobs.plan_digests),),
+        kinds={
+            digest_jobs.DIGEST_KIND: KindSpec(render=digest_jobs.render_digest),
+            digest_jobs.DIGEST_NOW_KIND: KindSpec(render=digest_jobs.render_digest),
+        },
+        subcommands=digest_commands.SUBCOMMANDS,
+        home_sections=(HomeSectionSpec("digest_dashboard", 5, digest_commands.dashboard_section),),
+    ),
+    Feature(
+        name="huddles",
+        planners=(("huddles", huddle_jobs.plan_huddles),),
+        kinds={
+            CARD_KIND: KindSpec(render=huddle_jobs.render_card, after_send=huddle_jobs.card_sent),
+            RECAP_KIND: KindSpec(
+                render=huddle_jobs.render_recap,
+                after_send=huddle_jobs.recap_settled,
+                on_give_up=huddle_jobs.recap_settled,
+            ),
+            STUCK_KIND: KindSpec(
+                render=huddle_jobs.render_stuck,
+                after_send=huddle_jobs.stuck_settled,
+                on_give_up=huddle_jobs.stuck_settled,
+            ),
+        },
+        signal_sources={"huddles": huddle_service.huddle_alert_signals},
+        subcommands=huddle_commands.SUBCOMMANDS,
+    ),
+    # --- privacy (issue 20): export, forget, retention ----------------------------------------------
+    Feature(
+        name="privacy",
+        planners=(("retention", retention_jobs.plan_retention),),
+        kinds={privacy_service.FORGOTTEN_KIND: KindSpec(render=retention_jobs.render_forgotten)},
+        subcommands=privacy_commands.SUBCOMMANDS,
+    ),
+    # --- end privacy ----------------------------------------------------------------------------------
+    Feature(
+        name="leads",
+        planners=(("leads", lead_jobs.plan_leads),),
+        kinds={
+            lead_service.KIND_OVERLAP: KindSpec(render=lead_jobs.render_overlap),
+            lead_service.KIND_PROPOSAL: KindSpec(render=lead_jobs.render_proposal),
+            lead_service.KIND_SETTLED: KindSpec(render=lead_jobs.render_settled),
+            lead_service.KIND_DECISION: KindSpec(render=lead_jobs.render_decision),
+            lead_service.KIND_NOISE: KindSpec(render=lead_jobs.render_noise),
+        },
+        help=lead_commands.HELP,
+        home_sections=(HomeSectionSpec("leads", 45, lead_actions.lead_home_section),),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """Every feature's parts gathered, checked for clashes, ready to look up."""
+
+    planners: tuple[tuple[str, Planner], ...]
+    kinds: Mapping[str, KindSpec]
+    signal_sources: Mapping[str, alert_service.SignalSource]
+    subcommands: Mapping[str, Handler]
+    help_entries: tuple[HelpEntry, ...]
+    home_sections: tuple[HomeSectionSpec, ...]
+
+    def subcommand(self, word: str) -> Handler | None:
+        """The handler of `/stretch <word>`, if there is one."""
+        return self.subcommands.get(word)
+
+
+def _add(table: dict[str, T], name: str, value: T, what: str, feature: str) -> None:
+    if name in table:
+        raise ValueError(f"{what} {name!r} of feature {feature!r} is listed twice")
+    table[name] = value
+
+
+def gather(features: tuple[Feature, ...]) -> Wiring:
+    """Gather `features` into one Wiring; a name given twice is a bug, reported at start-up."""
+    planners: dict[str, Planner] = {}
+    kinds: dict[str, KindSpec] = {}
+    sources: dict[str, alert_service.SignalSource] = {}
+    subcommands: dict[str, Handler] = {}
+    help_entries: list[HelpEntry] = []
+    sections: dict[str, HomeSectionSpec] = {}
+
+    for feature in features:
+        for name, planner in feature.planners:
+            _add(planners, name, planner, "planner", feature.name)
+        for kind, spec in feature.kinds.items():
+            _add(kinds, kind, spec, "delivery kind", feature.name)
+        for name, source in feature.signal_sources.items():
+            _add(sources, name, source, "signal source", feature.name)
+        for command in feature.subcommands:
+            for word in command.names:
+                _add(subcommands, word, command.handler, "/stretch word", feature.name)
+            help_entries.extend(command.help)
+        help_entries.extend(feature.help)
+        for section in feature.home_sections:
+            _add(sections, section.name, section, "Home section", feature.name)
+    return Wiring(
+        planners=tuple(planners.items()),
+        kinds=kinds,
+        signal_sources=sources,
+        subcommands=subcommands,
+        help_entries=tuple(help_entries),
+        home_sections=tuple(sorted(sections.values(), key=lambda s: (s.order, s.name))),
+    )
+
+
+@cache
+def wiring() -> Wiring:
+    """Everything Stretch runs (built once per process)."""
+    return gather(FEATURES)

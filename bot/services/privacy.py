@@ -1,0 +1,489 @@
+"""People's data as a service: who may export what, forgetting a person, retention and the audit record.
+
+Nothing here commits: forget is one caller transaction per person and a retention batch one per batch,
+so a crash leaves either everything or nothing of that person or batch done, and a second run finds
+nothing left to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.deliveries import enqueue_dms
+from bot.domain.errors import NotAllowedError, UserError
+from bot.domain.privacy import (
+    DEFAULT_RETENTION_DAYS,
+    FORMER_MEMBER,
+    certain_cutoff,
+    coarse_cutoff,
+    retention_cutoff,
+    scrub_mentions,
+    tombstone_id,
+)
+from bot.models import (
+    ROLE_MANAGER,
+    Checkin,
+    CheckinAnswer,
+    Delivery,
+    DraftOffer,
+    HuddleReply,
+    HuddleStuck,
+    Membership,
+    MomentDecision,
+    Person,
+    Pie,
+    PieSlice,
+    Pilot,
+    PilotParticipant,
+    QuietAlert,
+    Shoutout,
+    StretchMoment,
+    Team,
+    TeamSkipDate,
+    Workspace,
+)
+from bot.models.privacy import (
+    AUDIT_FORGET,
+    AUDIT_RETENTION_SET,
+    PrivacyAudit,
+    RetentionPolicy,
+    TeamPrivacy,
+)
+from bot.services.people import find_person
+from bot.services.teams import team_for_channel, teams_of
+
+# The outbox kind of the one-line note managers get when a member of their team is forgotten.
+FORGOTTEN_KIND = "privacy_forgotten"
+POLICY_ID = 1
+# Rows near the retention cutoff are read this many at a time to check each in its own zone.
+BOUNDARY_PAGE = 2000
+CLOCK = "clock"
+
+
+# --- the audit record --------------------------------------------------------------------------------
+def record_act(
+    *,
+    session: Session,
+    actor: str,
+    action: str,
+    now: datetime,
+    subject: str = "",
+    detail: str = "",
+    workspace_id: int | None = None,
+) -> PrivacyAudit:
+    """Note one act on people's data (who, what, whose, when, counts; never content)."""
+    row = PrivacyAudit(
+        at=now,
+        actor=actor[:32],
+        action=action,
+        subject=subject[:120],
+        detail=detail[:300],
+        workspace_id=workspace_id,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def audit_log(*, session: Session, limit: int = 100) -> list[PrivacyAudit]:
+    """The newest acts first."""
+    return list(session.scalars(select(PrivacyAudit).order_by(PrivacyAudit.id.desc()).limit(limit)))
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def team_subject(team: Team) -> str:
+    """How an audit row names a team."""
+    return f"team:{team.id} {team.name}"
+
+
+# --- who may export ----------------------------------------------------------------------------------
+def person_to_export(*, session: Session, workspace: Workspace, user_id: str) -> Person:
+    """The asking person's own record; someone Stretch never met is told it holds nothing."""
+    person = find_person(session=session, workspace_id=workspace.id, user_id=user_id)
+    if person is None:
+        raise UserError(
+            "Stretch holds nothing about you: you've never been on a Stretch team or used it here."
+        )
+    return person
+
+
+def team_to_export(
+    *,
+    session: Session,
+    workspace: Workspace,
+    user_id: str,
+    channel_id: str | None,
+    team_name: str,
+    live_admin: Callable[[], bool],
+) -> Team:
+    """The team a `/stretch export team` is about, once the asker may have it: one of its managers, or a
+    workspace admin (as stored, else asked of Slack through `live_admin`, which stores nothing: a
+    refusal changes nothing)."""
+    asker = find_person(session=session, workspace_id=workspace.id, user_id=user_id)
+    answers: list[bool] = []
+
+    def is_admin() -> bool:
+        if asker is not None and asker.is_admin:
+            return True
+        if not answers:
+            answers.append(live_admin())
+        return answers[0]
+
+    team: Team | None = None
+    if team_name:
+        team = session.scalar(
+            select(Team).where(Team.workspace_id == workspace.id, func.lower(Team.name) == team_name.lower())
+        )
+        if team is None:
+            raise UserError(f"There's no Stretch team called “{_escape(team_name[:80])}” here.")
+    elif channel_id:
+        team = team_for_channel(session=session, workspace_id=workspace.id, channel_id=channel_id)
+    if team is None:
+        managed = [
+            m.team
+            for m in teams_of(session=session, workspace_id=workspace.id, user_id=user_id)
+            if m.is_manager
+        ]
+        if len(managed) == 1:
+            team = managed[0]
+        elif managed:
+            raise UserError(
+                "You manage several teams: run `/stretch export team` in the team's channel, or name it: "
+                "`/stretch export team <team name>`."
+            )
+        elif is_admin():
+            raise UserError("Name the team to export: `/stretch export team <team name>`.")
+        else:
+            raise NotAllowedError(
+                "Only a team's managers (or a workspace admin) can export its data. "
+                "`/stretch export me` sends you your own."
+            )
+    manages = session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .join(Person, Person.id == Membership.person_id)
+        .where(
+            Membership.team_id == team.id,
+            Membership.role == ROLE_MANAGER,
+            Person.slack_user_id == user_id,
+        )
+    )
+    if not manages and not is_admin():
+        raise NotAllowedError(
+            f"Only a manager of *{_escape(team.name)}* (or a workspace admin) can export its data. "
+            "`/stretch export me` sends you your own."
+        )
+    return team
+
+
+def team_names_of(*, session: Session, person_id: int) -> list[str]:
+    """The names of a person's teams, oldest first (for the forget confirmation)."""
+    return list(
+        session.scalars(
+            select(Team.name)
+            .join(Membership, Membership.team_id == Team.id)
+            .where(Membership.person_id == person_id)
+            .order_by(Team.id)
+        )
+    )
+
+
+def managers_export_notes(*, session: Session, team_id: int) -> bool:
+    """Whether this team lets its managers' exports carry the reps' notes (default: no)."""
+    row = session.get(TeamPrivacy, team_id)
+    return bool(row and row.managers_export_notes)
+
+
+def set_managers_export_notes(*, session: Session, team_id: int, allowed: bool, now: datetime) -> None:
+    """Change the team's choice."""
+    row = session.get(TeamPrivacy, team_id)
+    if row is None:
+        row = TeamPrivacy(team_id=team_id, updated_at=now)
+        session.add(row)
+    row.managers_export_notes = allowed
+    row.updated_at = now
+
+
+# --- forget ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Forgotten:
+    """What a forget removed (counts) and whom it told."""
+
+    person_id: int
+    user_id: str
+    counts: dict[str, int]
+    teams: tuple[str, ...]
+    # The outbox keys of the managers' one-line notes (sent by the clock, or at once by the caller).
+    notice_keys: tuple[str, ...]
+
+    def summary(self) -> str:
+        """Counts for the audit record."""
+        return " ".join(f"{k}={v}" for k, v in self.counts.items() if v)
+
+
+def _count_delete(session: Session, statement: object) -> int:
+    result = session.execute(statement)  # type: ignore[call-overload]
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def forget_person(
+    *, session: Session, person: Person, actor: str, now: datetime, tell_managers: bool = True
+) -> Forgotten | None:
+    """Delete a person's answers, notes, moments and settings, and anonymise what the team's history
+    keeps (pie slices, shout-outs, pilots) as "a former member". None when already forgotten.
+
+    One transaction (the caller's): everything or nothing. Managers of their teams get a one-line DM
+    without content, as outbox rows in the same transaction."""
+    if person.slack_user_id.startswith("forgotten:"):
+        return None
+    pid, uid = person.id, person.slack_user_id
+    memberships = list(
+        session.execute(
+            select(Team.id, Team.name)
+            .join(Membership, Membership.team_id == Team.id)
+            .where(Membership.person_id == pid)
+        )
+    )
+    team_ids = [tid for tid, _ in memberships]
+    managers = list(
+        session.scalars(
+            select(Person)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(
+                Membership.team_id.in_(team_ids),
+                Membership.role == ROLE_MANAGER,
+                Person.id != pid,
+                Person.deleted.is_(False),
+            )
+            .distinct()
+        )
+    )
+    counts: dict[str, int] = {}
+    checkin_ids = select(Checkin.id).where(Checkin.person_id == pid)
+    counts["answers"] = _count_delete(
+        session, delete(CheckinAnswer).where(CheckinAnswer.checkin_id.in_(checkin_ids))
+    )
+    counts["checkins"] = _count_delete(session, delete(Checkin).where(Checkin.person_id == pid))
+    counts["alerts"] = _count_delete(session, delete(QuietAlert).where(QuietAlert.person_id == pid))
+    moment_ids = select(StretchMoment.id).where(StretchMoment.person_id == pid)
+    session.execute(delete(DraftOffer).where(DraftOffer.moment_id.in_(moment_ids)))
+    session.execute(delete(MomentDecision).where(MomentDecision.moment_id.in_(moment_ids)))
+    counts["moments"] = _count_delete(session, delete(StretchMoment).where(StretchMoment.person_id == pid))
+    counts["huddle_replies"] = _count_delete(session, delete(HuddleReply).where(HuddleReply.person_id == pid))
+    session.execute(delete(HuddleStuck).where(HuddleStuck.person_id == pid))
+    own_deliveries = select(Delivery.id).where(or_(Delivery.person_id == pid, Delivery.channel == uid))
+    session.execute(
+        delete(DraftOffer).where(
+            or_(DraftOffer.delivery_id.in_(own_deliveries), DraftOffer.manager_person_id == pid)
+        )
+    )
+    counts["messages"] = _count_delete(
+        session, delete(Delivery).where(or_(Delivery.person_id == pid, Delivery.channel == uid))
+    )
+    counts["pilot_notes"] = _count_delete(
+        session,
+        update(PilotParticipant)
+        .where(
+            PilotParticipant.person_id == pid,
+            or_(PilotParticipant.mid_note.is_not(None), PilotParticipant.learning.is_not(None)),
+        )
+        .values(mid_note=None, learning=None),
+    )
+    counts["slice_notes"] = _count_delete(
+        session,
+        update(PieSlice).where(PieSlice.person_id == pid, PieSlice.note != "").values(note=""),
+    )
+    for shoutout in session.scalars(select(Shoutout).where(Shoutout.text.contains(f"<@{uid}"))):
+        shoutout.text = scrub_mentions(shoutout.text, uid)
+    session.execute(update(Pie).where(Pie.created_by == uid).values(created_by=""))
+    session.execute(update(Pilot).where(Pilot.decided_by == uid).values(decided_by=None))
+    session.execute(update(TeamSkipDate).where(TeamSkipDate.created_by == uid).values(created_by=""))
+    counts["teams_left"] = _count_delete(session, delete(Membership).where(Membership.person_id == pid))
+    person.slack_user_id = tombstone_id(pid)
+    person.display_name = FORMER_MEMBER
+    person.tz = "UTC"
+    person.is_admin = False
+    person.deleted = True
+    person.unreachable_reason = None
+    person.away_from = None
+    person.away_until = None
+    person.refreshed_at = now
+    session.flush()
+    audit = record_act(
+        session=session,
+        actor=actor,
+        action=AUDIT_FORGET,
+        subject=uid,
+        detail=" ".join(f"{k}={v}" for k, v in counts.items() if v),
+        now=now,
+        workspace_id=person.workspace_id,
+    )
+    keys: list[str] = []
+    if tell_managers:
+        for tid, _name in memberships:
+            team_managers = [
+                m
+                for m in managers
+                if session.scalar(
+                    select(func.count())
+                    .select_from(Membership)
+                    .where(
+                        Membership.team_id == tid,
+                        Membership.person_id == m.id,
+                        Membership.role == ROLE_MANAGER,
+                    )
+                )
+            ]
+            enqueue_dms(
+                session=session,
+                kind=FORGOTTEN_KIND,
+                key=f"forgotten:{audit.id}:{tid}",
+                people=team_managers,
+                due_at=now,
+                now=now,
+                team_id=tid,
+                ref_id=audit.id,
+            )
+            keys += [f"forgotten:{audit.id}:{tid}:{m.id}" for m in team_managers]
+    return Forgotten(
+        person_id=pid,
+        user_id=uid,
+        counts=counts,
+        teams=tuple(name for _, name in memberships),
+        notice_keys=tuple(keys),
+    )
+
+
+@dataclass(frozen=True)
+class ForgottenNote:
+    """What a manager's one-line note says: who, and in which team (no content)."""
+
+    user_id: str
+    team_name: str
+
+
+def forgotten_note(*, session: Session, delivery: Delivery) -> ForgottenNote | None:
+    """The note a FORGOTTEN_KIND delivery carries, from its audit row and team."""
+    audit = session.get(PrivacyAudit, delivery.ref_id or 0)
+    team = session.get(Team, delivery.team_id or 0)
+    if audit is None or team is None:
+        return None
+    return ForgottenNote(user_id=audit.subject, team_name=team.name)
+
+
+# --- retention ---------------------------------------------------------------------------------------
+def retention_days(*, session: Session) -> int:
+    """Days answers and notes are kept (0 = forever); the default until an operator sets it."""
+    policy = session.get(RetentionPolicy, POLICY_ID)
+    return DEFAULT_RETENTION_DAYS if policy is None else policy.days
+
+
+def set_retention_days(*, session: Session, days: int, actor: str, now: datetime) -> int:
+    """Store a new retention; returns the previous one. Audited."""
+    previous = retention_days(session=session)
+    policy = session.get(RetentionPolicy, POLICY_ID)
+    if policy is None:
+        policy = RetentionPolicy(id=POLICY_ID, days=days, updated_at=now, updated_by=actor[:32])
+        session.add(policy)
+    policy.days = days
+    policy.updated_at = now
+    policy.updated_by = actor[:32]
+    record_act(
+        session=session,
+        actor=actor,
+        action=AUDIT_RETENTION_SET,
+        detail=f"days {previous} -> {days}",
+        now=now,
+    )
+    return previous
+
+
+@dataclass
+class PurgeBatch:
+    """One retention batch: what it deleted, and whether more may remain."""
+
+    checkins: int = 0
+    answers: int = 0
+    pilot_notes: int = 0
+    more: bool = False
+    per_team: dict[int, int] = field(default_factory=dict)
+
+
+def purge_batch(*, session: Session, now: datetime, days: int, batch: int = 500) -> PurgeBatch:
+    """Delete one batch of check-ins (with their answers and notes) dated more than `days` days before
+    today in their own zone, and clear pilot notes older than that. Nothing when `days` is 0."""
+    result = PurgeBatch()
+    coarse, certain = coarse_cutoff(now, days), certain_cutoff(now, days)
+    if coarse is None or certain is None:
+        return result
+    # Rows older than every zone's cutoff go without a look at their zone; the two or three dates near
+    # the cutoff are checked row by row in their own zone, a page at a time (rows kept there are skipped
+    # by id, so a page full of them can't hide older rows behind it).
+    rows = list(
+        session.execute(
+            select(Checkin.id, Checkin.team_id)
+            .where(Checkin.local_date < certain)
+            .order_by(Checkin.id)
+            .limit(batch)
+        )
+    )
+    doomed = [checkin_id for checkin_id, _ in rows]
+    teams = [team_id for _, team_id in rows]
+    after = 0
+    while len(doomed) < batch:
+        page = list(
+            session.execute(
+                select(Checkin.id, Checkin.local_date, Checkin.tz, Checkin.team_id)
+                .where(Checkin.local_date >= certain, Checkin.local_date < coarse, Checkin.id > after)
+                .order_by(Checkin.id)
+                .limit(BOUNDARY_PAGE)
+            )
+        )
+        for checkin_id, day, tz, team_id in page:
+            cutoff = retention_cutoff(now, tz, days)
+            if cutoff is not None and day < cutoff and len(doomed) < batch:
+                doomed.append(checkin_id)
+                teams.append(team_id)
+        if len(page) < BOUNDARY_PAGE:
+            break
+        after = page[-1][0]
+    for team_id in teams:
+        result.per_team[team_id] = result.per_team.get(team_id, 0) + 1
+    if doomed:
+        result.answers = _count_delete(
+            session, delete(CheckinAnswer).where(CheckinAnswer.checkin_id.in_(doomed))
+        )
+        result.checkins = _count_delete(session, delete(Checkin).where(Checkin.id.in_(doomed)))
+    # A full batch may have more behind it; anything less was everything there was.
+    result.more = len(doomed) >= batch
+    oldest_kept = now - timedelta(days=days)
+    notes = list(
+        session.scalars(
+            select(PilotParticipant.id)
+            .where(
+                or_(PilotParticipant.mid_note.is_not(None), PilotParticipant.learning.is_not(None)),
+                func.coalesce(
+                    PilotParticipant.reviewed_at, PilotParticipant.mid_at, PilotParticipant.joined_at
+                )
+                < oldest_kept,
+            )
+            .limit(batch)
+        )
+    )
+    if notes:
+        result.pilot_notes = _count_delete(
+            session,
+            update(PilotParticipant)
+            .where(PilotParticipant.id.in_(notes))
+            .values(mid_note=None, learning=None),
+        )
+        result.more = result.more or len(notes) == batch
+    return result
