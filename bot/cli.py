@@ -159,7 +159,11 @@ def _checkin_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParse
     s_add.add_argument("--reason", default="")
     s_remove = s_commands.add_parser("remove", help="remove a day off")
     s_remove.add_argument("day", help="YYYY-MM-DD")
-    for sub in (q_list, q_add, q_reword, q_remove, q_move, s_list, s_add, s_remove):
+    # issue 16: a manager pins one tap question into every (otherwise rotating) check-in.
+    q_pin = q_commands.add_parser("pin", help="ask this question in every check-in (others rotate)")
+    q_pin.add_argument("key")
+    q_unpin = q_commands.add_parser("unpin", help="let every question rotate again")
+    for sub in (q_list, q_add, q_reword, q_remove, q_move, q_pin, q_unpin, s_list, s_add, s_remove):
         sub.add_argument("--team", required=True, help="team id or name (see `stretch team list`)")
 
 
@@ -644,6 +648,12 @@ def _checkins(args: argparse.Namespace, settings: Settings) -> int:
             elif command == "remove":
                 service.remove_question(session=session, team_id=team.id, key=args.key, now=now)
                 print(f"Removed '{args.key}' (its past answers are kept).")
+            elif command in ("pin", "unpin"):
+                from bot.services.attention import pin_question
+
+                key = args.key if command == "pin" else None
+                pin_question(session=session, team_id=team.id, key=key, now=now)
+                print(f"Pinned '{key}': it is in every check-in." if key else "Every question rotates again.")
             elif command == "move":
                 service.move_question(
                     session=session, team_id=team.id, key=args.key, position=args.position, now=now

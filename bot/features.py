@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.deliveries import KindSpec
 from bot.jobs import alerts as alert_jobs
+from bot.jobs import attention as attention_jobs
 from bot.jobs import checkins as checkin_jobs
 from bot.jobs import checkpoints as checkpoint_jobs
 from bot.jobs import digest as digest_jobs
@@ -30,6 +31,7 @@ from bot.jobs import shoutouts as shoutout_jobs
 from bot.models.huddles import CARD_KIND, RECAP_KIND, STUCK_KIND
 from bot.models.shoutouts import DRAFTS_KIND
 from bot.services import alerts as alert_service
+from bot.services import attention as attention_service
 from bot.services import checkins as checkin_service
 from bot.services import huddles as huddle_service
 from bot.services import leads as lead_service
@@ -97,6 +99,11 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         name="basics",
         subcommands=stretch_commands.SUBCOMMANDS,
+    ),
+    Feature(
+        # issue 16: the welcome DM (the message budget runs inside the outbox sender, for every DM)
+        name="attention",
+        kinds={attention_service.KIND_WELCOME: KindSpec(render=attention_jobs.render_welcome)},
     ),
     Feature(
         name="checkins",

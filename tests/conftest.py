@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from slack_bolt import App
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, text, update
 from sqlalchemy.orm import Session
 
 from bot import migrate
@@ -19,7 +19,7 @@ from bot.config import Settings, load_settings, normalise_database_url
 from bot.db import SessionFactory, make_engine, make_session_factory, session_scope
 from bot.domain.schedule import parse_days, parse_time
 from bot.domain.teams import TeamDraft
-from bot.models import Base
+from bot.models import Base, Delivery
 from bot.services.people import get_or_create_workspace
 from bot.services.teams import save_team
 from bot.slack.app import create_app, make_client
@@ -217,8 +217,12 @@ def seed_team(
     digest_day: str = "fri",
     digest_time: str = "16:00",
     now: datetime | None = None,
+    welcomed: bool = True,
 ) -> int:
-    """Create a team straight through the service (as the CLI does); returns its id."""
+    """Create a team straight through the service (as the CLI does); returns its id.
+
+    `welcomed`: its reps had their welcome DM long ago (an established team), so a test of another
+    feature sees only that feature's messages; False leaves the welcomes planned, as a new team's are."""
     for member in [*managers, *reps]:
         if member.user_id not in fake.users:
             fake.add_user(member.user_id, member.name, tz=member.tz)
@@ -249,4 +253,10 @@ def seed_team(
             fetch=fetcher_for(client),
             now=moment,
         )
+        if welcomed:
+            session.execute(
+                update(Delivery)
+                .where(Delivery.kind == "welcome", Delivery.team_id == team.id)
+                .values(status="cancelled")
+            )
         return team.id

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.demo.driver import Stage
+from bot.domain.questions import DEFAULT_QUESTIONS
 
 CHANNEL = "C0SALES"
 CHANNEL_NAME = "sales-team"
@@ -38,6 +39,8 @@ LEO_GOES_QUIET = date(2026, 11, 26)  # Leo's last answered check-in is the day b
 
 # How each rep answers on a given day: readiness 1-5, goal feel 1-5, input, room to miss, limiter.
 Answer = tuple[str, str, str, str, str]
+# The question each place of an Answer answers (check-ins rotate, so rows are matched by prompt).
+QUESTION_ORDER = ("readiness", "goal_feel", "goal_input", "room_to_miss", "limiter")
 MOODS: dict[str, list[Answer]] = {
     RAJ: [
         ("2", "4", "partly", "no", "pipeline"),
@@ -120,6 +123,7 @@ class Story:
 
 
 HUDDLE_TIME = "11:00"
+NUDGED_ZONES = ("America/Sao_Paulo", "America/Los_Angeles")
 
 
 def _day(offset: int) -> date:
@@ -182,6 +186,7 @@ class NorthstarStory(Story):
             )
 
         self.by(MAYA, _day(0), "10:00", setup)
+        self.by(MAYA, _day(0), "10:05", lambda: _pin_limiter(s))
 
     def pie_scenes(self) -> None:
         s = self.stage
@@ -317,20 +322,23 @@ class NorthstarStory(Story):
         labels = []
         with s.held():
             message = s.dm(rep, "pulse check-in")
-            rows = [
-                b
-                for b in message.blocks
-                if b.get("type") == "actions" and str(b.get("block_id", "")).startswith("q_")
-            ]
-            # The weekly confidence row (10 buttons) comes only on the first check-in of the week.
-            weekly = [r for r in rows if len(r["elements"]) == 10]
-            daily = [r for r in rows if len(r["elements"]) != 10]
-            taps = [*zip(daily, mood, strict=False), *((r, CONFIDENCE[rep]) for r in weekly)]
-            for row, value in taps:
+            # Check-ins rotate their questions: find each row's question by the prompt above it. The
+            # weekly confidence row (1-10) comes only on the first check-in of the week.
+            prompts = {spec.prompt: spec.key for spec in DEFAULT_QUESTIONS}
+            rows: list[tuple[dict[str, Any], str, bool]] = []
+            heading = ""
+            for block in message.blocks:
+                if block.get("type") == "section":
+                    heading = str((block.get("text") or {}).get("text", ""))
+                elif block.get("type") == "actions" and str(block.get("block_id", "")).startswith("q_"):
+                    key = next((k for prompt, k in prompts.items() if prompt in heading), "")
+                    if key == "confidence":
+                        rows.append((block, CONFIDENCE[rep], True))
+                    elif key in QUESTION_ORDER:
+                        rows.append((block, mood[QUESTION_ORDER.index(key)], False))
+            for row, value, weekly in rows:
                 element = next(e for e in row["elements"] if str(e.get("value", "")).endswith(f":{value}"))
-                labels.append(
-                    element["text"]["text"] if len(row["elements"]) != 10 else f"confidence {value}/10"
-                )
+                labels.append(f"confidence {value}/10" if weekly else element["text"]["text"])
                 s.tap(rep, message, lambda e, a=element["action_id"]: e.get("action_id") == a, say=None)  # type: ignore[misc]
             if note:
                 s.tap(rep, message, lambda e: e.get("action_id") == "checkin_add_note", say=None)
@@ -541,6 +549,23 @@ ASSOCIATION_MEMBERS = (
 )
 
 
+def _pin_limiter(stage: Stage) -> None:
+    """What `stretch questions pin limiter --team Northstar` does: the question rides in every check-in."""
+    from sqlalchemy import select
+
+    from bot.db import session_scope
+    from bot.models import Team
+    from bot.services.attention import pin_question
+
+    stage.scene_title(
+        "Check-ins rotate their questions to stay short; Maya pins `What's limiting you most` so each rep "
+        "is asked it every time (`stretch questions pin limiter --team Northstar`)."
+    )
+    with session_scope(stage.deps.session_factory) as session:
+        team = session.query(Team).one()
+        pin_question(session=session, team_id=team.id, key="limiter", now=stage.clock())
+
+
 def _load_association(stage: Stage) -> None:
     """What the operator's `stretch leads associations import` does (the CLI's own service call)."""
     from bot.db import session_scope
@@ -552,7 +577,7 @@ def _load_association(stage: Stage) -> None:
         f'The operator runs `stretch leads associations import --name "{ASSOCIATION}"` (3 members).'
     )
     with session_scope(stage.deps.session_factory) as session:
-        team = session.query(Team).one()
+        team = session.scalars(select(Team)).one()
         leads_service.import_association(
             session=session,
             team=team,
@@ -618,9 +643,9 @@ def _lead_scenes(story: NorthstarStory) -> None:
 
 
 def ticks_for(first: date, last: date, *, zones: list[str]) -> list[datetime]:
-    """When the clock ticks: 09:30 local in every zone of the cast and 16:00 in the team's (check-in and
-    digest times land exactly) and every three hours between (nudges, reminders, deadlines), from the first day's
-    morning to the last day's evening in team time. The real scheduler ticks every minute; these are the
+    """When the clock ticks: 09:30 local in every zone of the cast, 13:30 where a nudge may fall due and
+    16:00 in the team's (check-in, nudge and digest times land exactly) and every three hours between
+    (reminders, deadlines), from the first day's morning to the last day's evening in team time. The real scheduler ticks every minute; these are the
     minutes that matter, and few enough that the story plays in seconds."""
     start, end = at(TEAM_TZ, first, "09:00"), at(TEAM_TZ, last, "18:00")
     moments = set()
@@ -632,6 +657,11 @@ def ticks_for(first: date, last: date, *, zones: list[str]) -> list[datetime]:
     while day <= last + timedelta(days=1):
         for zone in zones:
             moments.add(at(zone, day, "09:30"))
+        if _is_workday(day):
+            # A check-in's nudge falls due four hours after it (13:30 local): tick then in the zones of
+            # the reps who sometimes leave one unanswered (Leo, Sam), so a nudge shows when it is due.
+            for zone in NUDGED_ZONES:
+                moments.add(at(zone, day, "13:30"))
         moments.add(at(TEAM_TZ, day, "16:00"))
         if day.weekday() == 3:
             # Huddle Thursdays: the card half an hour before, the managers' recap two hours after.

@@ -152,7 +152,7 @@ def draft_text(*, kind: str, who: str, summary: str) -> str:
     behaviour = summary.strip().rstrip(".") or "took a real swing"
     closers = {
         "stretch_answer": "Taking the harder shot is how this team grows.",
-        "snap_comeback": "Coming back from a tough stretch takes real grit.",
+        "snap_comeback": "Sticking with a hard goal takes real grit.",  # the effort, never the state
         "big_slice": "Raising your hand for more is a stretch worth celebrating.",
         "pilot_joined": "Trying something new first makes it easier for everyone else.",
         "pilot_tried": "It didn't stick, and the swing still counts.",

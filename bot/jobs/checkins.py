@@ -29,6 +29,7 @@ from bot.services.checkins import (
     mark_missed,
     plan_checkins,
     plan_nudges,
+    settle_unsubmitted,
 )
 from bot.slack.blocks.checkins import build_checkin_message, build_nudge
 
@@ -40,6 +41,7 @@ def plan(session: Session, now: datetime) -> int:
     report = plan_checkins(session=session, now=now)
     nudges = plan_nudges(session=session, now=now)
     missed, excused = mark_missed(session=session, now=now)
+    settle_unsubmitted(session=session, now=now)
     if report.created or nudges or missed or excused:
         logger.info(
             "check-ins: %d created (%d skipped as too late), %d nudges, %d missed, %d excused",

@@ -35,6 +35,7 @@ from bot.db import SessionFactory, session_scope
 from bot.deliveries import CANCELLED, EXPIRED, FAILED, PENDING, SENDING, SENT, FileUpload, KindSpec, Message
 from bot.jobs.pacing import Pacer
 from bot.models import Delivery, Person
+from bot.services import attention
 from bot.slack.http import ConnectionPool, PooledWebClient, pooled
 
 logger = logging.getLogger(__name__)
@@ -75,6 +76,8 @@ class DispatchReport:
     failed: int = 0
     expired: int = 0
     cancelled: int = 0
+    # Held back by the message-budget policy: deferred, waiting to ride along, or skipped (a nudge).
+    held: int = 0
     retry_later: int = 0
     rate_limited: int = 0
     # Every 429 Slack answered, including those the client's retry handler waited out and retried.
@@ -268,11 +271,13 @@ def deliver_one(
     report: DispatchReport,
     kinds: Kinds,
     hold_when_limited: bool = False,
+    asked_for: bool = False,
 ) -> float:
     """Render, send and record one claimed delivery; returns seconds to pause (Slack's Retry-After).
 
     With `hold_when_limited` a 429 leaves the row pending but still claimed by this sender, which sends
     it again itself once Retry-After has passed (or releases it); else the row is free for the next pass.
+    `asked_for`: the recipient just asked for it (`/stretch checkin`), so the budget doesn't hold it.
     """
     with session_scope(session_factory) as session:
         delivery = session.get(Delivery, delivery_id)
@@ -281,7 +286,11 @@ def deliver_one(
         unknown_outcome = delivery.status == SENDING
         channel, dedupe_key = delivery.channel, delivery.dedupe_key
         # The common case renders in this same transaction: one round of reads and one commit per send.
-        message = None if unknown_outcome else _prepare(session, delivery, now, report, kinds)
+        message, rider_ids = (
+            (None, [])
+            if unknown_outcome
+            else _prepare(session, delivery, now, report, kinds, asked_for=asked_for)
+        )
     if unknown_outcome:
         if _verify_unknown_outcome(
             session_factory=session_factory,
@@ -297,7 +306,7 @@ def deliver_one(
         with session_scope(session_factory) as session:
             delivery = session.get(Delivery, delivery_id)
             assert delivery is not None
-            message = _prepare(session, delivery, now, report, kinds)
+            message, rider_ids = _prepare(session, delivery, now, report, kinds, asked_for=asked_for)
     if message is None:
         return 0.0
 
@@ -367,6 +376,8 @@ def deliver_one(
             now=now,
             kinds=kinds,
         )
+        if rider_ids:
+            _record_riders(session, delivery, rider_ids, now, kinds)
     report.sent += 1
     if message.files:
         upload_files(client=client, channel=str(response.get("channel") or channel), files=message.files)
@@ -374,31 +385,45 @@ def deliver_one(
 
 
 def _prepare(
-    session: Session, delivery: Delivery, now: datetime, report: DispatchReport, kinds: Kinds
-) -> Message | None:
+    session: Session,
+    delivery: Delivery,
+    now: datetime,
+    report: DispatchReport,
+    kinds: Kinds,
+    *,
+    asked_for: bool = False,
+) -> tuple[Message | None, list[int]]:
     """Render a claimed delivery and mark it 'sending' (committed before Slack is called: if this process
-    dies after Slack posted, the row says so); None when it is settled instead (expired, cancelled…)."""
+    dies after Slack posted, the row says so), with the ids of the DMs that ride along in it; no message
+    when it is settled instead (expired, cancelled…) or held by the message budget for later."""
     if delivery.expires_at is not None and now >= delivery.expires_at:
         reason = "window closed before it could be sent"
         if delivery.last_error:
             reason = f"gave up after the delivery window: {delivery.last_error}"
         _give_up(session, delivery, EXPIRED, reason, now, kinds)
         report.expired += 1
-        return None
+        return None, []
     spec = kinds.get(delivery.kind)
     if spec is None:
         logger.error("no renderer for delivery kind %s (id %s)", delivery.kind, delivery.id)
         _give_up(session, delivery, FAILED, f"unknown kind {delivery.kind}", now, kinds)
         report.failed += 1
-        return None
+        return None, []
+    # The one message-budget policy every planned DM passes (hours, welcome first, budget, merges).
+    if not asked_for and attention.hold(session=session, delivery=delivery, now=now) is not None:
+        report.held += 1
+        return None, []
     message = spec.render(session, delivery, now)
     if message is None:
         delivery.status = CANCELLED
         delivery.claimed_until = None
         report.cancelled += 1
-        return None
+        return None, []
+    rider_ids = _take_riders(session, delivery, now, kinds)
+    if rider_ids:
+        message = spec.render(session, delivery, now) or message
     delivery.status = SENDING
-    return message
+    return message, rider_ids
 
 
 def upload_files(*, client: WebClient, channel: str, files: Sequence[FileUpload]) -> bool:
@@ -421,6 +446,40 @@ def upload_files(*, client: WebClient, channel: str, files: Sequence[FileUpload]
         logger.warning("uploading %d file(s) failed with %s", len(files), type(error).__name__)
         return False
     return True
+
+
+def _take_riders(session: Session, delivery: Delivery, now: datetime, kinds: Kinds) -> list[int]:
+    """Fold the DMs waiting to ride along with this one (a check-in) into it; their ids."""
+    taken: list[int] = []
+    blocks: list[dict[str, Any]] = []
+    for rider in attention.riders_for(session=session, delivery=delivery, now=now):
+        spec = kinds.get(rider.kind)
+        message = spec.render(session, rider, now) if spec is not None else None
+        if message is None:
+            rider.status = CANCELLED
+            continue
+        blocks.extend(
+            message.blocks or [{"type": "section", "text": {"type": "mrkdwn", "text": message.text}}]
+        )
+        blocks.append({"type": "divider"})
+        rider.claimed_until = now + LEASE
+        taken.append(rider.id)
+    if taken:
+        attention.attach_riders(session=session, delivery=delivery, blocks=blocks)
+    return taken
+
+
+def _record_riders(
+    session: Session, host: Delivery, rider_ids: list[int], now: datetime, kinds: Kinds
+) -> None:
+    riders = [
+        r for r in (session.get(Delivery, i) for i in rider_ids) if r is not None and r.status == PENDING
+    ]
+    attention.record_merged(session=session, riders=riders, host=host, now=now)
+    for rider in riders:
+        spec = kinds.get(rider.kind)
+        if spec and spec.after_send:
+            spec.after_send(session, rider, now)
 
 
 def _retry_later(
@@ -487,6 +546,7 @@ def send_now(
             now=now,
             report=report,
             kinds=kinds,
+            asked_for=True,
         )
     return report
 

@@ -2,6 +2,7 @@
 
 from bot.models.alert_settings import AlertRun, TeamAlertSettings
 from bot.models.alerts import QuietAlert
+from bot.models.attention import AttentionSettings, DmDecision
 from bot.models.base import Base, UTCDateTime
 from bot.models.checkins import Checkin, CheckinAnswer, CheckinQuestion
 from bot.models.checkpoints import (
@@ -44,11 +45,13 @@ __all__ = [
     "ROLE_MANAGER",
     "ROLE_REP",
     "AlertRun",
+    "AttentionSettings",
     "Base",
     "Checkin",
     "CheckinAnswer",
     "CheckinQuestion",
     "Delivery",
+    "DmDecision",
     "DraftOffer",
     "Huddle",
     "HuddleReply",

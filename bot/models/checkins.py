@@ -68,6 +68,12 @@ class Checkin(Base):
     zone: Mapped[str | None] = mapped_column(String(8), default=None)
     readiness: Mapped[int | None] = mapped_column(default=None)
     created_at: Mapped[datetime]
+    # The question keys this check-in asks (JSON list; rotation keeps it short); None: all of them.
+    question_keys: Mapped[str | None] = mapped_column(Text, default=None)
+    # Sent while the rep is quiet (three missed in a row): the weekly check-in that says so once.
+    quiet: Mapped[bool] = mapped_column(default=False)
+    # Blocks of DMs merged into this one by the message budget (a pilot kickoff on check-in day).
+    rider_blocks: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class CheckinAnswer(Base):

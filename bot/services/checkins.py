@@ -18,12 +18,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.deliveries import enqueue, enqueue_many
+from bot.domain import attention as attention_rules
 from bot.domain import checkins as rules
 from bot.domain import questions as qrules
 from bot.domain.availability import is_available
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.schedule import format_local, local_date, local_moment, parse_days, parse_time, weekday_key
-from bot.domain.zones import READINESS, SNAP, STRETCH, zone_for
+from bot.domain.zones import GOAL_FEEL, READINESS, SNAP, STRETCH, zone_for
 from bot.models import ROLE_REP, Membership, Person, Team, TeamSkipDate, Workspace
 from bot.models.checkins import (
     CHECKIN_ANSWERED,
@@ -42,6 +43,7 @@ from bot.services.teams import PickTeamError, resolve_team, teams_of
 
 # The default text question whose answer is a stretch moment (the text itself never leaves the check-in).
 STRETCH_QUESTION = "stretch_swing"
+COMEBACK_SUMMARY = "kept at it and took on this week's goal"
 KIND_CHECKIN = "checkin"
 KIND_NUDGE = "checkin_nudge"
 ANSWERABLE = (CHECKIN_OPEN, CHECKIN_ANSWERED, CHECKIN_MISSED)
@@ -226,6 +228,10 @@ class CheckinView:
     questions: tuple[QuestionView, ...]
     # The anonymous weekly pressure question: "ask", "answered" this week, or None (off / not this one).
     pressure: str | None = None
+    # DMs that rode along with this check-in (merged by the message budget), shown above it.
+    riders: tuple[dict[str, Any], ...] = ()
+    # Sent weekly because the rep went quiet: the message says so once, kindly.
+    quiet: bool = False
 
     @property
     def answered(self) -> int:
@@ -244,12 +250,22 @@ def checkin_view(*, session: Session, checkin_id: int, now: datetime) -> Checkin
         for a in session.scalars(select(CheckinAnswer).where(CheckinAnswer.checkin_id == checkin.id))
     }
     weekly_open = _weekly_questions_open(session, checkin)
+    asked = attention_rules.decode_keys(checkin.question_keys)
     questions = [
         q
         for q in team_questions(session=session, team_id=checkin.team_id, now=now, include_removed=True)
-        if (q.removed_at is None or q.id in answers)
-        and (q.key not in qrules.WEEKLY_KEYS or q.id in answers or weekly_open)
+        if q.id in answers
+        or (
+            q.removed_at is None
+            # The weekly questions come on the week's first check-ins until answered; the others as the
+            # message budget chose them for this check-in.
+            and (weekly_open if q.key in qrules.WEEKLY_KEYS else (asked is None or q.key in asked))
+        )
     ]
+    try:
+        riders = tuple(json.loads(checkin.rider_blocks)) if checkin.rider_blocks else ()
+    except ValueError:
+        riders = ()
     return CheckinView(
         id=checkin.id,
         team_name=team.name if team else "",
@@ -263,6 +279,8 @@ def checkin_view(*, session: Session, checkin_id: int, now: datetime) -> Checkin
             for q in questions
         ),
         pressure=pressure_state(session=session, checkin=checkin) if weekly_open else None,
+        riders=riders,
+        quiet=checkin.quiet,
     )
 
 
@@ -334,9 +352,38 @@ def _answers_by_key(session: Session, checkin_id: int) -> dict[str, str]:
     }
 
 
-def _refresh_zone(session: Session, checkin: Checkin, now: datetime) -> None:
+def _note_answered(session: Session, checkin: Checkin, now: datetime) -> None:
+    """A tap or a note: the check-in is answered, but its zone waits for Submit (or the day's end)."""
     answers = _answers_by_key(session, checkin.id)
     if not answers:
+        return
+    readiness = answers.get(READINESS)
+    checkin.readiness = int(readiness) if readiness and readiness.isdigit() else None
+    if checkin.first_answer_at is None:
+        checkin.first_answer_at = now
+    checkin.status = CHECKIN_ANSWERED
+
+
+def _refresh_zone(session: Session, checkin: Checkin, now: datetime) -> None:
+    """Decide the zone, a comeback and a stretch moment: at Submit, or at the end of the check-in's day
+    for one left half answered. Without both readiness and goal feel there is no zone (and no comeback)."""
+    answers = _answers_by_key(session, checkin.id)
+    if not answers:
+        return
+    _note_answered(session, checkin, now)
+    if answers.get(STRETCH_QUESTION):
+        record_moment(
+            session=session,
+            team_id=checkin.team_id,
+            person_id=checkin.person_id,
+            kind=MOMENT_STRETCH_ANSWER,
+            summary="took a swing at something new this week",
+            dedupe_key=f"stretch_answer:{checkin.id}",
+            ref_id=checkin.id,
+            now=now,
+        )
+    if not answers.get(READINESS) or not answers.get(GOAL_FEEL):
+        checkin.zone = None
         return
     previous_id = session.scalar(
         select(Checkin.id)
@@ -359,27 +406,12 @@ def _refresh_zone(session: Session, checkin: Checkin, now: datetime) -> None:
                 team_id=checkin.team_id,
                 person_id=checkin.person_id,
                 kind=MOMENT_SNAP_COMEBACK,
-                summary="came back from a week that felt like too much",
+                # Shown to managers and drafted into shout-outs: it names the effort, never the state.
+                summary=COMEBACK_SUMMARY,
                 dedupe_key=f"snap_comeback:{checkin.id}",
                 ref_id=checkin.id,
                 now=now,
             )
-    if answers.get(STRETCH_QUESTION):
-        record_moment(
-            session=session,
-            team_id=checkin.team_id,
-            person_id=checkin.person_id,
-            kind=MOMENT_STRETCH_ANSWER,
-            summary="took a swing at something new and shared it in their check-in",
-            dedupe_key=f"stretch_answer:{checkin.id}",
-            ref_id=checkin.id,
-            now=now,
-        )
-    readiness = answers.get(READINESS)
-    checkin.readiness = int(readiness) if readiness and readiness.isdigit() else None
-    if checkin.first_answer_at is None:
-        checkin.first_answer_at = now
-    checkin.status = CHECKIN_ANSWERED
 
 
 def _upsert_answer(
@@ -418,7 +450,7 @@ def record_answer(
     if value not in {v for v, _ in options_of(question)}:
         raise CheckinClosed(CLOSED_MESSAGE)
     _upsert_answer(session, checkin, question, value, now)
-    _refresh_zone(session, checkin, now)
+    _note_answered(session, checkin, now)
     return checkin
 
 
@@ -438,7 +470,7 @@ def record_notes(
         if len(cleaned) > MAX_NOTE:
             raise UserError(f"Keep each note under {MAX_NOTE} characters.", field=f"note_{question_id}")
         _upsert_answer(session, checkin, question, cleaned, now)
-    _refresh_zone(session, checkin, now)
+    _note_answered(session, checkin, now)
     return checkin
 
 
@@ -822,10 +854,28 @@ def plan_checkins(*, session: Session, now: datetime) -> PlanReport:
         )
     )
     closes: dict[tuple[str, str, str, date], datetime] = {}
+    fresh = [
+        (m, slot)
+        for m, slot in candidates
+        if (m.team_id, slot.local_date) not in skips
+        and (m.team_id, m.person_id, slot.local_date) not in existing
+    ]
+    if not fresh:
+        return report
+    history = _recent_checkins(session, {m.person_id for m, _ in fresh}, min(dates) - timedelta(days=28))
+    asking = _question_settings(session, {m.team_id for m, _ in fresh}, now)
     values = []
-    for m, slot in candidates:
-        if (m.team_id, slot.local_date) in skips or (m.team_id, m.person_id, slot.local_date) in existing:
+    for m, slot in fresh:
+        past = [row for row in history.get((m.team_id, m.person_id), []) if row.local_date < slot.local_date]
+        streak = attention_rules.missed_streak([row.status for row in past])
+        if not attention_rules.checkin_wanted(
+            streak=streak, day=slot.local_date, earlier_this_week=[row.local_date for row in past]
+        ):
             continue
+        keys, notes, pinned = asking[m.team_id]
+        chosen = attention_rules.choose_questions(
+            keys=keys, last_asked=_last_asked(past, keys), pinned=pinned, notes=notes
+        )
         report.due += 1
         late = rules.is_too_late(slot, now=now)
         report.skipped_late += int(late)
@@ -846,6 +896,8 @@ def plan_checkins(*, session: Session, now: datetime) -> PlanReport:
                 "day_ends_at": rules.end_of_day(slot.local_date, m.tz),
                 "status": CHECKIN_SKIPPED if late else CHECKIN_OPEN,
                 "created_at": now,
+                "question_keys": attention_rules.encode_keys(chosen),
+                "quiet": streak >= attention_rules.QUIET_AFTER,
             }
         )
     if not values:
@@ -879,6 +931,50 @@ def plan_checkins(*, session: Session, now: datetime) -> PlanReport:
         now=now,
     )
     return report
+
+
+def _recent_checkins(
+    session: Session, person_ids: Iterable[int], since: date
+) -> dict[tuple[int, int], list[Any]]:
+    """(team, person) → their check-ins since `since`, newest first (for back-off and rotation)."""
+    found: dict[tuple[int, int], list[Any]] = {}
+    ids = list(person_ids)
+    if not ids:
+        return found
+    rows = session.execute(
+        select(Checkin.team_id, Checkin.person_id, Checkin.local_date, Checkin.status, Checkin.question_keys)
+        .where(Checkin.person_id.in_(ids), Checkin.local_date >= since)
+        .order_by(Checkin.local_date.desc())
+    ).all()
+    for row in rows:
+        found.setdefault((row.team_id, row.person_id), []).append(row)
+    return found
+
+
+def _question_settings(
+    session: Session, team_ids: Iterable[int], now: datetime
+) -> dict[int, tuple[tuple[str, ...], tuple[str, ...], str | None]]:
+    """team → (its active question keys in order, its free-text ones, the pinned key)."""
+    from bot.models.attention import AttentionSettings
+
+    out: dict[int, tuple[tuple[str, ...], tuple[str, ...], str | None]] = {}
+    for team_id in set(team_ids):
+        questions = team_questions(session=session, team_id=team_id, now=now)
+        keys = tuple(q.key for q in questions)
+        notes = tuple(q.key for q in questions if q.kind == qrules.TEXT)
+        settings = session.get(AttentionSettings, team_id)
+        out[team_id] = (keys, notes, settings.pinned_question if settings is not None else None)
+    return out
+
+
+def _last_asked(past: Sequence[Any], keys: Sequence[str]) -> dict[str, date]:
+    """When each question was last asked, from check-ins newest first (an old check-in asked them all)."""
+    last: dict[str, date] = {}
+    for row in past:
+        asked = attention_rules.decode_keys(row.question_keys) or tuple(keys)
+        for key in asked:
+            last.setdefault(key, row.local_date)
+    return last
 
 
 def _unavailable(rows: Sequence[Any], session: Session) -> set[int]:
@@ -919,7 +1015,10 @@ def plan_nudges(*, session: Session, now: datetime) -> int:
     if not rows:
         return 0
     away = _unavailable(rows, session)
-    due = [r for r in rows if r.id not in away]
+    history = _recent_checkins(
+        session, {r.person_id for r in rows}, min(r.local_date for r in rows) - timedelta(days=28)
+    )
+    due = [r for r in rows if r.id not in away and _nudge_wanted(session, r, history)]
     enqueue_many(
         session=session,
         rows=[
@@ -939,6 +1038,23 @@ def plan_nudges(*, session: Session, now: datetime) -> int:
     )
     session.execute(update(Checkin).where(Checkin.id.in_([r.id for r in rows])).values(nudged_at=now))
     return len(due)
+
+
+def _nudge_wanted(session: Session, row: Any, history: dict[tuple[int, int], list[Any]]) -> bool:
+    """No nudge after two missed in a row, nor once the managers were alerted since the rep's last answer."""
+    from bot.services.attention import quiet_reps_alerted
+
+    past = [c for c in history.get((row.team_id, row.person_id), []) if c.local_date < row.local_date]
+    streak = attention_rules.missed_streak([c.status for c in past])
+    last_answer = session.scalar(
+        select(func.max(Checkin.first_answer_at)).where(
+            Checkin.team_id == row.team_id, Checkin.person_id == row.person_id
+        )
+    )
+    alerted = quiet_reps_alerted(
+        session=session, person_id=row.person_id, team_id=row.team_id, since=last_answer
+    )
+    return attention_rules.nudge_wanted(streak=streak, managers_alerted=alerted)
 
 
 def mark_missed(*, session: Session, now: datetime) -> tuple[int, int]:
@@ -967,6 +1083,24 @@ def mark_missed(*, session: Session, now: datetime) -> tuple[int, int]:
     if excused:
         session.execute(update(Checkin).where(Checkin.id.in_(list(excused))).values(status=CHECKIN_EXCUSED))
     return len(missed), len(excused)
+
+
+def settle_unsubmitted(*, session: Session, now: datetime) -> int:
+    """At the end of a check-in's local day, decide the zone of one answered but never submitted."""
+    checkins = list(
+        session.scalars(
+            select(Checkin).where(
+                Checkin.status == CHECKIN_ANSWERED,
+                Checkin.submitted_at.is_(None),
+                Checkin.zone.is_(None),
+                Checkin.day_ends_at <= now,
+                Checkin.day_ends_at > now - timedelta(days=2),
+            )
+        )
+    )
+    for checkin in checkins:
+        _refresh_zone(session, checkin, now)
+    return len(checkins)
 
 
 def is_excused_now(*, session: Session, checkin: Checkin) -> bool:

@@ -71,6 +71,13 @@ def _previous_start(session: Session, team_id: int, before: datetime) -> datetim
     )
 
 
+def _in_their_hours(session: Session, team: Team, person: Person, moment: datetime) -> bool:
+    from bot.domain.attention import in_hours
+    from bot.services.attention import budget_of
+
+    return in_hours(moment, person.tz, budget_of(session=session, team=team))
+
+
 def plan_huddle(
     *,
     session: Session,
@@ -96,7 +103,8 @@ def plan_huddle(
         local_date=day,
         starts_at=starts_at,
         since=previous or starts_at - rules.DEFAULT_LOOKBACK,
-        expected=[p.id for p in reps if p.id not in away],
+        # Someone for whom the huddle falls outside their working hours is not expected, so never silent.
+        expected=[p.id for p in reps if p.id not in away and _in_their_hours(session, team, p, starts_at)],
         away=away,
         started_by_person_id=started_by.id if started_by else None,
         channel_id=team.channel_id,
@@ -244,6 +252,8 @@ class PulseSummary:
     answers: int
     zones: dict[str, int]
     readiness: float | None
+    # Different people behind the answers: team figures need at least three of them, not three answers.
+    people: int = 0
 
 
 @dataclass(frozen=True)
@@ -265,19 +275,20 @@ class HuddleCard:
 
 def _pulse(session: Session, team_id: int, since: datetime, until: datetime) -> PulseSummary:
     rows = session.execute(
-        select(Checkin.zone, Checkin.readiness).where(
+        select(Checkin.zone, Checkin.readiness, Checkin.person_id).where(
             Checkin.team_id == team_id,
             Checkin.status == CHECKIN_ANSWERED,
             Checkin.due_at >= since,
             Checkin.due_at < until,
         )
     ).all()
-    zones = Counter(zone for zone, _ in rows if zone)
-    scores = [r for _, r in rows if r is not None]
+    zones = Counter(zone for zone, _, _ in rows if zone)
+    scores = [r for _, r, _ in rows if r is not None]
     return PulseSummary(
         answers=len(rows),
         zones=dict(zones),
         readiness=round(sum(scores) / len(scores), 1) if scores else None,
+        people=len({person for _, _, person in rows}),
     )
 
 

@@ -368,6 +368,7 @@ def save_team(
     for user_id, membership in current.items():
         if user_id not in wanted:
             team.memberships.remove(membership)
+    joined: list[Person] = []
     for user_id, role in wanted.items():
         if user_id in current:
             current[user_id].role = role
@@ -375,7 +376,14 @@ def save_team(
             team.memberships.append(
                 Membership(team_id=team.id, person=people[user_id], role=role, joined_at=now)
             )
+            if role == ROLE_REP:
+                joined.append(people[user_id])
     session.flush()
+    # A welcome before anything else: what Stretch is, when it asks, who sees what, how to pause.
+    from bot.services.attention import plan_welcome
+
+    for person in joined:
+        plan_welcome(session=session, team=team, person=person, now=now)
     return team
 
 

@@ -117,18 +117,32 @@ def test_tap_change_note_submit_and_edit_later(running: Running, team: int, slac
     wait_for(lambda: len(_updates(running)) >= 3)
     assert _answers(running)["stretch_swing"] == "Called 40 cold leads"
     with running.deps.session_factory() as session:
-        moment = session.scalars(select(StretchMoment)).one()
-        assert moment.kind == "stretch_answer" and "Called" not in moment.summary
+        # Nothing is decided per tap: no zone and no moment before Submit.
+        assert session.scalars(select(StretchMoment)).all() == []
+        assert session.scalars(select(Checkin)).one().zone is None
     assert "noted" in flatten_text(_updates(running)[-1].json_param("blocks"))
 
-    # Submit.
+    # Submit: the stretch moment is recorded now (without the note's text); no goal feel, so no zone.
     _tap(running, message, _button(message["blocks"], prefix="checkin_submit"))
     wait_for(lambda: "Submitted" in flatten_text(_updates(running)[-1].json_param("blocks")))
+    with running.deps.session_factory() as session:
+        moment = session.scalars(select(StretchMoment)).one()
+        assert moment.kind == "stretch_answer" and "Called" not in moment.summary
+        assert session.scalars(select(Checkin)).one().zone is None
 
-    # Edit the next day: the goal now feels overwhelming → snap.
+    # Edit the next day: the goal now feels overwhelming → snap once they press Update.
     running.clock.set(MONDAY_0930_BERLIN + timedelta(days=1))
     _tap(running, message, _question_buttons(message["blocks"], 1)[4])
     wait_for(lambda: _answers(running).get("goal_feel") == "5")
+    with running.deps.session_factory() as session:
+        assert session.scalars(select(Checkin)).one().zone is None
+    _tap(running, message, _button(message["blocks"], prefix="checkin_submit"))
+
+    def _zone() -> str | None:
+        with running.deps.session_factory() as session:
+            return session.scalars(select(Checkin)).one().zone
+
+    wait_for(lambda: _zone() == "snap")
     with running.deps.session_factory() as session:
         checkin = session.scalars(select(Checkin)).one()
         assert checkin.zone == "snap" and checkin.submitted_at is not None

@@ -91,3 +91,35 @@ def test_skip_dates_from_the_cli(
     assert main(["skip", "remove", "--team", "Closers", day]) == 0
     with session_factory() as session:
         assert session.scalars(select(TeamSkipDate)).all() == []
+
+
+def test_a_pinned_question_is_in_every_check_in_and_the_rest_rotate(
+    team: int, session_factory: SessionFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`stretch questions pin limiter`: every check-in asks it; at most 4 taps; bad keys change nothing."""
+    from bot.db import session_scope
+    from bot.domain.attention import decode_keys
+    from bot.models.attention import AttentionSettings
+    from bot.models.checkins import Checkin
+    from bot.services.checkins import plan_checkins
+
+    assert main(["questions", "pin", "--team", str(team), "nope"]) == 2
+    assert main(["questions", "pin", "--team", str(team), "limiter"]) == 0
+    assert "Pinned 'limiter'" in capsys.readouterr().out
+    with session_factory() as session:
+        assert session.get(AttentionSettings, team).pinned_question == "limiter"  # type: ignore[union-attr]
+    asked = []
+    for day in (23, 25, 27):
+        with session_scope(session_factory) as session:
+            plan_checkins(session=session, now=datetime(2026, 11, day, 14, 31, tzinfo=UTC))  # 09:31 New York
+    with session_factory() as session:
+        questions = {q.key: q.kind for q in session.scalars(select(CheckinQuestion))}
+        for checkin in session.scalars(select(Checkin).order_by(Checkin.local_date)):
+            keys = decode_keys(checkin.question_keys) or ()
+            asked.append(keys)
+            assert "limiter" in keys and {"readiness", "goal_feel"} <= set(keys)
+            assert len([k for k in keys if questions[k] != "text"]) <= 4
+    assert len(asked) == 3 and len(set(asked)) > 1  # the other places rotate
+    assert main(["questions", "unpin", "--team", str(team)]) == 0
+    with session_factory() as session:
+        assert session.get(AttentionSettings, team).pinned_question is None  # type: ignore[union-attr]

@@ -10,7 +10,7 @@ from bot.db import SessionFactory, session_scope
 from bot.jobs.tick import tick
 from bot.models import StretchMoment
 from bot.models.checkins import Checkin, CheckinQuestion
-from bot.services.checkins import latest_zone, record_answer
+from bot.services.checkins import latest_zone, record_answer, submit_checkin
 from tests.conftest import Member, seed_team
 from tests.fakeslack import FakeSlack
 
@@ -54,6 +54,12 @@ def test_zones_over_a_week(session_factory: SessionFactory, fake_slack: FakeSlac
             checkin_id, person_id = checkin.id, checkin.person_id
         for key, value in answers.items():
             _answer(session_factory, checkin_id, key, value, moment + timedelta(minutes=5))
+        with session_factory() as session:
+            assert session.get(Checkin, checkin_id).zone is None  # taps decide nothing; Submit does
+        with session_scope(session_factory) as session:
+            submit_checkin(
+                session=session, checkin_id=checkin_id, user_id="U0BER", now=moment + timedelta(minutes=6)
+            )
         with session_factory() as session:
             assert latest_zone(session=session, team_id=team, person_id=person_id) == zone
     with session_factory() as session:

@@ -14,7 +14,7 @@ from tests.slackclient import flatten_text, state_values_from_view
 START = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
 
 
-def _card(pilots: int, shoutouts: int, answers: int) -> HuddleCard:
+def _card(pilots: int, shoutouts: int, answers: int, people: int | None = None) -> HuddleCard:
     pie = PieView(
         pie_id=1, team_id=1, team_name="Closers", channel_id="C0TEAM", tz="America/New_York", title="Q4",
         currency="USD", target=10_000_000, claimed=4_500_000, progress=2_000_000, allow_overclaim=False,
@@ -31,7 +31,12 @@ def _card(pilots: int, shoutouts: int, answers: int) -> HuddleCard:
         pie_days_left=31,
         pilots=tuple(PilotLine(f"Pilot {i}", "more dials", "x" * 190) for i in range(pilots)),
         shoutouts=tuple(ShoutoutLine("U0ANA", ("U0BEN",) * 8, "y" * 3000) for _ in range(shoutouts)),
-        pulse=PulseSummary(answers=answers, zones={"stretch": 2, "snap": 1}, readiness=3.5),
+        pulse=PulseSummary(
+            answers=answers,
+            zones={"stretch": 2, "snap": 1},
+            readiness=3.5,
+            people=answers if people is None else people,
+        ),
     )
 
 
@@ -48,6 +53,13 @@ def test_the_card_shows_pie_pilots_shoutouts_pulse_and_the_prompt() -> None:
 def test_pulse_stays_hidden_under_three_answers() -> None:
     body = flatten_text(build_huddle_card(_card(pilots=0, shoutouts=0, answers=2))[1])
     assert "readiness" not in body and "not shown" in body
+
+
+def test_pulse_stays_hidden_with_many_answers_from_two_people() -> None:
+    """Six answers from two reps: still not three different people, so no team figures."""
+    body = flatten_text(build_huddle_card(_card(pilots=0, shoutouts=0, answers=6, people=2))[1])
+    pulse = body.split("Team pulse")[1]
+    assert "not shown" in pulse and "readiness 3.5" not in pulse and "2 stretch" not in pulse
 
 
 def test_many_pilots_and_shoutouts_are_summarised_within_slack_limits() -> None:

@@ -255,7 +255,12 @@ def test_new_without_an_amount_opens_a_modal_that_bakes_the_pie(running: Running
 
 
 def _pie_dms(running: Running, user: str, phrase: str) -> list[Call]:
-    return [c for c in running.fake.messages_to(user) if phrase in (c.params.get("text") or "")]
+    """DMs that carry `phrase`, alone or riding along with a check-in (the budget merges them)."""
+    return [
+        c
+        for c in running.fake.messages_to(user)
+        if phrase in (c.params.get("text") or "") or phrase in flatten_text(c.json_param("blocks") or [])
+    ]
 
 
 def test_reps_get_at_most_two_reminders_and_managers_a_private_note_at_the_deadline(running: Running) -> None:

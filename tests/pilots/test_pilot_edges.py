@@ -117,7 +117,9 @@ def test_reminders_stop_for_someone_who_left_the_team_and_the_summary_skips_a_de
     setup_team(running)
     fields = dict(PILOT_FIELDS, pilot_participants={"selected_users": ["U0RAJ", "U0ANN"]})
     propose(running, "U0RAJ", fields)
-    assert run_tick(running, "2026-11-20 14:30") == 3  # two kickoffs and the card
+    # Each DM inside its recipient's hours: both kickoffs by 17:30 in Kolkata, then the card at 09:30 NY.
+    assert run_tick(running, "2026-11-20 12:00") == 2  # two kickoffs
+    assert run_tick(running, "2026-11-20 14:30") == 1  # the card
     with session_scope(running.deps.session_factory) as session:
         raj = session.scalar(select(Person).where(Person.slack_user_id == "U0RAJ"))
         assert raj is not None
@@ -152,7 +154,8 @@ def test_a_participant_adds_a_note_and_asks_for_a_tweak_now(running: Running) ->
 
     setup_team(running)
     propose(running, "U0MIA", dict(PILOT_FIELDS, pilot_participants={"selected_users": ["U0RAJ"]}))
-    run_tick(running, "2026-11-27 15:00")  # kickoff and mid-point (Thanksgiving moved it to Friday)
+    # Kickoff and mid-point (Thanksgiving moved it to Friday), at 15:30 in Raj's Kolkata: inside his hours.
+    run_tick(running, "2026-11-27 10:00")
     running.clock.set(at("2026-11-27 16:00"))
     view = click_in_last_dm(running, "U0RAJ", "pilot_mid_note", expect="views.open").json_param("view")
     reply = running.slack.submit_view(

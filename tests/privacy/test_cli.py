@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import main
+from bot.domain.attention import DEFAULT_BUDGET, next_in_hours
 from bot.domain.privacy import FORMER_MEMBER
 from bot.jobs.tick import tick
 from bot.models import Checkin, Person
@@ -80,7 +81,8 @@ def test_forget_asks_first_then_forgets_and_managers_are_told_by_the_clock(
     tick(
         session_factory=running.deps.session_factory,
         client=make_client(running.deps.settings),
-        now=datetime.now(UTC),  # the CLI planned the note at the real time
+        # The CLI planned the note at the real time; it reaches Mia inside her working hours.
+        now=next_in_hours(datetime.now(UTC), MIA.tz, DEFAULT_BUDGET),
     )
     (note,) = running.fake.messages_to(MIA.user_id)
     assert "Closers" in str(note.params["text"]) and NOTE not in str(note.params["text"])

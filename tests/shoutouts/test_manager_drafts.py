@@ -247,7 +247,9 @@ def test_leaderboard_and_pending_drafts_for_the_digest(running: Running, team: d
     running.slack.event({"type": "app_home_opened", "user": "U0MIA", "tab": "home"})
     home = flatten_text(running.fake.wait_for("views.publish", user_id="U0MIA")[-1].json_param("view"))
     assert "Swings taken this month · Closers" in home
-    assert "*Raj*: 3 swings" in home and "*Mia*: 1 swing (1 pilot joined)" in home
+    # Counts only: a swing's type (a comeback would tell the team someone was in the snap zone) is private.
+    assert "*Raj*: 3 swings" in home and "*Mia*: 1 swing" in home and "pilot joined" not in home
+    assert "1 stretch claim" not in home
     assert "*Max*" not in home  # zero swings: not listed
     assert "1 drafted shout-out waiting" in home
     running.slack.event({"type": "app_home_opened", "user": "U0RAJ", "tab": "home"})

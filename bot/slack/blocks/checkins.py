@@ -55,9 +55,15 @@ def build_checkin_message(view: CheckinView) -> tuple[str, list[Block]]:
     intro = f"*Your pulse check-in* · {_day(view.local_date)}"
     if view.team_name:
         intro += f" · {escape(view.team_name)}"
-    blocks: list[Block] = [
-        section(intro + "\nAbout 30 seconds, one tap each. Only your managers see your answers."),
-    ]
+    blocks: list[Block] = [*view.riders]
+    blocks.append(section(intro + "\nAbout 30 seconds, one tap each. Only your managers see your answers."))
+    if view.quiet:
+        blocks.append(
+            context(
+                "I'll check in just once a week until you answer again. "
+                "Need a proper break instead? `/stretch away 2w` pauses everything."
+            )
+        )
     number = 0
     text_questions = []
     for question in view.questions:

@@ -12,6 +12,7 @@ from bot.domain.pie import fraction, percent
 from bot.domain.schedule import format_local
 from bot.domain.zones import SLACK, SNAP, STRETCH, ZONE_EMOJI
 from bot.services.huddles import HuddleCard, Recap, ShoutoutLine
+from bot.slack.blocks.attention import slack_date
 from bot.slack.blocks.common import (
     Block,
     actions,
@@ -34,8 +35,8 @@ MAX_NAMES = 40
 
 
 def _when(card: HuddleCard) -> str:
-    local = format_local(card.starts_at, card.tz)
-    return local
+    # A channel post: every reader sees the huddle's time in their own zone.
+    return slack_date(card.starts_at, format_local(card.starts_at, card.tz))
 
 
 def pie_line(card: HuddleCard) -> str | None:
@@ -91,10 +92,10 @@ def _shoutout_text(card: HuddleCard) -> str | None:
 def pulse_text(card: HuddleCard) -> str:
     """The team's pulse in aggregate, only with enough answers that nobody can be picked out."""
     pulse = card.pulse
-    if pulse.answers < rules.PULSE_MIN_ANSWERS:
+    if pulse.people < rules.PULSE_MIN_ANSWERS:
         return (
-            f"*Team pulse*: not shown: it needs {rules.PULSE_MIN_ANSWERS} check-in answers since the last "
-            "huddle, so nobody's answers can be picked out."
+            f"*Team pulse*: not shown: it needs check-ins from {rules.PULSE_MIN_ANSWERS} different people "
+            "since the last huddle, so nobody's answers can be picked out."
         )
     zones = " · ".join(
         f"{ZONE_EMOJI[zone]} {pulse.zones.get(zone, 0)} {zone}" for zone in (STRETCH, SLACK, SNAP)
@@ -107,7 +108,7 @@ def build_huddle_card(card: HuddleCard) -> tuple[str, list[Block]]:
     """The card posted in the team channel before the huddle (at most 12 blocks, whatever the lists)."""
     if card.kind == "day_off":
         upcoming = (
-            f" See you at the next one, {format_local(card.next_huddle, card.tz)}."
+            f" See you at the next one, {slack_date(card.next_huddle, format_local(card.next_huddle, card.tz))}."
             if card.next_huddle
             else ""
         )

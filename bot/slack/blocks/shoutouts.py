@@ -157,7 +157,8 @@ def build_effort_section(
     blocks: list[Block] = []
     if entries:
         lines = [
-            f"• *{escape(e.display_name)}*: {e.swings} swing{'s' if e.swings != 1 else ''} ({e.described})"
+            # The count only: a swing's type (a comeback says the rep was in the snap zone) stays private.
+            f"• *{escape(e.display_name)}*: {e.swings} swing{'s' if e.swings != 1 else ''}"
             for e in entries
         ]
         blocks.append(
