@@ -14,6 +14,8 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from bot.demo.driver import Stage
 from bot.domain.questions import DEFAULT_QUESTIONS
 
@@ -551,8 +553,6 @@ ASSOCIATION_MEMBERS = (
 
 def _pin_limiter(stage: Stage) -> None:
     """What `stretch questions pin limiter --team Northstar` does: the question rides in every check-in."""
-    from sqlalchemy import select
-
     from bot.db import session_scope
     from bot.models import Team
     from bot.services.attention import pin_question
@@ -562,7 +562,7 @@ def _pin_limiter(stage: Stage) -> None:
         "is asked it every time (`stretch questions pin limiter --team Northstar`)."
     )
     with session_scope(stage.deps.session_factory) as session:
-        team = session.query(Team).one()
+        team = session.scalars(select(Team)).one()
         pin_question(session=session, team_id=team.id, key="limiter", now=stage.clock())
 
 
