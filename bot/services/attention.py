@@ -34,6 +34,9 @@ KIND_CLASSES: dict[str, str] = {
     "pilot_kickoff": rules.RIDER,
     "pie_reminder": rules.RIDER,
     "pilot_late_review": rules.DEFERRABLE,
+    # Lead lists: an overlap or a split offered waits on the rep (and escalates after 2 working days), so
+    # it is sent within their hours but never held by the budget; "how it was settled" can wait a day.
+    "lead_settled": rules.DEFERRABLE,
 }
 LOOKBACK = timedelta(days=15)
 # DMs the recipient asked for just now (a manager's `/stretch digest now`): never held back.
