@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.domain import one_on_one as rules
+from bot.domain.checkpoints import pace_line, path_summary
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.pie import format_amount, percent
 from bot.domain.schedule import format_local, local_date
@@ -39,6 +40,7 @@ from bot.models import (
 )
 from bot.services.alerts import SIGNAL_LABELS
 from bot.services.checkins import options_of
+from bot.services.checkpoints import rep_pace
 from bot.services.people import find_person
 
 PAGE_SIZE = 7  # check-ins per page of the modal (each is a block or two; a modal holds 100)
@@ -216,6 +218,8 @@ class RepPage:
     away: list[tuple[date, date]]
     away_now: tuple[date, date] | None
     alerts: list[AlertEntry] = field(default_factory=list)
+    # Pace on the open slice against its checkpoint path (issue 19), "" without an open slice.
+    pace: str = ""
     manager_note: str = ""
     manager_note_by: str | None = None
 
@@ -482,6 +486,9 @@ def rep_page(*, session: Session, access: PageAccess, now: datetime, before: dat
         away=rules.away_spans(facts)[:4],
         away_now=away_now,
     )
+    mine = rep_pace(session=session, team_id=team_id, person_id=rep_id, now=now)
+    if mine is not None:
+        page_data.pace = f"{pace_line(mine.pace, mine.currency)} ({path_summary(mine.path, mine.currency)})"
     if access.as_manager:
         _manager_parts(session, page_data, now)
     return page_data

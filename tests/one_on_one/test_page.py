@@ -328,3 +328,29 @@ def test_forgetting_a_rep_removes_the_managers_note_and_1on1s_about_them(running
     with running.deps.session_factory() as session:
         assert session.scalars(select(ManagerNote)).all() == []
         assert [o.rep_person_id for o in session.scalars(select(OneOnOne))] == [world.extra["ann"]]
+
+
+def test_the_page_shows_the_reps_pace_on_their_open_slice(running: Running) -> None:
+    """Issue 19: a rep's own pace against their checkpoint path is on their managers' 1:1 page (and never
+    in a channel)."""
+    from bot.models import Pie, PieSlice
+
+    world = build_world(running)
+    with session_scope(running.deps.session_factory) as session:
+        pie = session.scalar(select(Pie).where(Pie.open_team_id == world.team))
+        raj = session.scalar(select(Person).where(Person.slack_user_id == REP))
+        assert pie is not None and raj is not None
+        session.add(
+            PieSlice(
+                pie_id=pie.id,
+                person_id=raj.id,
+                amount_minor=2_000_000,
+                progress_minor=500_000,
+                claimed_at=NOW,
+                updated_at=NOW,
+            )
+        )
+    outcome = send(running, lambda c: c.stretch("rep <@U0RAJ|raj>", user=MANAGER, channel=TEAM_CHANNEL))
+    text = _page_text(_opened(outcome))
+    assert "Pace on the open slice:" in text
+    assert not outcome.channel_posts()

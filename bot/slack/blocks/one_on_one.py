@@ -98,6 +98,8 @@ def _slices(page: RepPage) -> str:
             f"• {esc(s.title)} ({state}, ends {rules.day_label(s.period_end)}): claimed {s.claimed}, "
             f"progress {s.progress} ({s.progress_pct} %)"
         )
+    if page.pace:
+        lines.append(f"Pace on the open slice: {page.pace}")
     return "\n".join(lines)
 
 
