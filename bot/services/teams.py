@@ -16,7 +16,7 @@ from bot.domain.schedule import format_time, parse_days, parse_time
 from bot.domain.teams import FIELD_CHANNEL, FIELD_MANAGERS, FIELD_REPS, TeamDraft, validate_team_draft
 from bot.domain.text import escape
 from bot.models import ROLE_MANAGER, ROLE_REP, HuddleSettings, Membership, Person, Team, Workspace
-from bot.services.people import ProfileFetcher, ensure_person
+from bot.services.people import ProfileFetcher, ensure_person, get_or_create_workspace
 
 NOT_IN_TEAM = (
     "You're not on a Stretch team yet. Ask your sales manager to add you "
@@ -167,6 +167,22 @@ def manager_team(
             f"Only a manager of *{escape(role.team.name)}* can do that. If something needs changing, tell your manager."
         )
     return role.team
+
+
+def manager_team_in(
+    *,
+    session: Session,
+    slack_team_id: str,
+    user_id: str,
+    channel_id: str | None,
+    team_id: int | None,
+    now: datetime,
+) -> Team:
+    """`manager_team` for a request from Slack workspace `slack_team_id` (what a listener has at hand)."""
+    workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id, now=now)
+    return manager_team(
+        session=session, workspace=workspace, user_id=user_id, channel_id=channel_id, team_id=team_id
+    )
 
 
 def team_named(

@@ -25,7 +25,7 @@ from bot.services.alerts import (
     team_settings,
 )
 from bot.services.people import get_or_create_workspace
-from bot.services.teams import manager_team
+from bot.services.teams import manager_team_in
 from bot.slack.blocks.alerts import build_alert_dm, build_settings_modal
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
@@ -90,13 +90,13 @@ def register(app: App, deps: Deps) -> None:
         value = action_value(body)
         now = deps.now()
         with session_scope(deps.session_factory) as session:
-            workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
-            team = manager_team(
+            team = manager_team_in(
                 session=session,
-                workspace=workspace,
+                slack_team_id=slack_team_id(body),
                 user_id=acting_user(body),
                 channel_id=None,
                 team_id=int(value) if value.isdigit() else None,
+                now=now,
             )
             view = build_settings_modal(
                 team_id=team.id, team_name=team.name, settings=team_settings(session=session, team_id=team.id)

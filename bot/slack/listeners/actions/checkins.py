@@ -14,7 +14,7 @@ from bot.services import checkins as service
 from bot.services import pressure as pressure_service
 from bot.services.checkins import CLOSED_MESSAGE, CheckinClosed
 from bot.services.people import find_person, get_or_create_workspace
-from bot.services.teams import manager_team
+from bot.services.teams import manager_team_in
 from bot.slack.blocks.checkins import (
     build_away_modal,
     build_checkin_message,
@@ -126,13 +126,13 @@ def register(app: App, deps: Deps) -> None:
         opened: dict[str, Any] = body.get("view") or {}
         now = deps.now()
         with session_scope(deps.session_factory) as session:
-            workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
-            team = manager_team(
+            team = manager_team_in(
                 session=session,
-                workspace=workspace,
+                slack_team_id=slack_team_id(body),
                 user_id=acting_user(body),
                 channel_id=None,
                 team_id=_team_of_view(body),
+                now=now,
             )
             if verb == "reword":
                 current = next(
@@ -180,13 +180,13 @@ def register(app: App, deps: Deps) -> None:
         ack()
         now = deps.now()
         with session_scope(deps.session_factory) as session:
-            workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
-            team = manager_team(
+            team = manager_team_in(
                 session=session,
-                workspace=workspace,
+                slack_team_id=slack_team_id(body),
                 user_id=acting_user(body),
                 channel_id=None,
                 team_id=_team_of_view(body),
+                now=now,
             )
             editor = build_question_editor(
                 team_id=team.id, parent_view_id=str((body.get("view") or {}).get("id") or ""), question=None

@@ -9,8 +9,7 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.services import pie as pie_service
-from bot.services.people import get_or_create_workspace
-from bot.services.teams import manager_team
+from bot.services.teams import manager_team_in
 from bot.slack.blocks.common import section
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded, tell_user
@@ -48,13 +47,13 @@ def register(app: App, deps: Deps) -> None:
         ack()
         now = deps.now()
         with session_scope(deps.session_factory) as session:
-            workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
-            team = manager_team(
+            team = manager_team_in(
                 session=session,
-                workspace=workspace,
+                slack_team_id=slack_team_id(body),
                 user_id=acting_user(body),
                 channel_id=None,
                 team_id=_team_id(body),
+                now=now,
             )
             view = questions_modal(session=session, team_id=team.id, team_name=team.name, now=now)
         client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -8,8 +8,7 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.services.alerts import open_alerts, team_settings
-from bot.services.people import get_or_create_workspace
-from bot.services.teams import manager_team
+from bot.services.teams import manager_team_in
 from bot.slack.blocks.alerts import build_settings_card
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry
@@ -22,13 +21,13 @@ def alerts_settings(req: CommandRequest, deps: Deps, client: WebClient) -> dict[
     """Show the team's thresholds to a manager."""
     now = deps.now()
     with session_scope(deps.session_factory) as session:
-        workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
-        team = manager_team(
+        team = manager_team_in(
             session=session,
-            workspace=workspace,
+            slack_team_id=req.slack_team_id,
             user_id=req.user_id,
             channel_id=req.channel,
             team_id=req.team_id,
+            now=now,
         )
         blocks = build_settings_card(
             team_id=team.id,

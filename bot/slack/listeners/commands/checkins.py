@@ -16,7 +16,7 @@ from bot.domain.text import escape
 from bot.jobs.outbox import send_now
 from bot.services import checkins as service
 from bot.services.people import find_person, get_or_create_workspace
-from bot.services.teams import manager_team
+from bot.services.teams import manager_team_in
 from bot.slack.blocks.checkins import build_checkin_message, build_pulse_section, build_questions_modal
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry
@@ -110,8 +110,8 @@ def back(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     return ephemeral(":wave: Welcome back! Your check-ins resume from the next one.")
 
 
-def _manager_today(session: Any, workspace: Any, user_id: str, now: Any) -> Any:
-    person = find_person(session=session, workspace_id=workspace.id, user_id=user_id)
+def _manager_today(session: Any, workspace_id: int, user_id: str, now: Any) -> Any:
+    person = find_person(session=session, workspace_id=workspace_id, user_id=user_id)
     return local_date(now, person.tz if person else "UTC")
 
 
@@ -120,15 +120,15 @@ def skip(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     now = deps.now()
     word, _, reason = req.args.partition(" ")
     with session_scope(deps.session_factory) as session:
-        workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
-        team = manager_team(
+        team = manager_team_in(
             session=session,
-            workspace=workspace,
+            slack_team_id=req.slack_team_id,
             user_id=req.user_id,
             channel_id=req.channel,
             team_id=req.team_id,
+            now=now,
         )
-        today = _manager_today(session, workspace, req.user_id, now)
+        today = _manager_today(session, team.workspace_id, req.user_id, now)
         if not word:
             days = service.upcoming_skip_dates(session=session, team_id=team.id, today=today)
             listed = ", ".join(d.isoformat() for d in days) or "none yet"
@@ -152,13 +152,13 @@ def unskip(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]
     """Remove a team skip date."""
     now = deps.now()
     with session_scope(deps.session_factory) as session:
-        workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
-        team = manager_team(
+        team = manager_team_in(
             session=session,
-            workspace=workspace,
+            slack_team_id=req.slack_team_id,
             user_id=req.user_id,
             channel_id=req.channel,
             team_id=req.team_id,
+            now=now,
         )
         if not req.args:
             raise UserError("Which day? Try `/stretch unskip 2026-12-25`.")
@@ -174,13 +174,13 @@ def questions(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, A
     """Open the questions modal for the manager's team."""
     now = deps.now()
     with session_scope(deps.session_factory) as session:
-        workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
-        team = manager_team(
+        team = manager_team_in(
             session=session,
-            workspace=workspace,
+            slack_team_id=req.slack_team_id,
             user_id=req.user_id,
             channel_id=req.channel,
             team_id=req.team_id,
+            now=now,
         )
         view = questions_modal(session=session, team_id=team.id, team_name=team.name, now=now)
     client.views_open(trigger_id=req.trigger_id, view=view)
