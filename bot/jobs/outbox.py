@@ -532,9 +532,19 @@ def outbox_client(
 
 
 def send_now(
-    *, session_factory: SessionFactory, client: WebClient, dedupe_key: str, now: datetime, kinds: Kinds
+    *,
+    session_factory: SessionFactory,
+    client: WebClient,
+    dedupe_key: str,
+    now: datetime,
+    kinds: Kinds,
+    asked_for: bool,
 ) -> DispatchReport:
-    """Send one planned delivery right away (e.g. asked for on demand), unless another sender has it."""
+    """Send one planned delivery right away, unless another sender has it.
+
+    `asked_for`: its recipient just asked for it (`/stretch checkin`, digest now), so the message budget
+    lets it through at any hour; a DM that someone else's click planned (an overlap, a note to managers)
+    still waits for its recipient's working hours and budget, and the clock sends it then."""
     report = DispatchReport()
     with session_scope(session_factory) as session:
         delivery_id = claim_one(session=session, dedupe_key=dedupe_key, now=now)
@@ -546,7 +556,7 @@ def send_now(
             now=now,
             report=report,
             kinds=kinds,
-            asked_for=True,
+            asked_for=asked_for,
         )
     return report
 

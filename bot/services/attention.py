@@ -34,9 +34,9 @@ KIND_CLASSES: dict[str, str] = {
     "pilot_kickoff": rules.RIDER,
     "pie_reminder": rules.RIDER,
     "pilot_late_review": rules.DEFERRABLE,
-    # Lead lists: an overlap or a split offered waits on the rep (and escalates after 2 working days), so
-    # it is sent within their hours but never held by the budget; "how it was settled" can wait a day.
-    "lead_settled": rules.DEFERRABLE,
+    # Lead lists' DMs (overlap, a split offered, how it was settled) stay essential: they wait on the rep
+    # (an overlap escalates after 2 working days), so they keep to the rep's hours but are never deferred
+    # by the weekly budget.
 }
 LOOKBACK = timedelta(days=15)
 # DMs the recipient asked for just now (a manager's `/stretch digest now`): never held back.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -12,8 +12,8 @@ from bot.models import Person, PieSlice, Team
 from bot.models.leads import LeadClaim, LeadEvent
 from bot.services import leads as leads_service
 from bot.slack.ids import LeadAction
-from tests.conftest import Running
-from tests.leads.helpers import NOW, buttons, click, leads, opened, overlaps, run_tick, submit, team
+from tests.conftest import Member, Running, seed_team
+from tests.leads.helpers import MIA, NOW, RAJ, buttons, click, leads, opened, overlaps, run_tick, submit, team
 from tests.pie.helpers import pie
 from tests.slackclient import flatten_text
 
@@ -235,3 +235,23 @@ def test_a_manager_imports_a_reps_list_by_pasting_csv_from_the_home(running: Run
     assert _dm(running, "U0RAJ", "both claimed it") and _dm(running, "U0ANN", "both claimed it")
     assert not _dm(running, "U0MIA", "both claimed it")
     _no_channel_post_mentions(running, "Hooli", "Acme")
+
+
+def test_an_overlap_dm_waits_for_the_other_reps_working_hours(running: Running) -> None:
+    """Raj (New York) claims at 10:00 his time an account Kei (Tokyo) already holds: Raj hears at once,
+    Kei not at midnight but when his day starts (the clock sends it then)."""
+    kei = Member("U0KEI", "Kei", tz="Asia/Tokyo")
+    running.clock.set(NOW)
+    seed_team(
+        session_factory=running.deps.session_factory,
+        fake=running.fake,
+        managers=[MIA],
+        reps=[RAJ, kei],
+        now=NOW,
+    )
+    leads(running, "add Initech (initech.io)", user=kei.user_id)
+    leads(running, "add Initech (initech.io)", user=RAJ.user_id)
+    assert _dm(running, RAJ.user_id, "Initech")
+    assert not _dm(running, kei.user_id, "Initech"), "a DM at midnight in Tokyo"
+    run_tick(running, datetime(2026, 11, 23, 23, 5, tzinfo=UTC))  # 08:05 Tue in Tokyo
+    assert _dm(running, kei.user_id, "Initech")

@@ -55,6 +55,7 @@ def checkin_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str,
             dedupe_key=found.delivery_key,
             now=now,
             kinds=deps.wiring.kinds,
+            asked_for=True,
         )
         if report.sent:
             return ephemeral(":inbox_tray: Your check-in is waiting in our DM. It takes about 30 seconds.")

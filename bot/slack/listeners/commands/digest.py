@@ -97,6 +97,7 @@ def send_digests_now(
             dedupe_key=key,
             now=now,
             kinds=deps.wiring.kinds,
+            asked_for=True,
         )
         if report.failed or report.cancelled:
             raise UserError("I couldn't send your digest just now. Please try again in a minute.")

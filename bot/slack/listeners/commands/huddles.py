@@ -39,6 +39,7 @@ def huddle_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, 
         dedupe_key=f"{CARD_KIND}:{huddle_id}",
         now=now,
         kinds=deps.wiring.kinds,
+        asked_for=False,
     )
     if report.sent:
         return ephemeral(

@@ -45,6 +45,7 @@ def send_dms(*, deps: Deps, client: WebClient, keys: list[str]) -> None:
             dedupe_key=key,
             now=now,
             kinds=deps.wiring.kinds,
+            asked_for=False,
         )
 
 

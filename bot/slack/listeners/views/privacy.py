@@ -50,6 +50,7 @@ def register(app: App, deps: Deps) -> None:
                 dedupe_key=key,
                 now=now,
                 kinds=deps.wiring.kinds,
+                asked_for=False,
             )
 
     app.view(PrivacyView.FORGET)(forget_confirmed)
