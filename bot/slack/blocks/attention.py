@@ -36,7 +36,8 @@ def build_welcome(facts: WelcomeFacts) -> tuple[str, list[Block]]:
         ),
         section(
             f"*When:* a check-in on {facts.days} at {facts.at}, your time ({_escape(facts.tz)}). "
-            "About 30 seconds, four taps at most. I only message you on working days between 08:00 and "
+            "About 30 seconds: four taps, plus one on the week's first check-in (how confident you are in "
+            "your slice). I only message you on working days between 08:00 and "
             "19:00 your time, and rarely more than a few times a week."
         ),
         section(
