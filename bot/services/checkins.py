@@ -25,7 +25,7 @@ from bot.domain.availability import is_available
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.schedule import format_local, local_date, local_moment, parse_days, parse_time, weekday_key
 from bot.domain.zones import GOAL_FEEL, READINESS, SNAP, STRETCH, zone_for
-from bot.models import ROLE_REP, Membership, Person, Team, TeamSkipDate, Workspace
+from bot.models import ROLE_REP, Membership, Person, Pie, PieSlice, Team, TeamSkipDate, Workspace
 from bot.models.checkins import (
     CHECKIN_ANSWERED,
     CHECKIN_EXCUSED,
@@ -250,6 +250,7 @@ def checkin_view(*, session: Session, checkin_id: int, now: datetime) -> Checkin
         for a in session.scalars(select(CheckinAnswer).where(CheckinAnswer.checkin_id == checkin.id))
     }
     weekly_open = _weekly_questions_open(session, checkin)
+    confidence_open = weekly_open and _has_open_slice(session, checkin)
     asked = attention_rules.decode_keys(checkin.question_keys)
     questions = [
         q
@@ -259,7 +260,7 @@ def checkin_view(*, session: Session, checkin_id: int, now: datetime) -> Checkin
             q.removed_at is None
             # The weekly questions come on the week's first check-ins until answered; the others as the
             # message budget chose them for this check-in.
-            and (weekly_open if q.key in qrules.WEEKLY_KEYS else (asked is None or q.key in asked))
+            and (confidence_open if q.key in qrules.WEEKLY_KEYS else (asked is None or q.key in asked))
         )
     ]
     try:
@@ -287,6 +288,21 @@ def checkin_view(*, session: Session, checkin_id: int, now: datetime) -> Checkin
 def week_start(day: date) -> date:
     """The Monday of the week `day` is in: weekly questions and tallies are per such week."""
     return day - timedelta(days=day.weekday())
+
+
+def _has_open_slice(session: Session, checkin: Checkin) -> bool:
+    """Whether the rep holds a slice of the team's open pie (the weekly confidence question is about it)."""
+    found = session.scalar(
+        select(PieSlice.id)
+        .join(Pie, Pie.id == PieSlice.pie_id)
+        .where(
+            Pie.open_team_id == checkin.team_id,
+            PieSlice.person_id == checkin.person_id,
+            PieSlice.amount_minor > 0,
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def _weekly_questions_open(session: Session, checkin: Checkin) -> bool:

@@ -10,7 +10,7 @@ from sqlalchemy import inspect, select
 
 from bot.db import SessionFactory, session_scope
 from bot.domain.errors import UserError
-from bot.models import Person
+from bot.models import Person, Pie, PieSlice
 from bot.models.checkins import Checkin, CheckinQuestion
 from bot.models.checkpoints import PressureAnswered, PressureWeek
 from bot.services import checkins as service
@@ -45,6 +45,37 @@ def _checkin(factory: SessionFactory, team_id: int, user_id: str, day: date) -> 
         return checkin.id
 
 
+def _slices(factory: SessionFactory, team_id: int, user_ids: list[str]) -> None:
+    """An open pie on the team with a slice for each of these reps."""
+    with session_scope(factory) as session:
+        pie = Pie(
+            team_id=team_id,
+            open_team_id=team_id,
+            title="Q4",
+            currency="USD",
+            target_minor=10_000_000,
+            claim_deadline=datetime(2026, 11, 20, tzinfo=UTC),
+            period_end=date(2026, 12, 31),
+            created_by="U0MIA",
+            created_at=datetime(2026, 11, 1, tzinfo=UTC),
+            updated_at=datetime(2026, 11, 1, tzinfo=UTC),
+        )
+        session.add(pie)
+        session.flush()
+        for user_id in user_ids:
+            person = session.scalar(select(Person).where(Person.slack_user_id == user_id))
+            assert person is not None
+            session.add(
+                PieSlice(
+                    pie_id=pie.id,
+                    person_id=person.id,
+                    amount_minor=2_000_000,
+                    claimed_at=datetime(2026, 11, 2, tzinfo=UTC),
+                    updated_at=datetime(2026, 11, 2, tzinfo=UTC),
+                )
+            )
+
+
 def _keys(factory: SessionFactory, checkin_id: int, now: datetime) -> list[str]:
     with session_scope(factory) as session:
         return [
@@ -64,6 +95,7 @@ def test_confidence_is_asked_from_the_first_check_in_of_the_week_until_answered(
         now=datetime(2026, 11, 1, tzinfo=UTC),
     )
     now = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+    _slices(session_factory, team, ["U0R1", "U0R2"])
     monday = _checkin(session_factory, team, "U0R1", MONDAY)
     assert "confidence" in _keys(session_factory, monday, now)
     with session_scope(session_factory) as session:
@@ -87,6 +119,23 @@ def test_confidence_is_asked_from_the_first_check_in_of_the_week_until_answered(
     assert "confidence" in _keys(session_factory, ben_wednesday, now + timedelta(days=2))
     next_monday = _checkin(session_factory, team, "U0R1", MONDAY + timedelta(days=7))
     assert "confidence" in _keys(session_factory, next_monday, now + timedelta(days=7))
+
+
+def test_a_rep_without_a_slice_is_not_asked_how_confident_they_are_in_it(session_factory, fake_slack) -> None:
+    """No slice of an open pie (none claimed yet, or no pie at all): no confidence question."""
+    team = seed_team(
+        session_factory=session_factory,
+        fake=fake_slack,
+        managers=[MIA],
+        reps=REPS,
+        now=datetime(2026, 11, 1, tzinfo=UTC),
+    )
+    now = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+    no_pie = _checkin(session_factory, team, "U0R3", MONDAY)
+    assert "confidence" not in _keys(session_factory, no_pie, now)
+    _slices(session_factory, team, ["U0R1"])
+    no_slice = _checkin(session_factory, team, "U0R3", MONDAY + timedelta(days=2))
+    assert "confidence" not in _keys(session_factory, no_slice, now + timedelta(days=2))
 
 
 def test_the_pressure_question_is_off_by_default_and_keeps_only_counts(session_factory, fake_slack) -> None:
