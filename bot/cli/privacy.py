@@ -13,6 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli.common import open_engine
 from bot.domain.errors import UserError
 
 if TYPE_CHECKING:
@@ -58,9 +59,9 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run one privacy command."""
-    from bot.db import make_engine, make_session_factory, session_scope
+    from bot.db import make_session_factory, session_scope
 
-    engine = make_engine(settings.database_url, hide_parameters=True)
+    engine = open_engine(settings)
     factory = make_session_factory(engine)
     now = datetime.now(UTC)
     try:
