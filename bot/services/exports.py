@@ -105,6 +105,10 @@ class CsvSink:
             text.detach()
         self.report.rows[name] = count
 
+    def write_query(self, session: Session, name: str, header: Sequence[str], query: Any) -> None:
+        """Write one CSV of a query's rows, streamed from the database a batch at a time."""
+        self.write(name, header, _stream(session, query))
+
     def _open(self, name: str) -> IO[bytes]:
         if self.zip_file is not None:
             return self.zip_file.open(name, "w", force_zip64=True)
@@ -144,68 +148,62 @@ def write_person_export(*, session: Session, person: Person, sink: CsvSink) -> E
         ]
         or [(person.slack_user_id, person.display_name, person.tz, person.away_from, person.away_until)],
     )
-    sink.write(
+    sink.write_query(
+        session,
         "checkins.csv",
         ("team", "date", "status", "zone", "readiness", "sent_at", "first_answer_at", "submitted_at"),
-        _stream(
-            session,
-            select(
-                Team.name,
-                Checkin.local_date,
-                Checkin.status,
-                Checkin.zone,
-                Checkin.readiness,
-                Checkin.sent_at,
-                Checkin.first_answer_at,
-                Checkin.submitted_at,
-            )
-            .join(Team, Team.id == Checkin.team_id)
-            .where(Checkin.person_id == pid)
-            .order_by(Checkin.local_date, Checkin.id),
-        ),
+        select(
+            Team.name,
+            Checkin.local_date,
+            Checkin.status,
+            Checkin.zone,
+            Checkin.readiness,
+            Checkin.sent_at,
+            Checkin.first_answer_at,
+            Checkin.submitted_at,
+        )
+        .join(Team, Team.id == Checkin.team_id)
+        .where(Checkin.person_id == pid)
+        .order_by(Checkin.local_date, Checkin.id),
     )
-    sink.write(
+    sink.write_query(
+        session,
         "answers.csv",
         ("team", "date", "question_key", "question", "kind", "answer", "answered_at", "updated_at"),
-        _stream(
-            session,
-            select(
-                Team.name,
-                Checkin.local_date,
-                CheckinAnswer.question_key,
-                CheckinQuestion.prompt,
-                CheckinQuestion.kind,
-                CheckinAnswer.value,
-                CheckinAnswer.answered_at,
-                CheckinAnswer.updated_at,
-            )
-            .join(Checkin, Checkin.id == CheckinAnswer.checkin_id)
-            .join(Team, Team.id == Checkin.team_id)
-            .join(CheckinQuestion, CheckinQuestion.id == CheckinAnswer.question_id)
-            .where(Checkin.person_id == pid)
-            .order_by(Checkin.local_date, CheckinAnswer.id),
-        ),
+        select(
+            Team.name,
+            Checkin.local_date,
+            CheckinAnswer.question_key,
+            CheckinQuestion.prompt,
+            CheckinQuestion.kind,
+            CheckinAnswer.value,
+            CheckinAnswer.answered_at,
+            CheckinAnswer.updated_at,
+        )
+        .join(Checkin, Checkin.id == CheckinAnswer.checkin_id)
+        .join(Team, Team.id == Checkin.team_id)
+        .join(CheckinQuestion, CheckinQuestion.id == CheckinAnswer.question_id)
+        .where(Checkin.person_id == pid)
+        .order_by(Checkin.local_date, CheckinAnswer.id),
     )
-    sink.write(
+    sink.write_query(
+        session,
         "pie_slices.csv",
         ("team", "pie", "pie_status", "currency", "claimed_minor", "progress_minor", "note", "claimed_at"),
-        _stream(
-            session,
-            select(
-                Team.name,
-                Pie.title,
-                Pie.status,
-                Pie.currency,
-                PieSlice.amount_minor,
-                PieSlice.progress_minor,
-                PieSlice.note,
-                PieSlice.claimed_at,
-            )
-            .join(Pie, Pie.id == PieSlice.pie_id)
-            .join(Team, Team.id == Pie.team_id)
-            .where(PieSlice.person_id == pid)
-            .order_by(Pie.id),
-        ),
+        select(
+            Team.name,
+            Pie.title,
+            Pie.status,
+            Pie.currency,
+            PieSlice.amount_minor,
+            PieSlice.progress_minor,
+            PieSlice.note,
+            PieSlice.claimed_at,
+        )
+        .join(Pie, Pie.id == PieSlice.pie_id)
+        .join(Team, Team.id == Pie.team_id)
+        .where(PieSlice.person_id == pid)
+        .order_by(Pie.id),
     )
     sink.write(
         "pilots.csv",
@@ -254,49 +252,43 @@ def write_person_export(*, session: Session, person: Person, sink: CsvSink) -> E
             )
         ),
     )
-    sink.write(
+    sink.write_query(
+        session,
         "moments.csv",
         ("team", "kind", "summary", "occurred_at"),
-        _stream(
-            session,
-            select(Team.name, StretchMoment.kind, StretchMoment.summary, StretchMoment.occurred_at)
-            .join(Team, Team.id == StretchMoment.team_id)
-            .where(StretchMoment.person_id == pid)
-            .order_by(StretchMoment.occurred_at),
-        ),
+        select(Team.name, StretchMoment.kind, StretchMoment.summary, StretchMoment.occurred_at)
+        .join(Team, Team.id == StretchMoment.team_id)
+        .where(StretchMoment.person_id == pid)
+        .order_by(StretchMoment.occurred_at),
     )
-    sink.write(
+    sink.write_query(
+        session,
         "lead_claims.csv",
         ("team", "account", "domain", "association", "note", "status", "claimed_at", "released_at"),
-        _stream(
-            session,
-            select(
-                Team.name,
-                LeadClaim.company,
-                LeadClaim.domain,
-                LeadAssociation.name,
-                LeadClaim.note,
-                LeadClaim.status,
-                LeadClaim.claimed_at,
-                LeadClaim.released_at,
-            )
-            .join(Team, Team.id == LeadClaim.team_id)
-            .outerjoin(LeadAssociation, LeadAssociation.id == LeadClaim.association_id)
-            .where(LeadClaim.person_id == pid)
-            .order_by(LeadClaim.claimed_at, LeadClaim.id),
-        ),
+        select(
+            Team.name,
+            LeadClaim.company,
+            LeadClaim.domain,
+            LeadAssociation.name,
+            LeadClaim.note,
+            LeadClaim.status,
+            LeadClaim.claimed_at,
+            LeadClaim.released_at,
+        )
+        .join(Team, Team.id == LeadClaim.team_id)
+        .outerjoin(LeadAssociation, LeadAssociation.id == LeadClaim.association_id)
+        .where(LeadClaim.person_id == pid)
+        .order_by(LeadClaim.claimed_at, LeadClaim.id),
     )
-    sink.write(
+    sink.write_query(
+        session,
         "huddle_replies.csv",
         ("team", "huddle_date", "source", "posted_at"),
-        _stream(
-            session,
-            select(Team.name, Huddle.local_date, HuddleReply.source, HuddleReply.posted_at)
-            .join(Huddle, Huddle.id == HuddleReply.huddle_id)
-            .join(Team, Team.id == Huddle.team_id)
-            .where(HuddleReply.person_id == pid, HuddleReply.deleted_at.is_(None))
-            .order_by(HuddleReply.posted_at),
-        ),
+        select(Team.name, Huddle.local_date, HuddleReply.source, HuddleReply.posted_at)
+        .join(Huddle, Huddle.id == HuddleReply.huddle_id)
+        .join(Team, Team.id == Huddle.team_id)
+        .where(HuddleReply.person_id == pid, HuddleReply.deleted_at.is_(None))
+        .order_by(HuddleReply.posted_at),
     )
     return sink.report
 
@@ -338,48 +330,40 @@ def write_team_export(*, session: Session, team: Team, sink: CsvSink, include_no
     """A team's records for its managers: members, check-ins with answers (text answers only when
     `include_notes`), pie history, pilots and shout-outs. Quiet-rep alerts are not exported."""
     tid = team.id
-    sink.write(
+    sink.write_query(
+        session,
         "members.csv",
         ("slack_user_id", "name", "role", "joined"),
-        _stream(
-            session,
-            select(Person.slack_user_id, Person.display_name, Membership.role, Membership.joined_at)
-            .join(Person, Person.id == Membership.person_id)
-            .where(Membership.team_id == tid)
-            .order_by(Membership.id),
-        ),
+        select(Person.slack_user_id, Person.display_name, Membership.role, Membership.joined_at)
+        .join(Person, Person.id == Membership.person_id)
+        .where(Membership.team_id == tid)
+        .order_by(Membership.id),
     )
-    sink.write(
+    sink.write_query(
+        session,
         "checkins.csv",
         ("rep", "slack_user_id", "date", "status", "zone", "readiness", "sent_at", "submitted_at"),
-        _stream(
-            session,
-            select(
-                Person.display_name,
-                Person.slack_user_id,
-                Checkin.local_date,
-                Checkin.status,
-                Checkin.zone,
-                Checkin.readiness,
-                Checkin.sent_at,
-                Checkin.submitted_at,
-            )
-            .join(Person, Person.id == Checkin.person_id)
-            .where(Checkin.team_id == tid)
-            .order_by(Checkin.local_date, Checkin.id),
-        ),
+        select(
+            Person.display_name,
+            Person.slack_user_id,
+            Checkin.local_date,
+            Checkin.status,
+            Checkin.zone,
+            Checkin.readiness,
+            Checkin.sent_at,
+            Checkin.submitted_at,
+        )
+        .join(Person, Person.id == Checkin.person_id)
+        .where(Checkin.team_id == tid)
+        .order_by(Checkin.local_date, Checkin.id),
     )
-    sink.write(
+    sink.write_query(
+        session,
         "questions.csv",
         ("question_key", "kind", "question", "removed_at"),
-        _stream(
-            session,
-            select(
-                CheckinQuestion.key, CheckinQuestion.kind, CheckinQuestion.prompt, CheckinQuestion.removed_at
-            )
-            .where(CheckinQuestion.team_id == tid)
-            .order_by(CheckinQuestion.position, CheckinQuestion.id),
-        ),
+        select(CheckinQuestion.key, CheckinQuestion.kind, CheckinQuestion.prompt, CheckinQuestion.removed_at)
+        .where(CheckinQuestion.team_id == tid)
+        .order_by(CheckinQuestion.position, CheckinQuestion.id),
     )
     # The wording of each question is in questions.csv once, not repeated on every answer.
     answers = (
@@ -398,69 +382,64 @@ def write_team_export(*, session: Session, team: Team, sink: CsvSink, include_no
     )
     if not include_notes:
         answers = answers.where(CheckinQuestion.kind != TEXT)
-    sink.write(
+    sink.write_query(
+        session,
         "answers.csv",
         ("rep", "slack_user_id", "date", "question_key", "answer"),
-        _stream(session, answers),
+        answers,
     )
-    sink.write(
+    sink.write_query(
+        session,
         "pies.csv",
         ("pie", "status", "currency", "target_minor", "claim_deadline", "period_end", "closed_at"),
-        _stream(
-            session,
-            select(
-                Pie.title,
-                Pie.status,
-                Pie.currency,
-                Pie.target_minor,
-                Pie.claim_deadline,
-                Pie.period_end,
-                Pie.closed_at,
-            )
-            .where(Pie.team_id == tid)
-            .order_by(Pie.id),
-        ),
+        select(
+            Pie.title,
+            Pie.status,
+            Pie.currency,
+            Pie.target_minor,
+            Pie.claim_deadline,
+            Pie.period_end,
+            Pie.closed_at,
+        )
+        .where(Pie.team_id == tid)
+        .order_by(Pie.id),
     )
-    sink.write(
+    sink.write_query(
+        session,
         "pie_slices.csv",
         ("pie", "rep", "slack_user_id", "claimed_minor", "progress_minor", "note", "claimed_at"),
-        _stream(
-            session,
-            select(
-                Pie.title,
-                Person.display_name,
-                Person.slack_user_id,
-                PieSlice.amount_minor,
-                PieSlice.progress_minor,
-                PieSlice.note,
-                PieSlice.claimed_at,
-            )
-            .join(Pie, Pie.id == PieSlice.pie_id)
-            .join(Person, Person.id == PieSlice.person_id)
-            .where(Pie.team_id == tid)
-            .order_by(Pie.id, PieSlice.id),
-        ),
+        select(
+            Pie.title,
+            Person.display_name,
+            Person.slack_user_id,
+            PieSlice.amount_minor,
+            PieSlice.progress_minor,
+            PieSlice.note,
+            PieSlice.claimed_at,
+        )
+        .join(Pie, Pie.id == PieSlice.pie_id)
+        .join(Person, Person.id == PieSlice.person_id)
+        .where(Pie.team_id == tid)
+        .order_by(Pie.id, PieSlice.id),
     )
     owner = aliased(Person)
-    sink.write(
+    sink.write_query(
+        session,
         "pilots.csv",
         ("pilot", "iteration", "owner", "growth_metric", "not_goal", "start", "length_days", "status"),
-        _stream(
-            session,
-            select(
-                Pilot.title,
-                Pilot.iteration,
-                owner.display_name,
-                Pilot.growth_metric,
-                Pilot.not_goal,
-                Pilot.start_date,
-                Pilot.length_days,
-                Pilot.status,
-            )
-            .join(owner, owner.id == Pilot.owner_id)
-            .where(Pilot.team_id == tid)
-            .order_by(Pilot.id),
-        ),
+        select(
+            Pilot.title,
+            Pilot.iteration,
+            owner.display_name,
+            Pilot.growth_metric,
+            Pilot.not_goal,
+            Pilot.start_date,
+            Pilot.length_days,
+            Pilot.status,
+        )
+        .join(owner, owner.id == Pilot.owner_id)
+        .where(Pilot.team_id == tid)
+        .order_by(Pilot.id),
     )
     sink.write(
         "pilot_participants.csv",
@@ -486,25 +465,23 @@ def write_team_export(*, session: Session, team: Team, sink: CsvSink, include_no
             )
         ),
     )
-    sink.write(
+    sink.write_query(
+        session,
         "lead_claims.csv",
         ("rep", "account", "domain", "association", "status", "claimed_at", "released_at"),
-        _stream(
-            session,
-            select(
-                Person.display_name,
-                LeadClaim.company,
-                LeadClaim.domain,
-                LeadAssociation.name,
-                LeadClaim.status,
-                LeadClaim.claimed_at,
-                LeadClaim.released_at,
-            )
-            .join(Person, Person.id == LeadClaim.person_id)
-            .outerjoin(LeadAssociation, LeadAssociation.id == LeadClaim.association_id)
-            .where(LeadClaim.team_id == tid)
-            .order_by(LeadClaim.claimed_at, LeadClaim.id),
-        ),
+        select(
+            Person.display_name,
+            LeadClaim.company,
+            LeadClaim.domain,
+            LeadAssociation.name,
+            LeadClaim.status,
+            LeadClaim.claimed_at,
+            LeadClaim.released_at,
+        )
+        .join(Person, Person.id == LeadClaim.person_id)
+        .outerjoin(LeadAssociation, LeadAssociation.id == LeadClaim.association_id)
+        .where(LeadClaim.team_id == tid)
+        .order_by(LeadClaim.claimed_at, LeadClaim.id),
     )
     sink.write(
         "shoutouts.csv",
