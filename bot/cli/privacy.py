@@ -108,9 +108,9 @@ def _find_person(session: Session, user_id: str) -> Person:
 
 
 def _export(session: Session, args: argparse.Namespace, now: datetime) -> int:
-    from bot.models.privacy import AUDIT_EXPORT_TEAM, AUDIT_EXPORT_USER, OPERATOR
+    from bot.models.privacy import AUDIT_EXPORT_TEAM, AUDIT_EXPORT_USER
     from bot.services import exports
-    from bot.services.privacy import managers_export_notes, record_act, team_subject
+    from bot.services.privacy import managers_export_notes, team_subject
 
     out = Path(args.out)
     if args.team:
@@ -121,10 +121,9 @@ def _export(session: Session, args: argparse.Namespace, now: datetime) -> int:
         report = exports.export_directory(
             out, partial(exports.write_team_export, session=session, team=team, include_notes=notes)
         )
-        record_act(
-            session=session,
-            actor=OPERATOR,
-            action=AUDIT_EXPORT_TEAM,
+        _record(
+            session,
+            AUDIT_EXPORT_TEAM,
             subject=team_subject(team),
             detail=f"notes={'yes' if notes else 'no'} {report.summary()}",
             now=now,
@@ -141,10 +140,9 @@ def _export(session: Session, args: argparse.Namespace, now: datetime) -> int:
         raise UserError(f"{out} is a directory; --user writes one zip file.")
     out.parent.mkdir(parents=True, exist_ok=True)
     report = exports.export_zip(out, partial(exports.write_person_export, session=session, person=person))
-    record_act(
-        session=session,
-        actor=OPERATOR,
-        action=AUDIT_EXPORT_USER,
+    _record(
+        session,
+        AUDIT_EXPORT_USER,
         subject=args.user,
         detail=report.summary(),
         now=now,
@@ -152,6 +150,24 @@ def _export(session: Session, args: argparse.Namespace, now: datetime) -> int:
     )
     print(f"Wrote everything Stretch holds about {args.user} ({report.total} rows) to {out}.")
     return 0
+
+
+def _record(
+    session: Session, action: str, *, subject: str, detail: str, now: datetime, workspace_id: int
+) -> None:
+    """Put an operator's act in the privacy audit record (counts and settings, never content)."""
+    from bot.models.privacy import OPERATOR
+    from bot.services.privacy import record_act
+
+    record_act(
+        session=session,
+        actor=OPERATOR,
+        action=action,
+        subject=subject,
+        detail=detail,
+        now=now,
+        workspace_id=workspace_id,
+    )
 
 
 def _forget(session: Session, args: argparse.Namespace, now: datetime) -> int:
@@ -198,10 +214,9 @@ def _days(days: int) -> str:
 
 
 def _notes(session: Session, args: argparse.Namespace, now: datetime) -> int:
-    from bot.models.privacy import AUDIT_NOTES_SETTING, OPERATOR
+    from bot.models.privacy import AUDIT_NOTES_SETTING
     from bot.services.privacy import (
         managers_export_notes,
-        record_act,
         set_managers_export_notes,
         team_subject,
     )
@@ -210,10 +225,9 @@ def _notes(session: Session, args: argparse.Namespace, now: datetime) -> int:
     if args.setting is not None:
         allowed = args.setting == "on"
         set_managers_export_notes(session=session, team_id=team.id, allowed=allowed, now=now)
-        record_act(
-            session=session,
-            actor=OPERATOR,
-            action=AUDIT_NOTES_SETTING,
+        _record(
+            session,
+            AUDIT_NOTES_SETTING,
             subject=team_subject(team),
             detail=f"managers_export_notes={args.setting}",
             now=now,

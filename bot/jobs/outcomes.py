@@ -145,9 +145,27 @@ def retry_later(
         return
     # A 429 is the workspace's pace, not this message's fault: it goes again right after the pause.
     retry_at = None if code == "ratelimited" else now + backoff(delivery.attempts)
-    if delivery.expires_at is not None and (retry_at or now) >= delivery.expires_at:
-        give_up(session, delivery, EXPIRED, f"gave up after the delivery window: {code}", now, kinds)
-        report.expired += 1
+    if expire_if_closed(
+        session, delivery, code, next_try=retry_at or now, now=now, report=report, kinds=kinds
+    ):
         return
     delivery.claimed_until = retry_at
     report.retry_later += 1
+
+
+def expire_if_closed(
+    session: Session,
+    delivery: Delivery,
+    code: str,
+    *,
+    next_try: datetime,
+    now: datetime,
+    report: DispatchReport,
+    kinds: Kinds,
+) -> bool:
+    """Give a failing delivery up as expired when its window closes by its next try; True if it did."""
+    if delivery.expires_at is None or next_try < delivery.expires_at:
+        return False
+    give_up(session, delivery, EXPIRED, f"gave up after the delivery window: {code}", now, kinds)
+    report.expired += 1
+    return True

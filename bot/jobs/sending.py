@@ -20,13 +20,14 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.orm import Session
 
 from bot.db import SessionFactory, session_scope
-from bot.deliveries import EXPIRED, FAILED, PENDING, SENDING
+from bot.deliveries import FAILED, PENDING, SENDING
 from bot.jobs.outcomes import (
     DispatchReport,
     Kinds,
     backoff,
     claimed_row,
     error_code,
+    expire_if_closed,
     give_up,
     record_sent,
     retry_later,
@@ -241,9 +242,7 @@ def _record_refusal(
     elif code == "ratelimited" and hold_when_limited:
         report.rate_limited += 1
         delivery.last_error = code
-        if delivery.expires_at is not None and now >= delivery.expires_at:
-            give_up(session, delivery, EXPIRED, f"gave up after the delivery window: {code}", now, kinds)
-            report.expired += 1
+        expire_if_closed(session, delivery, code, next_try=now, now=now, report=report, kinds=kinds)
     else:
         retry_later(session, delivery, code, now, report, kinds)
         if code == "ratelimited":
