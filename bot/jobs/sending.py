@@ -17,7 +17,6 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
-from sqlalchemy.orm import Session
 
 from bot.db import SessionFactory, session_scope
 from bot.deliveries import FAILED, PENDING, SENDING
@@ -189,7 +188,27 @@ def deliver_one(
                 # Slack may have posted it before failing: settle it by a history check, not a resend.
                 retry_later(session, delivery, code, now, report, kinds, unknown_outcome=True)
                 return 0.0
-            _record_refusal(session, delivery, code, now, report, kinds, hold_when_limited=hold_when_limited)
+            # Slack answered and refused: it did not post this message.
+            delivery.status = PENDING
+            if code in RECIPIENT_GONE:
+                if delivery.person_id is not None:
+                    person = session.get(Person, delivery.person_id)
+                    if person is not None and delivery.channel == person.slack_user_id:
+                        person.unreachable_reason = code
+                give_up(session, delivery, FAILED, code, now, kinds)
+                report.failed += 1
+            elif code in MESSAGE_REJECTED:
+                logger.error("Slack rejected delivery %s (%s): %s", delivery.id, delivery.kind, code)
+                give_up(session, delivery, FAILED, code, now, kinds)
+                report.failed += 1
+            elif code == "ratelimited" and hold_when_limited:
+                report.rate_limited += 1
+                delivery.last_error = code
+                expire_if_closed(session, delivery, code, next_try=now, now=now, report=report, kinds=kinds)
+            else:
+                retry_later(session, delivery, code, now, report, kinds)
+                if code == "ratelimited":
+                    report.rate_limited += 1
         return retry_after
     except Exception as error:  # network trouble: connection reset, timeout, DNS
         code = type(error).__name__
@@ -214,39 +233,6 @@ def deliver_one(
     if message.files:
         upload_files(client=client, channel=str(response.get("channel") or channel), files=message.files)
     return 0.0
-
-
-def _record_refusal(
-    session: Session,
-    delivery: Delivery,
-    code: str,
-    now: datetime,
-    report: DispatchReport,
-    kinds: Kinds,
-    *,
-    hold_when_limited: bool,
-) -> None:
-    """Slack answered and refused: it did not post this message. Give up, hold or retry by the reason."""
-    delivery.status = PENDING
-    if code in RECIPIENT_GONE:
-        if delivery.person_id is not None:
-            person = session.get(Person, delivery.person_id)
-            if person is not None and delivery.channel == person.slack_user_id:
-                person.unreachable_reason = code
-        give_up(session, delivery, FAILED, code, now, kinds)
-        report.failed += 1
-    elif code in MESSAGE_REJECTED:
-        logger.error("Slack rejected delivery %s (%s): %s", delivery.id, delivery.kind, code)
-        give_up(session, delivery, FAILED, code, now, kinds)
-        report.failed += 1
-    elif code == "ratelimited" and hold_when_limited:
-        report.rate_limited += 1
-        delivery.last_error = code
-        expire_if_closed(session, delivery, code, next_try=now, now=now, report=report, kinds=kinds)
-    else:
-        retry_later(session, delivery, code, now, report, kinds)
-        if code == "ratelimited":
-            report.rate_limited += 1
 
 
 def outbox_client(
