@@ -110,6 +110,7 @@ def _find_person(session: Session, user_id: str) -> Person:
 def _export(session: Session, args: argparse.Namespace, now: datetime) -> int:
     from bot.models.privacy import AUDIT_EXPORT_TEAM, AUDIT_EXPORT_USER
     from bot.services import exports
+    from bot.services.export_files import export_directory, export_zip
     from bot.services.privacy import managers_export_notes, team_subject
 
     out = Path(args.out)
@@ -118,7 +119,7 @@ def _export(session: Session, args: argparse.Namespace, now: datetime) -> int:
         notes = managers_export_notes(session=session, team_id=team.id)
         if out.exists() and not out.is_dir():
             raise UserError(f"{out} is a file; --team writes CSV files into a directory.")
-        report = exports.export_directory(
+        report = export_directory(
             out, partial(exports.write_team_export, session=session, team=team, include_notes=notes)
         )
         _record(
@@ -139,7 +140,7 @@ def _export(session: Session, args: argparse.Namespace, now: datetime) -> int:
     if out.is_dir():
         raise UserError(f"{out} is a directory; --user writes one zip file.")
     out.parent.mkdir(parents=True, exist_ok=True)
-    report = exports.export_zip(out, partial(exports.write_person_export, session=session, person=person))
+    report = export_zip(out, partial(exports.write_person_export, session=session, person=person))
     _record(
         session,
         AUDIT_EXPORT_USER,
@@ -198,7 +199,7 @@ def _forget(session: Session, args: argparse.Namespace, now: datetime) -> int:
 def _retention(session: Session, args: argparse.Namespace, now: datetime) -> int:
     from bot.domain.privacy import parse_retention_days
     from bot.models.privacy import OPERATOR
-    from bot.services.privacy import retention_days, set_retention_days
+    from bot.services.retention import retention_days, set_retention_days
 
     if args.retention_command == "set":
         days = parse_retention_days(args.days)
