@@ -18,40 +18,19 @@ from sqlalchemy.orm import Session
 from bot import kinds
 from bot.deliveries import enqueue_dms
 from bot.domain.errors import NotAllowedError, UserError
-from bot.domain.privacy import (
-    FORMER_MEMBER,
-    scrub_mentions,
-    tombstone_id,
-)
-from bot.models import (
-    ROLE_MANAGER,
-    Checkin,
-    CheckinAnswer,
-    Delivery,
-    DraftOffer,
-    HuddleReply,
-    HuddleStuck,
-    ManagerNote,
-    Membership,
-    MomentDecision,
-    OneOnOne,
-    Person,
-    Pie,
-    PieSlice,
-    Pilot,
-    PilotParticipant,
-    QuietAlert,
-    Shoutout,
-    StretchMoment,
-    Team,
-    TeamSkipDate,
-    Workspace,
-)
-from bot.models.privacy import (
-    AUDIT_FORGET,
-    PrivacyAudit,
-    TeamPrivacy,
-)
+from bot.domain.privacy import FORMER_MEMBER, scrub_mentions, tombstone_id
+
+# A forget reaches into every feature's tables: imported feature by feature, so the list shows which.
+from bot.models import ROLE_MANAGER, Delivery, Membership, Person, Team, TeamSkipDate, Workspace
+from bot.models.alerts import QuietAlert
+from bot.models.checkins import Checkin, CheckinAnswer
+from bot.models.huddles import HuddleReply, HuddleStuck
+from bot.models.moments import StretchMoment
+from bot.models.one_on_ones import ManagerNote, OneOnOne
+from bot.models.pie import Pie, PieSlice
+from bot.models.pilots import Pilot, PilotParticipant
+from bot.models.privacy import AUDIT_FORGET, PrivacyAudit, TeamPrivacy
+from bot.models.shoutouts import DraftOffer, MomentDecision, Shoutout
 from bot.services.people import find_person
 from bot.services.teams import team_for_channel, teams_of
 
