@@ -19,9 +19,7 @@ from bot.domain.leads.accounts import (
     parse_accounts,
 )
 from bot.domain.leads.keys import account_label, name_key
-from bot.domain.leads.matching import (
-    ClaimKeys,
-)
+from bot.domain.leads.matching import ClaimKeys
 from bot.models import Person, Team
 from bot.models.leads import (
     CLAIM_ACTIVE,

@@ -8,16 +8,9 @@ from sqlalchemy.orm import Session
 from bot.domain.errors import UserError
 from bot.domain.leads.accounts import parse_account
 from bot.domain.leads.keys import match_keys
-from bot.domain.leads.rules import (
-    split_credit,
-)
+from bot.domain.leads.rules import split_credit
 from bot.models import Person
-from bot.models.leads import (
-    OVERLAP_PARTNERED,
-    LeadAssociationMember,
-    LeadClaim,
-    LeadOverlap,
-)
+from bot.models.leads import OVERLAP_PARTNERED, LeadAssociationMember, LeadClaim, LeadOverlap
 from bot.services.leads.people import pair, pair_ids
 
 

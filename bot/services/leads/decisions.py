@@ -10,9 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain.errors import NotAllowedError, UserError
-from bot.domain.leads.rules import (
-    FALLBACK_FIRST,
-)
+from bot.domain.leads.rules import FALLBACK_FIRST
 from bot.models import ROLE_MANAGER, Membership, Person, Workspace
 from bot.models.leads import (
     OVERLAP_ASSIGNED,
@@ -57,7 +55,7 @@ def decision_form(*, session: Session, overlap_id: int, user_id: str, slack_team
     return overlap_view(session=session, overlap=overlap)
 
 
-def decide_as_manager(
+def decide(
     *,
     session: Session,
     overlap_id: int,
@@ -68,34 +66,26 @@ def decide_as_manager(
     reason: str | None = None,
     now: datetime,
 ) -> tuple[OverlapView, list[str]]:
-    """A manager's decision from their card or a form: the settled overlap and the DMs to send now."""
+    """A manager's decision: give the account to one rep ('a'/'b'), partner them, or keep both (reason).
+
+    Returns the settled overlap and the DMs to send now."""
     overlap = overlap_for_manager(
         session=session, overlap_id=overlap_id, user_id=user_id, slack_team_id=slack_team_id
     )
-    keys = decide(
-        session=session,
-        overlap=overlap,
-        manager_user_id=user_id,
-        owner=owner,
-        split_a=split_a,
-        reason=reason,
-        now=now,
-    )
+    keys = _decide(session, overlap, user_id, owner=owner, split_a=split_a, reason=reason, now=now)
     return overlap_view(session=session, overlap=overlap), keys
 
 
-def decide(
-    *,
+def _decide(
     session: Session,
     overlap: LeadOverlap,
     manager_user_id: str,
-    owner: str | None = None,
-    split_a: int | None = None,
-    reason: str | None = None,
+    *,
+    owner: str | None,
+    split_a: int | None,
+    reason: str | None,
     now: datetime,
 ) -> list[str]:
-    """A manager's decision: give the account to one rep ('a'/'b'), partner them, or keep both (reason)."""
-    require_open(overlap, for_reps=False)
     a_person, b_person = pair_ids(session, overlap)
     overlap.decided_by = manager_user_id
     if owner is not None:

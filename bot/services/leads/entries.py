@@ -8,16 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain.leads.keys import account_label
-from bot.domain.leads.matching import (
-    ClaimKeys,
-    close_pairs,
-)
-from bot.models.leads import (
-    CLAIM_ACTIVE,
-    LeadAssociation,
-    LeadAssociationMember,
-    LeadClaim,
-)
+from bot.domain.leads.matching import ClaimKeys, close_pairs
+from bot.models.leads import CLAIM_ACTIVE, LeadAssociation, LeadAssociationMember, LeadClaim
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,7 @@ from bot.domain.errors import UserError
 from bot.domain.leads.accounts import Account
 from bot.domain.leads.keys import name_key
 from bot.models import Person, Team
-from bot.models.leads import (
-    LeadAssociation,
-    LeadAssociationMember,
-)
+from bot.models.leads import LeadAssociation, LeadAssociationMember
 from bot.services.leads.claims import ClaimOutcome, add_claims
 from bot.services.leads.history import record_event
 from bot.services.leads.people import Asker, rep_of

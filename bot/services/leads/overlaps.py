@@ -14,14 +14,8 @@ from sqlalchemy.orm import Session
 
 from bot import kinds
 from bot.deliveries import dm, enqueue_many
-from bot.domain.leads.matching import (
-    Match,
-    reconcile,
-)
-from bot.domain.leads.rules import (
-    ESCALATE_AFTER_WORKING_DAYS,
-    working_days_after,
-)
+from bot.domain.leads.matching import Match, reconcile
+from bot.domain.leads.rules import ESCALATE_AFTER_WORKING_DAYS, working_days_after
 from bot.models import Team, TeamSkipDate
 from bot.models.leads import (
     OVERLAP_ESCALATED,

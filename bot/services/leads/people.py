@@ -11,10 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.errors import NotAllowedError, NotInTeamError, UserError
 from bot.models import ROLE_MANAGER, ROLE_REP, Membership, Person, Team, Workspace
-from bot.models.leads import (
-    LeadClaim,
-    LeadOverlap,
-)
+from bot.models.leads import LeadClaim, LeadOverlap
 from bot.services.teams import NOT_IN_TEAM, TeamRole
 
 

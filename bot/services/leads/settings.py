@@ -6,17 +6,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.domain.leads.matching import (
-    DEFAULT_FUZZY_THRESHOLD,
-    check_threshold,
-)
-from bot.domain.leads.rules import (
-    FALLBACK_MANAGER,
-    check_fallback,
-)
-from bot.models.leads import (
-    LeadSettings,
-)
+from bot.domain.leads.matching import DEFAULT_FUZZY_THRESHOLD, check_threshold
+from bot.domain.leads.rules import FALLBACK_MANAGER, check_fallback
+from bot.models.leads import LeadSettings
 
 
 def settings_of(*, session: Session, team_id: int) -> LeadSettings:

@@ -13,9 +13,7 @@ from sqlalchemy.orm import Session
 from bot import kinds
 from bot.deliveries import dm, enqueue_many
 from bot.domain.errors import NotAllowedError, NotInTeamError, UserError
-from bot.domain.leads.rules import (
-    ESCALATE_AFTER_WORKING_DAYS,
-)
+from bot.domain.leads.rules import ESCALATE_AFTER_WORKING_DAYS
 from bot.models import Membership, Person, Workspace
 from bot.models.leads import (
     CLAIM_ACTIVE,

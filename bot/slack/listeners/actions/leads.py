@@ -137,7 +137,7 @@ def register(app: App, deps: Deps) -> None:
         def listener(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
             ack()
             with session_scope(deps.session_factory) as session:
-                view, keys = lead_decisions.decide_as_manager(
+                view, keys = lead_decisions.decide(
                     session=session,
                     overlap_id=_int(action_value(body)),
                     owner=side,
@@ -154,30 +154,29 @@ def register(app: App, deps: Deps) -> None:
     app.action(LeadAction.RELEASE)(opens(release))
     app.action(LeadAction.PARTNER)(opens(partner))
     app.action(LeadAction.ACCEPT)(accept)
-    app.action(LeadAction.YIELD)(
-        rep_step(
+    for action_id, step, done in (
+        (
+            LeadAction.YIELD,
             lead_settling.give_it_up,
             ":white_check_mark: *{account}* is your teammate's now. Thanks for sorting it out.",
-        )
-    )
-    app.action(LeadAction.ASK_MANAGER)(
-        rep_step(
+        ),
+        (
+            LeadAction.ASK_MANAGER,
             lead_settling.ask_the_manager,
             ":scales: I've asked your manager to decide on *{account}*. You'll both hear back in a DM.",
-        )
-    )
-    app.action(LeadAction.SAME)(
-        rep_step(
+        ),
+        (
+            LeadAction.SAME,
             lead_settling.same_company,
             ":mag: Same company: you'll both get the choices for *{account}* in a DM.",
-        )
-    )
-    app.action(LeadAction.DIFFERENT)(
-        rep_step(
+        ),
+        (
+            LeadAction.DIFFERENT,
             lead_settling.different_companies,
             ":white_check_mark: Noted: *{account}* are two different companies.",
-        )
-    )
+        ),
+    ):
+        app.action(action_id)(rep_step(step, done))
     app.action(LeadAction.DECIDE_A)(assign("a"))
     app.action(LeadAction.DECIDE_B)(assign("b"))
     app.action(LeadAction.DECIDE_SPLIT)(opens(decide_split))

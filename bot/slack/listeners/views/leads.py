@@ -112,7 +112,7 @@ def register(app: App, deps: Deps) -> None:
 
     def decided(ack: Ack, body: dict[str, Any], client: WebClient, **decision: Any) -> None:
         with session_scope(deps.session_factory) as session:
-            view, keys = lead_decisions.decide_as_manager(
+            view, keys = lead_decisions.decide(
                 session=session, overlap_id=_meta(body, "overlap"), now=deps.now(), **decision, **_asked(body)
             )
         ack(response_action="update", view=_done("Decided", lead_blocks.build_decided(view)))
