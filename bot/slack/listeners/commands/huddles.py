@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from bot import kinds
 from bot.db import session_scope
 from bot.jobs.outbox import send_now
-from bot.services.huddles import start_huddle_now
+from bot.services.huddles.card import start_huddle_now
 from bot.services.people import get_or_create_workspace
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry
