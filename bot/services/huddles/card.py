@@ -36,7 +36,7 @@ from bot.models.huddles import (
     HUDDLE_DAY_OFF,
 )
 from bot.services.pie import PieView, open_pie, pie_view
-from bot.services.teams import load_team, resolve_team
+from bot.services.teams import Asked, asked_team
 
 # --- planning and posting the card ------------------------------------------------------------------------
 
@@ -124,20 +124,10 @@ def plan_huddle(
     return huddle
 
 
-def start_huddle_now(
-    *,
-    session: Session,
-    workspace_id: int,
-    user_id: str,
-    channel_id: str | None,
-    now: datetime,
-    team_id: int | None = None,
-) -> Huddle:
+def start_huddle_now(*, session: Session, asked: Asked, now: datetime) -> Huddle:
     """`/stretch huddle`: a manager posts the card now, outside the schedule."""
-    role = resolve_team(
-        session=session, workspace_id=workspace_id, user_id=user_id, channel_id=channel_id, team_id=team_id
-    )
-    team = load_team(session=session, team_id=role.team.id)
+    _, role = asked_team(session=session, asked=asked, now=now)
+    team = role.team
     if not role.is_manager:
         raise NotAllowedError(
             f"Only a manager of *{escape(team.name)}* can start a huddle. Reply in the next huddle card's thread, "
@@ -147,7 +137,7 @@ def start_huddle_now(
         raise UserError(
             f"*{escape(team.name)}* has no channel yet. Pick one with `/stretch setup`, then try again."
         )
-    starter = next(m.person for m in team.memberships if m.person.slack_user_id == user_id)
+    starter = next(m.person for m in team.memberships if m.person.slack_user_id == asked.user_id)
     huddle = plan_huddle(
         session=session,
         team=team,
