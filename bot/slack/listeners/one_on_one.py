@@ -1,7 +1,7 @@
 """The 1:1 page's listeners: open it (`/stretch rep @someone`, the dashboard's "1:1", the alert DM's
 "Open … page", a rep's own Home), page through check-ins, "1:1 done", and save the managers' note.
 
-Every entry point asks bot.services.one_on_one.page_access, so a rep, a manager of another team, an admin
+Every entry point asks bot.services.one_on_one.access.page_access, so a rep, a manager of another team, an admin
 on no team and a stranger all get the same refusal that names nothing about the rep. The page is a modal:
 nothing on it is ever posted to a channel.
 """
@@ -18,7 +18,14 @@ from bot.db import session_scope
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.shoutouts import parse_mentions
 from bot.models import ROLE_MANAGER, ROLE_REP
-from bot.services import one_on_one as service
+from bot.services.one_on_one.access import (
+    REFUSAL,
+    page_access,
+    record_one_on_one,
+    save_manager_note,
+    team_reps,
+)
+from bot.services.one_on_one.page import rep_page
 from bot.services.people import get_or_create_workspace
 from bot.slack.blocks.common import Block, button, section
 from bot.slack.blocks.help import HelpEntry
@@ -49,7 +56,7 @@ def page_view(
     now = deps.now()
     with session_scope(deps.session_factory) as session:
         workspace = get_or_create_workspace(session=session, slack_team_id=slack_team, now=now)
-        access = service.page_access(
+        access = page_access(
             session=session,
             workspace_id=workspace.id,
             viewer_user_id=viewer_user_id,
@@ -58,12 +65,12 @@ def page_view(
             team_id=team_id,
         )
         if mark_done:
-            service.record_one_on_one(session=session, access=access, now=now)
+            record_one_on_one(session=session, access=access, now=now)
             session.flush()
         if note is not None:
-            service.save_manager_note(session=session, access=access, text=note, now=now)
+            save_manager_note(session=session, access=access, text=note, now=now)
             session.flush()
-        return build_rep_page(service.rep_page(session=session, access=access, now=now, before=before))
+        return build_rep_page(rep_page(session=session, access=access, now=now, before=before))
 
 
 def _team_and_rep(value: str) -> tuple[int | None, int | None]:
@@ -126,9 +133,7 @@ def dashboard_reps_section(ctx: HomeContext) -> list[Block]:
     blocks: list[Block] = []
     managed = [t for t in ctx.model.teams if t.role == ROLE_MANAGER][:MANAGED_TEAMS_SHOWN]
     for team in managed:
-        reps = [
-            r for r in service.team_reps(session=ctx.session, team_id=team.team_id) if r[0] != ctx.person.id
-        ]
+        reps = [r for r in team_reps(session=ctx.session, team_id=team.team_id) if r[0] != ctx.person.id]
         blocks += rep_buttons(team.name, reps, team_id=team.team_id)
     return blocks
 
@@ -141,7 +146,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         team_id, rep_id = _team_and_rep(action_value(body))
         if team_id is None or rep_id is None:
-            raise NotAllowedError(service.REFUSAL)
+            raise NotAllowedError(REFUSAL)
         view = page_view(
             deps=deps,
             slack_team=slack_team_id(body),
@@ -161,7 +166,7 @@ def register(app: App, deps: Deps) -> None:
     def _in_page(body: dict[str, Any], **changes: Any) -> dict[str, Any]:
         team_id, rep_id, before = read_metadata((body.get("view") or {}).get("private_metadata"))
         if team_id is None or rep_id is None:
-            raise NotAllowedError(service.REFUSAL)
+            raise NotAllowedError(REFUSAL)
         changes.setdefault("before", before)
         return page_view(
             deps=deps,

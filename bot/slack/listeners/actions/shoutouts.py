@@ -13,19 +13,15 @@ from slack_sdk.errors import SlackClientError
 from bot.db import session_scope
 from bot.domain.errors import UserError
 from bot.models import ROLE_MANAGER
-from bot.models.shoutouts import DECISION_SKIPPED
-from bot.services.people import get_or_create_workspace
-from bot.services.shoutouts import (
+from bot.services.shoutouts.drafts import (
     DraftHandledError,
-    decide_draft,
     draft_card,
-    draft_for_manager,
+    draft_to_post,
     drafts_delivery_for,
-    effort_leaderboard,
     pending_drafts,
-    shoutouts_received,
+    skip_draft,
 )
-from bot.services.teams import load_team
+from bot.services.shoutouts.effort import effort_leaderboard, shoutouts_received
 from bot.slack.blocks.common import Block
 from bot.slack.blocks.shoutouts import (
     build_drafts_dm,
@@ -92,28 +88,25 @@ def register(app: App, deps: Deps) -> None:
     """Register Post and Skip on drafted shout-outs."""
 
     @guarded("action")
-    def post_draft(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+    def post(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
         channel_id, message_ts = message_of(body)
         moment_id = _draft_id(body)
         try:
             with session_scope(deps.session_factory) as session:
-                workspace = get_or_create_workspace(
-                    session=session, slack_team_id=slack_team_id(body), now=deps.now()
-                )
-                draft = draft_for_manager(
+                to_post = draft_to_post(
                     session=session,
-                    workspace_id=workspace.id,
+                    slack_team_id=slack_team_id(body),
                     moment_id=moment_id,
                     manager_user_id=acting_user(body),
+                    now=deps.now(),
                 )
-                team = load_team(session=session, team_id=draft.team_id)
-                view = build_post_modal(
-                    body=draft.text,
-                    person_name=draft.display_name,
-                    channel_id=team.channel_id,
-                    metadata={"moment_id": moment_id, "channel": channel_id, "ts": message_ts},
-                )
+            view = build_post_modal(
+                body=to_post.draft.text,
+                person_name=to_post.draft.display_name,
+                channel_id=to_post.channel_id,
+                metadata={"moment_id": moment_id, "channel": channel_id, "ts": message_ts},
+            )
         except DraftHandledError:
             # Show this manager's copy of the card as it stands, then say who got there first.
             refresh_drafts_card(deps=deps, client=client, channel_id=channel_id, message_ts=message_ts)
@@ -121,24 +114,20 @@ def register(app: App, deps: Deps) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @guarded("action")
-    def skip_draft(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+    def skip(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
         channel_id, message_ts = message_of(body)
         try:
             with session_scope(deps.session_factory) as session:
-                workspace = get_or_create_workspace(
-                    session=session, slack_team_id=slack_team_id(body), now=deps.now()
-                )
-                decide_draft(
+                skip_draft(
                     session=session,
-                    workspace_id=workspace.id,
+                    slack_team_id=slack_team_id(body),
                     moment_id=_draft_id(body),
                     manager_user_id=acting_user(body),
-                    decision=DECISION_SKIPPED,
                     now=deps.now(),
                 )
         finally:
             refresh_drafts_card(deps=deps, client=client, channel_id=channel_id, message_ts=message_ts)
 
-    app.action(ShoutoutAction.POST_DRAFT)(post_draft)
-    app.action(ShoutoutAction.SKIP_DRAFT)(skip_draft)
+    app.action(ShoutoutAction.POST_DRAFT)(post)
+    app.action(ShoutoutAction.SKIP_DRAFT)(skip)
