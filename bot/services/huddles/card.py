@@ -42,6 +42,7 @@ from bot.services.teams import Asked, asked_team
 
 
 def team_members(team: Team, role: str) -> list[Person]:
+    """The team's members in `role`, leaving out people who have left the workspace."""
     return [m.person for m in team.memberships if m.role == role and not m.person.deleted]
 
 
@@ -61,6 +62,23 @@ def _in_their_hours(session: Session, team: Team, person: Person, moment: dateti
     from bot.services.attention import budget_of
 
     return in_hours(moment, person.tz, budget_of(session=session, team=team))
+
+
+def dm_managers(
+    *, session: Session, team: Team, kind: str, key: str, due_at: datetime, ref_id: int, now: datetime
+) -> int:
+    """Plan a DM of `kind` to each of the team's managers, given up a day after it falls due."""
+    return enqueue_dms(
+        session=session,
+        kind=kind,
+        key=key,
+        people=team_members(team, ROLE_MANAGER),
+        due_at=due_at,
+        expires_at=due_at + timedelta(days=1),
+        team_id=team.id,
+        ref_id=ref_id,
+        now=now,
+    )
 
 
 def plan_huddle(
@@ -110,14 +128,12 @@ def plan_huddle(
     )
     if kind != HUDDLE_DAY_OFF:
         recap_at = max(now, starts_at) + rules.RECAP_AFTER
-        enqueue_dms(
+        dm_managers(
             session=session,
+            team=team,
             kind=kinds.HUDDLE_RECAP,
             key=kinds.huddle_recap_prefix(huddle.id),
-            people=team_members(team, ROLE_MANAGER),
             due_at=recap_at,
-            expires_at=recap_at + timedelta(days=1),
-            team_id=team.id,
             ref_id=huddle.id,
             now=now,
         )
@@ -261,9 +277,14 @@ def huddle_card(*, session: Session, huddle_id: int, now: datetime) -> HuddleCar
         return None
     team = session.get(Team, huddle.team_id)
     assert team is not None
+    view: PieView | None = None
+    pilots: tuple[PilotLine, ...] = ()
+    shoutouts: tuple[ShoutoutLine, ...] = ()
+    pulse = PulseSummary(answers=0, zones={}, readiness=None)
+    upcoming = None
     if huddle.kind == HUDDLE_DAY_OFF:
+        # A day off shows only when the next huddle is.
         settings = session.get(HuddleSettings, team.id)
-        upcoming = None
         if settings is not None and settings.days:
             upcoming = next_occurrence(
                 parse_days(settings.days),
@@ -271,27 +292,18 @@ def huddle_card(*, session: Session, huddle_id: int, now: datetime) -> HuddleCar
                 team.tz,
                 now=huddle.starts_at + timedelta(hours=12),
             )
-        return HuddleCard(
-            huddle_id=huddle.id,
-            kind=huddle.kind,
-            team_name=team.name,
-            tz=team.tz,
-            starts_at=huddle.starts_at,
-            pie=None,
-            pie_days_left=None,
-            pilots=(),
-            shoutouts=(),
-            pulse=PulseSummary(answers=0, zones={}, readiness=None),
-            next_huddle=upcoming,
-        )
-    pie = open_pie(session=session, team_id=team.id)
-    view = pie_view(session=session, pie=pie, now=now) if pie is not None else None
-    pilots = session.scalars(
-        select(Pilot)
-        .where(Pilot.team_id == team.id, Pilot.status == pilot_rules.STATUS_ACTIVE)
-        .order_by(Pilot.start_date, Pilot.id)
-    ).all()
-    until = max(now, huddle.created_at)
+    else:
+        pie = open_pie(session=session, team_id=team.id)
+        view = pie_view(session=session, pie=pie, now=now) if pie is not None else None
+        active = session.scalars(
+            select(Pilot)
+            .where(Pilot.team_id == team.id, Pilot.status == pilot_rules.STATUS_ACTIVE)
+            .order_by(Pilot.start_date, Pilot.id)
+        ).all()
+        pilots = tuple(PilotLine(p.title, p.not_goal, p.growth_metric) for p in active)
+        until = max(now, huddle.created_at)
+        shoutouts = tuple(_shoutouts(session, team.id, huddle.since, until))
+        pulse = _pulse(session, team.id, huddle.since, until)
     return HuddleCard(
         huddle_id=huddle.id,
         kind=huddle.kind,
@@ -300,7 +312,8 @@ def huddle_card(*, session: Session, huddle_id: int, now: datetime) -> HuddleCar
         starts_at=huddle.starts_at,
         pie=view,
         pie_days_left=view.figures(now).days_left if view else None,
-        pilots=tuple(PilotLine(p.title, p.not_goal, p.growth_metric) for p in pilots),
-        shoutouts=tuple(_shoutouts(session, team.id, huddle.since, until)),
-        pulse=_pulse(session, team.id, huddle.since, until),
+        pilots=pilots,
+        shoutouts=shoutouts,
+        pulse=pulse,
+        next_huddle=upcoming,
     )

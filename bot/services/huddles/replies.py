@@ -4,18 +4,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot import kinds
-from bot.deliveries import PENDING, enqueue_dms
+from bot.deliveries import PENDING
 from bot.domain import huddles as rules
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.text import escape
 from bot.models import (
-    ROLE_MANAGER,
     Delivery,
     Huddle,
     HuddleReply,
@@ -29,7 +28,7 @@ from bot.models.huddles import (
     REPLY_THREAD,
     REPLY_UPDATE,
 )
-from bot.services.huddles.card import team_members
+from bot.services.huddles.card import dm_managers
 from bot.services.teams import load_team
 
 # --- counting thread replies ------------------------------------------------------------------------------
@@ -50,6 +49,16 @@ def _team_member(session: Session, team_id: int, user_id: str) -> Person | None:
     )
 
 
+def _count_reply(
+    session: Session, huddle_id: int, person_id: int, message_ts: str, source: str, now: datetime
+) -> None:
+    session.add(
+        HuddleReply(
+            huddle_id=huddle_id, person_id=person_id, message_ts=message_ts, source=source, posted_at=now
+        )
+    )
+
+
 def record_thread_reply(
     *, session: Session, channel_id: str, thread_ts: str, user_id: str, message_ts: str, now: datetime
 ) -> bool:
@@ -65,15 +74,7 @@ def record_thread_reply(
     )
     if existing is not None:
         return False
-    session.add(
-        HuddleReply(
-            huddle_id=huddle.id,
-            person_id=person.id,
-            message_ts=message_ts,
-            source=REPLY_THREAD,
-            posted_at=now,
-        )
-    )
+    _count_reply(session, huddle.id, person.id, message_ts, REPLY_THREAD, now)
     session.flush()
     return True
 
@@ -143,15 +144,7 @@ def record_update(
     *, session: Session, target: UpdateTarget, message_ts: str, stuck: str, now: datetime
 ) -> None:
     """Count an update posted from the modal; hold "stuck" text only until the managers are told."""
-    session.add(
-        HuddleReply(
-            huddle_id=target.huddle_id,
-            person_id=target.person_id,
-            message_ts=message_ts,
-            source=REPLY_UPDATE,
-            posted_at=now,
-        )
-    )
+    _count_reply(session, target.huddle_id, target.person_id, message_ts, REPLY_UPDATE, now)
     if not stuck:
         return
     item = HuddleStuck(huddle_id=target.huddle_id, person_id=target.person_id, text=stuck, created_at=now)
@@ -167,14 +160,12 @@ def record_update(
         huddle = session.get(Huddle, target.huddle_id)
         assert huddle is not None
         team = load_team(session=session, team_id=huddle.team_id)
-        enqueue_dms(
+        dm_managers(
             session=session,
+            team=team,
             kind=kinds.HUDDLE_STUCK,
             key=kinds.huddle_stuck_prefix(item.id),
-            people=team_members(team, ROLE_MANAGER),
             due_at=now,
-            expires_at=now + timedelta(days=1),
-            team_id=team.id,
             ref_id=item.id,
             now=now,
         )

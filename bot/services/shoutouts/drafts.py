@@ -23,7 +23,6 @@ from bot.domain.text import escape
 from bot.models import ROLE_MANAGER, Delivery, Membership, Person, StretchMoment, Team
 from bot.models.shoutouts import (
     DECISION_POSTED,
-    DECISION_SKIPPED,
     SOURCE_MANAGER,
     DraftOffer,
     MomentDecision,
@@ -225,13 +224,14 @@ class Decided:
 def decide_draft(
     *,
     session: Session,
-    workspace_id: int,
+    slack_team_id: str,
     moment_id: int,
     manager_user_id: str,
     decision: str,
     now: datetime,
 ) -> Decided:
     """Record that a manager posted or skipped a draft; DraftHandledError if someone got there first."""
+    workspace_id = get_or_create_workspace(session=session, slack_team_id=slack_team_id, now=now).id
     draft = draft_for_manager(
         session=session, workspace_id=workspace_id, moment_id=moment_id, manager_user_id=manager_user_id
     )
@@ -283,21 +283,6 @@ def draft_to_post(
     return DraftToPost(draft=draft, channel_id=team.channel_id)
 
 
-def skip_draft(
-    *, session: Session, slack_team_id: str, moment_id: int, manager_user_id: str, now: datetime
-) -> Decided:
-    """A manager skips a draft (DraftHandledError if someone got there first)."""
-    workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id, now=now)
-    return decide_draft(
-        session=session,
-        workspace_id=workspace.id,
-        moment_id=moment_id,
-        manager_user_id=manager_user_id,
-        decision=DECISION_SKIPPED,
-        now=now,
-    )
-
-
 def post_draft(
     *,
     session: Session,
@@ -310,10 +295,9 @@ def post_draft(
 ) -> Shoutout:
     """A manager posts a draft as edited: the decision is recorded first (so two managers never both post),
     then `post(channel_id)` puts it in the team channel and returns its ts, and the shout-out is stored."""
-    workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id, now=now)
     decided = decide_draft(
         session=session,
-        workspace_id=workspace.id,
+        slack_team_id=slack_team_id,
         moment_id=moment_id,
         manager_user_id=manager_user_id,
         decision=DECISION_POSTED,

@@ -240,21 +240,33 @@ def build_saved(pilot: PilotFacts, *, created: bool, shared: bool, tweaked_from:
     )
 
 
+def _answer_modal(
+    pilot: PilotFacts, *, callback_id: str, title: str, submit: str, inputs: list[Block]
+) -> dict[str, Any]:
+    """A participant's answer modal: the pilot and its reframe on top, its id in the metadata."""
+    return modal(
+        callback_id=callback_id,
+        title=title,
+        submit=submit,
+        blocks=[section(f"*{escape(clip(pilot.name, 200))}*\n{reframe(pilot)}"), *inputs],
+        private_metadata=json.dumps({"pilot_id": pilot.id}),
+    )
+
+
 def build_note_modal(pilot: PilotFacts, *, note: str) -> dict[str, Any]:
     """A modal for the optional mid-point note."""
-    return modal(
+    return _answer_modal(
+        pilot,
         callback_id=PilotView.NOTE,
         title="Mid-point note",
         submit="Save note",
-        blocks=[
-            section(f"*{escape(clip(pilot.name, 200))}*\n{reframe(pilot)}"),
+        inputs=[
             input_block(
                 PilotBlock.NOTE,
                 "What's working, what isn't?",
                 _text(PilotInput.NOTE, note, max_length=rules.MAX_NOTE, multiline=True),
             ),
         ],
-        private_metadata=json.dumps({"pilot_id": pilot.id}),
     )
 
 
@@ -264,12 +276,12 @@ def build_review_modal(pilot: PilotFacts, *, vote: str | None) -> dict[str, Any]
     vote_element: dict[str, Any] = {"type": "radio_buttons", "action_id": PilotInput.VOTE, "options": votes}
     if vote in rules.VOTES:
         vote_element["initial_option"] = votes[rules.VOTES.index(vote)]
-    return modal(
+    return _answer_modal(
+        pilot,
         callback_id=PilotView.REVIEW,
         title="Pilot review",
         submit="Send review",
-        blocks=[
-            section(f"*{escape(clip(pilot.name, 200))}*\n{reframe(pilot)}"),
+        inputs=[
             input_block(PilotBlock.VOTE, "Keep, tweak or drop?", vote_element),
             input_block(
                 PilotBlock.LEARNING,
@@ -288,5 +300,4 @@ def build_review_modal(pilot: PilotFacts, *, vote: str | None) -> dict[str, Any]
                 hint="1 no different, 5 a lot better.",
             ),
         ],
-        private_metadata=json.dumps({"pilot_id": pilot.id}),
     )

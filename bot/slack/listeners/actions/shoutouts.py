@@ -13,13 +13,14 @@ from slack_sdk.errors import SlackClientError
 from bot.db import session_scope
 from bot.domain.errors import UserError
 from bot.models import ROLE_MANAGER
+from bot.models.shoutouts import DECISION_SKIPPED
 from bot.services.shoutouts.drafts import (
     DraftHandledError,
+    decide_draft,
     draft_card,
     draft_to_post,
     drafts_delivery_for,
     pending_drafts,
-    skip_draft,
 )
 from bot.services.shoutouts.effort import effort_leaderboard, shoutouts_received
 from bot.slack.blocks.common import Block
@@ -119,11 +120,12 @@ def register(app: App, deps: Deps) -> None:
         channel_id, message_ts = message_of(body)
         try:
             with session_scope(deps.session_factory) as session:
-                skip_draft(
+                decide_draft(
                     session=session,
                     slack_team_id=slack_team_id(body),
                     moment_id=_draft_id(body),
                     manager_user_id=acting_user(body),
+                    decision=DECISION_SKIPPED,
                     now=deps.now(),
                 )
         finally:
