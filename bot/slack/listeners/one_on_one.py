@@ -20,13 +20,9 @@ from bot.domain.shoutouts import parse_mentions
 from bot.models import ROLE_MANAGER, ROLE_REP
 from bot.services.one_on_one.access import (
     REFUSAL,
-    page_access,
-    record_one_on_one,
-    save_manager_note,
     team_reps,
 )
-from bot.services.one_on_one.page import rep_page
-from bot.services.people import get_or_create_workspace
+from bot.services.one_on_one.visit import visit_page
 from bot.slack.blocks.common import Block, button, section
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.blocks.one_on_one import build_rep_page, read_metadata
@@ -53,24 +49,20 @@ def page_view(
     note: str | None = None,
 ) -> dict[str, Any]:
     """Check who may see the page, record what the manager did (if anything), and build the modal."""
-    now = deps.now()
     with session_scope(deps.session_factory) as session:
-        workspace = get_or_create_workspace(session=session, slack_team_id=slack_team, now=now)
-        access = page_access(
+        page = visit_page(
             session=session,
-            workspace_id=workspace.id,
+            slack_team_id=slack_team,
             viewer_user_id=viewer_user_id,
+            now=deps.now(),
             rep_user_id=rep_user_id,
             rep_person_id=rep_person_id,
             team_id=team_id,
+            before=before,
+            mark_done=mark_done,
+            note=note,
         )
-        if mark_done:
-            record_one_on_one(session=session, access=access, now=now)
-            session.flush()
-        if note is not None:
-            save_manager_note(session=session, access=access, text=note, now=now)
-            session.flush()
-        return build_rep_page(rep_page(session=session, access=access, now=now, before=before))
+        return build_rep_page(page)
 
 
 def _team_and_rep(value: str) -> tuple[int | None, int | None]:

@@ -3,12 +3,10 @@ effort leaderboard's App Home section."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackClientError
 
 from bot.db import session_scope
 from bot.domain.errors import UserError
@@ -17,15 +15,12 @@ from bot.models.shoutouts import DECISION_SKIPPED
 from bot.services.shoutouts.drafts import (
     DraftHandledError,
     decide_draft,
-    draft_card,
     draft_to_post,
-    drafts_delivery_for,
     pending_drafts,
 )
 from bot.services.shoutouts.effort import effort_leaderboard, shoutouts_received
 from bot.slack.blocks.common import Block
 from bot.slack.blocks.shoutouts import (
-    build_drafts_dm,
     build_effort_section,
     build_post_modal,
     build_received_section,
@@ -34,28 +29,8 @@ from bot.slack.deps import Deps
 from bot.slack.guard import guarded
 from bot.slack.home import HomeContext
 from bot.slack.ids import ShoutoutAction
+from bot.slack.listeners.shoutouts_common import refresh_drafts_card
 from bot.slack.payloads import acting_user, action_value, message_of, slack_team_id
-
-logger = logging.getLogger(__name__)
-
-
-def refresh_drafts_card(*, deps: Deps, client: WebClient, channel_id: str, message_ts: str) -> None:
-    """Redraw a drafts DM so handled drafts show who handled them instead of buttons."""
-    if not channel_id or not message_ts:
-        return
-    with session_scope(deps.session_factory) as session:
-        delivery_id = drafts_delivery_for(session=session, channel_id=channel_id, message_ts=message_ts)
-        if delivery_id is None:
-            return
-        card = draft_card(session=session, delivery_id=delivery_id)
-        if card is None:
-            return
-        text, blocks = build_drafts_dm(card)
-    try:
-        client.chat_update(channel=channel_id, ts=message_ts, text=text, blocks=blocks)
-    except (SlackClientError, OSError):
-        # The decision is saved; a card that keeps its buttons only answers "already handled".
-        logger.warning("could not refresh a drafts DM", exc_info=True)
 
 
 def effort_home_section(ctx: HomeContext) -> list[Block]:

@@ -14,7 +14,7 @@ from bot.slack.blocks.shoutouts import build_manager_shoutout, read_post_metadat
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
 from bot.slack.ids import ShoutoutBlock, ShoutoutView
-from bot.slack.listeners.actions.shoutouts import refresh_drafts_card
+from bot.slack.listeners.shoutouts_common import refresh_drafts_card
 from bot.slack.payloads import acting_user, slack_team_id
 from bot.slack.posting import post_in_channel
 
