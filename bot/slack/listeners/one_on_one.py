@@ -22,7 +22,7 @@ from bot.services.one_on_one.access import (
     REFUSAL,
     team_reps,
 )
-from bot.services.one_on_one.visit import visit_page
+from bot.services.one_on_one.visit import PageRequest, visit_page
 from bot.slack.blocks.common import Block, button, section
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.blocks.one_on_one import build_rep_page, read_metadata
@@ -36,33 +36,10 @@ from bot.slack.payloads import CommandRequest, acting_user, action_value, slack_
 USAGE = "Name the rep whose 1:1 page you want: `/stretch rep @someone`."
 
 
-def page_view(
-    *,
-    deps: Deps,
-    slack_team: str,
-    viewer_user_id: str,
-    rep_user_id: str | None = None,
-    rep_person_id: int | None = None,
-    team_id: int | None = None,
-    before: date | None = None,
-    mark_done: bool = False,
-    note: str | None = None,
-) -> dict[str, Any]:
+def page_view(*, deps: Deps, request: PageRequest) -> dict[str, Any]:
     """Check who may see the page, record what the manager did (if anything), and build the modal."""
     with session_scope(deps.session_factory) as session:
-        page = visit_page(
-            session=session,
-            slack_team_id=slack_team,
-            viewer_user_id=viewer_user_id,
-            now=deps.now(),
-            rep_user_id=rep_user_id,
-            rep_person_id=rep_person_id,
-            team_id=team_id,
-            before=before,
-            mark_done=mark_done,
-            note=note,
-        )
-        return build_rep_page(page)
+        return build_rep_page(visit_page(session=session, request=request, now=deps.now()))
 
 
 def _team_and_rep(value: str) -> tuple[int | None, int | None]:
@@ -75,9 +52,7 @@ def open_rep_page(req: CommandRequest, deps: Deps, client: WebClient) -> dict[st
     mentioned = parse_mentions(req.args)
     if len(mentioned) != 1:
         raise UserError(USAGE)
-    view = page_view(
-        deps=deps, slack_team=req.slack_team_id, viewer_user_id=req.user_id, rep_user_id=mentioned[0]
-    )
+    view = page_view(deps=deps, request=PageRequest(req.slack_team_id, req.user_id, rep_user_id=mentioned[0]))
     client.views_open(trigger_id=req.trigger_id, view=view)
     return None
 
@@ -139,20 +114,15 @@ def register(app: App, deps: Deps) -> None:
         team_id, rep_id = _team_and_rep(action_value(body))
         if team_id is None or rep_id is None:
             raise NotAllowedError(REFUSAL)
-        view = page_view(
-            deps=deps,
-            slack_team=slack_team_id(body),
-            viewer_user_id=acting_user(body),
-            rep_person_id=rep_id,
-            team_id=team_id,
-        )
+        request = PageRequest(slack_team_id(body), acting_user(body), rep_person_id=rep_id, team_id=team_id)
+        view = page_view(deps=deps, request=request)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @guarded("action")
     def open_own(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
         user = acting_user(body)
-        view = page_view(deps=deps, slack_team=slack_team_id(body), viewer_user_id=user, rep_user_id=user)
+        view = page_view(deps=deps, request=PageRequest(slack_team_id(body), user, rep_user_id=user))
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     def _in_page(body: dict[str, Any], **changes: Any) -> dict[str, Any]:
@@ -160,14 +130,10 @@ def register(app: App, deps: Deps) -> None:
         if team_id is None or rep_id is None:
             raise NotAllowedError(REFUSAL)
         changes.setdefault("before", before)
-        return page_view(
-            deps=deps,
-            slack_team=slack_team_id(body),
-            viewer_user_id=acting_user(body),
-            rep_person_id=rep_id,
-            team_id=team_id,
-            **changes,
+        request = PageRequest(
+            slack_team_id(body), acting_user(body), rep_person_id=rep_id, team_id=team_id, **changes
         )
+        return page_view(deps=deps, request=request)
 
     def _update(client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> None:
         current = body.get("view") or {}
