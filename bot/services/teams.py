@@ -438,7 +438,8 @@ def _lead_extra(session: Session | None, team_id: int) -> dict[str, str]:
 
 def _save_lead_fallback(*, session: Session, team: Team, draft: TeamDraft, now: datetime) -> None:
     """Store the setup's fallback rule for lead overlaps (a draft without one leaves it as it is)."""
-    from bot.domain.leads import DEFAULT_FUZZY_THRESHOLD, check_fallback
+    from bot.domain.leads.matching import DEFAULT_FUZZY_THRESHOLD
+    from bot.domain.leads.rules import check_fallback
     from bot.models.leads import LeadSettings
 
     rule = draft.extra.get("lead_fallback")
