@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
+from bot import kinds
 from bot.deliveries import KindSpec
 from bot.jobs import alerts as alert_jobs
 from bot.jobs import attention as attention_jobs
@@ -28,16 +29,9 @@ from bot.jobs import pie as pie_jobs
 from bot.jobs import pilots as pilot_jobs
 from bot.jobs import retention as retention_jobs
 from bot.jobs import shoutouts as shoutout_jobs
-from bot.models.huddles import CARD_KIND, RECAP_KIND, STUCK_KIND
-from bot.models.shoutouts import DRAFTS_KIND
 from bot.services import alerts as alert_service
-from bot.services import attention as attention_service
-from bot.services import checkins as checkin_service
 from bot.services import huddles as huddle_service
-from bot.services import leads as lead_service
 from bot.services import pace_signals
-from bot.services import pie as pie_service
-from bot.services import privacy as privacy_service
 from bot.slack.blocks import pie as pie_blocks
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.home import HomeSection
@@ -103,18 +97,18 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         # issue 16: the welcome DM (the message budget runs inside the outbox sender, for every DM)
         name="attention",
-        kinds={attention_service.KIND_WELCOME: KindSpec(render=attention_jobs.render_welcome)},
+        kinds={kinds.WELCOME: KindSpec(render=attention_jobs.render_welcome)},
     ),
     Feature(
         name="checkins",
         planners=(("checkins", checkin_jobs.plan),),
         kinds={
-            checkin_service.KIND_CHECKIN: KindSpec(
+            kinds.CHECKIN: KindSpec(
                 render=checkin_jobs.render_checkin,
                 after_send=checkin_jobs.after_checkin_sent,
                 on_give_up=checkin_jobs.checkin_given_up,
             ),
-            checkin_service.KIND_NUDGE: KindSpec(render=checkin_jobs.render_nudge),
+            kinds.CHECKIN_NUDGE: KindSpec(render=checkin_jobs.render_nudge),
         },
         signal_sources={"checkins": alert_service.checkin_signals},
         subcommands=checkin_commands.SUBCOMMANDS,
@@ -124,15 +118,15 @@ FEATURES: tuple[Feature, ...] = (
         name="pie",
         planners=(("pie", pie_jobs.plan_pie),),
         kinds={
-            pie_service.KIND_REMINDER: KindSpec(render=pie_jobs.render_reminder),
-            pie_service.KIND_DEADLINE: KindSpec(render=pie_jobs.render_deadline),
-            pie_service.KIND_SNAP: KindSpec(render=pie_jobs.render_snap),
-            pie_service.KIND_BAKED: KindSpec(render=pie_jobs.channel_renderer(pie_blocks.build_baked)),
-            pie_service.KIND_COVERED: KindSpec(render=pie_jobs.channel_renderer(pie_blocks.build_covered)),
-            pie_service.KIND_EATEN: KindSpec(
+            kinds.PIE_REMINDER: KindSpec(render=pie_jobs.render_reminder),
+            kinds.PIE_DEADLINE: KindSpec(render=pie_jobs.render_deadline),
+            kinds.PIE_SNAP_HEADS_UP: KindSpec(render=pie_jobs.render_snap),
+            kinds.PIE_BAKED: KindSpec(render=pie_jobs.channel_renderer(pie_blocks.build_baked)),
+            kinds.PIE_COVERED: KindSpec(render=pie_jobs.channel_renderer(pie_blocks.build_covered)),
+            kinds.PIE_EATEN: KindSpec(
                 render=pie_jobs.channel_renderer(pie_blocks.build_eaten, only_open=False)
             ),
-            pie_service.KIND_CLOSED: KindSpec(
+            kinds.PIE_CLOSED: KindSpec(
                 render=pie_jobs.channel_renderer(pie_blocks.build_closed, only_open=False)
             ),
         },
@@ -143,7 +137,9 @@ FEATURES: tuple[Feature, ...] = (
         name="shoutouts",
         planners=(("shoutout_drafts", shoutout_jobs.plan_draft_dms),),
         kinds={
-            DRAFTS_KIND: KindSpec(render=shoutout_jobs.render_drafts, on_give_up=shoutout_jobs.release_offers)
+            kinds.SHOUTOUT_DRAFTS: KindSpec(
+                render=shoutout_jobs.render_drafts, on_give_up=shoutout_jobs.release_offers
+            )
         },
         help=shoutout_commands.HELP,
         home_sections=(HomeSectionSpec("shoutouts", 40, shoutout_actions.effort_home_section),),
@@ -152,14 +148,14 @@ FEATURES: tuple[Feature, ...] = (
         name="pilots",
         planners=(("pilots", pilot_jobs.plan_pilots),),
         kinds={
-            pilot_jobs.KICKOFF: KindSpec(render=pilot_jobs.render_kickoff),
-            pilot_jobs.CARD: KindSpec(render=pilot_jobs.render_card),
-            pilot_jobs.MIDPOINT: KindSpec(render=pilot_jobs.render_midpoint),
-            pilot_jobs.REVIEW: KindSpec(render=pilot_jobs.render_review),
-            pilot_jobs.SUMMARY: KindSpec(
+            kinds.PILOT_KICKOFF: KindSpec(render=pilot_jobs.render_kickoff),
+            kinds.PILOT_CARD: KindSpec(render=pilot_jobs.render_card),
+            kinds.PILOT_MIDPOINT: KindSpec(render=pilot_jobs.render_midpoint),
+            kinds.PILOT_REVIEW: KindSpec(render=pilot_jobs.render_review),
+            kinds.PILOT_SUMMARY: KindSpec(
                 render=pilot_jobs.render_summary, after_send=pilot_jobs.summary_sent
             ),
-            pilot_jobs.LATE: KindSpec(render=pilot_jobs.render_late),
+            kinds.PILOT_LATE_REVIEW: KindSpec(render=pilot_jobs.render_late),
         },
         subcommands=pilot_commands.SUBCOMMANDS,
         home_sections=(HomeSectionSpec("pilots", 50, pilot_actions.home_section),),
@@ -167,15 +163,15 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         name="alerts",
         planners=(("quiet_alerts", _plan_alerts),),
-        kinds={alert_service.ALERT_KIND: KindSpec(render=alert_jobs.render_alert)},
+        kinds={kinds.QUIET_ALERT: KindSpec(render=alert_jobs.render_alert)},
         subcommands=alert_commands.SUBCOMMANDS,
     ),
     Feature(
         name="digest",
         planners=(("digests", digest_jobs.plan_digests),),
         kinds={
-            digest_jobs.DIGEST_KIND: KindSpec(render=digest_jobs.render_digest),
-            digest_jobs.DIGEST_NOW_KIND: KindSpec(render=digest_jobs.render_digest),
+            kinds.DIGEST: KindSpec(render=digest_jobs.render_digest),
+            kinds.DIGEST_NOW: KindSpec(render=digest_jobs.render_digest),
         },
         subcommands=digest_commands.SUBCOMMANDS,
         home_sections=(HomeSectionSpec("digest_dashboard", 5, digest_commands.dashboard_section),),
@@ -186,13 +182,13 @@ FEATURES: tuple[Feature, ...] = (
         # Whether Stretch could read each finished huddle's thread, before its recap goes out.
         slack_checks=(("huddle_threads", huddle_jobs.check_huddle_threads),),
         kinds={
-            CARD_KIND: KindSpec(render=huddle_jobs.render_card, after_send=huddle_jobs.card_sent),
-            RECAP_KIND: KindSpec(
+            kinds.HUDDLE_CARD: KindSpec(render=huddle_jobs.render_card, after_send=huddle_jobs.card_sent),
+            kinds.HUDDLE_RECAP: KindSpec(
                 render=huddle_jobs.render_recap,
                 after_send=huddle_jobs.recap_settled,
                 on_give_up=huddle_jobs.recap_settled,
             ),
-            STUCK_KIND: KindSpec(
+            kinds.HUDDLE_STUCK: KindSpec(
                 render=huddle_jobs.render_stuck,
                 after_send=huddle_jobs.stuck_settled,
                 on_give_up=huddle_jobs.stuck_settled,
@@ -216,14 +212,14 @@ FEATURES: tuple[Feature, ...] = (
         # check-ins' own listeners and builders).
         name="checkpoints",
         planners=(("pie_checkpoints", checkpoint_jobs.plan_checkpoints),),
-        kinds={checkpoint_jobs.KIND_CHECKPOINT: KindSpec(render=checkpoint_jobs.render_checkpoint)},
+        kinds={kinds.PIE_CHECKPOINT: KindSpec(render=checkpoint_jobs.render_checkpoint)},
         signal_sources={"pace": pace_signals.pace_signals},
     ),
     # --- privacy (issue 20): export, forget, retention ----------------------------------------------
     Feature(
         name="privacy",
         planners=(("retention", retention_jobs.plan_retention),),
-        kinds={privacy_service.FORGOTTEN_KIND: KindSpec(render=retention_jobs.render_forgotten)},
+        kinds={kinds.PRIVACY_FORGOTTEN: KindSpec(render=retention_jobs.render_forgotten)},
         subcommands=privacy_commands.SUBCOMMANDS,
     ),
     # --- end privacy ----------------------------------------------------------------------------------
@@ -231,11 +227,11 @@ FEATURES: tuple[Feature, ...] = (
         name="leads",
         planners=(("leads", lead_jobs.plan_leads),),
         kinds={
-            lead_service.KIND_OVERLAP: KindSpec(render=lead_jobs.render_overlap),
-            lead_service.KIND_PROPOSAL: KindSpec(render=lead_jobs.render_proposal),
-            lead_service.KIND_SETTLED: KindSpec(render=lead_jobs.render_settled),
-            lead_service.KIND_DECISION: KindSpec(render=lead_jobs.render_decision),
-            lead_service.KIND_NOISE: KindSpec(render=lead_jobs.render_noise),
+            kinds.LEAD_OVERLAP: KindSpec(render=lead_jobs.render_overlap),
+            kinds.LEAD_PROPOSAL: KindSpec(render=lead_jobs.render_proposal),
+            kinds.LEAD_SETTLED: KindSpec(render=lead_jobs.render_settled),
+            kinds.LEAD_DECISION: KindSpec(render=lead_jobs.render_decision),
+            kinds.LEAD_NOISE: KindSpec(render=lead_jobs.render_noise),
         },
         help=lead_commands.HELP,
         home_sections=(HomeSectionSpec("leads", 45, lead_actions.lead_home_section),),
@@ -270,7 +266,7 @@ def gather(features: tuple[Feature, ...]) -> Wiring:
     """Gather `features` into one Wiring; a name given twice is a bug, reported at start-up."""
     planners: dict[str, Planner] = {}
     checks: dict[str, SlackCheck] = {}
-    kinds: dict[str, KindSpec] = {}
+    specs: dict[str, KindSpec] = {}
     sources: dict[str, alert_service.SignalSource] = {}
     subcommands: dict[str, Handler] = {}
     help_entries: list[HelpEntry] = []
@@ -282,7 +278,7 @@ def gather(features: tuple[Feature, ...]) -> Wiring:
         for name, check in feature.slack_checks:
             _add(checks, name, check, "Slack check", feature.name)
         for kind, spec in feature.kinds.items():
-            _add(kinds, kind, spec, "delivery kind", feature.name)
+            _add(specs, kind, spec, "delivery kind", feature.name)
         for name, source in feature.signal_sources.items():
             _add(sources, name, source, "signal source", feature.name)
         for command in feature.subcommands:
@@ -295,7 +291,7 @@ def gather(features: tuple[Feature, ...]) -> Wiring:
     return Wiring(
         planners=tuple(planners.items()),
         slack_checks=tuple(checks.items()),
-        kinds=kinds,
+        kinds=specs,
         signal_sources=sources,
         subcommands=subcommands,
         help_entries=tuple(help_entries),

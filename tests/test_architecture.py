@@ -232,6 +232,28 @@ def test_every_planned_delivery_kind_has_a_renderer() -> None:
     assert sorted(planned - set(wiring().kinds)) == []
 
 
+def test_delivery_kinds_are_named_in_one_module() -> None:
+    """bot/kinds.py names every kind (constant = stored name in upper case), each is rendered by a feature
+    and no other module of bot/ defines a kind of its own."""
+    from bot import kinds
+
+    named = {name: value for name, value in vars(kinds).items() if name.isupper() and isinstance(value, str)}
+    assert {name: value.upper() for name, value in named.items() if name != value.upper()} == {}
+    assert set(named.values()) == set(kinds.ALL) == set(wiring().kinds)
+    stray = []
+    for path in sorted(BOT.rglob("*.py")):
+        if path.name == "kinds.py" and path.parent == BOT:
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Constant)
+                and node.value.value in kinds.ALL
+            ):
+                stray.append(f"{path.relative_to(BOT.parent)}:{node.lineno}")
+    assert stray == [], "delivery kinds belong in bot/kinds.py"
+
+
 def test_every_stretch_word_is_on_the_usage_card() -> None:
     """`/stretch help` lists every subcommand (an alias may share its main word's line)."""
     card = " ".join(f"{entry.usage} {entry.description}" for entry in wiring().help_entries)

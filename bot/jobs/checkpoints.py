@@ -8,19 +8,14 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import kinds
 from bot.deliveries import Message, enqueue
 from bot.domain.schedule import local_date, local_moment
 from bot.models import PIE_OPEN, Delivery, Pie, Team
 from bot.services import checkpoints as checkpoint_service
 from bot.slack.blocks.pie import build_checkpoint_card
 
-KIND_CHECKPOINT = "pie_checkpoint"
 CARD_TIME = time(16, 0)  # late afternoon team time: the day's deals are mostly in
-
-
-def checkpoint_key(pie_id: int, day: str) -> str:
-    """One card per pie and checkpoint date."""
-    return f"pie:{pie_id}:checkpoint:{day}"
 
 
 def plan_checkpoints(session: Session, now: datetime) -> int:
@@ -41,8 +36,8 @@ def plan_checkpoints(session: Session, now: datetime) -> int:
             continue
         planned += enqueue(
             session=session,
-            kind=KIND_CHECKPOINT,
-            dedupe_key=checkpoint_key(pie.id, today.isoformat()),
+            kind=kinds.PIE_CHECKPOINT,
+            dedupe_key=kinds.pie_checkpoint_key(pie.id, today.isoformat()),
             channel=team.channel_id,
             due_at=moment,
             now=now,

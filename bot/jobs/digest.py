@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from bot import kinds
 from bot.deliveries import FileUpload, Message, enqueue_many
 from bot.domain.availability import is_away
 from bot.domain.digest import SEND_WINDOW, digest_moment
@@ -18,14 +19,6 @@ from bot.models import ROLE_MANAGER, Delivery, Membership, Person, Team
 from bot.services.charts import digest_charts
 from bot.services.digest import gather_digest, is_team_manager
 from bot.slack.blocks.digest import MESSAGE_BLOCK_LIMIT, build_chart_text, build_digest
-
-DIGEST_KIND = "digest"
-DIGEST_NOW_KIND = "digest_now"
-
-
-def digest_key(*, team_id: int, manager_person_id: int, week_of: str) -> str:
-    """One scheduled digest per team, manager and week (named by the digest's local date)."""
-    return f"{DIGEST_KIND}:{team_id}:{manager_person_id}:{week_of}"
 
 
 def plan_digests(session: Session, now: datetime) -> int:
@@ -55,8 +48,8 @@ def plan_digests(session: Session, now: datetime) -> int:
                 continue
             rows.append(
                 {
-                    "kind": DIGEST_KIND,
-                    "dedupe_key": digest_key(
+                    "kind": kinds.DIGEST,
+                    "dedupe_key": kinds.digest_key(
                         team_id=team.id, manager_person_id=manager.id, week_of=week_of.isoformat()
                     ),
                     "channel": manager.slack_user_id,

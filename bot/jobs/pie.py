@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import kinds
 from bot.deliveries import Message, dm, enqueue_dms, enqueue_many
 from bot.domain.availability import is_away
 from bot.domain.pie import reminder_moments
@@ -50,8 +51,8 @@ def plan_pie(session: Session, now: datetime) -> int:
         if reminder is not None:
             rows = [
                 dm(
-                    kind=pie_service.KIND_REMINDER,
-                    dedupe_key=f"pie:{pie.id}:remind:{person.id}:{reminder}",
+                    kind=kinds.PIE_REMINDER,
+                    dedupe_key=kinds.pie_reminder_key(pie.id, person.id, reminder),
                     person=person,
                     due_at=now,
                     expires_at=pie.claim_deadline,
@@ -68,8 +69,8 @@ def plan_pie(session: Session, now: datetime) -> int:
             continue
         planned += enqueue_dms(
             session=session,
-            kind=pie_service.KIND_DEADLINE,
-            key=f"pie:{pie.id}:deadline:{pie.claim_deadline:%Y%m%d%H%M}",
+            kind=kinds.PIE_DEADLINE,
+            key=kinds.pie_deadline_prefix(pie.id, pie.claim_deadline),
             people=[person for person, role in members if role == ROLE_MANAGER and not person.deleted],
             due_at=now,
             now=now,

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from bot import kinds
 from bot.deliveries import Message, dm, enqueue, enqueue_dms, enqueue_many
 from bot.domain import pilots as rules
 from bot.domain.availability import next_working_day
@@ -35,14 +36,11 @@ from bot.slack.blocks.pilots import (
     build_summary,
 )
 
-KICKOFF = "pilot_kickoff"
-MIDPOINT = "pilot_midpoint"
-REVIEW = "pilot_review"
-CARD = "pilot_card"
-SUMMARY = "pilot_summary"
-LATE = "pilot_late_review"
-STAGE_KINDS = {rules.STAGE_KICKOFF: KICKOFF, rules.STAGE_MIDPOINT: MIDPOINT, rules.STAGE_REVIEW: REVIEW}
-KINDS = (KICKOFF, MIDPOINT, REVIEW, CARD, SUMMARY, LATE)
+STAGE_KINDS = {
+    rules.STAGE_KICKOFF: kinds.PILOT_KICKOFF,
+    rules.STAGE_MIDPOINT: kinds.PILOT_MIDPOINT,
+    rules.STAGE_REVIEW: kinds.PILOT_REVIEW,
+}
 
 
 def _moment(day: date, person: Person, team: Team, skip: set[date]) -> datetime | None:
@@ -82,7 +80,7 @@ def plan_pilots(session: Session, now: datetime) -> int:
         (kind, ref_id, person_id)
         for kind, ref_id, person_id in session.execute(
             select(Delivery.kind, Delivery.ref_id, Delivery.person_id).where(
-                Delivery.kind.in_(KINDS), Delivery.ref_id.in_([p.id for p in pilots])
+                Delivery.kind.in_(kinds.PILOT_KINDS), Delivery.ref_id.in_([p.id for p in pilots])
             )
         )
     }
@@ -94,7 +92,7 @@ def plan_pilots(session: Session, now: datetime) -> int:
         members = {m.person_id for m in team.memberships}
         current = [p for p in pilot.participants if p.person_id in members and _reachable(p.person)]
         planned += _plan_stages(session, pilot, team, current, skip, done, now)
-        if pilot.share and team.channel_id and (CARD, pilot.id, None) not in done:
+        if pilot.share and team.channel_id and (kinds.PILOT_CARD, pilot.id, None) not in done:
             moment = rules.reminder_moment(
                 pilot.start_date,
                 at=parse_time(team.checkin_time),
@@ -107,8 +105,8 @@ def plan_pilots(session: Session, now: datetime) -> int:
             if moment is not None and moment <= now:
                 planned += enqueue(
                     session=session,
-                    kind=CARD,
-                    dedupe_key=f"pilot:{pilot.id}:card",
+                    kind=kinds.PILOT_CARD,
+                    dedupe_key=kinds.pilot_card_key(pilot.id),
                     channel=team.channel_id,
                     due_at=moment,
                     now=now,
@@ -146,7 +144,7 @@ def _plan_stages(
             rows.append(
                 dm(
                     kind=kind,
-                    dedupe_key=f"pilot:{pilot.id}:{stage}:{person.id}",
+                    dedupe_key=kinds.pilot_stage_key(pilot.id, stage, person.id),
                     person=person,
                     due_at=moment,
                     team_id=team.id,
@@ -189,15 +187,15 @@ def _plan_summary(
             return 0
     rows = []
     for person in summary_recipients(session=session, pilot=pilot):
-        if (SUMMARY, pilot.id, person.id) in done or not _reachable(person):
+        if (kinds.PILOT_SUMMARY, pilot.id, person.id) in done or not _reachable(person):
             continue
         moment = now if due_day is None else _moment(due_day, person, team, skip)
         if moment is None or moment > now:
             continue
         rows.append(
             dm(
-                kind=SUMMARY,
-                dedupe_key=f"pilot:{pilot.id}:summary:{person.id}",
+                kind=kinds.PILOT_SUMMARY,
+                dedupe_key=kinds.pilot_summary_key(pilot.id, person.id),
                 person=person,
                 due_at=moment,
                 team_id=team.id,
@@ -211,8 +209,8 @@ def plan_late_review(*, session: Session, pilot: Pilot, participant: PilotPartic
     """After the summary went out, tell its recipients about a review that arrived late."""
     return enqueue_dms(
         session=session,
-        kind=LATE,
-        key=f"pilot:{pilot.id}:late:{participant.person_id}",
+        kind=kinds.PILOT_LATE_REVIEW,
+        key=kinds.pilot_late_review_prefix(pilot.id, participant.person_id),
         people=summary_recipients(session=session, pilot=pilot),
         due_at=now,
         now=now,
@@ -303,7 +301,7 @@ def render_late(session: Session, delivery: Delivery, now: datetime) -> Message 
     pilot = _open_pilot(session, delivery)
     if pilot is None:
         return None
-    person_id = int(delivery.dedupe_key.split(":")[3])
+    person_id = kinds.pilot_late_reviewer(delivery.dedupe_key)
     line = next((x for x in review_lines(pilot) if x.person_id == person_id), None)
     if line is None:
         return None

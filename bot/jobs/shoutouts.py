@@ -10,21 +10,16 @@ from datetime import date, datetime
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from bot import kinds
 from bot.deliveries import Message, enqueue
 from bot.domain.availability import is_away
 from bot.domain.schedule import local_date, parse_time
 from bot.domain.shoutouts import DRAFT_MAX_AGE, DRAFTS_PER_DM, draft_window
 from bot.models import ROLE_MANAGER, Delivery, StretchMoment, TeamSkipDate
-from bot.models.shoutouts import DRAFTS_KIND, MomentDecision
+from bot.models.shoutouts import MomentDecision
 from bot.services.shoutouts import draft_card, forget_offers, new_drafts, record_offers
 from bot.services.teams import list_teams
 from bot.slack.blocks.shoutouts import build_drafts_dm
-
-
-def drafts_key(*, team_id: int, manager_person_id: int, day: str) -> str:
-    """One drafts DM per manager, team and local ISO week (issue 17: a daily DM was too many)."""
-    year, week, _ = date.fromisoformat(day).isocalendar()
-    return f"{DRAFTS_KIND}:{team_id}:{manager_person_id}:{year}-W{week:02d}"
 
 
 def plan_draft_dms(session: Session, now: datetime) -> int:
@@ -62,7 +57,10 @@ def plan_draft_dms(session: Session, now: datetime) -> int:
             day = local_date(now, manager.tz)
             if day in skip_days.get(team.id, ()) or is_away(day, manager.away_from, manager.away_until):
                 continue
-            key = drafts_key(team_id=team.id, manager_person_id=manager.id, day=day.isoformat())
+            # One drafts DM per manager, team and local ISO week (issue 17: a daily DM was too many).
+            key = kinds.shoutout_drafts_key(
+                team_id=team.id, manager_person_id=manager.id, day=day.isoformat()
+            )
             if session.scalar(select(Delivery.id).where(Delivery.dedupe_key == key)) is not None:
                 continue
             drafts = new_drafts(session=session, team_id=team.id, manager_person_id=manager.id, now=now)
@@ -70,7 +68,7 @@ def plan_draft_dms(session: Session, now: datetime) -> int:
                 continue
             enqueue(
                 session=session,
-                kind=DRAFTS_KIND,
+                kind=kinds.SHOUTOUT_DRAFTS,
                 dedupe_key=key,
                 channel=manager.slack_user_id,
                 due_at=now,

@@ -20,9 +20,6 @@ HUDDLE_DAY_OFF = "day_off"  # a "no huddle today" note on a team skip date
 REPLY_THREAD = "thread"
 REPLY_UPDATE = "update"  # the "Post my update" modal
 # Outbox kinds.
-CARD_KIND = "huddle_card"
-RECAP_KIND = "huddle_recap"
-STUCK_KIND = "huddle_stuck"
 
 
 class HuddleSettings(Base):

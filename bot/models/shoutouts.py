@@ -15,7 +15,6 @@ SOURCE_MANAGER = "manager"  # a manager posted a drafted shout-out
 DECISION_POSTED = "posted"
 DECISION_SKIPPED = "skipped"
 # The outbox kind of a manager's daily drafts DM.
-DRAFTS_KIND = "shoutout_drafts"
 
 
 class Shoutout(Base):

@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from bot import kinds
 from bot.deliveries import enqueue_many
 from bot.domain import alerts as rules
 from bot.domain import one_on_one as page_rules
@@ -51,7 +52,6 @@ from bot.models.checkins import CHECKIN_MISSED, Checkin, CheckinAnswer, CheckinQ
 
 logger = logging.getLogger(__name__)
 
-ALERT_KIND = "quiet_alert"
 SNOOZE = timedelta(days=7)
 # A DM that couldn't go out within two days is stale: the digest still lists the episode.
 DM_LIFETIME = timedelta(days=2)
@@ -260,12 +260,12 @@ def evaluate_if_due(
 ) -> EvaluationReport:
     """Evaluate at most once an hour, or sooner when check-in data or thresholds changed."""
     mark = _data_mark(session)
-    run = session.get(AlertRun, ALERT_KIND)
+    run = session.get(AlertRun, kinds.QUIET_ALERT)
     if run is not None and run.mark == mark and run.evaluated_at <= now < run.evaluated_at + EVALUATE_EVERY:
         return EvaluationReport()
     report = evaluate_alerts(session=session, now=now, sources=sources)
     if run is None:
-        session.add(AlertRun(name=ALERT_KIND, evaluated_at=now, mark=mark))
+        session.add(AlertRun(name=kinds.QUIET_ALERT, evaluated_at=now, mark=mark))
     else:
         run.evaluated_at, run.mark = now, mark
     return report
@@ -390,11 +390,6 @@ def rules_clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def alert_dm_key(*, alert_id: int, manager_person_id: int, round_: str) -> str:
-    """One DM per episode per manager (a snoozed episode that resurfaces gets a new round)."""
-    return f"{ALERT_KIND}:{alert_id}:{manager_person_id}:{round_}"
-
-
 def plan_alert_dms(*, session: Session, now: datetime) -> int:
     """One DM to each manager of the team for every open episode (never to the rep it is about)."""
     rows = session.execute(
@@ -430,8 +425,10 @@ def plan_alert_dms(*, session: Session, now: datetime) -> int:
             round_ = f"escalated-{row.escalated_at.date().isoformat()}"
         planned.append(
             {
-                "kind": ALERT_KIND,
-                "dedupe_key": alert_dm_key(alert_id=row.id, manager_person_id=row.manager_id, round_=round_),
+                "kind": kinds.QUIET_ALERT,
+                "dedupe_key": kinds.quiet_alert_key(
+                    alert_id=row.id, manager_person_id=row.manager_id, round_=round_
+                ),
                 "channel": row.slack_user_id,
                 "due_at": due,
                 "expires_at": due + DM_LIFETIME,
@@ -616,7 +613,7 @@ def alert_copies(*, session: Session, alert_id: int) -> list[AlertCopy]:
         select(Delivery.message_channel, Delivery.message_ts, Delivery.person_id, Person.tz)
         .join(Person, Person.id == Delivery.person_id)
         .where(
-            Delivery.kind == ALERT_KIND,
+            Delivery.kind == kinds.QUIET_ALERT,
             Delivery.ref_id == alert_id,
             Delivery.message_ts.is_not(None),
             Delivery.message_channel.is_not(None),

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot import kinds
 from bot.deliveries import enqueue
 from bot.domain import attention as rules
 from bot.domain.checkins import SEND_WINDOW
@@ -24,39 +25,32 @@ from bot.models.checkins import Checkin
 
 logger = logging.getLogger(__name__)
 
-KIND_WELCOME = "welcome"
-KIND_CHECKIN = "checkin"  # bot.services.checkins.KIND_CHECKIN (not imported: that module imports this one)
 # How each kind of DM is treated by the budget; kinds not listed are essential (held only by hours):
 # check-ins, the welcome, and the pilot mid-point and review a rep signed up for (they ask for an answer
 # on a given day, like a check-in).
 KIND_CLASSES: dict[str, str] = {
-    "checkin_nudge": rules.OPTIONAL,
-    "pilot_kickoff": rules.RIDER,
-    "pie_reminder": rules.RIDER,
-    "pilot_late_review": rules.DEFERRABLE,
+    kinds.CHECKIN_NUDGE: rules.OPTIONAL,
+    kinds.PILOT_KICKOFF: rules.RIDER,
+    kinds.PIE_REMINDER: rules.RIDER,
+    kinds.PILOT_LATE_REVIEW: rules.DEFERRABLE,
     # Lead lists' DMs (overlap, a split offered, how it was settled) stay essential: they wait on the rep
     # (an overlap escalates after 2 working days), so they keep to the rep's hours but are never deferred
     # by the weekly budget.
 }
 LOOKBACK = timedelta(days=15)
 # DMs the recipient asked for just now (a manager's `/stretch digest now`): never held back.
-ASKED_FOR = frozenset({"digest_now"})
+ASKED_FOR = frozenset({kinds.DIGEST_NOW})
 # A rep whose week feels like too much gets no pie pressure that week.
-SPARED_IN_SNAP = frozenset({"pie_reminder"})
+SPARED_IN_SNAP = frozenset({kinds.PIE_REMINDER})
 OPEN = ("pending", "sending")
-
-
-def welcome_key(team_id: int, person_id: int) -> str:
-    """The delivery key of a person's welcome to one team."""
-    return f"{KIND_WELCOME}:{team_id}:{person_id}"
 
 
 def plan_welcome(*, session: Session, team: Team, person: Person, now: datetime) -> bool:
     """Plan the welcome DM for someone who just joined a team as a rep (before anything else reaches them)."""
     return enqueue(
         session=session,
-        kind=KIND_WELCOME,
-        dedupe_key=welcome_key(team.id, person.id),
+        kind=kinds.WELCOME,
+        dedupe_key=kinds.welcome_key(team.id, person.id),
         channel=person.slack_user_id,
         due_at=now,
         now=now,
@@ -222,10 +216,10 @@ def hold(*, session: Session, delivery: Delivery, now: datetime) -> str | None:
     team = _team_for(session, delivery)
     budget = budget_of(session=session, team=team) if team is not None else rules.DEFAULT_BUDGET
     welcome_at = None
-    if delivery.kind != KIND_WELCOME:
+    if delivery.kind != kinds.WELCOME:
         welcome_at = session.scalar(
             select(func.min(Delivery.due_at)).where(
-                Delivery.person_id == person.id, Delivery.kind == KIND_WELCOME, Delivery.status.in_(OPEN)
+                Delivery.person_id == person.id, Delivery.kind == kinds.WELCOME, Delivery.status.in_(OPEN)
             )
         )
     kind_class = KIND_CLASSES.get(delivery.kind, rules.ESSENTIAL)
@@ -240,7 +234,7 @@ def hold(*, session: Session, delivery: Delivery, now: datetime) -> str | None:
         checkin_due = session.scalar(
             select(func.min(Delivery.due_at)).where(
                 Delivery.person_id == person.id,
-                Delivery.kind == KIND_CHECKIN,
+                Delivery.kind == kinds.CHECKIN,
                 Delivery.status == "pending",
                 Delivery.due_at <= now + rules.MERGE_WINDOW,
             )
@@ -309,7 +303,7 @@ def hold(*, session: Session, delivery: Delivery, now: datetime) -> str | None:
 
 def riders_for(*, session: Session, delivery: Delivery, now: datetime) -> list[Delivery]:
     """The rider DMs (pilot kickoff, pie reminder) waiting for this check-in's person, due soon."""
-    if delivery.kind != KIND_CHECKIN or delivery.person_id is None:
+    if delivery.kind != kinds.CHECKIN or delivery.person_id is None:
         return []
     rider_kinds = [kind for kind, cls in KIND_CLASSES.items() if cls == rules.RIDER]
     return list(

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from bot import kinds
 from bot.deliveries import enqueue, enqueue_many
 from bot.domain import attention as attention_rules
 from bot.domain import checkins as rules
@@ -44,8 +45,6 @@ from bot.services.teams import PickTeamError, resolve_team, teams_of
 # The default text question whose answer is a stretch moment (the text itself never leaves the check-in).
 STRETCH_QUESTION = "stretch_swing"
 COMEBACK_SUMMARY = "kept at it and took on this week's goal"
-KIND_CHECKIN = "checkin"
-KIND_NUDGE = "checkin_nudge"
 ANSWERABLE = (CHECKIN_OPEN, CHECKIN_ANSWERED, CHECKIN_MISSED)
 CLOSED_MESSAGE = (
     "That check-in has closed, so I didn't change anything. Thanks for tapping though! "
@@ -55,11 +54,6 @@ CLOSED_MESSAGE = (
 
 class CheckinClosed(UserError):
     """An answer for a check-in that no longer takes answers (a stale button)."""
-
-
-def checkin_key(team_id: int, person_id: int, day: date) -> str:
-    """The delivery key of a check-in DM: one per team, member and local date."""
-    return f"checkin:{team_id}:{person_id}:{day.isoformat()}"
 
 
 def _insert(session: Session) -> Any:
@@ -626,10 +620,10 @@ def checkin_on_demand(
         when = f" Your next one is {_format_when(upcoming.due_at, person.tz)}." if upcoming else ""
         reason = "You're away today." if not available else "There's no check-in open right now."
         raise UserError(reason + when)
-    key = checkin_key(team.id, person.id, checkin.local_date)
+    key = kinds.checkin_key(team.id, person.id, checkin.local_date)
     enqueue(
         session=session,
-        kind=KIND_CHECKIN,
+        kind=kinds.CHECKIN,
         dedupe_key=key,
         channel=person.slack_user_id,
         due_at=now,
@@ -932,8 +926,8 @@ def plan_checkins(*, session: Session, now: datetime) -> PlanReport:
         session=session,
         rows=[
             {
-                "kind": KIND_CHECKIN,
-                "dedupe_key": checkin_key(row.team_id, row.person_id, row.local_date),
+                "kind": kinds.CHECKIN,
+                "dedupe_key": kinds.checkin_key(row.team_id, row.person_id, row.local_date),
                 "channel": users[(row.team_id, row.person_id)],
                 "due_at": row.due_at,
                 "expires_at": row.due_at + rules.SEND_WINDOW,
@@ -1039,8 +1033,8 @@ def plan_nudges(*, session: Session, now: datetime) -> int:
         session=session,
         rows=[
             {
-                "kind": KIND_NUDGE,
-                "dedupe_key": f"checkin_nudge:{r.id}",
+                "kind": kinds.CHECKIN_NUDGE,
+                "dedupe_key": kinds.checkin_nudge_key(r.id),
                 "channel": r.slack_user_id,
                 "due_at": now,
                 "expires_at": local_moment(r.local_date, rules.NUDGE_CUTOFF, r.tz),

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot import kinds
 from bot.deliveries import PENDING, enqueue, enqueue_dms
 from bot.domain import huddles as rules
 from bot.domain import pilots as pilot_rules
@@ -36,14 +37,11 @@ from bot.models import (
 )
 from bot.models.checkins import CHECKIN_ANSWERED
 from bot.models.huddles import (
-    CARD_KIND,
     HUDDLE_ADHOC,
     HUDDLE_DAY_OFF,
     HUDDLE_SCHEDULED,
-    RECAP_KIND,
     REPLY_THREAD,
     REPLY_UPDATE,
-    STUCK_KIND,
 )
 from bot.services.alerts import RaisedSignal
 from bot.services.pie import PieView, open_pie, pie_view
@@ -114,8 +112,8 @@ def plan_huddle(
     session.flush()
     enqueue(
         session=session,
-        kind=CARD_KIND,
-        dedupe_key=f"{CARD_KIND}:{huddle.id}",
+        kind=kinds.HUDDLE_CARD,
+        dedupe_key=kinds.huddle_card_key(huddle.id),
         channel=team.channel_id,
         due_at=now,
         expires_at=max(now, starts_at) + rules.LATE_GRACE,
@@ -127,8 +125,8 @@ def plan_huddle(
         recap_at = max(now, starts_at) + rules.RECAP_AFTER
         enqueue_dms(
             session=session,
-            kind=RECAP_KIND,
-            key=f"{RECAP_KIND}:{huddle.id}",
+            kind=kinds.HUDDLE_RECAP,
+            key=kinds.huddle_recap_prefix(huddle.id),
             people=_members(team, ROLE_MANAGER),
             due_at=recap_at,
             expires_at=recap_at + timedelta(days=1),
@@ -495,7 +493,9 @@ def record_update(
     session.add(item)
     session.flush()
     recaps = session.scalars(
-        select(Delivery.status).where(Delivery.kind == RECAP_KIND, Delivery.ref_id == target.huddle_id)
+        select(Delivery.status).where(
+            Delivery.kind == kinds.HUDDLE_RECAP, Delivery.ref_id == target.huddle_id
+        )
     ).all()
     if recaps and PENDING not in recaps:
         # The recap is gone already: managers hear about this one on its own, right away.
@@ -504,8 +504,8 @@ def record_update(
         team = load_team(session=session, team_id=huddle.team_id)
         enqueue_dms(
             session=session,
-            kind=STUCK_KIND,
-            key=f"{STUCK_KIND}:{item.id}",
+            kind=kinds.HUDDLE_STUCK,
+            key=kinds.huddle_stuck_prefix(item.id),
             people=_members(team, ROLE_MANAGER),
             due_at=now,
             expires_at=now + timedelta(days=1),
@@ -597,7 +597,7 @@ def forget_stuck_when_told(*, session: Session, huddle_id: int) -> int:
     """Delete the huddle's stuck notes once no recap to a manager is still waiting; returns how many."""
     waiting = session.scalar(
         select(func.count()).where(
-            Delivery.kind == RECAP_KIND, Delivery.ref_id == huddle_id, Delivery.status == PENDING
+            Delivery.kind == kinds.HUDDLE_RECAP, Delivery.ref_id == huddle_id, Delivery.status == PENDING
         )
     )
     if waiting:
@@ -624,7 +624,7 @@ def forget_stuck_note(*, session: Session, stuck_id: int) -> None:
     """Delete a late stuck note once no DM about it is still waiting."""
     waiting = session.scalar(
         select(func.count()).where(
-            Delivery.kind == STUCK_KIND, Delivery.ref_id == stuck_id, Delivery.status == PENDING
+            Delivery.kind == kinds.HUDDLE_STUCK, Delivery.ref_id == stuck_id, Delivery.status == PENDING
         )
     )
     item = session.get(HuddleStuck, stuck_id)

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from bot import kinds
 from bot.deliveries import dm, enqueue_many
 from bot.domain.errors import NotAllowedError, NotInTeamError, UserError
 from bot.domain.leads import (
@@ -57,13 +58,6 @@ from bot.models.leads import (
     LeadSettings,
 )
 from bot.services.teams import NOT_IN_TEAM, TeamRole
-
-# Outbox kinds (rendered in bot/jobs/leads.py). Each is a DM to one person.
-KIND_OVERLAP = "lead_overlap"  # to each of the two reps: the overlap and its three buttons
-KIND_PROPOSAL = "lead_proposal"  # to the other rep: a split offered, to accept
-KIND_SETTLED = "lead_settled"  # to both reps: how it was settled
-KIND_DECISION = "lead_decision"  # to each manager: the decision card
-KIND_NOISE = "lead_noise"  # to each manager: a key shared by so many claims it means nothing
 
 HOW_TO_IMPORT = (
     "For a long list, ask your manager to import it as a CSV file: Import lead list on their Stretch "
@@ -550,10 +544,10 @@ def _record_overlaps(
             }
         )
         for person_id in (a_person, b_person):
-            key = f"leads:overlap:{overlap.id}:{person_id}"
+            key = kinds.lead_overlap_key(overlap.id, person_id)
             deliveries.append(
                 dm(
-                    kind=KIND_OVERLAP,
+                    kind=kinds.LEAD_OVERLAP,
                     dedupe_key=key,
                     person=people[person_id],
                     due_at=now,
@@ -579,8 +573,10 @@ def _record_overlaps(
         )
         deliveries += [
             dm(
-                kind=KIND_NOISE,
-                dedupe_key=f"leads:noise:{team.id}:{manager.id}:{key}"[:200],
+                kind=kinds.LEAD_NOISE,
+                dedupe_key=kinds.lead_noise_key(
+                    team_id=team.id, manager_person_id=manager.id, account_key=key
+                ),
                 person=manager,
                 due_at=now,
                 team_id=team.id,
@@ -889,12 +885,12 @@ def propose_split(
         overlap_id=overlap.id,
         now=now,
     )
-    key = f"leads:proposal:{overlap.id}:{overlap.proposal_version}"
+    key = kinds.lead_proposal_key(overlap.id, overlap.proposal_version)
     enqueue_many(
         session=session,
         rows=[
             dm(
-                kind=KIND_PROPOSAL,
+                kind=kinds.LEAD_PROPOSAL,
                 dedupe_key=key,
                 person=other,
                 due_at=now,
@@ -1008,12 +1004,12 @@ def confirm_possible(
     )
     a_person, b_person = _pair_people(session, overlap)
     people = _people(session, {a_person, b_person})
-    keys = [f"leads:overlap:{overlap.id}:{pid}:same" for pid in (a_person, b_person)]
+    keys = [kinds.lead_overlap_key(overlap.id, pid, confirmed=True) for pid in (a_person, b_person)]
     enqueue_many(
         session=session,
         rows=[
             dm(
-                kind=KIND_OVERLAP,
+                kind=kinds.LEAD_OVERLAP,
                 dedupe_key=key,
                 person=people[pid],
                 due_at=now,
@@ -1050,8 +1046,8 @@ def ask_manager(*, session: Session, overlap: LeadOverlap, person: Person | None
         return []
     rows = [
         dm(
-            kind=KIND_DECISION,
-            dedupe_key=f"leads:decide:{overlap.id}:{m.id}",
+            kind=kinds.LEAD_DECISION,
+            dedupe_key=kinds.lead_decision_key(overlap.id, m.id),
             person=m,
             due_at=now,
             team_id=overlap.team_id,
@@ -1178,8 +1174,8 @@ def _settle(
     people = _people(session, {a_person, b_person})
     rows = [
         dm(
-            kind=KIND_SETTLED,
-            dedupe_key=f"leads:settled:{overlap.id}:{pid}",
+            kind=kinds.LEAD_SETTLED,
+            dedupe_key=kinds.lead_settled_key(overlap.id, pid),
             person=people[pid],
             due_at=now,
             team_id=overlap.team_id,

@@ -17,6 +17,7 @@ from typing import Protocol
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from bot import kinds
 from bot.deliveries import Message, enqueue, enqueue_dms
 from bot.domain.checkpoints import Checkpoint, Pace
 from bot.domain.errors import NotAllowedError, UserError
@@ -57,15 +58,6 @@ from bot.services import checkpoints as checkpoint_service
 from bot.services.checkins import latest_zone
 from bot.services.moments import record_moment
 from bot.services.teams import TeamRole, choose_team, team_for_channel
-
-# Outbox kinds (rendered in bot/jobs/pie.py).
-KIND_BAKED = "pie_baked"
-KIND_COVERED = "pie_covered"
-KIND_EATEN = "pie_eaten"
-KIND_CLOSED = "pie_closed"
-KIND_REMINDER = "pie_reminder"
-KIND_DEADLINE = "pie_deadline"
-KIND_SNAP = "pie_snap_heads_up"
 
 LatestZone = Callable[[Session, int, int], str | None]
 # (session, team id, the rep credited, amount) → [(person, part)] adding up to the amount, or None.
@@ -478,7 +470,7 @@ def _enqueue_announcement(
         enqueue(
             session=session,
             kind=kind,
-            dedupe_key=f"pie:{pie_id}:{key}",
+            dedupe_key=kinds.pie_announcement_key(pie_id, key),
             channel=team.channel_id,
             due_at=now,
             now=now,
@@ -644,8 +636,8 @@ def claim_slice(
     ):
         enqueue_dms(
             session=session,
-            kind=KIND_SNAP,
-            key=f"pie:{locked.id}:snap:{person.id}",
+            kind=kinds.PIE_SNAP_HEADS_UP,
+            key=kinds.pie_snap_heads_up_prefix(locked.id, person.id),
             people=_managers(session, team.id),
             due_at=now,
             now=now,
@@ -655,7 +647,9 @@ def claim_slice(
         )
     covered_now = total < target <= check.new_total
     if covered_now:
-        _enqueue_announcement(session, kind=KIND_COVERED, pie_id=locked.id, team=team, key="covered", now=now)
+        _enqueue_announcement(
+            session, kind=kinds.PIE_COVERED, pie_id=locked.id, team=team, key="covered", now=now
+        )
     return ClaimOutcome(
         view=_view(team, locked, slices, reps),
         amount=amount,
@@ -737,7 +731,7 @@ def log_progress(
     pie.updated_at = now
     session.flush()
     if before < pie.target_minor <= before + amount:
-        _announce(session, kind=KIND_EATEN, pie=pie, team=team, key="eaten", now=now)
+        _announce(session, kind=kinds.PIE_EATEN, pie=pie, team=team, key="eaten", now=now)
     return pie_view(session=session, pie=pie, now=now), target_person.slack_user_id, amount
 
 
@@ -798,7 +792,7 @@ def bake_pie(
     session.flush()
     if path:
         checkpoint_service.save_team_path(session=session, pie=pie, path=path, now=now)
-    _announce(session, kind=KIND_BAKED, pie=pie, team=team, key="baked", now=now)
+    _announce(session, kind=kinds.PIE_BAKED, pie=pie, team=team, key="baked", now=now)
     return pie_view(session=session, pie=pie, now=now)
 
 
@@ -834,9 +828,9 @@ def set_target(
     checkpoint_service.rescale_team_path(session=session, pie=pie, old_target=old, now=now)
     session.flush()
     if total < old and total >= target:
-        _announce(session, kind=KIND_COVERED, pie=pie, team=role.team, key="covered", now=now)
+        _announce(session, kind=kinds.PIE_COVERED, pie=pie, team=role.team, key="covered", now=now)
     if _progress_total(session, pie.id) >= target:
-        _announce(session, kind=KIND_EATEN, pie=pie, team=role.team, key="eaten", now=now)
+        _announce(session, kind=kinds.PIE_EATEN, pie=pie, team=role.team, key="eaten", now=now)
     return pie_view(session=session, pie=pie, now=now), old
 
 
@@ -867,7 +861,7 @@ def close_pie(*, session: Session, role: TeamRole, now: datetime) -> PieView:
     pie.closed_at = now
     pie.updated_at = now
     session.flush()
-    _announce(session, kind=KIND_CLOSED, pie=pie, team=role.team, key="closed", now=now)
+    _announce(session, kind=kinds.PIE_CLOSED, pie=pie, team=role.team, key="closed", now=now)
     return pie_view(session=session, pie=pie)
 
 

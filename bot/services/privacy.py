@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot import kinds
 from bot.deliveries import enqueue_dms
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.privacy import (
@@ -60,7 +61,6 @@ from bot.services.people import find_person
 from bot.services.teams import team_for_channel, teams_of
 
 # The outbox kind of the one-line note managers get when a member of their team is forgotten.
-FORGOTTEN_KIND = "privacy_forgotten"
 POLICY_ID = 1
 # Rows near the retention cutoff are read this many at a time to check each in its own zone.
 BOUNDARY_PAGE = 2000
@@ -356,8 +356,8 @@ def forget_person(
             ]
             enqueue_dms(
                 session=session,
-                kind=FORGOTTEN_KIND,
-                key=f"forgotten:{audit.id}:{tid}",
+                kind=kinds.PRIVACY_FORGOTTEN,
+                key=kinds.privacy_forgotten_prefix(audit.id, tid),
                 people=team_managers,
                 due_at=now,
                 now=now,
@@ -383,7 +383,7 @@ class ForgottenNote:
 
 
 def forgotten_note(*, session: Session, delivery: Delivery) -> ForgottenNote | None:
-    """The note a FORGOTTEN_KIND delivery carries, from its audit row and team."""
+    """The note a PRIVACY_FORGOTTEN delivery carries, from its audit row and team."""
     audit = session.get(PrivacyAudit, delivery.ref_id or 0)
     team = session.get(Team, delivery.team_id or 0)
     if audit is None or team is None:

@@ -10,6 +10,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot import kinds
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.schedule import format_local
 from bot.domain.shoutouts import (
@@ -29,7 +30,6 @@ from bot.domain.text import escape
 from bot.models import ROLE_MANAGER, Delivery, Membership, Person, StretchMoment, Team, Workspace
 from bot.models.shoutouts import (
     DECISION_POSTED,
-    DRAFTS_KIND,
     SOURCE_PEER,
     DraftOffer,
     MomentDecision,
@@ -316,7 +316,7 @@ def drafts_delivery_for(*, session: Session, channel_id: str, message_ts: str) -
     """The drafts DM (delivery id) a Slack message is, so its card can be refreshed after a click."""
     return session.scalar(
         select(Delivery.id).where(
-            Delivery.kind == DRAFTS_KIND,
+            Delivery.kind == kinds.SHOUTOUT_DRAFTS,
             Delivery.message_channel == channel_id,
             Delivery.message_ts == message_ts,
         )

@@ -6,12 +6,12 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from bot import kinds
 from bot.db import SessionFactory, session_scope
 from bot.domain.checkins import end_of_day
 from bot.domain.schedule import local_moment, scheduled_dates
 from bot.models import Delivery, Person
 from bot.models.checkins import Checkin
-from bot.services.alerts import ALERT_KIND
 
 NY = "America/New_York"
 AT = time(9, 30)
@@ -83,7 +83,7 @@ def alert_deliveries(factory: SessionFactory) -> list[Delivery]:
     """Only this feature's DMs (other features DM people at the same hours)."""
     with factory() as session:
         return list(
-            session.scalars(select(Delivery).where(Delivery.kind == ALERT_KIND).order_by(Delivery.id))
+            session.scalars(select(Delivery).where(Delivery.kind == kinds.QUIET_ALERT).order_by(Delivery.id))
         )
 
 

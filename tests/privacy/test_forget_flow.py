@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot import kinds
 from bot.db import session_scope
 from bot.domain.privacy import FORGET_DELETES, FORGET_KEEPS, FORMER_MEMBER
 from bot.models import (
@@ -29,7 +30,6 @@ from bot.models import (
 from bot.services import privacy as privacy_service
 from bot.services.pie import pie_view
 from bot.services.pilots import facts_of
-from bot.services.privacy import FORGOTTEN_KIND
 from bot.slack.blocks.pie import build_close_summary
 from bot.slack.blocks.pilots import build_card
 from bot.slack.ids import PrivacyInput, PrivacyView
@@ -125,7 +125,10 @@ def test_a_rep_forgets_themselves_and_the_closed_pie_still_adds_up(running: Runn
     # A second confirmation (a double click, a retried request) is harmless.
     def note_recorded() -> bool:
         with factory() as session:
-            return session.scalar(select(Delivery.status).where(Delivery.kind == FORGOTTEN_KIND)) == "sent"
+            return (
+                session.scalar(select(Delivery.status).where(Delivery.kind == kinds.PRIVACY_FORGOTTEN))
+                == "sent"
+            )
 
     assert eventually(note_recorded), "the managers' note was never recorded as sent"
     before = _snapshot(running)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bot import kinds
 from bot.db import SessionFactory
 from bot.models import Delivery
-from bot.services.checkins import KIND_CHECKIN
 from tests import waiting
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, Member, seed_team
 from tests.fakeslack import FakeSlack
@@ -143,7 +143,7 @@ def seed_due_now(
 def checkin_rows(session_factory: SessionFactory) -> list[Delivery]:
     """Every check-in DM row in the outbox."""
     with session_factory() as session:
-        rows = list(session.scalars(select(Delivery).where(Delivery.kind == KIND_CHECKIN)))
+        rows = list(session.scalars(select(Delivery).where(Delivery.kind == kinds.CHECKIN)))
         session.expunge_all()
         return rows
 

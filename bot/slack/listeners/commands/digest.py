@@ -8,10 +8,10 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot import kinds
 from bot.db import session_scope
 from bot.deliveries import enqueue
 from bot.domain.errors import UserError
-from bot.jobs.digest import DIGEST_NOW_KIND
 from bot.jobs.outbox import send_now
 from bot.models import ROLE_MANAGER
 from bot.services.digest import digest_teams, gather_digest
@@ -75,10 +75,10 @@ def send_digests_now(
         assert person is not None  # digest_teams found them through a membership
         for team in teams:
             # One per minute and team: a double click sends one digest, not two.
-            key = f"{DIGEST_NOW_KIND}:{team.id}:{person.id}:{now:%Y%m%dT%H%M}"
+            key = kinds.digest_now_key(team_id=team.id, manager_person_id=person.id, now=now)
             enqueue(
                 session=session,
-                kind=DIGEST_NOW_KIND,
+                kind=kinds.DIGEST_NOW,
                 dedupe_key=key,
                 channel=user_id,
                 due_at=now,

@@ -6,9 +6,9 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot import kinds
 from bot.db import session_scope
 from bot.jobs.outbox import send_now
-from bot.models.huddles import CARD_KIND
 from bot.services.huddles import start_huddle_now
 from bot.services.people import get_or_create_workspace
 from bot.slack.blocks.common import ephemeral
@@ -36,7 +36,7 @@ def huddle_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, 
     report = send_now(
         session_factory=deps.session_factory,
         client=client,
-        dedupe_key=f"{CARD_KIND}:{huddle_id}",
+        dedupe_key=kinds.huddle_card_key(huddle_id),
         now=now,
         kinds=deps.wiring.kinds,
         asked_for=False,
