@@ -22,7 +22,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot import migrate
 from bot.config import load_settings
 from bot.db import make_engine, make_session_factory
-from bot.demo.fakeslack import WORKSPACE_ID, Call, DemoSlack, Person, Posted
+from bot.demo.fakeslack import BOT_USER_ID, WORKSPACE_ID, Call, FakeSlack, Posted
 from bot.demo.render import Style, render_message, render_modal
 from bot.slack.payloads import HttpRequest
 
@@ -122,7 +122,7 @@ class Stage:
 
         self.out = out
         self.clock = SimClock(start.astimezone(UTC))
-        self.slack = DemoSlack(self.clock).start()
+        self.slack = FakeSlack(self.clock, first_ts=1_790_000_000).start()
         secret = secrets.token_hex(16)
         self.settings = load_settings(
             {
@@ -171,12 +171,14 @@ class Stage:
     # --- the cast ----------------------------------------------------------------------------------
     def add_person(self, user_id: str, name: str, tz: str, *, is_admin: bool = False) -> None:
         """Someone in the workspace."""
-        self.slack.add_person(Person(user_id, name, tz, is_admin))
+        self.slack.add_user(user_id, name, tz=tz, is_admin=is_admin, display_name=name.split()[0])
         self.names[user_id] = name.split()[0]
         self.zones[user_id] = tz
 
     def add_channel(self, channel_id: str, name: str, tz: str) -> None:
-        """The team channel (times in it are shown in the team's zone)."""
+        """The team channel (public; times in it are shown in the team's zone). Stretch joins it when the
+        team is set up."""
+        self.slack.add_channel(channel_id)
         self.names[channel_id] = name
         self.channel_tz = tz
 
@@ -239,7 +241,7 @@ class Stage:
             "text": text,
             "api_app_id": "A0STRETCH",
             "is_enterprise_install": "false",
-            "response_url": self.slack.response_url(user_id, channel),
+            "response_url": self.slack.response_url(user_id),
             "trigger_id": self._trigger(user_id),
         }
         before = self._answers_so_far()
@@ -298,7 +300,7 @@ class Stage:
             },
             "channel": {"id": message.channel, "name": self.names.get(message.channel, "directmessage")},
             "message": {"type": "message", "ts": message.ts, "text": message.text, "blocks": message.blocks},
-            "response_url": self.slack.response_url(user_id, message.channel),
+            "response_url": self.slack.response_url(user_id),
             "actions": [action],
         }
         self._send(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
@@ -405,7 +407,7 @@ class Stage:
             "type": "event_callback",
             "event_id": f"Ev{next(self._ids):08d}",
             "event_time": int(time.time()),
-            "authorizations": [{"team_id": WORKSPACE_ID, "user_id": "U0STRETCH", "is_bot": True}],
+            "authorizations": [{"team_id": WORKSPACE_ID, "user_id": BOT_USER_ID, "is_bot": True}],
         }
         self._send(json.dumps(envelope), "application/json")
         published = [
@@ -483,7 +485,7 @@ class Stage:
                 text = " ".join(str(p.get("text") or "").split())
                 self.out.line(self.out.style.dim(f"    ↻ message updated in place: {text[:100]}"))
         elif call.method == "response_url":
-            user = str(p.get("_user"))
+            user = str(p.get("_name"))
             if p.get("delete_original"):
                 return
             verb = "updated for" if p.get("replace_original") else "reply to"
@@ -507,7 +509,7 @@ class Stage:
 
         for item in call.answer.get("files") or []:
             shared = self.slack.files.get(str(item.get("id")))
-            if shared is None:
+            if shared is None or shared.content is None:
                 continue
             to = "U" + shared.channel[1:] if shared.channel.startswith("D") else shared.channel
             width, height = png_size(shared.content)

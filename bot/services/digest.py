@@ -45,7 +45,8 @@ from bot.services.alerts import SIGNAL_LABELS, live_lines
 from bot.services.checkins import options_of
 from bot.services.pie import open_pie, pie_view
 from bot.services.pressure import pressure_summary
-from bot.services.shoutouts import Draft, EffortEntry, effort_leaderboard, pending_drafts
+from bot.services.shoutouts.drafts import Draft, pending_drafts
+from bot.services.shoutouts.effort import EffortEntry, effort_leaderboard
 from bot.services.teams import load_team, resolve_team, team_for_channel, teams_of
 
 LIMITER = "limiter"
