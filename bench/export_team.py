@@ -30,6 +30,7 @@ from bot.domain.questions import TEXT
 from bot.models import Checkin, CheckinAnswer, Membership, Person, Team
 from bot.services import exports
 from bot.services.checkins import options_of, team_questions
+from bot.services.export_files import ExportReport, export_zip
 
 REPS = 50
 DAYS = 365
@@ -103,11 +104,11 @@ def seed(url: str | None) -> tuple[str, object, int]:
     return url, engine, team_id
 
 
-def export_once(factory: object, team_id: int, out: Path) -> exports.ExportReport:
+def export_once(factory: object, team_id: int, out: Path) -> ExportReport:
     """One team export with notes, as the Slack command builds it."""
     with factory() as session:  # type: ignore[operator]
         team = session.get(Team, team_id)
-        return exports.export_zip(
+        return export_zip(
             out, partial(exports.write_team_export, session=session, team=team, include_notes=True)
         )
 

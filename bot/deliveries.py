@@ -2,7 +2,7 @@
 
 This is storage-level work that services and planners call: a feature plans a message by inserting a
 Delivery whose key is unique (planning it again inserts nothing), and says how each of its kinds is
-rendered in `bot/features.py`. Sending, leases and pacing are the clock's (`bot/jobs/outbox.py`).
+rendered in `bot/features.py`. Sending, leases and pacing are the clock's (`bot/jobs/outbox.py` and the modules it names).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.db import SessionFactory
 from bot.models import Membership, Team
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET

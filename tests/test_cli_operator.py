@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, inspect, select, text
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.config import normalise_database_url
 from bot.db import SessionFactory
 from bot.models import Team

@@ -15,13 +15,8 @@ from sqlalchemy.orm import Session
 from bot.deliveries import Message
 from bot.models import Delivery
 from bot.models.privacy import AUDIT_RETENTION_PURGE
-from bot.services.privacy import (
-    CLOCK,
-    forgotten_note,
-    purge_batch,
-    record_act,
-    retention_days,
-)
+from bot.services.privacy import CLOCK, forgotten_note, record_act
+from bot.services.retention import purge_batch, retention_days
 from bot.slack.blocks.privacy import forgotten_note_text
 
 logger = logging.getLogger(__name__)

@@ -18,8 +18,10 @@ from slack_sdk import WebClient
 from bot import features
 from bot.db import SessionFactory, session_scope
 from bot.features import Wiring
+from bot.jobs.claims import LEASE
 from bot.jobs.leader import tick_leadership
-from bot.jobs.outbox import LEASE, DispatchReport, dispatch_due
+from bot.jobs.outbox import dispatch_due
+from bot.jobs.outcomes import DispatchReport
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base
+from bot.models.base import Base, TeamKey
 
 
 class TeamAlertSettings(Base):
@@ -15,7 +15,7 @@ class TeamAlertSettings(Base):
 
     __tablename__ = "team_alert_settings"
 
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[TeamKey]
     thresholds: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     updated_by_person_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"), default=None

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base
+from bot.models.base import Base, Id, PersonId, TeamId
 
 ALERT_OPEN = "open"  # sent (or about to be), nobody has acted yet
 ALERT_ACKNOWLEDGED = "acknowledged"  # a manager said "I'll check in"
@@ -27,9 +27,9 @@ class QuietAlert(Base):
     __tablename__ = "quiet_alerts"
     __table_args__ = (Index("ix_quiet_alerts_team_status", "team_id", "status"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    id: Mapped[Id]
+    team_id: Mapped[TeamId]
+    person_id: Mapped[PersonId]
     # missed_in_a_row, readiness_drop, notes_stopped, snap_zone, slower_answers, huddle_quiet, …
     signal: Mapped[str] = mapped_column(String(32))
     episode_key: Mapped[str] = mapped_column(String(200), unique=True)

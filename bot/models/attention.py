@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base
+from bot.models.base import Base, Id, PersonId, TeamKey
 
 
 class AttentionSettings(Base):
@@ -17,7 +17,7 @@ class AttentionSettings(Base):
 
     __tablename__ = "attention_settings"
 
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[TeamKey]
     week_budget: Mapped[int] = mapped_column(default=4)
     day_budget: Mapped[int] = mapped_column(default=2)
     work_days: Mapped[str] = mapped_column(String(40), default="mon,tue,wed,thu,fri")
@@ -34,9 +34,9 @@ class DmDecision(Base):
     __tablename__ = "dm_decisions"
     __table_args__ = (Index("ix_dm_decisions_person_at", "person_id", "decided_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Id]
     delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id", ondelete="SET NULL"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    person_id: Mapped[PersonId]
     kind: Mapped[str] = mapped_column(String(40))
     # send · defer · merge · skip
     decision: Mapped[str] = mapped_column(String(8))

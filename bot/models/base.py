@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, ForeignKey, MetaData
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -48,3 +48,12 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime()}
+
+
+# The column shapes most tables share (`id: Mapped[Id]`). A mapped_column() on the right still adds to
+# them (`person_id: Mapped[PersonId] = mapped_column(index=True)`); each use gets its own copy.
+Id = Annotated[int, mapped_column(primary_key=True)]
+TeamId = Annotated[int, mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))]
+PersonId = Annotated[int, mapped_column(ForeignKey("people.id", ondelete="CASCADE"))]
+# A table with one row per team (its settings): the team's id is the key.
+TeamKey = Annotated[int, mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)]

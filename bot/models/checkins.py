@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base
+from bot.models.base import Base, Id, PersonId, TeamId
 
 # Check-in statuses.
 CHECKIN_OPEN = "open"  # planned or sent, nothing answered yet
@@ -24,8 +24,8 @@ class CheckinQuestion(Base):
     __tablename__ = "checkin_questions"
     __table_args__ = (UniqueConstraint("team_id", "key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    id: Mapped[Id]
+    team_id: Mapped[TeamId]
     key: Mapped[str] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(10))
     prompt: Mapped[str] = mapped_column(String(200))
@@ -48,9 +48,9 @@ class Checkin(Base):
         Index("ix_checkins_person_due", "person_id", "due_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    id: Mapped[Id]
+    team_id: Mapped[TeamId]
+    person_id: Mapped[PersonId]
     local_date: Mapped[date]
     tz: Mapped[str] = mapped_column(String(64))
     due_at: Mapped[datetime]
@@ -82,7 +82,7 @@ class CheckinAnswer(Base):
     __tablename__ = "checkin_answers"
     __table_args__ = (UniqueConstraint("checkin_id", "question_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Id]
     checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"))
     question_id: Mapped[int] = mapped_column(
         ForeignKey("checkin_questions.id", ondelete="CASCADE"), index=True

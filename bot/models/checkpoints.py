@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base
+from bot.models.base import Base, Id, PersonId, TeamId, TeamKey
 
 
 class PieCheckpoint(Base):
@@ -16,7 +16,7 @@ class PieCheckpoint(Base):
     __tablename__ = "pie_checkpoints"
     __table_args__ = (Index("ix_pie_checkpoints_pie_person", "pie_id", "person_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Id]
     pie_id: Mapped[int] = mapped_column(ForeignKey("pies.id", ondelete="CASCADE"))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), default=None)
     day: Mapped[date]
@@ -30,9 +30,9 @@ class PieProgressEntry(Base):
     __tablename__ = "pie_progress_entries"
     __table_args__ = (Index("ix_pie_progress_entries_pie_at", "pie_id", "logged_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Id]
     pie_id: Mapped[int] = mapped_column(ForeignKey("pies.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    person_id: Mapped[PersonId]
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     logged_at: Mapped[datetime]
 
@@ -42,7 +42,7 @@ class TeamPressureSetting(Base):
 
     __tablename__ = "team_pressure_settings"
 
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[TeamKey]
     enabled: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime]
 
@@ -53,8 +53,8 @@ class PressureWeek(Base):
     __tablename__ = "pressure_weeks"
     __table_args__ = (UniqueConstraint("team_id", "week_start"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    id: Mapped[Id]
+    team_id: Mapped[TeamId]
     week_start: Mapped[date]
     never: Mapped[int] = mapped_column(default=0)
     a_little: Mapped[int] = mapped_column(default=0)
@@ -67,7 +67,7 @@ class PressureAnswered(Base):
     __tablename__ = "pressure_answered"
     __table_args__ = (UniqueConstraint("team_id", "week_start", "person_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    id: Mapped[Id]
+    team_id: Mapped[TeamId]
     week_start: Mapped[date]
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    person_id: Mapped[PersonId]

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.models.base import Base
+from bot.models.base import Base, Id, PersonId, TeamId
 
 ROLE_MANAGER = "manager"
 ROLE_REP = "rep"
@@ -18,7 +18,7 @@ class Workspace(Base):
 
     __tablename__ = "workspaces"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Id]
     slack_team_id: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime]
@@ -30,7 +30,7 @@ class Person(Base):
     __tablename__ = "people"
     __table_args__ = (UniqueConstraint("workspace_id", "slack_user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Id]
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     slack_user_id: Mapped[str] = mapped_column(String(32))
     display_name: Mapped[str] = mapped_column(String(200), default="")
@@ -55,7 +55,7 @@ class Team(Base):
     __tablename__ = "teams"
     __table_args__ = (UniqueConstraint("workspace_id", "channel_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Id]
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(80))
     channel_id: Mapped[str | None] = mapped_column(String(32), default=None)
@@ -81,8 +81,8 @@ class TeamSkipDate(Base):
     __tablename__ = "team_skip_dates"
     __table_args__ = (UniqueConstraint("team_id", "day"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    id: Mapped[Id]
+    team_id: Mapped[TeamId]
     day: Mapped[date]
     reason: Mapped[str] = mapped_column(String(200), default="")
     created_by: Mapped[str] = mapped_column(String(32), default="")
@@ -95,9 +95,9 @@ class Membership(Base):
     __tablename__ = "memberships"
     __table_args__ = (UniqueConstraint("team_id", "person_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    id: Mapped[Id]
+    team_id: Mapped[TeamId]
+    person_id: Mapped[PersonId] = mapped_column(index=True)
     role: Mapped[str] = mapped_column(String(16))
     joined_at: Mapped[datetime]
 
@@ -111,7 +111,7 @@ class Delivery(Base):
     __tablename__ = "deliveries"
     __table_args__ = (Index("ix_deliveries_status_due", "status", "due_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Id]
     kind: Mapped[str] = mapped_column(String(40))
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), default=None)

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base
+from bot.models.base import Base, Id, PersonId, TeamId, TeamKey
 
 HUDDLE_SCHEDULED = "scheduled"
 HUDDLE_ADHOC = "adhoc"  # `/stretch huddle`
@@ -27,7 +27,7 @@ class HuddleSettings(Base):
 
     __tablename__ = "huddle_settings"
 
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[TeamKey]
     days: Mapped[str] = mapped_column(String(40), default="")
     at: Mapped[str] = mapped_column(String(5), default="10:00")
     lead_minutes: Mapped[int] = mapped_column(default=30)
@@ -42,8 +42,8 @@ class Huddle(Base):
     __tablename__ = "huddles"
     __table_args__ = (Index("ix_huddles_team_start", "team_id", "starts_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    id: Mapped[Id]
+    team_id: Mapped[TeamId]
     # "scheduled:<team>:<date>" or "adhoc:<team>:<instant>": a repeated tick plans nothing new.
     key: Mapped[str] = mapped_column(String(80), unique=True)
     kind: Mapped[str] = mapped_column(String(16), default=HUDDLE_SCHEDULED)
@@ -72,9 +72,9 @@ class HuddleReply(Base):
     __tablename__ = "huddle_replies"
     __table_args__ = (UniqueConstraint("huddle_id", "message_ts"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Id]
     huddle_id: Mapped[int] = mapped_column(ForeignKey("huddles.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[PersonId] = mapped_column(index=True)
     message_ts: Mapped[str] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(String(8), default=REPLY_THREAD)
     posted_at: Mapped[datetime]
@@ -86,8 +86,8 @@ class HuddleStuck(Base):
 
     __tablename__ = "huddle_stuck"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Id]
     huddle_id: Mapped[int] = mapped_column(ForeignKey("huddles.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    person_id: Mapped[PersonId]
     text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base
+from bot.models.base import Base, Id, PersonId, TeamId, TeamKey
 
 CLAIM_ACTIVE = "active"
 CLAIM_RELEASED = "released"
@@ -27,7 +27,7 @@ class LeadSettings(Base):
 
     __tablename__ = "lead_settings"
 
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[TeamKey]
     fallback: Mapped[str] = mapped_column(String(16), default="manager")
     fuzzy_threshold: Mapped[int] = mapped_column(default=90)
     updated_at: Mapped[datetime]
@@ -39,8 +39,8 @@ class LeadAssociation(Base):
     __tablename__ = "lead_associations"
     __table_args__ = (UniqueConstraint("team_id", "name_key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    id: Mapped[Id]
+    team_id: Mapped[TeamId]
     name: Mapped[str] = mapped_column(String(120))
     name_key: Mapped[str] = mapped_column(String(120))
     imported_by: Mapped[str] = mapped_column(String(32), default="")
@@ -53,7 +53,7 @@ class LeadAssociationMember(Base):
 
     __tablename__ = "lead_association_members"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Id]
     association_id: Mapped[int] = mapped_column(
         ForeignKey("lead_associations.id", ondelete="CASCADE"), index=True
     )
@@ -70,9 +70,9 @@ class LeadClaim(Base):
     __tablename__ = "lead_claims"
     __table_args__ = (Index("ix_lead_claims_team_status", "team_id", "status"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    id: Mapped[Id]
+    team_id: Mapped[TeamId]
+    person_id: Mapped[PersonId] = mapped_column(index=True)
     association_id: Mapped[int | None] = mapped_column(
         ForeignKey("lead_associations.id", ondelete="CASCADE"), default=None
     )
@@ -108,8 +108,8 @@ class LeadOverlap(Base):
         Index("ix_lead_overlaps_team_status", "team_id", "status"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    id: Mapped[Id]
+    team_id: Mapped[TeamId]
     claim_a_id: Mapped[int] = mapped_column(ForeignKey("lead_claims.id", ondelete="CASCADE"))
     member_a_id: Mapped[int] = mapped_column(default=0)
     claim_b_id: Mapped[int] = mapped_column(ForeignKey("lead_claims.id", ondelete="CASCADE"), index=True)
@@ -142,8 +142,8 @@ class LeadEvent(Base):
     __tablename__ = "lead_events"
     __table_args__ = (Index("ix_lead_events_team_account", "team_id", "account_key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    id: Mapped[Id]
+    team_id: Mapped[TeamId]
     account_key: Mapped[str] = mapped_column(String(130))
     account: Mapped[str] = mapped_column(String(250))
     actor: Mapped[str] = mapped_column(String(40))  # a Slack user id, "cli" or "rule"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base
+from bot.models.base import Base, Id, PersonId, TeamId
 
 # Kinds of stretch moment; each feature records its own.
 MOMENT_STRETCH_ANSWER = "stretch_answer"  # a "what did you stretch for" answer in a check-in
@@ -23,9 +23,9 @@ class StretchMoment(Base):
     __tablename__ = "stretch_moments"
     __table_args__ = (Index("ix_stretch_moments_team_time", "team_id", "occurred_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    id: Mapped[Id]
+    team_id: Mapped[TeamId]
+    person_id: Mapped[PersonId]
     kind: Mapped[str] = mapped_column(String(32))
     # What it is about (a check-in, a pie claim, a pilot), for the feature that recorded it.
     ref_id: Mapped[int | None] = mapped_column(default=None)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base
+from bot.models.base import Base, Id, PersonId, TeamId
 
 
 class OneOnOne(Base):
@@ -16,9 +16,9 @@ class OneOnOne(Base):
     __tablename__ = "one_on_ones"
     __table_args__ = (Index("ix_one_on_ones_team_rep_held", "team_id", "rep_person_id", "held_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
-    rep_person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    id: Mapped[Id]
+    team_id: Mapped[TeamId]
+    rep_person_id: Mapped[PersonId]
     manager_person_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"), default=None
     )
@@ -31,9 +31,9 @@ class ManagerNote(Base):
     __tablename__ = "manager_notes"
     __table_args__ = (UniqueConstraint("team_id", "rep_person_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
-    rep_person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    id: Mapped[Id]
+    team_id: Mapped[TeamId]
+    rep_person_id: Mapped[PersonId]
     text: Mapped[str] = mapped_column(Text, default="")
     updated_by_person_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"), default=None

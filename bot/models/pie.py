@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.models.base import Base
+from bot.models.base import Base, Id, PersonId, TeamId
 
 PIE_OPEN = "open"
 PIE_CLOSED = "closed"
@@ -18,8 +18,8 @@ class Pie(Base):
 
     __tablename__ = "pies"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    id: Mapped[Id]
+    team_id: Mapped[TeamId] = mapped_column(index=True)
     # Equal to team_id while the pie is open, NULL once closed: the unique constraint then allows one
     # open pie per team on every backend (NULLs never collide), and keeps closed pies as history.
     open_team_id: Mapped[int | None] = mapped_column(unique=True, default=None)
@@ -46,9 +46,9 @@ class PieSlice(Base):
     __tablename__ = "pie_slices"
     __table_args__ = (UniqueConstraint("pie_id", "person_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Id]
     pie_id: Mapped[int] = mapped_column(ForeignKey("pies.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[PersonId] = mapped_column(index=True)
     amount_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     progress_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     note: Mapped[str] = mapped_column(String(200), default="")

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.models.base import Base
+from bot.models.base import Base, Id, PersonId, TeamId
 from bot.models.core import Person, Team
 
 
@@ -17,9 +17,9 @@ class Pilot(Base):
     __tablename__ = "pilots"
     __table_args__ = (Index("ix_pilots_team_status", "team_id", "status"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
-    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    id: Mapped[Id]
+    team_id: Mapped[TeamId]
+    owner_id: Mapped[PersonId]
     title: Mapped[str] = mapped_column(String(80))
     # "The goal isn't …" (an outcome number, optional) and "The goal is to get better at …".
     not_goal: Mapped[str] = mapped_column(String(200), default="")
@@ -55,9 +55,9 @@ class PilotParticipant(Base):
     __tablename__ = "pilot_participants"
     __table_args__ = (UniqueConstraint("pilot_id", "person_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Id]
     pilot_id: Mapped[int] = mapped_column(ForeignKey("pilots.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[PersonId] = mapped_column(index=True)
     joined_at: Mapped[datetime]
     mid_score: Mapped[int | None] = mapped_column(default=None)
     mid_note: Mapped[str | None] = mapped_column(Text, default=None)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base
+from bot.models.base import Base, Id, TeamKey
 
 # What an audit row records (never any content).
 AUDIT_EXPORT_SELF = "export_me"
@@ -31,7 +31,7 @@ class PrivacyAudit(Base):
     __tablename__ = "privacy_audit"
     __table_args__ = (Index("ix_privacy_audit_at", "at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Id]
     at: Mapped[datetime]
     workspace_id: Mapped[int | None] = mapped_column(
         ForeignKey("workspaces.id", ondelete="SET NULL"), default=None
@@ -50,7 +50,7 @@ class RetentionPolicy(Base):
 
     __tablename__ = "retention_policy"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Id]
     # 0 keeps them forever.
     days: Mapped[int]
     updated_at: Mapped[datetime]
@@ -62,7 +62,7 @@ class TeamPrivacy(Base):
 
     __tablename__ = "team_privacy"
 
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[TeamKey]
     managers_export_notes: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime]
 

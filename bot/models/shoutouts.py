@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.models.base import Base
+from bot.models.base import Base, Id, PersonId, TeamId
 
 SOURCE_PEER = "peer"  # `/shoutout`, counted against the giver's daily limit
 SOURCE_MANAGER = "manager"  # a manager posted a drafted shout-out
@@ -26,9 +26,9 @@ class Shoutout(Base):
         Index("ix_shoutouts_team_time", "team_id", "created_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
-    giver_person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    id: Mapped[Id]
+    team_id: Mapped[TeamId]
+    giver_person_id: Mapped[PersonId]
     source: Mapped[str] = mapped_column(String(16), default=SOURCE_PEER)
     # The public text as posted in the channel (it is public already; kept for the record and export).
     text: Mapped[str] = mapped_column(Text, default="")
@@ -47,9 +47,9 @@ class ShoutoutRecipient(Base):
     __tablename__ = "shoutout_recipients"
     __table_args__ = (UniqueConstraint("shoutout_id", "person_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Id]
     shoutout_id: Mapped[int] = mapped_column(ForeignKey("shoutouts.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[PersonId] = mapped_column(index=True)
     in_team: Mapped[bool] = mapped_column(default=True)
 
     shoutout: Mapped[Shoutout] = relationship(back_populates="recipients")
@@ -80,7 +80,7 @@ class DraftOffer(Base):
     __tablename__ = "shoutout_draft_offers"
     __table_args__ = (UniqueConstraint("moment_id", "manager_person_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[Id]
     delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id", ondelete="CASCADE"), index=True)
     moment_id: Mapped[int] = mapped_column(ForeignKey("stretch_moments.id", ondelete="CASCADE"))
-    manager_person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    manager_person_id: Mapped[PersonId]

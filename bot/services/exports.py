@@ -1,25 +1,17 @@
-"""Exports of people's data: one person's everything, or one team's records, as CSV files in a zip.
-
-Rows are read in batches (`yield_per`) and written straight into the zip, so a team with years of daily
-check-ins never sits in memory at once. Every text cell goes through `neutralise_cell` (no formulas).
-"""
+"""What an export holds: one person's everything, or one team's records, as CSV tables (bot/services/export_files.py
+writes them into a zip or a directory)."""
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
-from bot.domain.privacy import FORMULA_START, neutralise_cell
 from bot.domain.questions import TEXT
 from bot.models import (
     Checkin,
@@ -39,88 +31,8 @@ from bot.models import (
     Team,
 )
 from bot.models.leads import LeadAssociation, LeadClaim
+from bot.services.export_files import CsvSink, ExportReport, export_zip, stream_rows
 from bot.services.privacy import managers_export_notes, team_subject
-
-BATCH = 2000
-
-
-@dataclass
-class ExportReport:
-    """What an export wrote: rows per file (for the audit record and the reply)."""
-
-    rows: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def total(self) -> int:
-        """Rows in every file."""
-        return sum(self.rows.values())
-
-    def summary(self) -> str:
-        """`checkins=12 answers=40 …`, for the audit record (counts, never content)."""
-        return " ".join(f"{name.removesuffix('.csv')}={count}" for name, count in self.rows.items())
-
-
-def _cell(value: Any) -> Any:
-    kind = type(value)
-    if kind is str:
-        return neutralise_cell(value) if value[:1] in FORMULA_START else value
-    if kind is int or kind is float:
-        return value
-    if value is None:
-        return ""
-    if kind is bool:
-        return "yes" if value else "no"
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    return neutralise_cell(str(value))
-
-
-class CsvSink:
-    """Where export files go: entries of a zip, or files in a directory (the CLI's team export)."""
-
-    def __init__(self, *, zip_file: zipfile.ZipFile | None = None, directory: Path | None = None) -> None:
-        self.zip_file = zip_file
-        self.directory = directory
-        self.report = ExportReport()
-
-    def write(self, name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-        """Write one CSV, row by row."""
-        count = 0
-        with self._open(name) as raw:
-            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-            writer = csv.writer(text)
-            writer.writerow(header)
-            for row in rows:
-                # Plain text and integers (most cells) skip the call: a year of a team is a million cells.
-                writer.writerow(
-                    [
-                        v if (t := type(v)) is int or (t is str and v[:1] not in FORMULA_START) else _cell(v)
-                        for v in row
-                    ]
-                )
-                count += 1
-            text.flush()
-            text.detach()
-        self.report.rows[name] = count
-
-    def _open(self, name: str) -> IO[bytes]:
-        if self.zip_file is not None:
-            return self.zip_file.open(name, "w", force_zip64=True)
-        assert self.directory is not None
-        return (self.directory / name).open("wb")
-
-
-def _stream(session: Session, query: Any) -> Iterator[Any]:
-    # Core rows through the session's connection (same transaction, no ORM row processing), fetched a
-    # batch at a time: a server-side cursor on PostgreSQL, fetchmany on SQLite.
-    # (Options given per statement: set on the connection they would stay for the session's later writes.)
-    result = session.connection().execute(
-        query, execution_options={"stream_results": True, "yield_per": BATCH}
-    )
-    for partition in result.partitions():
-        yield from partition
 
 
 # --- one person --------------------------------------------------------------------------------------
@@ -144,68 +56,62 @@ def write_person_export(*, session: Session, person: Person, sink: CsvSink) -> E
         ]
         or [(person.slack_user_id, person.display_name, person.tz, person.away_from, person.away_until)],
     )
-    sink.write(
+    sink.write_query(
+        session,
         "checkins.csv",
         ("team", "date", "status", "zone", "readiness", "sent_at", "first_answer_at", "submitted_at"),
-        _stream(
-            session,
-            select(
-                Team.name,
-                Checkin.local_date,
-                Checkin.status,
-                Checkin.zone,
-                Checkin.readiness,
-                Checkin.sent_at,
-                Checkin.first_answer_at,
-                Checkin.submitted_at,
-            )
-            .join(Team, Team.id == Checkin.team_id)
-            .where(Checkin.person_id == pid)
-            .order_by(Checkin.local_date, Checkin.id),
-        ),
+        select(
+            Team.name,
+            Checkin.local_date,
+            Checkin.status,
+            Checkin.zone,
+            Checkin.readiness,
+            Checkin.sent_at,
+            Checkin.first_answer_at,
+            Checkin.submitted_at,
+        )
+        .join(Team, Team.id == Checkin.team_id)
+        .where(Checkin.person_id == pid)
+        .order_by(Checkin.local_date, Checkin.id),
     )
-    sink.write(
+    sink.write_query(
+        session,
         "answers.csv",
         ("team", "date", "question_key", "question", "kind", "answer", "answered_at", "updated_at"),
-        _stream(
-            session,
-            select(
-                Team.name,
-                Checkin.local_date,
-                CheckinAnswer.question_key,
-                CheckinQuestion.prompt,
-                CheckinQuestion.kind,
-                CheckinAnswer.value,
-                CheckinAnswer.answered_at,
-                CheckinAnswer.updated_at,
-            )
-            .join(Checkin, Checkin.id == CheckinAnswer.checkin_id)
-            .join(Team, Team.id == Checkin.team_id)
-            .join(CheckinQuestion, CheckinQuestion.id == CheckinAnswer.question_id)
-            .where(Checkin.person_id == pid)
-            .order_by(Checkin.local_date, CheckinAnswer.id),
-        ),
+        select(
+            Team.name,
+            Checkin.local_date,
+            CheckinAnswer.question_key,
+            CheckinQuestion.prompt,
+            CheckinQuestion.kind,
+            CheckinAnswer.value,
+            CheckinAnswer.answered_at,
+            CheckinAnswer.updated_at,
+        )
+        .join(Checkin, Checkin.id == CheckinAnswer.checkin_id)
+        .join(Team, Team.id == Checkin.team_id)
+        .join(CheckinQuestion, CheckinQuestion.id == CheckinAnswer.question_id)
+        .where(Checkin.person_id == pid)
+        .order_by(Checkin.local_date, CheckinAnswer.id),
     )
-    sink.write(
+    sink.write_query(
+        session,
         "pie_slices.csv",
         ("team", "pie", "pie_status", "currency", "claimed_minor", "progress_minor", "note", "claimed_at"),
-        _stream(
-            session,
-            select(
-                Team.name,
-                Pie.title,
-                Pie.status,
-                Pie.currency,
-                PieSlice.amount_minor,
-                PieSlice.progress_minor,
-                PieSlice.note,
-                PieSlice.claimed_at,
-            )
-            .join(Pie, Pie.id == PieSlice.pie_id)
-            .join(Team, Team.id == Pie.team_id)
-            .where(PieSlice.person_id == pid)
-            .order_by(Pie.id),
-        ),
+        select(
+            Team.name,
+            Pie.title,
+            Pie.status,
+            Pie.currency,
+            PieSlice.amount_minor,
+            PieSlice.progress_minor,
+            PieSlice.note,
+            PieSlice.claimed_at,
+        )
+        .join(Pie, Pie.id == PieSlice.pie_id)
+        .join(Team, Team.id == Pie.team_id)
+        .where(PieSlice.person_id == pid)
+        .order_by(Pie.id),
     )
     sink.write(
         "pilots.csv",
@@ -233,7 +139,7 @@ def write_person_export(*, session: Session, person: Person, sink: CsvSink) -> E
         ("direction", "team", "from", "source", "text", "posted_at"),
         (
             ("received" if received else "given", *rest)
-            for received, *rest in _stream(
+            for received, *rest in stream_rows(
                 session,
                 select(
                     ShoutoutRecipient.id.is_not(None),
@@ -254,49 +160,43 @@ def write_person_export(*, session: Session, person: Person, sink: CsvSink) -> E
             )
         ),
     )
-    sink.write(
+    sink.write_query(
+        session,
         "moments.csv",
         ("team", "kind", "summary", "occurred_at"),
-        _stream(
-            session,
-            select(Team.name, StretchMoment.kind, StretchMoment.summary, StretchMoment.occurred_at)
-            .join(Team, Team.id == StretchMoment.team_id)
-            .where(StretchMoment.person_id == pid)
-            .order_by(StretchMoment.occurred_at),
-        ),
+        select(Team.name, StretchMoment.kind, StretchMoment.summary, StretchMoment.occurred_at)
+        .join(Team, Team.id == StretchMoment.team_id)
+        .where(StretchMoment.person_id == pid)
+        .order_by(StretchMoment.occurred_at),
     )
-    sink.write(
+    sink.write_query(
+        session,
         "lead_claims.csv",
         ("team", "account", "domain", "association", "note", "status", "claimed_at", "released_at"),
-        _stream(
-            session,
-            select(
-                Team.name,
-                LeadClaim.company,
-                LeadClaim.domain,
-                LeadAssociation.name,
-                LeadClaim.note,
-                LeadClaim.status,
-                LeadClaim.claimed_at,
-                LeadClaim.released_at,
-            )
-            .join(Team, Team.id == LeadClaim.team_id)
-            .outerjoin(LeadAssociation, LeadAssociation.id == LeadClaim.association_id)
-            .where(LeadClaim.person_id == pid)
-            .order_by(LeadClaim.claimed_at, LeadClaim.id),
-        ),
+        select(
+            Team.name,
+            LeadClaim.company,
+            LeadClaim.domain,
+            LeadAssociation.name,
+            LeadClaim.note,
+            LeadClaim.status,
+            LeadClaim.claimed_at,
+            LeadClaim.released_at,
+        )
+        .join(Team, Team.id == LeadClaim.team_id)
+        .outerjoin(LeadAssociation, LeadAssociation.id == LeadClaim.association_id)
+        .where(LeadClaim.person_id == pid)
+        .order_by(LeadClaim.claimed_at, LeadClaim.id),
     )
-    sink.write(
+    sink.write_query(
+        session,
         "huddle_replies.csv",
         ("team", "huddle_date", "source", "posted_at"),
-        _stream(
-            session,
-            select(Team.name, Huddle.local_date, HuddleReply.source, HuddleReply.posted_at)
-            .join(Huddle, Huddle.id == HuddleReply.huddle_id)
-            .join(Team, Team.id == Huddle.team_id)
-            .where(HuddleReply.person_id == pid, HuddleReply.deleted_at.is_(None))
-            .order_by(HuddleReply.posted_at),
-        ),
+        select(Team.name, Huddle.local_date, HuddleReply.source, HuddleReply.posted_at)
+        .join(Huddle, Huddle.id == HuddleReply.huddle_id)
+        .join(Team, Team.id == Huddle.team_id)
+        .where(HuddleReply.person_id == pid, HuddleReply.deleted_at.is_(None))
+        .order_by(HuddleReply.posted_at),
     )
     return sink.report
 
@@ -338,48 +238,40 @@ def write_team_export(*, session: Session, team: Team, sink: CsvSink, include_no
     """A team's records for its managers: members, check-ins with answers (text answers only when
     `include_notes`), pie history, pilots and shout-outs. Quiet-rep alerts are not exported."""
     tid = team.id
-    sink.write(
+    sink.write_query(
+        session,
         "members.csv",
         ("slack_user_id", "name", "role", "joined"),
-        _stream(
-            session,
-            select(Person.slack_user_id, Person.display_name, Membership.role, Membership.joined_at)
-            .join(Person, Person.id == Membership.person_id)
-            .where(Membership.team_id == tid)
-            .order_by(Membership.id),
-        ),
+        select(Person.slack_user_id, Person.display_name, Membership.role, Membership.joined_at)
+        .join(Person, Person.id == Membership.person_id)
+        .where(Membership.team_id == tid)
+        .order_by(Membership.id),
     )
-    sink.write(
+    sink.write_query(
+        session,
         "checkins.csv",
         ("rep", "slack_user_id", "date", "status", "zone", "readiness", "sent_at", "submitted_at"),
-        _stream(
-            session,
-            select(
-                Person.display_name,
-                Person.slack_user_id,
-                Checkin.local_date,
-                Checkin.status,
-                Checkin.zone,
-                Checkin.readiness,
-                Checkin.sent_at,
-                Checkin.submitted_at,
-            )
-            .join(Person, Person.id == Checkin.person_id)
-            .where(Checkin.team_id == tid)
-            .order_by(Checkin.local_date, Checkin.id),
-        ),
+        select(
+            Person.display_name,
+            Person.slack_user_id,
+            Checkin.local_date,
+            Checkin.status,
+            Checkin.zone,
+            Checkin.readiness,
+            Checkin.sent_at,
+            Checkin.submitted_at,
+        )
+        .join(Person, Person.id == Checkin.person_id)
+        .where(Checkin.team_id == tid)
+        .order_by(Checkin.local_date, Checkin.id),
     )
-    sink.write(
+    sink.write_query(
+        session,
         "questions.csv",
         ("question_key", "kind", "question", "removed_at"),
-        _stream(
-            session,
-            select(
-                CheckinQuestion.key, CheckinQuestion.kind, CheckinQuestion.prompt, CheckinQuestion.removed_at
-            )
-            .where(CheckinQuestion.team_id == tid)
-            .order_by(CheckinQuestion.position, CheckinQuestion.id),
-        ),
+        select(CheckinQuestion.key, CheckinQuestion.kind, CheckinQuestion.prompt, CheckinQuestion.removed_at)
+        .where(CheckinQuestion.team_id == tid)
+        .order_by(CheckinQuestion.position, CheckinQuestion.id),
     )
     # The wording of each question is in questions.csv once, not repeated on every answer.
     answers = (
@@ -398,76 +290,71 @@ def write_team_export(*, session: Session, team: Team, sink: CsvSink, include_no
     )
     if not include_notes:
         answers = answers.where(CheckinQuestion.kind != TEXT)
-    sink.write(
+    sink.write_query(
+        session,
         "answers.csv",
         ("rep", "slack_user_id", "date", "question_key", "answer"),
-        _stream(session, answers),
+        answers,
     )
-    sink.write(
+    sink.write_query(
+        session,
         "pies.csv",
         ("pie", "status", "currency", "target_minor", "claim_deadline", "period_end", "closed_at"),
-        _stream(
-            session,
-            select(
-                Pie.title,
-                Pie.status,
-                Pie.currency,
-                Pie.target_minor,
-                Pie.claim_deadline,
-                Pie.period_end,
-                Pie.closed_at,
-            )
-            .where(Pie.team_id == tid)
-            .order_by(Pie.id),
-        ),
+        select(
+            Pie.title,
+            Pie.status,
+            Pie.currency,
+            Pie.target_minor,
+            Pie.claim_deadline,
+            Pie.period_end,
+            Pie.closed_at,
+        )
+        .where(Pie.team_id == tid)
+        .order_by(Pie.id),
     )
-    sink.write(
+    sink.write_query(
+        session,
         "pie_slices.csv",
         ("pie", "rep", "slack_user_id", "claimed_minor", "progress_minor", "note", "claimed_at"),
-        _stream(
-            session,
-            select(
-                Pie.title,
-                Person.display_name,
-                Person.slack_user_id,
-                PieSlice.amount_minor,
-                PieSlice.progress_minor,
-                PieSlice.note,
-                PieSlice.claimed_at,
-            )
-            .join(Pie, Pie.id == PieSlice.pie_id)
-            .join(Person, Person.id == PieSlice.person_id)
-            .where(Pie.team_id == tid)
-            .order_by(Pie.id, PieSlice.id),
-        ),
+        select(
+            Pie.title,
+            Person.display_name,
+            Person.slack_user_id,
+            PieSlice.amount_minor,
+            PieSlice.progress_minor,
+            PieSlice.note,
+            PieSlice.claimed_at,
+        )
+        .join(Pie, Pie.id == PieSlice.pie_id)
+        .join(Person, Person.id == PieSlice.person_id)
+        .where(Pie.team_id == tid)
+        .order_by(Pie.id, PieSlice.id),
     )
     owner = aliased(Person)
-    sink.write(
+    sink.write_query(
+        session,
         "pilots.csv",
         ("pilot", "iteration", "owner", "growth_metric", "not_goal", "start", "length_days", "status"),
-        _stream(
-            session,
-            select(
-                Pilot.title,
-                Pilot.iteration,
-                owner.display_name,
-                Pilot.growth_metric,
-                Pilot.not_goal,
-                Pilot.start_date,
-                Pilot.length_days,
-                Pilot.status,
-            )
-            .join(owner, owner.id == Pilot.owner_id)
-            .where(Pilot.team_id == tid)
-            .order_by(Pilot.id),
-        ),
+        select(
+            Pilot.title,
+            Pilot.iteration,
+            owner.display_name,
+            Pilot.growth_metric,
+            Pilot.not_goal,
+            Pilot.start_date,
+            Pilot.length_days,
+            Pilot.status,
+        )
+        .join(owner, owner.id == Pilot.owner_id)
+        .where(Pilot.team_id == tid)
+        .order_by(Pilot.id),
     )
     sink.write(
         "pilot_participants.csv",
         ("pilot", "iteration", "participant", "mid_score", "mid_note", "vote", "learning", "skill_score"),
         (
             (title, it, name, mid, note if include_notes else "", vote, learn if include_notes else "", skill)
-            for title, it, name, mid, note, vote, learn, skill in _stream(
+            for title, it, name, mid, note, vote, learn, skill in stream_rows(
                 session,
                 select(
                     Pilot.title,
@@ -486,25 +373,23 @@ def write_team_export(*, session: Session, team: Team, sink: CsvSink, include_no
             )
         ),
     )
-    sink.write(
+    sink.write_query(
+        session,
         "lead_claims.csv",
         ("rep", "account", "domain", "association", "status", "claimed_at", "released_at"),
-        _stream(
-            session,
-            select(
-                Person.display_name,
-                LeadClaim.company,
-                LeadClaim.domain,
-                LeadAssociation.name,
-                LeadClaim.status,
-                LeadClaim.claimed_at,
-                LeadClaim.released_at,
-            )
-            .join(Person, Person.id == LeadClaim.person_id)
-            .outerjoin(LeadAssociation, LeadAssociation.id == LeadClaim.association_id)
-            .where(LeadClaim.team_id == tid)
-            .order_by(LeadClaim.claimed_at, LeadClaim.id),
-        ),
+        select(
+            Person.display_name,
+            LeadClaim.company,
+            LeadClaim.domain,
+            LeadAssociation.name,
+            LeadClaim.status,
+            LeadClaim.claimed_at,
+            LeadClaim.released_at,
+        )
+        .join(Person, Person.id == LeadClaim.person_id)
+        .outerjoin(LeadAssociation, LeadAssociation.id == LeadClaim.association_id)
+        .where(LeadClaim.team_id == tid)
+        .order_by(LeadClaim.claimed_at, LeadClaim.id),
     )
     sink.write(
         "shoutouts.csv",
@@ -517,7 +402,7 @@ def write_team_export(*, session: Session, team: Team, sink: CsvSink, include_no
 def _team_shoutouts(session: Session, tid: int) -> Iterator[Sequence[Any]]:
     giver, recipient = aliased(Person), aliased(Person)
     current: list[Any] | None = None
-    rows = _stream(
+    rows = stream_rows(
         session,
         select(
             Shoutout.id,
@@ -575,31 +460,3 @@ def team_zip(*, session: Session, team_id: int, out: Path) -> Exported | None:
     notes = managers_export_notes(session=session, team_id=team_id)
     report = export_zip(out, partial(write_team_export, session=session, team=team, include_notes=notes))
     return Exported(report, team_subject(team), team.name, team.workspace_id, notes)
-
-
-# --- files -------------------------------------------------------------------------------------------
-def export_zip(out: IO[bytes] | Path, write: Any) -> ExportReport:
-    """Run `write(sink)` into a new zip at `out` (a path or a writable binary file)."""
-    # Level 1: CSV text still shrinks about tenfold, at a third of the default level's CPU.
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        sink = CsvSink(zip_file=archive)
-        write(sink=sink)
-        archive.writestr("README.txt", EXPORT_README)
-    return sink.report
-
-
-def export_directory(directory: Path, write: Any) -> ExportReport:
-    """Run `write(sink)` into CSV files in `directory` (created if missing)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    sink = CsvSink(directory=directory)
-    write(sink=sink)
-    return sink.report
-
-
-EXPORT_README = """Stretch export
-
-One CSV file per kind of record, UTF-8, comma separated, first line the column names.
-Dates are local calendar dates; times are UTC (ISO 8601). Money is in minor units (cents) of the
-currency column. A text cell that starts with = + - or @ is prefixed with ' so no spreadsheet runs it
-as a formula.
-"""

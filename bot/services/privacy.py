@@ -1,4 +1,5 @@
-"""People's data as a service: who may export what, forgetting a person, retention and the audit record.
+"""People's data as a service: who may export what, forgetting a person, and the audit record (retention is
+bot/services/retention.py).
 
 Nothing here commits: forget is one caller transaction per person and a retention batch one per batch,
 so a crash leaves either everything or nothing of that person or batch done, and a second run finds
@@ -8,8 +9,8 @@ nothing left to do.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -17,53 +18,23 @@ from sqlalchemy.orm import Session
 from bot import kinds
 from bot.deliveries import enqueue_dms
 from bot.domain.errors import NotAllowedError, UserError
-from bot.domain.privacy import (
-    DEFAULT_RETENTION_DAYS,
-    FORMER_MEMBER,
-    certain_cutoff,
-    coarse_cutoff,
-    retention_cutoff,
-    scrub_mentions,
-    tombstone_id,
-)
-from bot.models import (
-    ROLE_MANAGER,
-    Checkin,
-    CheckinAnswer,
-    Delivery,
-    DraftOffer,
-    HuddleReply,
-    HuddleStuck,
-    ManagerNote,
-    Membership,
-    MomentDecision,
-    OneOnOne,
-    Person,
-    Pie,
-    PieSlice,
-    Pilot,
-    PilotParticipant,
-    QuietAlert,
-    Shoutout,
-    StretchMoment,
-    Team,
-    TeamSkipDate,
-    Workspace,
-)
-from bot.models.privacy import (
-    AUDIT_FORGET,
-    AUDIT_RETENTION_SET,
-    PrivacyAudit,
-    RetentionPolicy,
-    TeamPrivacy,
-)
+from bot.domain.privacy import FORMER_MEMBER, scrub_mentions, tombstone_id
+
+# A forget reaches into every feature's tables: imported feature by feature, so the list shows which.
+from bot.models import ROLE_MANAGER, Delivery, Membership, Person, Team, TeamSkipDate, Workspace
+from bot.models.alerts import QuietAlert
+from bot.models.checkins import Checkin, CheckinAnswer
+from bot.models.huddles import HuddleReply, HuddleStuck
+from bot.models.moments import StretchMoment
+from bot.models.one_on_ones import ManagerNote, OneOnOne
+from bot.models.pie import Pie, PieSlice
+from bot.models.pilots import Pilot, PilotParticipant
+from bot.models.privacy import AUDIT_FORGET, PrivacyAudit, TeamPrivacy
+from bot.models.shoutouts import DraftOffer, MomentDecision, Shoutout
 from bot.services.people import find_person
 from bot.services.teams import team_for_channel, teams_of
 
-# The outbox kind of the one-line note managers get when a member of their team is forgotten.
-POLICY_ID = 1
-# Rows near the retention cutoff are read this many at a time to check each in its own zone.
-BOUNDARY_PAGE = 2000
+# The actor the audit record names for what the clock does (retention batches).
 CLOCK = "clock"
 
 
@@ -231,7 +202,8 @@ class Forgotten:
         return " ".join(f"{k}={v}" for k, v in self.counts.items() if v)
 
 
-def _count_delete(session: Session, statement: object) -> int:
+def count_deleted(session: Session, statement: object) -> int:
+    """Run a bulk delete (or update) and say how many rows it touched."""
     result = session.execute(statement)  # type: ignore[call-overload]
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -270,16 +242,16 @@ def forget_person(
     )
     counts: dict[str, int] = {}
     checkin_ids = select(Checkin.id).where(Checkin.person_id == pid)
-    counts["answers"] = _count_delete(
+    counts["answers"] = count_deleted(
         session, delete(CheckinAnswer).where(CheckinAnswer.checkin_id.in_(checkin_ids))
     )
-    counts["checkins"] = _count_delete(session, delete(Checkin).where(Checkin.person_id == pid))
-    counts["alerts"] = _count_delete(session, delete(QuietAlert).where(QuietAlert.person_id == pid))
+    counts["checkins"] = count_deleted(session, delete(Checkin).where(Checkin.person_id == pid))
+    counts["alerts"] = count_deleted(session, delete(QuietAlert).where(QuietAlert.person_id == pid))
     moment_ids = select(StretchMoment.id).where(StretchMoment.person_id == pid)
     session.execute(delete(DraftOffer).where(DraftOffer.moment_id.in_(moment_ids)))
     session.execute(delete(MomentDecision).where(MomentDecision.moment_id.in_(moment_ids)))
-    counts["moments"] = _count_delete(session, delete(StretchMoment).where(StretchMoment.person_id == pid))
-    counts["huddle_replies"] = _count_delete(session, delete(HuddleReply).where(HuddleReply.person_id == pid))
+    counts["moments"] = count_deleted(session, delete(StretchMoment).where(StretchMoment.person_id == pid))
+    counts["huddle_replies"] = count_deleted(session, delete(HuddleReply).where(HuddleReply.person_id == pid))
     session.execute(delete(HuddleStuck).where(HuddleStuck.person_id == pid))
     own_deliveries = select(Delivery.id).where(or_(Delivery.person_id == pid, Delivery.channel == uid))
     session.execute(
@@ -287,10 +259,10 @@ def forget_person(
             or_(DraftOffer.delivery_id.in_(own_deliveries), DraftOffer.manager_person_id == pid)
         )
     )
-    counts["messages"] = _count_delete(
+    counts["messages"] = count_deleted(
         session, delete(Delivery).where(or_(Delivery.person_id == pid, Delivery.channel == uid))
     )
-    counts["pilot_notes"] = _count_delete(
+    counts["pilot_notes"] = count_deleted(
         session,
         update(PilotParticipant)
         .where(
@@ -299,7 +271,7 @@ def forget_person(
         )
         .values(mid_note=None, learning=None),
     )
-    counts["slice_notes"] = _count_delete(
+    counts["slice_notes"] = count_deleted(
         session,
         update(PieSlice).where(PieSlice.person_id == pid, PieSlice.note != "").values(note=""),
     )
@@ -310,7 +282,7 @@ def forget_person(
     session.execute(update(TeamSkipDate).where(TeamSkipDate.created_by == uid).values(created_by=""))
     # 1:1 pages (issue 17): the managers' private note about them and their 1:1 dates go; a note or a
     # 1:1 they recorded as a manager stays for the team, without their name.
-    counts["one_on_one_notes"] = _count_delete(
+    counts["one_on_one_notes"] = count_deleted(
         session, delete(ManagerNote).where(ManagerNote.rep_person_id == pid)
     )
     session.execute(delete(OneOnOne).where(OneOnOne.rep_person_id == pid))
@@ -318,7 +290,7 @@ def forget_person(
         update(ManagerNote).where(ManagerNote.updated_by_person_id == pid).values(updated_by_person_id=None)
     )
     session.execute(update(OneOnOne).where(OneOnOne.manager_person_id == pid).values(manager_person_id=None))
-    counts["teams_left"] = _count_delete(session, delete(Membership).where(Membership.person_id == pid))
+    counts["teams_left"] = count_deleted(session, delete(Membership).where(Membership.person_id == pid))
     person.slack_user_id = tombstone_id(pid)
     person.display_name = FORMER_MEMBER
     person.tz = "UTC"
@@ -389,113 +361,3 @@ def forgotten_note(*, session: Session, delivery: Delivery) -> ForgottenNote | N
     if audit is None or team is None:
         return None
     return ForgottenNote(user_id=audit.subject, team_name=team.name)
-
-
-# --- retention ---------------------------------------------------------------------------------------
-def retention_days(*, session: Session) -> int:
-    """Days answers and notes are kept (0 = forever); the default until an operator sets it."""
-    policy = session.get(RetentionPolicy, POLICY_ID)
-    return DEFAULT_RETENTION_DAYS if policy is None else policy.days
-
-
-def set_retention_days(*, session: Session, days: int, actor: str, now: datetime) -> int:
-    """Store a new retention; returns the previous one. Audited."""
-    previous = retention_days(session=session)
-    policy = session.get(RetentionPolicy, POLICY_ID)
-    if policy is None:
-        policy = RetentionPolicy(id=POLICY_ID, days=days, updated_at=now, updated_by=actor[:32])
-        session.add(policy)
-    policy.days = days
-    policy.updated_at = now
-    policy.updated_by = actor[:32]
-    record_act(
-        session=session,
-        actor=actor,
-        action=AUDIT_RETENTION_SET,
-        detail=f"days {previous} -> {days}",
-        now=now,
-    )
-    return previous
-
-
-@dataclass
-class PurgeBatch:
-    """One retention batch: what it deleted, and whether more may remain."""
-
-    checkins: int = 0
-    answers: int = 0
-    pilot_notes: int = 0
-    more: bool = False
-    per_team: dict[int, int] = field(default_factory=dict)
-
-
-def purge_batch(*, session: Session, now: datetime, days: int, batch: int = 500) -> PurgeBatch:
-    """Delete one batch of check-ins (with their answers and notes) dated more than `days` days before
-    today in their own zone, and clear pilot notes older than that. Nothing when `days` is 0."""
-    result = PurgeBatch()
-    coarse, certain = coarse_cutoff(now, days), certain_cutoff(now, days)
-    if coarse is None or certain is None:
-        return result
-    # Rows older than every zone's cutoff go without a look at their zone; the two or three dates near
-    # the cutoff are checked row by row in their own zone, a page at a time (rows kept there are skipped
-    # by id, so a page full of them can't hide older rows behind it).
-    rows = list(
-        session.execute(
-            select(Checkin.id, Checkin.team_id)
-            .where(Checkin.local_date < certain)
-            .order_by(Checkin.id)
-            .limit(batch)
-        )
-    )
-    doomed = [checkin_id for checkin_id, _ in rows]
-    teams = [team_id for _, team_id in rows]
-    after = 0
-    while len(doomed) < batch:
-        page = list(
-            session.execute(
-                select(Checkin.id, Checkin.local_date, Checkin.tz, Checkin.team_id)
-                .where(Checkin.local_date >= certain, Checkin.local_date < coarse, Checkin.id > after)
-                .order_by(Checkin.id)
-                .limit(BOUNDARY_PAGE)
-            )
-        )
-        for checkin_id, day, tz, team_id in page:
-            cutoff = retention_cutoff(now, tz, days)
-            if cutoff is not None and day < cutoff and len(doomed) < batch:
-                doomed.append(checkin_id)
-                teams.append(team_id)
-        if len(page) < BOUNDARY_PAGE:
-            break
-        after = page[-1][0]
-    for team_id in teams:
-        result.per_team[team_id] = result.per_team.get(team_id, 0) + 1
-    if doomed:
-        result.answers = _count_delete(
-            session, delete(CheckinAnswer).where(CheckinAnswer.checkin_id.in_(doomed))
-        )
-        result.checkins = _count_delete(session, delete(Checkin).where(Checkin.id.in_(doomed)))
-    # A full batch may have more behind it; anything less was everything there was.
-    result.more = len(doomed) >= batch
-    oldest_kept = now - timedelta(days=days)
-    notes = list(
-        session.scalars(
-            select(PilotParticipant.id)
-            .where(
-                or_(PilotParticipant.mid_note.is_not(None), PilotParticipant.learning.is_not(None)),
-                func.coalesce(
-                    PilotParticipant.reviewed_at, PilotParticipant.mid_at, PilotParticipant.joined_at
-                )
-                < oldest_kept,
-            )
-            .limit(batch)
-        )
-    )
-    if notes:
-        result.pilot_notes = _count_delete(
-            session,
-            update(PilotParticipant)
-            .where(PilotParticipant.id.in_(notes))
-            .values(mid_note=None, learning=None),
-        )
-        result.more = result.more or len(notes) == batch
-    return result

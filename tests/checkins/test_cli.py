@@ -8,7 +8,7 @@ import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.db import SessionFactory
 from bot.models import TeamSkipDate
 from bot.models.checkins import CheckinQuestion

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.demo import story
 from bot.models import Delivery, Membership, Person, QuietAlert
 from bot.models.checkins import Checkin, CheckinAnswer, CheckinQuestion

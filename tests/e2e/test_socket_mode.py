@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import SHUTDOWN_SECONDS
+from bot.cli.server import SHUTDOWN_SECONDS
 from bot.slack.ids import Action
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.fakeslack import WORKSPACE_ID, FakeSlack

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from tests.fakeslack import FakeSlack
 from tests.test_cli import cli_env  # noqa: F401 (the fixture)
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.db import SessionFactory, make_engine, make_session_factory, session_scope
 from bot.deliveries import KindSpec, Message, enqueue
 from bot.jobs import outbox
-from bot.jobs.outbox import DispatchReport
+from bot.jobs.outcomes import DispatchReport, backoff
 from bot.jobs.pacing import Pacer
 from bot.models import Delivery, Person
 from bot.services.people import get_or_create_workspace
@@ -260,7 +260,7 @@ def test_the_budget_leaves_the_rest_pending_for_the_next_tick(
 
 def test_backoff_grows_and_is_capped() -> None:
     """Transient failures back off 15 s, 30 s, 60 s … at most 10 minutes."""
-    assert [outbox._backoff(n).total_seconds() for n in (1, 2, 3, 10)] == [15, 30, 60, 600]
+    assert [backoff(n).total_seconds() for n in (1, 2, 3, 10)] == [15, 30, 60, 600]
 
 
 def _simulate(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.db import SessionFactory
 from bot.models.leads import LeadClaim, LeadOverlap
 from tests.fakeslack import FakeSlack

@@ -9,7 +9,7 @@ import pytest
 from freezegun import freeze_time
 
 from bot.charts import is_png, png_size
-from bot.cli import main
+from bot.cli.main import main
 from bot.db import SessionFactory, session_scope
 from bot.services import pie as pie_service
 from tests.conftest import Member, seed_team

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.domain.attention import DEFAULT_BUDGET, next_in_hours
 from bot.domain.privacy import FORMER_MEMBER
 from bot.jobs.tick import tick

@@ -14,8 +14,8 @@ from bot.domain.privacy import DEFAULT_RETENTION_DAYS, coarse_cutoff, retention_
 from bot.jobs import retention as retention_jobs
 from bot.jobs.tick import tick
 from bot.models import Checkin, CheckinAnswer, PilotParticipant, PrivacyAudit
-from bot.services import privacy as privacy_service
-from bot.services.privacy import retention_days, set_retention_days
+from bot.services import retention as retention_service
+from bot.services.retention import retention_days, set_retention_days
 from bot.slack.app import make_client
 from tests.conftest import Member, Running, seed_team
 from tests.privacy.helpers import add_checkin, person_id
@@ -83,7 +83,7 @@ def test_retention_deletes_exactly_what_is_older_than_n_days_across_a_dst_change
     monkeypatch.setattr(retention_jobs, "BATCH", 7)
     # One row per page near the cutoff: Raj's kept 31 October comes before Ken's expired one (lower id)
     # and must not hide it.
-    monkeypatch.setattr(privacy_service, "BOUNDARY_PAGE", 1)
+    monkeypatch.setattr(retention_service, "BOUNDARY_PAGE", 1)
     deleted = _tick(running, NOW)
     assert deleted == 11 + 12  # Raj: 20–30 Oct; Ken: 20–31 Oct
     assert _dates(running, raj)[0] == date(2026, 10, 31)

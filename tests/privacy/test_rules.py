@@ -15,7 +15,7 @@ from bot.domain.privacy import (
     scrub_mentions,
     tombstone_id,
 )
-from bot.services.exports import _cell
+from bot.services.export_files import _cell
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("x")'])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from bot.cli import main
+from bot.cli.main import main
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, Running
 from tests.fakeslack import FakeSlack
 from tests.slackclient import state_values_from_view

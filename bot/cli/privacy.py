@@ -13,6 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli.common import open_engine
 from bot.domain.errors import UserError
 
 if TYPE_CHECKING:
@@ -58,9 +59,9 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run one privacy command."""
-    from bot.db import make_engine, make_session_factory, session_scope
+    from bot.db import make_session_factory, session_scope
 
-    engine = make_engine(settings.database_url, hide_parameters=True)
+    engine = open_engine(settings)
     factory = make_session_factory(engine)
     now = datetime.now(UTC)
     try:
@@ -107,9 +108,10 @@ def _find_person(session: Session, user_id: str) -> Person:
 
 
 def _export(session: Session, args: argparse.Namespace, now: datetime) -> int:
-    from bot.models.privacy import AUDIT_EXPORT_TEAM, AUDIT_EXPORT_USER, OPERATOR
+    from bot.models.privacy import AUDIT_EXPORT_TEAM, AUDIT_EXPORT_USER
     from bot.services import exports
-    from bot.services.privacy import managers_export_notes, record_act, team_subject
+    from bot.services.export_files import export_directory, export_zip
+    from bot.services.privacy import managers_export_notes, team_subject
 
     out = Path(args.out)
     if args.team:
@@ -117,13 +119,12 @@ def _export(session: Session, args: argparse.Namespace, now: datetime) -> int:
         notes = managers_export_notes(session=session, team_id=team.id)
         if out.exists() and not out.is_dir():
             raise UserError(f"{out} is a file; --team writes CSV files into a directory.")
-        report = exports.export_directory(
+        report = export_directory(
             out, partial(exports.write_team_export, session=session, team=team, include_notes=notes)
         )
-        record_act(
-            session=session,
-            actor=OPERATOR,
-            action=AUDIT_EXPORT_TEAM,
+        _record(
+            session,
+            AUDIT_EXPORT_TEAM,
             subject=team_subject(team),
             detail=f"notes={'yes' if notes else 'no'} {report.summary()}",
             now=now,
@@ -139,11 +140,10 @@ def _export(session: Session, args: argparse.Namespace, now: datetime) -> int:
     if out.is_dir():
         raise UserError(f"{out} is a directory; --user writes one zip file.")
     out.parent.mkdir(parents=True, exist_ok=True)
-    report = exports.export_zip(out, partial(exports.write_person_export, session=session, person=person))
-    record_act(
-        session=session,
-        actor=OPERATOR,
-        action=AUDIT_EXPORT_USER,
+    report = export_zip(out, partial(exports.write_person_export, session=session, person=person))
+    _record(
+        session,
+        AUDIT_EXPORT_USER,
         subject=args.user,
         detail=report.summary(),
         now=now,
@@ -151,6 +151,24 @@ def _export(session: Session, args: argparse.Namespace, now: datetime) -> int:
     )
     print(f"Wrote everything Stretch holds about {args.user} ({report.total} rows) to {out}.")
     return 0
+
+
+def _record(
+    session: Session, action: str, *, subject: str, detail: str, now: datetime, workspace_id: int
+) -> None:
+    """Put an operator's act in the privacy audit record (counts and settings, never content)."""
+    from bot.models.privacy import OPERATOR
+    from bot.services.privacy import record_act
+
+    record_act(
+        session=session,
+        actor=OPERATOR,
+        action=action,
+        subject=subject,
+        detail=detail,
+        now=now,
+        workspace_id=workspace_id,
+    )
 
 
 def _forget(session: Session, args: argparse.Namespace, now: datetime) -> int:
@@ -181,7 +199,7 @@ def _forget(session: Session, args: argparse.Namespace, now: datetime) -> int:
 def _retention(session: Session, args: argparse.Namespace, now: datetime) -> int:
     from bot.domain.privacy import parse_retention_days
     from bot.models.privacy import OPERATOR
-    from bot.services.privacy import retention_days, set_retention_days
+    from bot.services.retention import retention_days, set_retention_days
 
     if args.retention_command == "set":
         days = parse_retention_days(args.days)
@@ -197,10 +215,9 @@ def _days(days: int) -> str:
 
 
 def _notes(session: Session, args: argparse.Namespace, now: datetime) -> int:
-    from bot.models.privacy import AUDIT_NOTES_SETTING, OPERATOR
+    from bot.models.privacy import AUDIT_NOTES_SETTING
     from bot.services.privacy import (
         managers_export_notes,
-        record_act,
         set_managers_export_notes,
         team_subject,
     )
@@ -209,10 +226,9 @@ def _notes(session: Session, args: argparse.Namespace, now: datetime) -> int:
     if args.setting is not None:
         allowed = args.setting == "on"
         set_managers_export_notes(session=session, team_id=team.id, allowed=allowed, now=now)
-        record_act(
-            session=session,
-            actor=OPERATOR,
-            action=AUDIT_NOTES_SETTING,
+        _record(
+            session,
+            AUDIT_NOTES_SETTING,
             subject=team_subject(team),
             detail=f"managers_export_notes={args.setting}",
             now=now,

@@ -5,19 +5,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from bot.cli.common import find_team, open_engine
 from bot.config import Settings
 from bot.domain.errors import UserError
 
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
-    from sqlalchemy.orm import Session
-
-    from bot.models import Team
+COMMANDS = ("leads",)
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -61,13 +56,7 @@ def _read(path: str) -> str:
         ) from None
 
 
-def run(
-    args: argparse.Namespace,
-    settings: Settings,
-    *,
-    find_team: Callable[[Session, str], Team],
-    make_engine: Callable[[Settings], Engine],
-) -> int:
+def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run one `stretch leads …` command; returns the exit code."""
     from bot.db import make_session_factory, session_scope
     from bot.domain.leads.accounts import MAX_IMPORT_ROWS, parse_csv
@@ -78,7 +67,7 @@ def run(
     from bot.services.leads import people as lead_people
     from bot.services.leads import settings as lead_settings
 
-    engine = make_engine(settings)
+    engine = open_engine(settings)
     now = datetime.now(UTC)
     how = f"Split the file into parts of at most {MAX_IMPORT_ROWS:,} rows."
     try:
