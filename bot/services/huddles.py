@@ -44,7 +44,7 @@ from bot.models.huddles import (
     REPLY_UPDATE,
 )
 from bot.services.alerts import RaisedSignal
-from bot.services.pie import PieView, open_pie, pie_view
+from bot.services.pie_reads import PieView, open_pie, pie_view
 from bot.services.teams import load_team, resolve_team
 
 # Quiet signals look at this many of a team's latest finished huddles.

@@ -36,7 +36,8 @@ from bot.domain.pie import (
     percent,
 )
 from bot.services.checkpoints import CheckpointDay, RepPace
-from bot.services.pie import ClaimOutcome, PieView, SliceLine
+from bot.services.pie_claims import ClaimOutcome
+from bot.services.pie_reads import PieView, SliceLine
 from bot.slack.blocks.common import (
     Block,
     actions,

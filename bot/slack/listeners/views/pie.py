@@ -22,6 +22,7 @@ from bot.domain.pie import (
 from bot.domain.text import escape
 from bot.services import checkpoints as checkpoint_service
 from bot.services import pie as pie_service
+from bot.services import pie_claims, pie_reads
 from bot.services import pressure as pressure_service
 from bot.slack.blocks import pie as pie_blocks
 from bot.slack.deps import Deps
@@ -50,8 +51,8 @@ def register(app: App, deps: Deps) -> None:
         user_id = acting_user(body)
         now = deps.now()
         with session_scope(deps.session_factory) as session:
-            role, person = pie_service.role_in_team(session=session, team_id=team_id, user_id=user_id)
-            outcome = pie_service.claim_slice(
+            role, person = pie_reads.role_in_team(session=session, team_id=team_id, user_id=user_id)
+            outcome = pie_claims.claim_slice(
                 session=session, role=role, person=person, amount_text=amount, note=note, now=now
             )
             text, _blocks = pie_blocks.build_claim_reply(outcome, viewer=user_id, now=deps.now())
@@ -66,7 +67,7 @@ def register(app: App, deps: Deps) -> None:
         now = deps.now()
         overclaim = bool(pie_blocks.state_value(values, FIELD_OVERCLAIM).get("selected_options"))
         with session_scope(deps.session_factory) as session:
-            role, _person = pie_service.role_in_team(session=session, team_id=team_id, user_id=user_id)
+            role, _person = pie_reads.role_in_team(session=session, team_id=team_id, user_id=user_id)
             try:
                 target_text = str(pie_blocks.state_value(values, FIELD_TARGET).get("value") or "")
                 view = pie_service.bake_pie(
@@ -106,7 +107,7 @@ def register(app: App, deps: Deps) -> None:
         team_id, pie_id = _ids(body)
         target_text = str(pie_blocks.state_value(state_values(body), FIELD_TARGET).get("value") or "")
         with session_scope(deps.session_factory) as session:
-            role, _person = pie_service.role_in_team(
+            role, _person = pie_reads.role_in_team(
                 session=session, team_id=team_id, user_id=acting_user(body)
             )
             view, old = pie_service.set_target(
@@ -130,7 +131,7 @@ def register(app: App, deps: Deps) -> None:
             pie_blocks.state_value(state_values(body), FIELD_CLAIM_BY).get("selected_date"), FIELD_CLAIM_BY
         )
         with session_scope(deps.session_factory) as session:
-            role, _person = pie_service.role_in_team(
+            role, _person = pie_reads.role_in_team(
                 session=session, team_id=team_id, user_id=acting_user(body)
             )
             view = pie_service.extend_deadline(
@@ -152,10 +153,10 @@ def register(app: App, deps: Deps) -> None:
         if not message:
             raise UserError("Write a few words for the team first.", field="pie_message")
         with session_scope(deps.session_factory) as session:
-            role, _person = pie_service.role_in_team(
+            role, _person = pie_reads.role_in_team(
                 session=session, team_id=team_id, user_id=acting_user(body)
             )
-            pie_service.require_manager(role, "post about the pie")
+            pie_reads.require_manager(role, "post about the pie")
             channel = role.team.channel_id
         if not channel:
             raise UserError(
@@ -190,7 +191,7 @@ def register(app: App, deps: Deps) -> None:
         now = deps.now()
         team_form = bool(pie_blocks.metadata(body["view"]).get("team_path"))
         with session_scope(deps.session_factory) as session:
-            role, person = pie_service.role_in_team(session=session, team_id=team_id, user_id=user_id)
+            role, person = pie_reads.role_in_team(session=session, team_id=team_id, user_id=user_id)
             if team_form or role.is_manager:
                 path = checkpoint_service.set_team_path(
                     session=session,
