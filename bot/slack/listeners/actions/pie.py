@@ -13,7 +13,7 @@ from bot.domain.errors import UserError
 from bot.domain.pie import claim_by_date
 from bot.domain.schedule import local_date
 from bot.services import pie_reads
-from bot.slack.blocks import pie as pie_blocks
+from bot.slack.blocks import pie_modals
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded, tell_user
 from bot.slack.ids import CheckpointAction, PieAction
@@ -40,7 +40,7 @@ def register(app: App, deps: Deps) -> None:
                     "Slices are for the reps. As a manager, use `/claim-pie target` or `/claim-pie close`."
                 )
             view = pie_reads.require_open_view(session=session, role=role)
-            modal = pie_blocks.build_claim_modal(view, mine=view.slice_of(user_id))
+            modal = pie_modals.build_claim_modal(view, mine=view.slice_of(user_id))
         client.views_open(trigger_id=body["trigger_id"], view=modal)
 
     @guarded("action")
@@ -76,7 +76,7 @@ def register(app: App, deps: Deps) -> None:
     def lower_target(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
         view = manager_view(body)
-        client.views_open(trigger_id=body["trigger_id"], view=pie_blocks.build_target_modal(view))
+        client.views_open(trigger_id=body["trigger_id"], view=pie_modals.build_target_modal(view))
 
     @guarded("action")
     def extend(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
@@ -88,14 +88,14 @@ def register(app: App, deps: Deps) -> None:
         )
         client.views_open(
             trigger_id=body["trigger_id"],
-            view=pie_blocks.build_extend_modal(view, suggested=max(suggested, today)),
+            view=pie_modals.build_extend_modal(view, suggested=max(suggested, today)),
         )
 
     @guarded("action")
     def talk(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
         view = manager_view(body)
-        client.views_open(trigger_id=body["trigger_id"], view=pie_blocks.build_talk_modal(view))
+        client.views_open(trigger_id=body["trigger_id"], view=pie_modals.build_talk_modal(view))
 
     app.action(PieAction.CLAIM)(claim)
     app.action(PieAction.CHANGE)(claim)

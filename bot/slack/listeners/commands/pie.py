@@ -26,6 +26,7 @@ from bot.services import pressure as pressure_service
 from bot.services.teams import TeamRole
 from bot.slack.answers import AnswerQueue
 from bot.slack.blocks import pie as pie_blocks
+from bot.slack.blocks import pie_checkpoints, pie_modals
 from bot.slack.blocks.common import Block, ephemeral, section
 from bot.slack.blocks.help import HelpEntry, build_help
 from bot.slack.deps import Deps
@@ -263,7 +264,7 @@ def new_pie_modal(*, session: Session, role: TeamRole, now: datetime) -> dict[st
             session=session, team_id=role.team.id, start=start, end=dates.period_end
         ),
     )
-    return pie_blocks.build_new_pie_modal(
+    return pie_modals.build_new_pie_modal(
         team_id=role.team.id,
         currency=role.team.currency,
         claim_by=dates.claim_by,
@@ -277,14 +278,14 @@ def checkpoints_modal(
 ) -> dict[str, Any]:
     """The `/claim-pie checkpoints` form: the team's path for a manager, the rep's own path for a rep."""
     if is_manager:
-        return pie_blocks.build_checkpoints_modal(
+        return pie_checkpoints.build_checkpoints_modal(
             view,
             path=view.path,
             is_manager=True,
             pressure_on=pressure_service.is_enabled(session=session, team_id=view.team_id),
         )
     mine = checkpoint_service.rep_pace(session=session, team_id=view.team_id, person_id=person_id, now=now)
-    return pie_blocks.build_checkpoints_modal(
+    return pie_checkpoints.build_checkpoints_modal(
         view, path=mine.path if mine else (), is_manager=False, rep_pace=mine
     )
 
