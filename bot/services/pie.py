@@ -38,6 +38,7 @@ from bot.models import (
     Team,
 )
 from bot.services import checkpoints as checkpoint_service
+from bot.services.pie_lock import lock_pie
 from bot.services.pie_reads import PieColumns, PieView, no_open_pie, open_pie, pie_view, require_manager
 from bot.services.teams import TeamRole
 
@@ -52,19 +53,6 @@ def lock_open_pie(session: Session, role: TeamRole) -> Pie:
     )
     if pie is None:
         raise no_open_pie(role)
-    return pie
-
-
-def lock_pie(session: Session, pie_id: int, team_id: int) -> Pie:
-    """One open pie of the team, locked for this transaction (else a UserError: it is closed)."""
-    pie = session.scalar(
-        select(Pie)
-        .where(Pie.id == pie_id, Pie.team_id == team_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if pie is None or pie.status != PIE_OPEN:
-        raise UserError("That pie is already closed. Type `/claim-pie` to see the current one.")
     return pie
 
 
