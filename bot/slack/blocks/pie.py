@@ -349,3 +349,40 @@ def build_home_pie(
         )
         blocks.append(actions(button(label, action, value=str(view.team_id))))
     return blocks
+
+
+# --- answers to /claim-pie changes ------------------------------------------------------------------
+
+
+def build_card_reply(
+    message: str, view: PieView, *, viewer: str, is_manager: bool, now: datetime
+) -> tuple[str, list[Block]]:
+    """A one-line answer above the person's own pie card (what a change typed at /claim-pie answers)."""
+    return message, [section(message), *build_pie_card(view, viewer=viewer, is_manager=is_manager, now=now)]
+
+
+def released_text(view: PieView, released: int) -> str:
+    """The answer to giving a slice back."""
+    return f":pie: You gave back your {view.money(released)} slice. No problem: it's back in the pie."
+
+
+def progress_text(
+    view: PieView, *, whose: str, amount: int, viewer: str, shared: list[tuple[str, int]]
+) -> str:
+    """The answer to logging progress; a shared account's split names each partner's part."""
+    who = "you" if whose == viewer else f"<@{whose}>"
+    message = f":moneybag: Logged {view.money(amount)} closed for {who}. Nice work."
+    if shared:
+        parts = ", ".join(f"{view.money(part)} to <@{user}>" for user, part in shared)
+        message += f" Shared account, so it's split: {parts}."
+    return message
+
+
+def baked_text(view: PieView) -> str:
+    """The answer to baking a pie."""
+    return f":pie: *{escape(view.title)}* is baked: {view.money(view.target)}. The channel has been told."
+
+
+def target_changed_text(view: PieView, old: int) -> str:
+    """The answer to changing the target."""
+    return f":dart: Target changed from {view.money(old)} to *{view.money(view.target)}*."

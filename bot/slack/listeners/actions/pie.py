@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -10,8 +9,7 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.domain.errors import UserError
-from bot.domain.pie import claim_by_date
-from bot.domain.schedule import local_date
+from bot.domain.pie import suggested_claim_by
 from bot.services import pie_reads
 from bot.slack.blocks import pie_modals
 from bot.slack.deps import Deps
@@ -82,13 +80,11 @@ def register(app: App, deps: Deps) -> None:
     def extend(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
         view = manager_view(body)
-        today = local_date(deps.now(), view.tz)
-        suggested = min(
-            max(claim_by_date(view.claim_deadline, view.tz), today) + timedelta(days=3), view.period_end
+        suggested = suggested_claim_by(
+            claim_deadline=view.claim_deadline, period_end=view.period_end, tz_name=view.tz, now=deps.now()
         )
         client.views_open(
-            trigger_id=body["trigger_id"],
-            view=pie_modals.build_extend_modal(view, suggested=max(suggested, today)),
+            trigger_id=body["trigger_id"], view=pie_modals.build_extend_modal(view, suggested=suggested)
         )
 
     @guarded("action")

@@ -17,7 +17,6 @@ from bot.db import session_scope
 from bot.domain.checkpoints import default_checkpoints, format_path
 from bot.domain.pie import minor_exponent, parse_command, pie_dates
 from bot.domain.schedule import local_date
-from bot.domain.text import escape
 from bot.models import ROLE_MANAGER
 from bot.services import checkpoints as checkpoint_service
 from bot.services import pie as pie_service
@@ -27,7 +26,7 @@ from bot.services.teams import TeamRole
 from bot.slack.answers import AnswerQueue
 from bot.slack.blocks import pie as pie_blocks
 from bot.slack.blocks import pie_checkpoints, pie_modals
-from bot.slack.blocks.common import Block, ephemeral, section
+from bot.slack.blocks.common import Block, ephemeral
 from bot.slack.blocks.help import HelpEntry, build_help
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
@@ -152,15 +151,10 @@ def run_pie_command(
             body = None
         elif command.kind == "release":
             view, released = pie_claims.release_slice(session=session, role=role, person=person, now=now)
-            message = (
-                f":pie: You gave back your {view.money(released)} slice. No problem: it's back in the pie."
-            )
             body = ephemeral(
-                message,
-                [
-                    section(message),
-                    *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=False, now=now),
-                ],
+                *pie_blocks.build_card_reply(
+                    pie_blocks.released_text(view, released), view, viewer=user_id, is_manager=False, now=now
+                )
             )
         elif command.kind == "progress":
             shared: list[tuple[str, int]] = []
@@ -182,20 +176,13 @@ def run_pie_command(
                 now=now,
                 split=split,
             )
-            who = "you" if whose == user_id else f"<@{whose}>"
-            message = f":moneybag: Logged {view.money(amount)} closed for {who}. Nice work."
-            if shared:
-                message += (
-                    " Shared account, so it's split: "
-                    + ", ".join(f"{view.money(part)} to <@{user}>" for user, part in shared)
-                    + "."
-                )
+            message = pie_blocks.progress_text(
+                view, whose=whose, amount=amount, viewer=user_id, shared=shared
+            )
             body = ephemeral(
-                message,
-                [
-                    section(message),
-                    *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=role.is_manager, now=now),
-                ],
+                *pie_blocks.build_card_reply(
+                    message, view, viewer=user_id, is_manager=role.is_manager, now=now
+                )
             )
         elif command.kind == "new":
             if not command.amount:
@@ -211,25 +198,19 @@ def run_pie_command(
                 title=command.note,
                 now=now,
             )
-            message = f":pie: *{escape(view.title)}* is baked: {view.money(view.target)}. The channel has been told."
             body = ephemeral(
-                message,
-                [
-                    section(message),
-                    *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=True, now=now),
-                ],
+                *pie_blocks.build_card_reply(
+                    pie_blocks.baked_text(view), view, viewer=user_id, is_manager=True, now=now
+                )
             )
         elif command.kind == "target":
             view, old = pie_service.set_target(
                 session=session, role=role, target_text=command.amount, now=now
             )
-            message = f":dart: Target changed from {view.money(old)} to *{view.money(view.target)}*."
             body = ephemeral(
-                message,
-                [
-                    section(message),
-                    *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=True, now=now),
-                ],
+                *pie_blocks.build_card_reply(
+                    pie_blocks.target_changed_text(view, old), view, viewer=user_id, is_manager=True, now=now
+                )
             )
         else:  # close
             view = pie_service.close_pie(session=session, role=role, now=now)
