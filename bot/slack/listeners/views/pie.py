@@ -187,7 +187,9 @@ def register(app: App, deps: Deps) -> None:
             raise UserError("This form is out of date. Type `/claim-pie checkpoints` and try again.")
         values = state_values(body)
         text = str(pie_modals.state_value(values, FIELD_CHECKPOINTS).get("value") or "")
-        pressure_on = bool(pie_modals.state_value(values, pie_checkpoints.PRESSURE_FIELD).get("selected_options"))
+        pressure_on = bool(
+            pie_modals.state_value(values, pie_checkpoints.PRESSURE_FIELD).get("selected_options")
+        )
         user_id = acting_user(body)
         now = deps.now()
         team_form = bool(pie_modals.metadata(body["view"]).get("team_path"))
