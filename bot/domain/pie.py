@@ -369,3 +369,11 @@ def reminder_moments(*, opened_at: datetime, deadline: datetime, tz_name: str) -
 def claim_by_date(deadline: datetime, tz_name: str) -> date:
     """The local date a deadline instant closes (the last day claims are open)."""
     return local_date(deadline.astimezone(UTC) - timedelta(seconds=1), tz_name)
+
+
+def suggested_claim_by(*, claim_deadline: datetime, period_end: date, tz_name: str, now: datetime) -> date:
+    """The day the 'extend the deadline' form suggests: three days past the deadline (or today), not
+    past the period's end, never before today."""
+    today = local_date(now, tz_name)
+    later = max(claim_by_date(claim_deadline, tz_name), today) + timedelta(days=3)
+    return max(min(later, period_end), today)

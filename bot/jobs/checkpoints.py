@@ -13,7 +13,7 @@ from bot.deliveries import Message, enqueue
 from bot.domain.schedule import local_date, local_moment
 from bot.models import PIE_OPEN, Delivery, Pie, Team
 from bot.services import checkpoints as checkpoint_service
-from bot.slack.blocks.pie import build_checkpoint_card
+from bot.slack.blocks.pie_checkpoints import build_checkpoint_card
 
 CARD_TIME = time(16, 0)  # late afternoon team time: the day's deals are mostly in
 

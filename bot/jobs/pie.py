@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import kinds
-from bot.deliveries import Message, dm, enqueue_dms, enqueue_many
+from bot.deliveries import Message, Renderer, dm, enqueue_dms, enqueue_many
 from bot.domain.availability import is_away
 from bot.domain.pie import reminder_moments
 from bot.domain.schedule import local_date
 from bot.models import PIE_OPEN, ROLE_MANAGER, ROLE_REP, Delivery, Membership, Person, Pie, PieSlice, Team
-from bot.services import pie as pie_service
+from bot.services import pie_reads
 from bot.slack.blocks import pie as pie_blocks
 
 
@@ -81,11 +81,11 @@ def plan_pie(session: Session, now: datetime) -> int:
     return planned
 
 
-def _open_view(session: Session, delivery: Delivery) -> pie_service.PieView | None:
+def _open_view(session: Session, delivery: Delivery) -> pie_reads.PieView | None:
     pie = session.get(Pie, delivery.ref_id) if delivery.ref_id is not None else None
     if pie is None or pie.status != PIE_OPEN:
         return None
-    return pie_service.pie_view(session=session, pie=pie)
+    return pie_reads.pie_view(session=session, pie=pie)
 
 
 def render_reminder(session: Session, delivery: Delivery, now: datetime) -> Message | None:
@@ -117,17 +117,17 @@ def render_snap(session: Session, delivery: Delivery, now: datetime) -> Message 
     rep = session.get(Person, slice_.person_id)
     if pie is None or rep is None or pie.status != PIE_OPEN:
         return None
-    view = pie_service.pie_view(session=session, pie=pie)
+    view = pie_reads.pie_view(session=session, pie=pie)
     return Message(
         *pie_blocks.build_snap_heads_up(view, rep_user_id=rep.slack_user_id, amount=slice_.amount_minor)
     )
 
 
-def channel_renderer(build: pie_blocks.ChannelBuilder, *, only_open: bool = True) -> pie_service.Renderer:
+def channel_renderer(build: pie_blocks.ChannelBuilder, *, only_open: bool = True) -> Renderer:
     def render(session: Session, delivery: Delivery, now: datetime) -> Message | None:
         pie = session.get(Pie, delivery.ref_id) if delivery.ref_id is not None else None
         if pie is None or (only_open and pie.status != PIE_OPEN):
             return None
-        return Message(*build(pie_service.pie_view(session=session, pie=pie)))
+        return Message(*build(pie_reads.pie_view(session=session, pie=pie)))
 
     return render

@@ -20,8 +20,9 @@ from bot.domain.checkpoints import Checkpoint, Pace, ProgressEntry
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.pie import minor_exponent
 from bot.domain.schedule import local_date
-from bot.models import PIE_OPEN, ROLE_REP, Membership, Pie, PieSlice, Team, TeamSkipDate
+from bot.models import ROLE_REP, Membership, Pie, PieSlice, Team, TeamSkipDate
 from bot.models.checkpoints import PieCheckpoint, PieProgressEntry
+from bot.services.pie_lock import lock_pie
 
 
 def period_start(pie: Pie, tz: str) -> date:
@@ -130,18 +131,6 @@ def save_team_path(*, session: Session, pie: Pie, path: Sequence[Checkpoint], no
     _replace(session, pie.id, None, path, now)
 
 
-def _lock(session: Session, pie_id: int, team_id: int) -> Pie:
-    pie = session.scalar(
-        select(Pie)
-        .where(Pie.id == pie_id, Pie.team_id == team_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if pie is None or pie.status != PIE_OPEN:
-        raise UserError("That pie is already closed. Type `/claim-pie` to see the current one.")
-    return pie
-
-
 def set_team_path(
     *, session: Session, team: Team, is_manager: bool, pie_id: int, text: str, now: datetime
 ) -> tuple[Checkpoint, ...]:
@@ -150,7 +139,7 @@ def set_team_path(
         raise NotAllowedError(
             "Only a manager can change the team's checkpoints; you can reshape your own path."
         )
-    pie = _lock(session, pie_id, team.id)
+    pie = lock_pie(session, pie_id, team.id)
     context = path_context(session=session, pie=pie, team=team)
     if not (text or "").strip():
         _replace(session, pie.id, None, (), now)
@@ -172,7 +161,7 @@ def set_rep_path(
     *, session: Session, team: Team, person_id: int, pie_id: int, text: str, now: datetime
 ) -> tuple[Checkpoint, ...]:
     """A rep reshapes their own path (it must reach their slice); empty text goes back to pro rata."""
-    pie = _lock(session, pie_id, team.id)
+    pie = lock_pie(session, pie_id, team.id)
     amount = session.scalar(
         select(PieSlice.amount_minor).where(PieSlice.pie_id == pie.id, PieSlice.person_id == person_id)
     )

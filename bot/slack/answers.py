@@ -3,8 +3,8 @@ through response_url, from a few workers that serve every team in turn and shed 
 
 A person who types `/claim-pie 20k` waits for the answer, not for the ack. Working the answer out in a
 worker and posting it to response_url afterwards costs a second HTTP round trip and, when many commands
-arrive together, a queue in which every command waits behind all the others. So the listener hands the
-work to the queue and waits a little for it (at most INLINE_BUDGET_SECONDS, well inside Slack's 3 s):
+arrive together, a queue in which every command waits behind all the others. So the request's thread hands
+the work to the queue and waits a little for it (at most INLINE_BUDGET_SECONDS, well inside Slack's 3 s):
 when the answer is ready it goes back in the ack (one round trip, nothing else to post). When it isn't,
 the listener acks empty and the worker posts the answer to response_url when done, over a kept-alive
 connection (bot/slack/http.py). The listener doesn't even wait when the queue already holds more work
@@ -47,12 +47,14 @@ INLINE_BUDGET_SECONDS = 1.0
 # try again, rather than after many seconds, and the queue never grows without bound.
 SHED_AFTER_SECONDS = 2.5
 MAX_QUEUED = 300
-# Workers: an answer spends most of its time waiting on the database (which releases the GIL), so a few
-# overlap well; many more only contend for the pie's row lock and the GIL (bench/pie_latency.py).
-WORKERS = 4
-# Listener threads that may wait for an answer at once (the rest ack at once and answer at response_url);
-# below the web server's and Bolt's 8 threads, so some are always free to ack.
-MAX_WAITING = 5
+# Workers: an answer spends most of its time waiting on the database (which releases the GIL), and a
+# claim waits for the pie's row lock: with 8, status cards go on while claims queue on the lock
+# (bench/pie_latency.py); many more only contend for the GIL.
+WORKERS = 8
+# Request threads that may wait for an answer at once (the rest ack at once and answer at response_url).
+# An answer in the ack costs one HTTP exchange where response_url costs two, so as many wait as can while
+# two of the web server's 8 threads stay free to ack: a burst never leaves a request waiting for a thread.
+MAX_WAITING = 6
 
 Reply = dict[str, Any]
 Compute = Callable[[], Reply | None]
@@ -144,7 +146,7 @@ class AnswerQueue:
         with self._cond:
             # Listener threads that wait are the web server's too: only a few may wait at once, and
             # only while the queue is short, so a burst never holds the threads other commands need.
-            wait = self._waiting < self.max_waiting and self._expected_wait() < self.inline_budget / 2
+            wait = self._waiting < self.max_waiting and self._expected_wait() < self.inline_budget
             self._waiting += wait
         if wait:
             job.done.wait(self.inline_budget)

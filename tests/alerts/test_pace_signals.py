@@ -14,6 +14,7 @@ from bot.jobs.tick import tick
 from bot.models import Person, QuietAlert
 from bot.models.checkins import Checkin, CheckinAnswer
 from bot.services import pie as pie_service
+from bot.services import pie_claims, pie_reads
 from bot.services.checkins import team_questions
 from bot.services.pace_signals import Answer, confidence_drop, same_limiter
 from tests.conftest import Member, seed_team
@@ -62,18 +63,18 @@ def _answers(factory: SessionFactory, *, team_id: int, user_id: str, day: date, 
 
 def _pie(factory: SessionFactory, team_id: int, slices: dict[str, tuple[str, str]]) -> None:
     with session_scope(factory) as session:
-        role, _ = pie_service.role_in_team(session=session, team_id=team_id, user_id=MAYA.user_id)
+        role, _ = pie_reads.role_in_team(session=session, team_id=team_id, user_id=MAYA.user_id)
         pie_service.bake_pie(
             session=session, role=role, actor_user_id=MAYA.user_id, target_text="100k", title="Q4", now=BAKED
         )
     for user_id, (amount, progress) in slices.items():
         with session_scope(factory) as session:
-            role, person = pie_service.role_in_team(session=session, team_id=team_id, user_id=user_id)
-            pie_service.claim_slice(
+            role, person = pie_reads.role_in_team(session=session, team_id=team_id, user_id=user_id)
+            pie_claims.claim_slice(
                 session=session, role=role, person=person, amount_text=amount, note=None, now=BAKED
             )
             if progress:
-                pie_service.log_progress(
+                pie_claims.log_progress(
                     session=session,
                     role=role,
                     person=person,

@@ -24,6 +24,7 @@ from bot.domain.pie import format_amount
 from bot.jobs.tick import tick
 from bot.models import Checkin
 from bot.services import pie as pie_service
+from bot.services import pie_claims, pie_reads
 from bot.services import pressure as pressure_service
 from tests.conftest import Member, seed_team
 from tests.digest.helpers import answer
@@ -99,7 +100,7 @@ def test_the_digest_uploads_both_charts_into_the_managers_dm_with_the_figures_as
         now=FRIDAY_4PM_NY - timedelta(days=30),
     )
     with session_scope(session_factory) as session:
-        role, _ = pie_service.role_in_team(session=session, team_id=team, user_id=MAYA.user_id)
+        role, _ = pie_reads.role_in_team(session=session, team_id=team, user_id=MAYA.user_id)
         pie_service.bake_pie(
             session=session,
             role=role,
@@ -108,8 +109,8 @@ def test_the_digest_uploads_both_charts_into_the_managers_dm_with_the_figures_as
             title="Q4",
             now=FRIDAY_4PM_NY - timedelta(days=25),
         )
-        rep_role, rep = pie_service.role_in_team(session=session, team_id=team, user_id="U0R1")
-        pie_service.claim_slice(
+        rep_role, rep = pie_reads.role_in_team(session=session, team_id=team, user_id="U0R1")
+        pie_claims.claim_slice(
             session=session,
             role=rep_role,
             person=rep,
@@ -117,7 +118,7 @@ def test_the_digest_uploads_both_charts_into_the_managers_dm_with_the_figures_as
             note=None,
             now=FRIDAY_4PM_NY - timedelta(days=20),
         )
-        pie_service.log_progress(
+        pie_claims.log_progress(
             session=session,
             role=rep_role,
             person=rep,

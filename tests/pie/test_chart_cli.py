@@ -12,6 +12,7 @@ from bot.charts import is_png, png_size
 from bot.cli.main import main
 from bot.db import SessionFactory, session_scope
 from bot.services import pie as pie_service
+from bot.services import pie_reads
 from tests.conftest import Member, seed_team
 from tests.fakeslack import FakeSlack
 
@@ -40,7 +41,7 @@ def test_the_chart_command_writes_both_pngs_and_prints_their_figures(
         assert main(["chart", "pie", "--team", str(team), "--out", str(burnup)]) == 2
         assert "no open pie" in capsys.readouterr().err and not burnup.exists()
         with session_scope(session_factory) as session:
-            role, _ = pie_service.role_in_team(session=session, team_id=team, user_id="U0MGR")
+            role, _ = pie_reads.role_in_team(session=session, team_id=team, user_id="U0MGR")
             pie_service.bake_pie(
                 session=session, role=role, actor_user_id="U0MGR", target_text="50k", title="Q4", now=NOW
             )

@@ -14,8 +14,9 @@ from sqlalchemy.engine import Engine
 from bot.db import SessionFactory, session_scope
 from bot.models import Pie, StretchMoment, Team
 from bot.services import pie as pie_service
+from bot.services import pie_claims, pie_reads
 from bot.services.people import find_person
-from bot.services.pie import PieView
+from bot.services.pie_reads import PieView
 from bot.slack.deps import Deps
 from bot.slack.listeners.commands.pie import run_pie_command
 from tests.conftest import Clock, Member, seed_team
@@ -96,7 +97,7 @@ def _fresh_view(session_factory: SessionFactory) -> PieView:
     with session_factory() as session:
         pie = session.scalar(select(Pie).where(Pie.open_team_id.is_not(None)))
         assert pie is not None
-        return pie_service.pie_view(session=session, pie=pie)
+        return pie_reads.pie_view(session=session, pie=pie)
 
 
 def test_the_card_a_claim_answers_with_is_what_the_database_holds_afterwards(
@@ -121,11 +122,11 @@ def test_the_card_a_claim_answers_with_is_what_the_database_holds_afterwards(
             _command(deps, user_id, text)
             continue
         with session_scope(session_factory) as session:
-            context = pie_service.pie_context(
+            context = pie_reads.pie_context(
                 session=session, workspace_id=1, user_id=user_id, channel_id="C0TEAM"
             )
             amount, _, note = text.partition(" ")
-            outcome = pie_service.claim_slice(
+            outcome = pie_claims.claim_slice(
                 session=session,
                 role=context.role,
                 person=context.person,
@@ -147,24 +148,24 @@ def test_a_claim_read_against_a_pie_that_was_replaced_counts_in_the_new_pies_cur
 ) -> None:
     members = _team(session_factory, fake_slack, 3)
     with session_scope(session_factory) as session:
-        stale = pie_service.pie_context(
+        stale = pie_reads.pie_context(
             session=session, workspace_id=1, user_id=members[0].user_id, channel_id="C0TEAM"
         )
         assert stale.pie is not None and stale.pie.currency == "USD"
         session.expunge(stale.pie)
     # Between that read and the claim, the manager closes the pie and bakes one in yen.
     with session_scope(session_factory) as session:
-        manager = pie_service.pie_context(session=session, workspace_id=1, user_id="U0MIA", channel_id=None)
+        manager = pie_reads.pie_context(session=session, workspace_id=1, user_id="U0MIA", channel_id=None)
         pie_service.close_pie(session=session, role=manager.role, now=NOW_BAKE)
         team = session.get(Team, manager.role.team.id)
         assert team is not None
         team.currency = "JPY"
     bake_for(session_factory, "10m")
     with session_scope(session_factory) as session:
-        fresh = pie_service.pie_context(
+        fresh = pie_reads.pie_context(
             session=session, workspace_id=1, user_id=members[0].user_id, channel_id="C0TEAM"
         )
-        outcome = pie_service.claim_slice(
+        outcome = pie_claims.claim_slice(
             session=session,
             role=fresh.role,
             person=fresh.person,

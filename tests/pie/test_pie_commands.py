@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bot.db import session_scope
 from bot.jobs.tick import tick
 from bot.models import Delivery, Pie, PieSlice, StretchMoment
-from bot.services import pie as pie_service
+from bot.services import pie_claims
 from bot.services.people import find_person
 from bot.services.teams import teams_of
 from bot.slack.app import make_client
@@ -127,7 +127,7 @@ def test_a_snap_zone_rep_claiming_big_sends_managers_a_private_heads_up(running:
             seen.append((team_id, person_id))
             return "snap"
 
-        pie_service.claim_slice(
+        pie_claims.claim_slice(
             session=session,
             role=role,
             person=person,

@@ -9,7 +9,8 @@ import pytest
 
 from bot.db import SessionFactory, session_scope
 from bot.domain.errors import UserError
-from bot.services import pie as pie_service
+from bot.domain.pie import parse_amount
+from bot.services import pie_claims, pie_reads
 from bot.services.teams import teams_of
 from tests.conftest import Member, Running, postgres_url, seed_team
 from tests.fakeslack import FakeSlack
@@ -29,10 +30,10 @@ def _race(session_factory: SessionFactory, fake: FakeSlack, reps: int, amount: s
         try:
             with session_scope(session_factory) as session:
                 role = teams_of(session=session, workspace_id=1, user_id=user_id)[0]
-                person = pie_service.pie_team(
+                person = pie_reads.pie_team(
                     session=session, workspace_id=1, user_id=user_id, channel_id=None
                 )[1]
-                pie_service.claim_slice(
+                pie_claims.claim_slice(
                     session=session, role=role, person=person, amount_text=amount, note=None, now=NOW_BAKE
                 )
             successes.append(user_id)
@@ -44,13 +45,13 @@ def _race(session_factory: SessionFactory, fake: FakeSlack, reps: int, amount: s
         list(pool.map(claim, [m.user_id for m in members]))
 
     with session_factory() as session:
-        pie = pie_service.open_pie(session=session, team_id=1)
+        pie = pie_reads.open_pie(session=session, team_id=1)
         assert pie is not None
-        view = pie_service.pie_view(session=session, pie=pie)
+        view = pie_reads.pie_view(session=session, pie=pie)
     assert view.claimed <= view.target
     assert len(successes) + len(refusals) == reps
     assert sorted(s.user_id for s in view.slices) == sorted(successes)
-    each = pie_service.parse_amount(amount, "USD")
+    each = parse_amount(amount, "USD")
     assert view.claimed == len(successes) * each
     # Every slice that fits was granted: the refusals only start once no slice fits any more.
     assert len(successes) == min(reps, view.target // each)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.services import pie as pie_service
+from bot.services import pie_reads
 from tests.conftest import Running
 from tests.pie.helpers import pie, team
 
@@ -60,7 +60,7 @@ def test_any_text_gets_a_private_answer_and_never_an_error(
         assert reply.body.get("response_type") == "ephemeral", f"no private answer to {text!r}"
         assert "went wrong" not in reply.text
     with running.deps.session_factory() as session:
-        open_ = pie_service.open_pie(session=session, team_id=1)
+        open_ = pie_reads.open_pie(session=session, team_id=1)
         if open_ is not None:
-            view = pie_service.pie_view(session=session, pie=open_)
+            view = pie_reads.pie_view(session=session, pie=open_)
             assert view.claimed <= view.target

@@ -28,7 +28,7 @@ from bot.models import (
     StretchMoment,
 )
 from bot.services import privacy as privacy_service
-from bot.services.pie import pie_view
+from bot.services.pie_reads import pie_view
 from bot.services.pilots.core import facts_of
 from bot.slack.blocks.pie import build_close_summary
 from bot.slack.blocks.pilots.messages import build_card

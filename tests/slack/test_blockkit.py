@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot.domain.questions import parse_options
 from bot.services.checkins import CheckinView, QuestionView
 from bot.services.huddles.recaps import Recap
-from bot.services.pie import PieView, SliceLine
+from bot.services.pie_reads import PieView, SliceLine
 from bot.slack.blocks.checkins import build_checkin_message
 from bot.slack.blocks.common import clip, escape, fit_lines, section
 from bot.slack.blocks.help import build_team_picker

@@ -35,7 +35,7 @@ from bot.models.huddles import (
     HUDDLE_ADHOC,
     HUDDLE_DAY_OFF,
 )
-from bot.services.pie import PieView, open_pie, pie_view
+from bot.services.pie_reads import PieView, open_pie, pie_view
 from bot.services.teams import Asked, asked_team
 
 # --- planning and posting the card ------------------------------------------------------------------------

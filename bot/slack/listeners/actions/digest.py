@@ -8,7 +8,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.db import session_scope
-from bot.services import pie as pie_service
+from bot.services import pie_reads
 from bot.services.teams import manager_team_in
 from bot.slack.blocks.common import section
 from bot.slack.deps import Deps
@@ -63,7 +63,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         now = deps.now()
         with session_scope(deps.session_factory) as session:
-            role, _person = pie_service.role_in_team(
+            role, _person = pie_reads.role_in_team(
                 session=session, team_id=_team_id(body) or 0, user_id=acting_user(body)
             )
             modal = new_pie_modal(session=session, role=role, now=now)

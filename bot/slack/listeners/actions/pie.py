@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -10,10 +9,9 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.domain.errors import UserError
-from bot.domain.pie import claim_by_date
-from bot.domain.schedule import local_date
-from bot.services import pie as pie_service
-from bot.slack.blocks import pie as pie_blocks
+from bot.domain.pie import suggested_claim_by
+from bot.services import pie_reads
+from bot.slack.blocks import pie_modals
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded, tell_user
 from bot.slack.ids import CheckpointAction, PieAction
@@ -34,13 +32,13 @@ def register(app: App, deps: Deps) -> None:
         team_id = _int(action_value(body))
         user_id = acting_user(body)
         with session_scope(deps.session_factory) as session:
-            role, _ = pie_service.role_in_team(session=session, team_id=team_id, user_id=user_id)
+            role, _ = pie_reads.role_in_team(session=session, team_id=team_id, user_id=user_id)
             if role.is_manager:
                 raise UserError(
                     "Slices are for the reps. As a manager, use `/claim-pie target` or `/claim-pie close`."
                 )
-            view = pie_service.require_open_view(session=session, role=role)
-            modal = pie_blocks.build_claim_modal(view, mine=view.slice_of(user_id))
+            view = pie_reads.require_open_view(session=session, role=role)
+            modal = pie_modals.build_claim_modal(view, mine=view.slice_of(user_id))
         client.views_open(trigger_id=body["trigger_id"], view=modal)
 
     @guarded("action")
@@ -67,35 +65,33 @@ def register(app: App, deps: Deps) -> None:
         if reply is not None:
             tell_user(client, body, reply["text"], reply.get("blocks") or [])
 
-    def manager_view(body: dict[str, Any]) -> pie_service.PieView:
+    def manager_view(body: dict[str, Any]) -> pie_reads.PieView:
         pie_id = _int(action_value(body))
         with session_scope(deps.session_factory) as session:
-            return pie_service.open_pie_for_manager(session=session, pie_id=pie_id, user_id=acting_user(body))
+            return pie_reads.open_pie_for_manager(session=session, pie_id=pie_id, user_id=acting_user(body))
 
     @guarded("action")
     def lower_target(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
         view = manager_view(body)
-        client.views_open(trigger_id=body["trigger_id"], view=pie_blocks.build_target_modal(view))
+        client.views_open(trigger_id=body["trigger_id"], view=pie_modals.build_target_modal(view))
 
     @guarded("action")
     def extend(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
         view = manager_view(body)
-        today = local_date(deps.now(), view.tz)
-        suggested = min(
-            max(claim_by_date(view.claim_deadline, view.tz), today) + timedelta(days=3), view.period_end
+        suggested = suggested_claim_by(
+            claim_deadline=view.claim_deadline, period_end=view.period_end, tz_name=view.tz, now=deps.now()
         )
         client.views_open(
-            trigger_id=body["trigger_id"],
-            view=pie_blocks.build_extend_modal(view, suggested=max(suggested, today)),
+            trigger_id=body["trigger_id"], view=pie_modals.build_extend_modal(view, suggested=suggested)
         )
 
     @guarded("action")
     def talk(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
         view = manager_view(body)
-        client.views_open(trigger_id=body["trigger_id"], view=pie_blocks.build_talk_modal(view))
+        client.views_open(trigger_id=body["trigger_id"], view=pie_modals.build_talk_modal(view))
 
     app.action(PieAction.CLAIM)(claim)
     app.action(PieAction.CHANGE)(claim)
@@ -113,8 +109,8 @@ def register(app: App, deps: Deps) -> None:
         user_id = acting_user(body)
         now = deps.now()
         with session_scope(deps.session_factory) as session:
-            role, person = pie_service.role_in_team(session=session, team_id=team_id, user_id=user_id)
-            view = pie_service.require_open_view(session=session, role=role, now=now)
+            role, person = pie_reads.role_in_team(session=session, team_id=team_id, user_id=user_id)
+            view = pie_reads.require_open_view(session=session, role=role, now=now)
             modal = checkpoints_modal(
                 session=session, view=view, person_id=person.id, is_manager=role.is_manager, now=now
             )

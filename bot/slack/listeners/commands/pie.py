@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltResponse, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
@@ -17,15 +17,16 @@ from bot.db import session_scope
 from bot.domain.checkpoints import default_checkpoints, format_path
 from bot.domain.pie import minor_exponent, parse_command, pie_dates
 from bot.domain.schedule import local_date
-from bot.domain.text import escape
 from bot.models import ROLE_MANAGER
 from bot.services import checkpoints as checkpoint_service
 from bot.services import pie as pie_service
+from bot.services import pie_claims, pie_reads
 from bot.services import pressure as pressure_service
 from bot.services.teams import TeamRole
 from bot.slack.answers import AnswerQueue
 from bot.slack.blocks import pie as pie_blocks
-from bot.slack.blocks.common import Block, ephemeral, section
+from bot.slack.blocks import pie_checkpoints, pie_modals
+from bot.slack.blocks.common import Block, ephemeral
 from bot.slack.blocks.help import HelpEntry, build_help
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
@@ -109,9 +110,10 @@ def run_pie_command(
     if command.kind == "help":
         return ephemeral("The pie: what you can type", build_help(list(HELP)))
     now = deps.now()
+    claimed: pie_claims.ClaimOutcome | None = None  # its reply is built once committed (the lock is let go)
     with session_scope(deps.session_factory) as session:
         # Several teams and nothing says which: PickTeamError, answered with the team picker (guard.py).
-        context = pie_service.pie_context(
+        context = pie_reads.pie_context(
             session=session,
             slack_team_id=slack_team_id,
             user_id=user_id,
@@ -122,13 +124,13 @@ def run_pie_command(
         if team_seen is not None:
             team_seen(role.team.id)
         if command.kind == "status":
-            view = pie_service.require_open_view(session=session, role=role, pie=context.pie, now=now)
+            view = pie_reads.require_open_view(session=session, role=role, pie=context.pie, now=now)
             return ephemeral(
                 f"{view.title}: {view.money(view.claimed)} of {view.money(view.target)} claimed",
                 pie_blocks.build_pie_card(view, viewer=user_id, is_manager=role.is_manager, now=now),
             )
         if command.kind == "checkpoints":
-            view = pie_service.require_open_view(session=session, role=role, pie=context.pie, now=now)
+            view = pie_reads.require_open_view(session=session, role=role, pie=context.pie, now=now)
             client.views_open(
                 trigger_id=trigger_id,
                 view=checkpoints_modal(
@@ -137,7 +139,7 @@ def run_pie_command(
             )
             return None
         if command.kind == "claim":
-            outcome = pie_service.claim_slice(
+            claimed = pie_claims.claim_slice(
                 session=session,
                 role=role,
                 person=person,
@@ -146,18 +148,13 @@ def run_pie_command(
                 now=now,
                 pie=context.pie,
             )
-            body = ephemeral(*pie_blocks.build_claim_reply(outcome, viewer=user_id, now=now))
+            body = None
         elif command.kind == "release":
-            view, released = pie_service.release_slice(session=session, role=role, person=person, now=now)
-            message = (
-                f":pie: You gave back your {view.money(released)} slice. No problem: it's back in the pie."
-            )
+            view, released = pie_claims.release_slice(session=session, role=role, person=person, now=now)
             body = ephemeral(
-                message,
-                [
-                    section(message),
-                    *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=False, now=now),
-                ],
+                *pie_blocks.build_card_reply(
+                    pie_blocks.released_text(view, released), view, viewer=user_id, is_manager=False, now=now
+                )
             )
         elif command.kind == "progress":
             shared: list[tuple[str, int]] = []
@@ -170,7 +167,7 @@ def run_pie_command(
                 shared.extend((p.slack_user_id, part) for p, part in parts or [])
                 return parts
 
-            view, whose, amount = pie_service.log_progress(
+            view, whose, amount = pie_claims.log_progress(
                 session=session,
                 role=role,
                 person=person,
@@ -179,20 +176,13 @@ def run_pie_command(
                 now=now,
                 split=split,
             )
-            who = "you" if whose == user_id else f"<@{whose}>"
-            message = f":moneybag: Logged {view.money(amount)} closed for {who}. Nice work."
-            if shared:
-                message += (
-                    " Shared account, so it's split: "
-                    + ", ".join(f"{view.money(part)} to <@{user}>" for user, part in shared)
-                    + "."
-                )
+            message = pie_blocks.progress_text(
+                view, whose=whose, amount=amount, viewer=user_id, shared=shared
+            )
             body = ephemeral(
-                message,
-                [
-                    section(message),
-                    *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=role.is_manager, now=now),
-                ],
+                *pie_blocks.build_card_reply(
+                    message, view, viewer=user_id, is_manager=role.is_manager, now=now
+                )
             )
         elif command.kind == "new":
             if not command.amount:
@@ -208,29 +198,25 @@ def run_pie_command(
                 title=command.note,
                 now=now,
             )
-            message = f":pie: *{escape(view.title)}* is baked: {view.money(view.target)}. The channel has been told."
             body = ephemeral(
-                message,
-                [
-                    section(message),
-                    *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=True, now=now),
-                ],
+                *pie_blocks.build_card_reply(
+                    pie_blocks.baked_text(view), view, viewer=user_id, is_manager=True, now=now
+                )
             )
         elif command.kind == "target":
             view, old = pie_service.set_target(
                 session=session, role=role, target_text=command.amount, now=now
             )
-            message = f":dart: Target changed from {view.money(old)} to *{view.money(view.target)}*."
             body = ephemeral(
-                message,
-                [
-                    section(message),
-                    *pie_blocks.build_pie_card(view, viewer=user_id, is_manager=True, now=now),
-                ],
+                *pie_blocks.build_card_reply(
+                    pie_blocks.target_changed_text(view, old), view, viewer=user_id, is_manager=True, now=now
+                )
             )
         else:  # close
             view = pie_service.close_pie(session=session, role=role, now=now)
             body = ephemeral(*pie_blocks.build_close_summary(view, viewer=user_id))
+    if claimed is not None:
+        return ephemeral(*pie_blocks.build_claim_reply(claimed, viewer=user_id, now=now))
     return body
 
 
@@ -247,7 +233,7 @@ def leads_split(*, session: Session, team_id: int, rep: Any, amount: int, accoun
 
 def new_pie_modal(*, session: Session, role: TeamRole, now: datetime) -> dict[str, Any]:
     """The 'bake a new pie' form for a manager of a team with no open pie (else a UserError)."""
-    pie_service.require_manager(role, "bake a new pie")
+    pie_reads.require_manager(role, "bake a new pie")
     pie_service.require_no_open_pie(session=session, team=role.team)
     dates = pie_dates(now=now, tz_name=role.team.tz)
     start = local_date(now, role.team.tz)
@@ -259,7 +245,7 @@ def new_pie_modal(*, session: Session, role: TeamRole, now: datetime) -> dict[st
             session=session, team_id=role.team.id, start=start, end=dates.period_end
         ),
     )
-    return pie_blocks.build_new_pie_modal(
+    return pie_modals.build_new_pie_modal(
         team_id=role.team.id,
         currency=role.team.currency,
         claim_by=dates.claim_by,
@@ -269,18 +255,18 @@ def new_pie_modal(*, session: Session, role: TeamRole, now: datetime) -> dict[st
 
 
 def checkpoints_modal(
-    *, session: Session, view: pie_service.PieView, person_id: int, is_manager: bool, now: datetime
+    *, session: Session, view: pie_reads.PieView, person_id: int, is_manager: bool, now: datetime
 ) -> dict[str, Any]:
     """The `/claim-pie checkpoints` form: the team's path for a manager, the rep's own path for a rep."""
     if is_manager:
-        return pie_blocks.build_checkpoints_modal(
+        return pie_checkpoints.build_checkpoints_modal(
             view,
             path=view.path,
             is_manager=True,
             pressure_on=pressure_service.is_enabled(session=session, team_id=view.team_id),
         )
     mine = checkpoint_service.rep_pace(session=session, team_id=view.team_id, person_id=person_id, now=now)
-    return pie_blocks.build_checkpoints_modal(
+    return pie_checkpoints.build_checkpoints_modal(
         view, path=mine.path if mine else (), is_manager=False, rep_pace=mine
     )
 
@@ -305,10 +291,10 @@ def register(app: App, deps: Deps) -> None:
         if reply is not None:
             respond(replace_original=False, **reply)
 
-    def claim_pie(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def claim_pie(ack: Ack, body: dict[str, Any], client: WebClient) -> BoltResponse | None:
         # The answer goes back in the ack when it is ready well within Slack's 3 s, else the ack leaves
-        # empty and the answer follows through response_url (bot/slack/answers.py). Either way Bolt's
-        # listener threads never do the pie's work, so when a whole team claims at the same instant
+        # empty and the answer follows through response_url (bot/slack/answers.py). Either way the
+        # request's threads never do the pie's work, so when a whole team claims at the same instant
         # everyone is acked in time while the claims queue on the pie's row lock. Errors reach the
         # person the same two ways (the guard replies through the captured ack or respond). The App
         # Home isn't republished here: Slack sends app_home_opened whenever the Home tab is opened.
@@ -326,18 +312,26 @@ def register(app: App, deps: Deps) -> None:
             compute=compute,
             response_url=str(body.get("response_url") or ""),
         )
+        return ack.response  # never calls next(): this is the request's response
 
-    app.command(Command.CLAIM_PIE)(claim_pie)
+    def acked(ack: Ack) -> None:  # pragma: no cover - claim_pie always acks and stops here
+        ack()
+
+    # claim_pie runs as the command's listener middleware, in the thread that serves the request, and
+    # its ack is the request's response. As a plain listener Bolt would run it in another thread while
+    # the request's thread polls for the ack every 10 ms: two more thread hops and up to 10 ms for
+    # every answer, under load each hop waiting for the GIL (bench/pie_latency.py).
+    app.command(Command.CLAIM_PIE, middleware=[claim_pie])(acked)
 
 
 def pie_blocks_home(context: HomeContext) -> list[Block]:
     """The App Home section: each of the person's teams with an open pie."""
     blocks: list[Block] = []
     for team in context.model.teams:
-        pie = pie_service.open_pie(session=context.session, team_id=team.team_id)
+        pie = pie_reads.open_pie(session=context.session, team_id=team.team_id)
         if pie is None:
             continue
-        view = pie_service.pie_view(session=context.session, pie=pie, now=context.now)
+        view = pie_reads.pie_view(session=context.session, pie=pie, now=context.now)
         is_manager = team.role == ROLE_MANAGER
         mine = (
             checkpoint_service.rep_pace(

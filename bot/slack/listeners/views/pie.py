@@ -22,8 +22,10 @@ from bot.domain.pie import (
 from bot.domain.text import escape
 from bot.services import checkpoints as checkpoint_service
 from bot.services import pie as pie_service
+from bot.services import pie_claims, pie_reads
 from bot.services import pressure as pressure_service
 from bot.slack.blocks import pie as pie_blocks
+from bot.slack.blocks import pie_checkpoints, pie_modals
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
 from bot.slack.home import publish_home
@@ -32,7 +34,7 @@ from bot.slack.payloads import acting_user, slack_team_id, state_values
 
 
 def _ids(body: dict[str, Any]) -> tuple[int, int | None]:
-    data = pie_blocks.metadata(body["view"])
+    data = pie_modals.metadata(body["view"])
     if "team" not in data:
         raise UserError("This form is out of date. Type `/claim-pie` and try again.")
     return data["team"], data.get("pie")
@@ -45,17 +47,17 @@ def register(app: App, deps: Deps) -> None:
     def claim_submitted(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         team_id, _pie = _ids(body)
         values = state_values(body)
-        amount = str(pie_blocks.state_value(values, FIELD_AMOUNT).get("value") or "")
-        note = str(pie_blocks.state_value(values, FIELD_NOTE).get("value") or "")
+        amount = str(pie_modals.state_value(values, FIELD_AMOUNT).get("value") or "")
+        note = str(pie_modals.state_value(values, FIELD_NOTE).get("value") or "")
         user_id = acting_user(body)
         now = deps.now()
         with session_scope(deps.session_factory) as session:
-            role, person = pie_service.role_in_team(session=session, team_id=team_id, user_id=user_id)
-            outcome = pie_service.claim_slice(
+            role, person = pie_reads.role_in_team(session=session, team_id=team_id, user_id=user_id)
+            outcome = pie_claims.claim_slice(
                 session=session, role=role, person=person, amount_text=amount, note=note, now=now
             )
             text, _blocks = pie_blocks.build_claim_reply(outcome, viewer=user_id, now=deps.now())
-        ack(response_action="update", view=pie_blocks.build_done_modal("Your slice", text))
+        ack(response_action="update", view=pie_modals.build_done_modal("Your slice", text))
         publish_home(deps=deps, client=client, slack_team_id=slack_team_id(body), user_id=user_id)
 
     @guarded("view")
@@ -64,28 +66,28 @@ def register(app: App, deps: Deps) -> None:
         values = state_values(body)
         user_id = acting_user(body)
         now = deps.now()
-        overclaim = bool(pie_blocks.state_value(values, FIELD_OVERCLAIM).get("selected_options"))
+        overclaim = bool(pie_modals.state_value(values, FIELD_OVERCLAIM).get("selected_options"))
         with session_scope(deps.session_factory) as session:
-            role, _person = pie_service.role_in_team(session=session, team_id=team_id, user_id=user_id)
+            role, _person = pie_reads.role_in_team(session=session, team_id=team_id, user_id=user_id)
             try:
-                target_text = str(pie_blocks.state_value(values, FIELD_TARGET).get("value") or "")
+                target_text = str(pie_modals.state_value(values, FIELD_TARGET).get("value") or "")
                 view = pie_service.bake_pie(
                     session=session,
                     role=role,
                     actor_user_id=user_id,
                     target_text=target_text,
-                    title=str(pie_blocks.state_value(values, FIELD_TITLE).get("value") or ""),
+                    title=str(pie_modals.state_value(values, FIELD_TITLE).get("value") or ""),
                     now=now,
-                    claim_by=pie_blocks.parse_date(
-                        pie_blocks.state_value(values, FIELD_CLAIM_BY).get("selected_date"), FIELD_CLAIM_BY
+                    claim_by=pie_modals.parse_date(
+                        pie_modals.state_value(values, FIELD_CLAIM_BY).get("selected_date"), FIELD_CLAIM_BY
                     ),
-                    period_end=pie_blocks.parse_date(
-                        pie_blocks.state_value(values, FIELD_PERIOD_END).get("selected_date"),
+                    period_end=pie_modals.parse_date(
+                        pie_modals.state_value(values, FIELD_PERIOD_END).get("selected_date"),
                         FIELD_PERIOD_END,
                     ),
                     allow_overclaim=overclaim,
                     checkpoints_text=str(
-                        pie_blocks.state_value(values, FIELD_CHECKPOINTS).get("value") or ""
+                        pie_modals.state_value(values, FIELD_CHECKPOINTS).get("value") or ""
                     ),
                 )
             except UserError as error:
@@ -94,7 +96,7 @@ def register(app: App, deps: Deps) -> None:
                 raise UserError(error.message, field=field) from None
         ack(
             response_action="update",
-            view=pie_blocks.build_done_modal(
+            view=pie_modals.build_done_modal(
                 "Pie baked",
                 f":pie: *{escape(view.title)}* is baked: {view.money(view.target)}, claims close at the "
                 f"{pie_blocks.closes_text(view)}. The team channel has been told.",
@@ -104,9 +106,9 @@ def register(app: App, deps: Deps) -> None:
     @guarded("view")
     def target_submitted(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         team_id, pie_id = _ids(body)
-        target_text = str(pie_blocks.state_value(state_values(body), FIELD_TARGET).get("value") or "")
+        target_text = str(pie_modals.state_value(state_values(body), FIELD_TARGET).get("value") or "")
         with session_scope(deps.session_factory) as session:
-            role, _person = pie_service.role_in_team(
+            role, _person = pie_reads.role_in_team(
                 session=session, team_id=team_id, user_id=acting_user(body)
             )
             view, old = pie_service.set_target(
@@ -114,7 +116,7 @@ def register(app: App, deps: Deps) -> None:
             )
         ack(
             response_action="update",
-            view=pie_blocks.build_done_modal(
+            view=pie_modals.build_done_modal(
                 "Target changed",
                 f":dart: *{escape(view.title)}*: target {view.money(old)} → *{view.money(view.target)}*. "
                 f"{view.money(max(0, view.left))} left to claim.",
@@ -126,11 +128,11 @@ def register(app: App, deps: Deps) -> None:
         team_id, pie_id = _ids(body)
         if pie_id is None:
             raise UserError("This form is out of date. Type `/claim-pie` and try again.")
-        claim_by = pie_blocks.parse_date(
-            pie_blocks.state_value(state_values(body), FIELD_CLAIM_BY).get("selected_date"), FIELD_CLAIM_BY
+        claim_by = pie_modals.parse_date(
+            pie_modals.state_value(state_values(body), FIELD_CLAIM_BY).get("selected_date"), FIELD_CLAIM_BY
         )
         with session_scope(deps.session_factory) as session:
-            role, _person = pie_service.role_in_team(
+            role, _person = pie_reads.role_in_team(
                 session=session, team_id=team_id, user_id=acting_user(body)
             )
             view = pie_service.extend_deadline(
@@ -138,7 +140,7 @@ def register(app: App, deps: Deps) -> None:
             )
         ack(
             response_action="update",
-            view=pie_blocks.build_done_modal(
+            view=pie_modals.build_done_modal(
                 "Deadline extended",
                 f":hourglass_flowing_sand: Claims for *{escape(view.title)}* now close at the "
                 f"{pie_blocks.closes_text(view)}.",
@@ -148,14 +150,14 @@ def register(app: App, deps: Deps) -> None:
     @guarded("view")
     def talk_submitted(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         team_id, _pie_id = _ids(body)
-        message = str(pie_blocks.state_value(state_values(body), "pie_message").get("value") or "").strip()
+        message = str(pie_modals.state_value(state_values(body), "pie_message").get("value") or "").strip()
         if not message:
             raise UserError("Write a few words for the team first.", field="pie_message")
         with session_scope(deps.session_factory) as session:
-            role, _person = pie_service.role_in_team(
+            role, _person = pie_reads.role_in_team(
                 session=session, team_id=team_id, user_id=acting_user(body)
             )
-            pie_service.require_manager(role, "post about the pie")
+            pie_reads.require_manager(role, "post about the pie")
             channel = role.team.channel_id
         if not channel:
             raise UserError(
@@ -163,7 +165,7 @@ def register(app: App, deps: Deps) -> None:
             )
         ack(
             response_action="update",
-            view=pie_blocks.build_done_modal(
+            view=pie_modals.build_done_modal(
                 "Posted", f"Posted in <#{channel}>. Replies will come in there."
             ),
         )
@@ -184,13 +186,15 @@ def register(app: App, deps: Deps) -> None:
         if pie_id is None:
             raise UserError("This form is out of date. Type `/claim-pie checkpoints` and try again.")
         values = state_values(body)
-        text = str(pie_blocks.state_value(values, FIELD_CHECKPOINTS).get("value") or "")
-        pressure_on = bool(pie_blocks.state_value(values, pie_blocks.PRESSURE_FIELD).get("selected_options"))
+        text = str(pie_modals.state_value(values, FIELD_CHECKPOINTS).get("value") or "")
+        pressure_on = bool(
+            pie_modals.state_value(values, pie_checkpoints.PRESSURE_FIELD).get("selected_options")
+        )
         user_id = acting_user(body)
         now = deps.now()
-        team_form = bool(pie_blocks.metadata(body["view"]).get("team_path"))
+        team_form = bool(pie_modals.metadata(body["view"]).get("team_path"))
         with session_scope(deps.session_factory) as session:
-            role, person = pie_service.role_in_team(session=session, team_id=team_id, user_id=user_id)
+            role, person = pie_reads.role_in_team(session=session, team_id=team_id, user_id=user_id)
             if team_form or role.is_manager:
                 path = checkpoint_service.set_team_path(
                     session=session,
@@ -209,7 +213,7 @@ def register(app: App, deps: Deps) -> None:
                     session=session, team=role.team, person_id=person.id, pie_id=pie_id, text=text, now=now
                 )
                 message = f"📍 Your path: {path_summary(path, role.team.currency)}. Only you and your managers see it."
-        ack(response_action="update", view=pie_blocks.build_done_modal("Checkpoints", message))
+        ack(response_action="update", view=pie_modals.build_done_modal("Checkpoints", message))
         publish_home(deps=deps, client=client, slack_team_id=slack_team_id(body), user_id=user_id)
 
     app.view(CheckpointView.EDIT)(checkpoints_submitted)
