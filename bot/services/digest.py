@@ -42,7 +42,7 @@ from bot.models import (
 )
 from bot.models.alerts import ALERT_ACKNOWLEDGED, ALERT_OPEN, ALERT_SNOOZED, QuietAlert
 from bot.services.alerts import SIGNAL_LABELS, live_lines
-from bot.services.checkins import options_of
+from bot.services.checkins.questions import options_of
 from bot.services.pie import open_pie, pie_view
 from bot.services.pressure import pressure_summary
 from bot.services.shoutouts import Draft, EffortEntry, effort_leaderboard, pending_drafts

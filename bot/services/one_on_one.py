@@ -39,7 +39,7 @@ from bot.models import (
     Team,
 )
 from bot.services.alerts import SIGNAL_LABELS
-from bot.services.checkins import options_of
+from bot.services.checkins.questions import options_of
 from bot.services.checkpoints import rep_pace
 from bot.services.people import find_person
 

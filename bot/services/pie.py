@@ -55,7 +55,7 @@ from bot.models import (
 )
 from bot.models.moments import MOMENT_BIG_SLICE
 from bot.services import checkpoints as checkpoint_service
-from bot.services.checkins import latest_zone
+from bot.services.checkins.pulse import latest_zone
 from bot.services.moments import record_moment
 from bot.services.teams import TeamRole, choose_team, team_for_channel
 
