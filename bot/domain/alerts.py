@@ -2,7 +2,7 @@
 
 Each signal reads a rep's check-in facts (numbers only: statuses, readiness, zones, note LENGTHS and
 answering times; never a word of what they wrote) and says whether it is raised now, with the evidence a
-manager can act on and a date that names the episode. The engine (bot/services/alerts.py) turns raised
+manager can act on and a date that names the episode. The engine (bot/jobs/alerts.py) turns raised
 signals into one alert per episode.
 
 | signal           | raised when (defaults; each is a team setting)                                          |

@@ -41,7 +41,8 @@ from bot.models import (
     Team,
 )
 from bot.models.alerts import ALERT_ACKNOWLEDGED, ALERT_OPEN, ALERT_SNOOZED, QuietAlert
-from bot.services.alerts import SIGNAL_LABELS, live_lines
+from bot.services.alerts.cards import live_lines
+from bot.services.alerts.signals import signal_label
 from bot.services.checkins.questions import options_of
 from bot.services.pie import open_pie, pie_view
 from bot.services.pressure import pressure_summary
@@ -242,7 +243,7 @@ def _watchlist(session: Session, team_id: int, *, now: datetime, tz: str) -> tup
             user_id=person.slack_user_id,
             name=person.display_name or person.slack_user_id,
             signal=alert.signal,
-            signal_label=SIGNAL_LABELS.get(alert.signal, alert.signal.replace("_", " ")),
+            signal_label=signal_label(alert.signal),
             evidence=alert.evidence,
             suggested_step=alert.suggested_step,
             status=alert.status,
@@ -253,7 +254,7 @@ def _watchlist(session: Session, team_id: int, *, now: datetime, tz: str) -> tup
                 alert.signal,
                 person.display_name or person.slack_user_id,
                 alert.details or {},
-                SIGNAL_LABELS.get(alert.signal, alert.signal.replace("_", " ")),
+                signal_label(alert.signal),
             ),
             live=live.get((alert.team_id, alert.person_id), ()),
             escalated=alert.escalated_at is not None and alert.status == ALERT_OPEN,

@@ -43,7 +43,7 @@ from bot.models.huddles import (
     REPLY_THREAD,
     REPLY_UPDATE,
 )
-from bot.services.alerts import RaisedSignal
+from bot.services.alerts.signals import RaisedSignal
 from bot.services.pie import PieView, open_pie, pie_view
 from bot.services.teams import load_team, resolve_team
 

@@ -38,7 +38,7 @@ from bot.models import (
     ShoutoutRecipient,
     Team,
 )
-from bot.services.alerts import SIGNAL_LABELS
+from bot.services.alerts.signals import SIGNAL_LABELS
 from bot.services.checkins.questions import options_of
 from bot.services.checkpoints import rep_pace
 from bot.services.people import find_person

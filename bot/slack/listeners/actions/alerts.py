@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 
 from bot.db import session_scope
-from bot.services.alerts import (
+from bot.services.alerts.cards import (
     ACK,
     DISMISS,
     SNOOZE_ACTION,
@@ -22,8 +22,8 @@ from bot.services.alerts import (
     act_on_alert,
     alert_card,
     alert_copies,
-    team_settings,
 )
+from bot.services.alerts.signals import team_settings
 from bot.services.people import get_or_create_workspace
 from bot.slack.blocks.alerts import build_alert_dm, build_settings_modal
 from bot.slack.deps import Deps

@@ -7,7 +7,8 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.db import session_scope
-from bot.services.alerts import open_alerts, team_settings
+from bot.services.alerts.cards import open_alerts
+from bot.services.alerts.signals import team_settings
 from bot.slack.blocks.alerts import build_settings_card
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry

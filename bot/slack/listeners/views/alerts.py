@@ -12,7 +12,7 @@ from bot.db import session_scope
 from bot.domain.alerts import SETTING_RANGES, parse_setting
 from bot.domain.errors import UserError
 from bot.domain.text import escape
-from bot.services.alerts import save_team_settings, team_settings
+from bot.services.alerts.signals import save_team_settings, team_settings
 from bot.services.people import find_person, get_or_create_workspace
 from bot.services.teams import manager_team
 from bot.slack.blocks.alerts import read_settings_metadata
