@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot import kinds
 from bot.deliveries import Message, enqueue_many
-from bot.domain import alerts as rules
+from bot.domain.alert_rounds import ESCALATE_AFTER_WORKING_DAYS, send_time, working_days_between
 from bot.domain.availability import is_away
 from bot.domain.schedule import local_date
 from bot.models import (
@@ -201,8 +201,8 @@ def escalate_unacknowledged(*, session: Session, now: datetime) -> int:
         since = alert.opened_at
         if alert.snoozed_until is not None and alert.snoozed_until > since:
             since = alert.snoozed_until
-        waited = rules.working_days_between(local_date(since, tz), local_date(now, tz))
-        if waited >= rules.ESCALATE_AFTER_WORKING_DAYS:
+        waited = working_days_between(local_date(since, tz), local_date(now, tz))
+        if waited >= ESCALATE_AFTER_WORKING_DAYS:
             alert.escalated_at = now
             escalated += 1
     return escalated
@@ -242,7 +242,7 @@ def plan_alert_dms(*, session: Session, now: datetime) -> int:
     for row in rows:
         if is_away(local_date(now, row.tz), row.away_from, row.away_until):
             continue
-        due = rules.send_time(now, row.tz)
+        due = send_time(now, row.tz)
         round_ = row.snoozed_until.date().isoformat() if row.snoozed_until else "first"
         if row.escalated_at is not None:
             round_ = f"escalated-{row.escalated_at.date().isoformat()}"

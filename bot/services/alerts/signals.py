@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.domain import alerts as rules
+from bot.domain.alert_settings import AlertSettings, settings_from, settings_json
 from bot.models import ROLE_REP, Membership, Person, Pie, PieSlice, TeamAlertSettings, TeamSkipDate
 from bot.models.checkins import Checkin, CheckinAnswer, CheckinQuestion
 
@@ -48,17 +49,17 @@ def signal_label(signal: str) -> str:
     return SIGNAL_LABELS.get(signal, signal.replace("_", " "))
 
 
-def team_settings(*, session: Session, team_id: int) -> rules.AlertSettings:
+def team_settings(*, session: Session, team_id: int) -> AlertSettings:
     """The team's alert thresholds (the defaults until a manager changes them)."""
     row = session.get(TeamAlertSettings, team_id)
-    return rules.settings_from(row.thresholds if row else None)
+    return settings_from(row.thresholds if row else None)
 
 
 def save_team_settings(
     *,
     session: Session,
     team_id: int,
-    settings: rules.AlertSettings,
+    settings: AlertSettings,
     actor_person_id: int | None,
     now: datetime,
 ) -> None:
@@ -67,7 +68,7 @@ def save_team_settings(
     if row is None:
         row = TeamAlertSettings(team_id=team_id, updated_at=now)
         session.add(row)
-    row.thresholds = rules.settings_json(settings)
+    row.thresholds = settings_json(settings)
     row.updated_by_person_id = actor_person_id
     row.updated_at = now
 
@@ -149,7 +150,7 @@ def checkin_signals(session: Session, now: datetime) -> list[RaisedSignal]:
             best[team_id] = (person_id, progress)
     raised: list[RaisedSignal] = []
     for rep in reps:
-        settings = rules.settings_from(rep.thresholds)
+        settings = settings_from(rep.thresholds)
         counted = rules.counted(
             facts.get((rep.team_id, rep.person_id), []),
             away_from=rep.away_from,

@@ -9,7 +9,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.db import session_scope
-from bot.domain.alerts import SETTING_RANGES, parse_setting
+from bot.domain.alert_settings import SETTING_RANGES, parse_setting
 from bot.domain.errors import UserError
 from bot.domain.text import escape
 from bot.services.alerts.signals import save_team_settings, team_settings
