@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,19 +38,38 @@ DISMISS = "dismiss"
 
 
 @dataclass(frozen=True)
-class AlertCard:
-    """Everything the alert DM shows."""
+class EpisodeFacts:
+    """What every view of an alert episode shows: the signal, its evidence and next step, and its state."""
 
     alert_id: int
-    team_name: str
-    rep_user_id: str
-    rep_name: str
     signal: str
     signal_label: str
     evidence: str
     suggested_step: str
     strong_record: bool
     status: str
+
+
+def episode_facts(alert: QuietAlert) -> dict[str, Any]:
+    """An episode's EpisodeFacts fields, as stored."""
+    return {
+        "alert_id": alert.id,
+        "signal": alert.signal,
+        "signal_label": signal_label(alert.signal),
+        "evidence": alert.evidence,
+        "suggested_step": alert.suggested_step,
+        "strong_record": alert.strong_record,
+        "status": alert.status,
+    }
+
+
+@dataclass(frozen=True)
+class AlertCard(EpisodeFacts):
+    """Everything the alert DM shows."""
+
+    team_name: str
+    rep_user_id: str
+    rep_name: str
     acted_by_user_id: str | None
     acted_by_person_id: int | None
     acted_at_text: str
@@ -98,29 +118,23 @@ def alert_card(
     rep = session.get(Person, alert.person_id)
     team = session.get(Team, alert.team_id)
     actor = session.get(Person, alert.acted_by_person_id) if alert.acted_by_person_id else None
-    label = signal_label(alert.signal)
+    facts = episode_facts(alert)
     name = (rep.display_name if rep else "") or "a rep"
     details = alert.details or {}
     key = (alert.team_id, alert.person_id)
     live = live_lines(session=session, reps={key}, now=now, tz=viewer_tz).get(key, ()) if now else ()
     return AlertCard(
-        alert_id=alert.id,
+        **facts,
         team_name=team.name if team else "",
         rep_user_id=rep.slack_user_id if rep else "",
         rep_name=name,
-        signal=alert.signal,
-        signal_label=label,
-        evidence=alert.evidence,
-        suggested_step=alert.suggested_step,
-        strong_record=alert.strong_record,
-        status=alert.status,
         acted_by_user_id=actor.slack_user_id if actor else None,
         acted_by_person_id=alert.acted_by_person_id,
         acted_at_text=format_local(alert.acted_at, viewer_tz) if alert.acted_at else "",
         snoozed_until_text=format_local(alert.snoozed_until, viewer_tz) if alert.snoozed_until else "",
         team_id=alert.team_id,
         person_id=alert.person_id,
-        title=rules.alert_title(alert.signal, name, details, label),
+        title=rules.alert_title(alert.signal, name, details, facts["signal_label"]),
         live=live,
         is_new=rules.is_new_signal(alert.signal, details),
         escalated=alert.escalated_at is not None and alert.status == ALERT_OPEN,
@@ -222,19 +236,12 @@ def viewer_of_delivery(*, session: Session, delivery: Delivery) -> tuple[int | N
 
 
 @dataclass(frozen=True)
-class OpenAlert:
+class OpenAlert(EpisodeFacts):
     """One live episode for the digest: who, what, the evidence, and who took it."""
 
-    alert_id: int
     person_id: int
     user_id: str
     display_name: str
-    signal: str
-    signal_label: str
-    evidence: str
-    suggested_step: str
-    strong_record: bool
-    status: str
     opened_at: datetime
     acted_by_user_id: str | None
     acted_at: datetime | None
@@ -259,16 +266,10 @@ def open_alerts(*, session: Session, team_id: int, now: datetime) -> list[OpenAl
     }
     return [
         OpenAlert(
-            alert_id=alert.id,
+            **episode_facts(alert),
             person_id=alert.person_id,
             user_id=user_id,
             display_name=name or user_id,
-            signal=alert.signal,
-            signal_label=signal_label(alert.signal),
-            evidence=alert.evidence,
-            suggested_step=alert.suggested_step,
-            strong_record=alert.strong_record,
-            status=alert.status,
             opened_at=alert.opened_at,
             acted_by_user_id=actors.get(alert.acted_by_person_id) if alert.acted_by_person_id else None,
             acted_at=alert.acted_at,

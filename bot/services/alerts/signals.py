@@ -8,8 +8,8 @@ names every feature's source and the engine (bot/jobs/alerts.py) turns them into
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -19,6 +19,7 @@ from bot.domain import alerts as rules
 from bot.domain.alert_settings import AlertSettings, settings_from, settings_json
 from bot.models import ROLE_REP, Membership, Person, Pie, PieSlice, TeamAlertSettings, TeamSkipDate
 from bot.models.checkins import Checkin, CheckinAnswer, CheckinQuestion
+from bot.services.people import find_person
 
 # Facts older than the longest baseline plus the recent window are never read.
 HISTORY = timedelta(weeks=12)
@@ -59,18 +60,22 @@ def save_team_settings(
     *,
     session: Session,
     team_id: int,
-    settings: AlertSettings,
-    actor_person_id: int | None,
+    workspace_id: int,
+    changes: Mapping[str, float | int],
+    actor_user_id: str,
     now: datetime,
-) -> None:
-    """Store the team's thresholds."""
+) -> AlertSettings:
+    """Store the thresholds a manager typed over the team's current ones, noting who changed them."""
+    settings = replace(team_settings(session=session, team_id=team_id), **changes)  # type: ignore[arg-type]
+    actor = find_person(session=session, workspace_id=workspace_id, user_id=actor_user_id)
     row = session.get(TeamAlertSettings, team_id)
     if row is None:
         row = TeamAlertSettings(team_id=team_id, updated_at=now)
         session.add(row)
     row.thresholds = settings_json(settings)
-    row.updated_by_person_id = actor_person_id
+    row.updated_by_person_id = actor.id if actor else None
     row.updated_at = now
+    return settings
 
 
 def checkin_signals(session: Session, now: datetime) -> list[RaisedSignal]:

@@ -177,9 +177,11 @@ def _answerable(session: Session, *, checkin_id: int, user_id: str, now: datetim
     return checkin
 
 
-def ensure_answerable(*, session: Session, checkin_id: int, user_id: str, now: datetime) -> None:
-    """Refuse (with the polite 'closed' reply) a check-in that no longer takes answers from this user."""
+def answerable_view(*, session: Session, checkin_id: int, user_id: str, now: datetime) -> CheckinView:
+    """The check-in for the note modal; refuses (with the polite 'closed' reply) one that no longer takes
+    answers from this user."""
     _answerable(session, checkin_id=checkin_id, user_id=user_id, now=now)
+    return checkin_view(session=session, checkin_id=checkin_id, now=now)
 
 
 def _answers_by_key(session: Session, checkin_id: int) -> dict[str, str]:

@@ -17,6 +17,7 @@ from bot.domain.errors import NotInTeamError
 from bot.domain.schedule import local_date
 from bot.models import Person, TeamSkipDate, Workspace
 from bot.models.checkins import Checkin
+from bot.services.people import find_person
 from bot.services.teams import NOT_IN_TEAM, teams_of
 
 
@@ -41,6 +42,13 @@ def _person(session: Session, workspace: Workspace, user_id: str) -> Person:
     if person is None or not teams_of(session=session, workspace_id=workspace.id, user_id=user_id):
         raise NotInTeamError(NOT_IN_TEAM)
     return person
+
+
+def today_of(*, session: Session, workspace_id: int, user_id: str, now: datetime) -> date:
+    """The person's local date (UTC's for someone Stretch doesn't know yet): away and skip dates count
+    from it."""
+    person = find_person(session=session, workspace_id=workspace_id, user_id=user_id)
+    return local_date(now, person.tz if person else "UTC")
 
 
 def set_away(*, session: Session, workspace: Workspace, user_id: str, text: str, now: datetime) -> Person:

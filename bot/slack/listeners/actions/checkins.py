@@ -9,13 +9,12 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.db import session_scope
-from bot.domain.schedule import local_date
 from bot.services import pressure as pressure_service
 from bot.services.checkins import answering
 from bot.services.checkins.answering import CLOSED_MESSAGE, CheckinClosed
-from bot.services.checkins.availability import clear_away
+from bot.services.checkins.availability import clear_away, today_of
 from bot.services.checkins.questions import apply_menu_choice, find_question
-from bot.services.people import find_person, get_or_create_workspace
+from bot.services.people import get_or_create_workspace
 from bot.slack.blocks.checkins import (
     build_away_modal,
     build_checkin_message,
@@ -43,6 +42,14 @@ def update_checkin_message(
             answering.checkin_view(session=session, checkin_id=checkin_id, now=deps.now())
         )
     client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+
+
+def _checkin_of_button(body: dict[str, Any]) -> int:
+    """The check-in id a button carries; an odd one gets the polite "closed" reply."""
+    value = action_value(body)
+    if not value.isdigit():
+        raise CheckinClosed(CLOSED_MESSAGE)
+    return int(value)
 
 
 def _team_of_view(body: dict[str, Any]) -> int | None:
@@ -75,17 +82,13 @@ def register(app: App, deps: Deps) -> None:
     @guarded("action")
     def add_note(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
-        value = action_value(body)
-        if not value.isdigit():
-            raise CheckinClosed(CLOSED_MESSAGE)
+        checkin_id = _checkin_of_button(body)
         channel, ts = message_of(body)
-        now = deps.now()
         with session_scope(deps.session_factory) as session:
-            answering.ensure_answerable(
-                session=session, checkin_id=int(value), user_id=acting_user(body), now=now
-            )
             view = build_note_modal(
-                answering.checkin_view(session=session, checkin_id=int(value), now=now),
+                answering.answerable_view(
+                    session=session, checkin_id=checkin_id, user_id=acting_user(body), now=deps.now()
+                ),
                 channel=channel,
                 ts=ts,
             )
@@ -94,15 +97,13 @@ def register(app: App, deps: Deps) -> None:
     @guarded("action")
     def submit(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
-        value = action_value(body)
-        if not value.isdigit():
-            raise CheckinClosed(CLOSED_MESSAGE)
+        checkin_id = _checkin_of_button(body)
         with session_scope(deps.session_factory) as session:
             answering.submit_checkin(
-                session=session, checkin_id=int(value), user_id=acting_user(body), now=deps.now()
+                session=session, checkin_id=checkin_id, user_id=acting_user(body), now=deps.now()
             )
         channel, ts = message_of(body)
-        update_checkin_message(deps=deps, client=client, checkin_id=int(value), channel=channel, ts=ts)
+        update_checkin_message(deps=deps, client=client, checkin_id=checkin_id, channel=channel, ts=ts)
 
     @guarded("action")
     def away(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
@@ -110,8 +111,7 @@ def register(app: App, deps: Deps) -> None:
         now = deps.now()
         with session_scope(deps.session_factory) as session:
             workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
-            person = find_person(session=session, workspace_id=workspace.id, user_id=acting_user(body))
-            today = local_date(now, person.tz if person else "UTC")
+            today = today_of(session=session, workspace_id=workspace.id, user_id=acting_user(body), now=now)
         client.views_open(trigger_id=body["trigger_id"], view=build_away_modal(today=today))
 
     @guarded("action")

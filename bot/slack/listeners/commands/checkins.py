@@ -9,14 +9,13 @@ from slack_sdk import WebClient
 from bot.db import session_scope
 from bot.domain.checkins import parse_iso_date
 from bot.domain.errors import UserError
-from bot.domain.schedule import local_date
 from bot.domain.text import escape
 from bot.jobs.outbox import send_now
 from bot.services.checkins import availability
 from bot.services.checkins.answering import checkin_view
 from bot.services.checkins.on_demand import checkin_on_demand, mark_posted
 from bot.services.checkins.pulse import pulse_of
-from bot.services.people import find_person, get_or_create_workspace
+from bot.services.people import get_or_create_workspace
 from bot.slack.blocks.checkins import build_checkin_message, build_pulse_section
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry
@@ -106,18 +105,15 @@ def back(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     return ephemeral(":wave: Welcome back! Your check-ins resume from the next one.")
 
 
-def _manager_today(session: Any, workspace_id: int, user_id: str, now: Any) -> Any:
-    person = find_person(session=session, workspace_id=workspace_id, user_id=user_id)
-    return local_date(now, person.tz if person else "UTC")
-
-
 def skip(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     """Add a team skip date, or list the upcoming ones."""
     now = deps.now()
     word, _, reason = req.args.partition(" ")
     with session_scope(deps.session_factory) as session:
         team = command_team(session=session, req=req, now=now)
-        today = _manager_today(session, team.workspace_id, req.user_id, now)
+        today = availability.today_of(
+            session=session, workspace_id=team.workspace_id, user_id=req.user_id, now=now
+        )
         if not word:
             days = availability.upcoming_skip_dates(session=session, team_id=team.id, today=today)
             listed = ", ".join(d.isoformat() for d in days) or "none yet"
