@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from slack_bolt import App
+
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler
 
 from bot.config import ConfigError, Settings
 
@@ -19,6 +23,9 @@ logger = logging.getLogger(__name__)
 
 # How often a quiet connection is pinged (and slack_sdk's session monitor looks for a dead session).
 PING_SECONDS = 10.0
+# Closing waits for the adapter's threads; past this, Stretch leaves without them (SIGTERM to exit stays
+# within the orchestrator's usual 10 s: an event being handled is retried by Slack, not lost).
+CLOSE_SECONDS = 6.0
 
 
 def run_socket_mode(app: App, settings: Settings, *, stop: threading.Event | None = None) -> None:
@@ -47,4 +54,12 @@ def run_socket_mode(app: App, settings: Settings, *, stop: threading.Event | Non
         logger.info("Stretch is connected to Slack in Socket Mode")
         (stop or threading.Event()).wait()
     finally:
-        handler.close()
+        _close(handler)
+
+
+def _close(handler: SocketModeHandler) -> None:
+    closing = threading.Thread(target=handler.close, daemon=True, name="socket-mode-close")
+    closing.start()
+    closing.join(CLOSE_SECONDS)
+    if closing.is_alive():
+        logger.warning("Socket Mode was still closing after %.0f s; stopping without it", CLOSE_SECONDS)

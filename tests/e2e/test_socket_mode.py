@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import SHUTDOWN_SECONDS
 from bot.slack.ids import Action
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.fakeslack import WORKSPACE_ID, FakeSlack
@@ -185,8 +186,12 @@ def test_socket_mode_answers_commands_buttons_and_events_and_survives_refreshes_
     assert idle_cpu < IDLE_CPU_LIMIT, f"busy loop: {idle_cpu:.2f} CPU s in {IDLE_WINDOW} s idle"
 
     assert served.process.poll() is None
+    stopping_at = time.monotonic()
     served.process.send_signal(signal.SIGTERM)
-    assert served.process.wait(timeout=10) == 0, "SIGTERM stops Socket Mode cleanly"
+    # Stretch bounds its own shutdown (SHUTDOWN_SECONDS); the margin is for a loaded machine's start-up of
+    # the interpreter's exit, not for Stretch.
+    assert served.process.wait(timeout=SHUTDOWN_SECONDS + 6) == 0, "SIGTERM stops Socket Mode cleanly"
+    figures.append(f"stopped {(time.monotonic() - stopping_at) * 1000:.0f} ms after SIGTERM")
     log = served.log.read_text()
     assert "Traceback" not in log, log[log.find("Traceback") - 300 :]
     assert APP_TOKEN not in log and BOT_TOKEN not in log
