@@ -18,7 +18,7 @@ if str(ROOT) not in sys.path:
 from bot import migrate  # noqa: E402
 from bot.db import make_engine, make_session_factory, session_scope  # noqa: E402
 from bot.models import Huddle, HuddleReply, Membership, Person, Team, Workspace  # noqa: E402
-from bot.services.huddles import huddle_quiet_signals  # noqa: E402
+from bot.services.huddles.signals import huddle_quiet_signals  # noqa: E402
 
 START = datetime(2026, 1, 5, 15, 0, tzinfo=UTC)
 

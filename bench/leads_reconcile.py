@@ -19,10 +19,12 @@ from _setup import database, fill
 from sqlalchemy import event, insert, select
 
 from bot.db import make_session_factory
-from bot.domain.leads import Account, parse_account, reconcile
+from bot.domain.leads.accounts import Account, parse_account
+from bot.domain.leads.matching import reconcile
 from bot.models import Person, Team
 from bot.models.leads import LeadClaim
-from bot.services import leads as service
+from bot.services.leads.claims import add_claims
+from bot.services.leads.entries import team_entries
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 REPS, PER_REP, UNIVERSE = 50, 400, 8_000
@@ -126,7 +128,7 @@ def main() -> None:
             started = time.perf_counter()
             team = session.get(Team, team_id)
             assert team is not None
-            entries = service.team_entries(session=session, team_id=team_id)
+            entries = team_entries(session=session, team_id=team_id)
             found = reconcile([e.keys for e in entries], threshold=90)
             full.append(time.perf_counter() - started)
             full_statements = counter.count - before
@@ -142,7 +144,7 @@ def main() -> None:
             team = session.get(Team, team_id)
             person = session.get(Person, newcomer.id)
             assert team is not None and person is not None
-            outcome = service.add_claims(
+            outcome = add_claims(
                 session=session, team=team, person=person, accounts=fifty, actor="bench", now=NOW
             )
             session.flush()

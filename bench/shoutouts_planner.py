@@ -18,7 +18,7 @@ from bot.db import make_engine, make_session_factory, session_scope
 from bot.jobs.shoutouts import plan_draft_dms
 from bot.models import ROLE_MANAGER, ROLE_REP, Membership, Person, Team, Workspace
 from bot.services.moments import record_moment
-from bot.services.shoutouts import effort_leaderboard
+from bot.services.shoutouts.effort import effort_leaderboard
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 

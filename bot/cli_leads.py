@@ -70,8 +70,13 @@ def run(
 ) -> int:
     """Run one `stretch leads …` command; returns the exit code."""
     from bot.db import make_session_factory, session_scope
-    from bot.domain.leads import MAX_IMPORT_ROWS, parse_csv
-    from bot.services import leads as service
+    from bot.domain.leads.accounts import MAX_IMPORT_ROWS, parse_csv
+    from bot.services.leads import claims as lead_claims
+    from bot.services.leads import export as lead_export
+    from bot.services.leads import imports as lead_imports
+    from bot.services.leads import overlaps as lead_overlaps
+    from bot.services.leads import people as lead_people
+    from bot.services.leads import settings as lead_settings
 
     engine = make_engine(settings)
     now = datetime.now(UTC)
@@ -82,8 +87,8 @@ def run(
             command = args.leads_command
             if command == "import":
                 accounts = parse_csv(_read(args.file), limit=MAX_IMPORT_ROWS, how_to_import=how)
-                rep = service.rep_of(session=session, team=team, user_id=args.rep)
-                outcome = service.add_claims(
+                rep = lead_people.rep_of(session=session, team=team, user_id=args.rep)
+                outcome = lead_claims.add_claims(
                     session=session, team=team, person=rep, accounts=accounts, actor="cli", now=now
                 )
                 print(
@@ -94,19 +99,19 @@ def run(
                 )
             elif command == "associations":
                 accounts = parse_csv(_read(args.file), limit=MAX_IMPORT_ROWS, how_to_import=how)
-                found, count, created = service.import_association(
+                found, count, created = lead_imports.import_association(
                     session=session, team=team, name=args.name, accounts=accounts, actor="cli", now=now
                 )
                 print(f"{'Imported' if created else 'Replaced'} {found.name}: {count} member accounts.")
             elif command == "export":
-                text = service.export_csv(session=session, team=team)
+                text = lead_export.export_csv(session=session, team=team)
                 if args.file:
                     Path(args.file).write_text(text, encoding="utf-8")
                     print(f"Wrote {text.count(chr(10)) - 1} accounts to {args.file}.")
                 else:
                     sys.stdout.write(text)
             elif command == "conflicts":
-                views, noise = service.conflicts(session=session, team=team)
+                views, noise = lead_overlaps.conflicts(session=session, team=team)
                 if not views and not noise:
                     print(f"No open overlaps in {team.name}.")
                 for view in views:
@@ -116,7 +121,7 @@ def run(
                 for key, claims in sorted(noise.items()):
                     print(f"noise  {key[2:]}  shared by {claims} claims: not sent to reps")
             else:
-                row = service.save_settings(
+                row = lead_settings.save_settings(
                     session=session,
                     team_id=team.id,
                     fallback=args.fallback,

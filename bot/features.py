@@ -29,9 +29,9 @@ from bot.jobs import pie as pie_jobs
 from bot.jobs import pilots as pilot_jobs
 from bot.jobs import retention as retention_jobs
 from bot.jobs import shoutouts as shoutout_jobs
-from bot.services import huddles as huddle_service
 from bot.services import pace_signals
 from bot.services.alerts import signals as alert_signals
+from bot.services.huddles import signals as huddle_signals
 from bot.slack.blocks import pie as pie_blocks
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.home import HomeSection
@@ -194,7 +194,7 @@ FEATURES: tuple[Feature, ...] = (
                 on_give_up=huddle_jobs.stuck_settled,
             ),
         },
-        signal_sources={"huddles": huddle_service.huddle_alert_signals},
+        signal_sources={"huddles": huddle_signals.huddle_alert_signals},
         subcommands=huddle_commands.SUBCOMMANDS,
     ),
     Feature(

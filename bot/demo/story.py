@@ -569,16 +569,16 @@ def _pin_limiter(stage: Stage) -> None:
 def _load_association(stage: Stage) -> None:
     """What the operator's `stretch leads associations import` does (the CLI's own service call)."""
     from bot.db import session_scope
-    from bot.domain.leads import parse_csv
+    from bot.domain.leads.accounts import parse_csv
     from bot.models import Team
-    from bot.services import leads as leads_service
+    from bot.services.leads.imports import import_association
 
     stage.scene_title(
         f'The operator runs `stretch leads associations import --name "{ASSOCIATION}"` (3 members).'
     )
     with session_scope(stage.deps.session_factory) as session:
         team = session.scalars(select(Team)).one()
-        leads_service.import_association(
+        import_association(
             session=session,
             team=team,
             name=ASSOCIATION,

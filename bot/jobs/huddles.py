@@ -8,22 +8,19 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db import SessionFactory, session_scope
 from bot.deliveries import Message
-from bot.models import Delivery
-from bot.services.huddles import (
-    forget_stuck_note,
-    forget_stuck_when_told,
-    huddle_card,
-    huddle_recap,
-    mark_card_posted,
-    mark_thread_readable,
-    plan_scheduled_huddles,
-    stuck_note,
-    threads_to_check,
-)
+from bot.domain import huddles as rules
+from bot.domain.schedule import parse_days, parse_time
+from bot.models import Delivery, Huddle, HuddleSettings, Team, TeamSkipDate
+from bot.models.huddles import HUDDLE_DAY_OFF, HUDDLE_SCHEDULED
+from bot.services.huddles.card import huddle_card, mark_card_posted, plan_huddle
+from bot.services.huddles.recaps import forget_stuck_note, forget_stuck_when_told, huddle_recap, stuck_note
+from bot.services.huddles.replies import mark_thread_readable, threads_to_check
+from bot.services.teams import load_team
 from bot.slack.blocks.huddles import build_huddle_card, build_recap, build_stuck_note
 
 logger = logging.getLogger(__name__)
@@ -86,8 +83,42 @@ def _error_code(error: SlackApiError) -> str:
 
 
 def plan_huddles(session: Session, now: datetime) -> int:
-    """Plan the cards (and recaps) of scheduled huddles that are due."""
-    return plan_scheduled_huddles(session=session, now=now)
+    """Plan the card (and recap) of every scheduled huddle that is due now (a team day off plans nothing
+    or one note)."""
+    planned = 0
+    rows = session.execute(
+        select(HuddleSettings, Team)
+        .join(Team, Team.id == HuddleSettings.team_id)
+        .where(HuddleSettings.days != "", Team.channel_id.is_not(None))
+    ).all()
+    for settings, team in rows:
+        due = rules.due_huddles(
+            days=parse_days(settings.days),
+            at=parse_time(settings.at),
+            tz_name=team.tz,
+            lead_minutes=settings.lead_minutes,
+            now=now,
+        )
+        for huddle in due:
+            key = f"{HUDDLE_SCHEDULED}:{team.id}:{huddle.day.isoformat()}"
+            if session.scalar(select(Huddle.id).where(Huddle.key == key)) is not None:
+                continue
+            day_off = session.scalar(
+                select(TeamSkipDate.id).where(TeamSkipDate.team_id == team.id, TeamSkipDate.day == huddle.day)
+            )
+            if day_off is not None and not settings.skip_notice:
+                continue
+            created = plan_huddle(
+                session=session,
+                team=load_team(session=session, team_id=team.id),
+                kind=HUDDLE_DAY_OFF if day_off is not None else HUDDLE_SCHEDULED,
+                day=huddle.day,
+                starts_at=huddle.starts_at,
+                key=key,
+                now=now,
+            )
+            planned += created is not None
+    return planned
 
 
 def render_card(session: Session, delivery: Delivery, now: datetime) -> Message | None:

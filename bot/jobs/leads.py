@@ -10,21 +10,22 @@ from sqlalchemy.orm import Session
 from bot.deliveries import Message
 from bot.models import Delivery, Person, Team
 from bot.models.leads import OVERLAP_ESCALATED, OVERLAP_OPEN, LeadOverlap
-from bot.services import leads as leads_service
+from bot.services.leads.decisions import escalate_due
+from bot.services.leads.overlaps import OverlapView, conflicts, overlap_view
 from bot.slack.blocks import leads as lead_blocks
 
 
 def plan_leads(session: Session, now: datetime) -> int:
     """Escalate (or settle by the team's rule) every overlap whose 2 working days have passed."""
-    return leads_service.escalate_due(session=session, now=now)
+    return escalate_due(session=session, now=now)
 
 
-def _view(session: Session, delivery: Delivery) -> tuple[leads_service.OverlapView, str] | None:
+def _view(session: Session, delivery: Delivery) -> tuple[OverlapView, str] | None:
     overlap = session.get(LeadOverlap, delivery.ref_id) if delivery.ref_id is not None else None
     person = session.get(Person, delivery.person_id) if delivery.person_id is not None else None
     if overlap is None or person is None:
         return None
-    return leads_service.overlap_view(session=session, overlap=overlap), person.slack_user_id
+    return overlap_view(session=session, overlap=overlap), person.slack_user_id
 
 
 def render_overlap(session: Session, delivery: Delivery, now: datetime) -> Message | None:
@@ -68,7 +69,7 @@ def render_noise(session: Session, delivery: Delivery, now: datetime) -> Message
     if team is None:
         return None
     key = delivery.dedupe_key.split(":", 4)[-1]
-    _, noise = leads_service.conflicts(session=session, team=team)
+    _, noise = conflicts(session=session, team=team)
     if key not in noise:
         return None
     return Message(*lead_blocks.build_noise_dm(team_name=team.name, key=key, claims=noise[key]))

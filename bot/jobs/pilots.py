@@ -14,20 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot import kinds
-from bot.deliveries import Message, dm, enqueue, enqueue_dms, enqueue_many
+from bot.deliveries import Message, dm, enqueue, enqueue_many
 from bot.domain import pilots as rules
 from bot.domain.availability import next_working_day
 from bot.domain.schedule import local_date, parse_time
 from bot.models import Delivery, Membership, Person, Pilot, PilotParticipant, Team
-from bot.services.pilots import (
-    facts_of,
-    previous_mid_average,
-    review_lines,
-    skip_dates_of,
-    summary_recipients,
-    team_days,
-)
-from bot.slack.blocks.pilots import (
+from bot.services.pilots.core import facts_of, skip_dates_of, team_days
+from bot.services.pilots.lists import previous_mid_average, review_lines, summary_recipients
+from bot.slack.blocks.pilots.messages import (
     build_card,
     build_kickoff,
     build_late_review,
@@ -203,20 +197,6 @@ def _plan_summary(
             )
         )
     return enqueue_many(session=session, rows=rows, now=now)
-
-
-def plan_late_review(*, session: Session, pilot: Pilot, participant: PilotParticipant, now: datetime) -> int:
-    """After the summary went out, tell its recipients about a review that arrived late."""
-    return enqueue_dms(
-        session=session,
-        kind=kinds.PILOT_LATE_REVIEW,
-        key=kinds.pilot_late_review_prefix(pilot.id, participant.person_id),
-        people=summary_recipients(session=session, pilot=pilot),
-        due_at=now,
-        now=now,
-        team_id=pilot.team_id,
-        ref_id=pilot.id,
-    )
 
 
 # --- renderers: each returns None (cancel) once the message has nothing left to ask ------------------

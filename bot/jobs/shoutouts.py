@@ -17,7 +17,7 @@ from bot.domain.schedule import local_date, parse_time
 from bot.domain.shoutouts import DRAFT_MAX_AGE, DRAFTS_PER_DM, draft_window
 from bot.models import ROLE_MANAGER, Delivery, StretchMoment, TeamSkipDate
 from bot.models.shoutouts import MomentDecision
-from bot.services.shoutouts import draft_card, forget_offers, new_drafts, record_offers
+from bot.services.shoutouts.drafts import draft_card, forget_offers, new_drafts, record_offers
 from bot.services.teams import list_teams
 from bot.slack.blocks.shoutouts import build_drafts_dm
 

@@ -46,7 +46,8 @@ from bot.services.alerts.signals import signal_label
 from bot.services.checkins.questions import options_of
 from bot.services.pie import open_pie, pie_view
 from bot.services.pressure import pressure_summary
-from bot.services.shoutouts import Draft, EffortEntry, effort_leaderboard, pending_drafts
+from bot.services.shoutouts.drafts import Draft, pending_drafts
+from bot.services.shoutouts.effort import EffortEntry, effort_leaderboard
 from bot.services.teams import load_team, resolve_team, team_for_channel, teams_of
 
 LIMITER = "limiter"

@@ -185,6 +185,29 @@ def manager_team_in(
     )
 
 
+@dataclass(frozen=True)
+class Asked:
+    """Who asks from which Slack workspace, in which channel (None in a DM), and the team they picked, if any."""
+
+    slack_team_id: str
+    user_id: str
+    channel_id: str | None = None
+    team_id: int | None = None
+
+
+def asked_team(*, session: Session, asked: Asked, now: datetime) -> tuple[Workspace, TeamRole]:
+    """The asker's workspace and the team their request is about (see `choose_team`), members loaded."""
+    workspace = get_or_create_workspace(session=session, slack_team_id=asked.slack_team_id, now=now)
+    role = resolve_team(
+        session=session,
+        workspace_id=workspace.id,
+        user_id=asked.user_id,
+        channel_id=asked.channel_id,
+        team_id=asked.team_id,
+    )
+    return workspace, TeamRole(team=load_team(session=session, team_id=role.team.id), role=role.role)
+
+
 def team_named(
     *, session: Session, workspace_id: int, name: str, other_than: int | None = None
 ) -> Team | None:
@@ -415,7 +438,8 @@ def _lead_extra(session: Session | None, team_id: int) -> dict[str, str]:
 
 def _save_lead_fallback(*, session: Session, team: Team, draft: TeamDraft, now: datetime) -> None:
     """Store the setup's fallback rule for lead overlaps (a draft without one leaves it as it is)."""
-    from bot.domain.leads import DEFAULT_FUZZY_THRESHOLD, check_fallback
+    from bot.domain.leads.matching import DEFAULT_FUZZY_THRESHOLD
+    from bot.domain.leads.rules import check_fallback
     from bot.models.leads import LeadSettings
 
     rule = draft.extra.get("lead_fallback")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.db import session_scope
 from bot.jobs.tick import tick
 from bot.models import Huddle, HuddleSettings, Person
-from bot.services.huddles import reply_counts
+from bot.services.huddles.replies import reply_counts
 from tests.conftest import Member, Running, seed_team
 
 # Monday 30 Nov 2026, 10:00 in New York.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 from bot.domain.teams import TeamDraft
-from bot.services.huddles import HuddleCard, PilotLine, PulseSummary, ShoutoutLine
+from bot.services.huddles.card import HuddleCard, PilotLine, PulseSummary, ShoutoutLine
 from bot.services.pie import PieView
 from bot.slack.blocks.huddles import build_huddle_card
 from bot.slack.blocks.setup import build_setup_modal, parse_setup_state

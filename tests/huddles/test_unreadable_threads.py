@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.db import session_scope
 from bot.models import Delivery, Huddle, QuietAlert
-from bot.services.huddles import huddle_quiet_signals
+from bot.services.huddles.signals import huddle_quiet_signals
 from tests.conftest import Running
 from tests.huddles.conftest import CHANNEL, FIRST_HUDDLE, MANAGER, counts, latest_huddle, reply, tick_at
 from tests.slackclient import flatten_text

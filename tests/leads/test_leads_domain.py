@@ -7,9 +7,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.domain import leads
 from bot.domain.errors import UserError
-from bot.domain.leads import ClaimKeys, name_key, parse_account, parse_accounts, parse_csv, reconcile
+from bot.domain.leads import command, keys, rules
+from bot.domain.leads.accounts import parse_account, parse_accounts, parse_csv
+from bot.domain.leads.keys import name_key
+from bot.domain.leads.matching import ClaimKeys, reconcile
 
 
 @pytest.mark.parametrize(
@@ -29,7 +31,7 @@ from bot.domain.leads import ClaimKeys, name_key, parse_account, parse_accounts,
 )
 def test_registrable_domain(typed: str, expected: str) -> None:
     """A domain is compared by its registrable part, from the bundled public-suffix list."""
-    assert leads.registrable_domain(typed) == expected
+    assert keys.registrable_domain(typed) == expected
 
 
 def test_the_public_suffix_list_is_never_fetched(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -40,15 +42,15 @@ def test_the_public_suffix_list_is_never_fetched(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    extract = leads.tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    extract = keys.tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
     assert extract("a.b.example.co.uk").suffix == "co.uk"
-    assert leads.registrable_domain("x.y.kobe.jp") != ""
+    assert keys.registrable_domain("x.y.kobe.jp") != ""
 
 
 @pytest.mark.parametrize("domain", ["gmail.com", "mail.google.gmail.com", "Outlook.com", "yahoo.co.uk"])
 def test_free_mail_domains_never_match(domain: str) -> None:
     """Free-mail domains identify no company."""
-    assert leads.domain_key(domain) == ""
+    assert keys.domain_key(domain) == ""
 
 
 @pytest.mark.parametrize(
@@ -109,7 +111,7 @@ def test_bad_lists_are_refused_whole_naming_the_line(lines: list[str], said: str
 
 def test_a_command_list_keeps_legal_suffixes_with_their_name() -> None:
     """`Acme, Inc.` is one account even though it has a comma."""
-    assert leads.split_command_list("Acme, Inc., Globex, initech.io, Initrode, LLC") == [
+    assert command.split_command_list("Acme, Inc., Globex, initech.io, Initrode, LLC") == [
         "Acme, Inc.",
         "Globex",
         "initech.io",
@@ -153,7 +155,7 @@ def _keys(claim: int, person: int, name: str = "", domain: str = "", member: int
         claim_id=claim,
         person_id=person,
         name_key=name_key(name) if name else "",
-        domain_key=leads.domain_key(domain) if domain else "",
+        domain_key=keys.domain_key(domain) if domain else "",
         member_id=member,
         umbrella=bool(member),
     )
@@ -207,7 +209,7 @@ def test_split_credit_adds_up_exactly(
     amount: int, shares: list[tuple[int, int]], parts: list[tuple[int, int]]
 ) -> None:
     """Integer minor units; the first partner keeps the rounding remainder."""
-    assert leads.split_credit(amount, shares) == parts
+    assert rules.split_credit(amount, shares) == parts
     assert sum(p for _, p in parts) == amount
 
 
@@ -215,7 +217,7 @@ def test_split_credit_adds_up_exactly(
 def test_a_split_is_a_whole_percent_between_1_and_99(typed: str) -> None:
     """Anything else is refused."""
     with pytest.raises(UserError):
-        leads.parse_percent(typed)
+        rules.parse_percent(typed)
 
 
 @pytest.mark.parametrize(
@@ -245,4 +247,4 @@ def test_a_split_is_a_whole_percent_between_1_and_99(typed: str) -> None:
 )
 def test_two_working_days(start: datetime, skip: tuple[date, ...], due: datetime) -> None:
     """Weekends and the team's days off don't count (New York time)."""
-    assert leads.working_days_after(start, 2, tz_name="America/New_York", skip=skip) == due
+    assert rules.working_days_after(start, 2, tz_name="America/New_York", skip=skip) == due

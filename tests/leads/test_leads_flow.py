@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.db import session_scope
-from bot.domain.leads import parse_csv
+from bot.domain.leads.accounts import parse_csv
 from bot.models import Person, PieSlice, Team
 from bot.models.leads import LeadClaim, LeadEvent
-from bot.services import leads as leads_service
+from bot.services.leads.imports import import_association
+from bot.services.leads.settings import settings_of
 from bot.slack.ids import LeadAction
 from tests.conftest import Member, Running, seed_team
 from tests.leads.helpers import MIA, NOW, RAJ, buttons, click, leads, opened, overlaps, run_tick, submit, team
@@ -87,7 +88,7 @@ def test_an_umbrella_claim_meets_a_rep_who_named_the_member(running: Running) ->
     with session_scope(running.deps.session_factory) as session:
         team_row = session.get(Team, team_id)
         assert team_row is not None
-        leads_service.import_association(
+        import_association(
             session=session,
             team=team_row,
             name="Ohio Credit Union League",
@@ -181,10 +182,10 @@ def test_the_fallback_rule_set_in_setup_lets_the_named_account_win_after_two_wor
     )
     assert reply.status == 200 and "errors" not in reply.text
     with session_scope(running.deps.session_factory) as session:
-        assert leads_service.settings_of(session=session, team_id=team_id).fallback == "first"
+        assert settings_of(session=session, team_id=team_id).fallback == "first"
         team_row = session.get(Team, team_id)
         assert team_row is not None
-        leads_service.import_association(
+        import_association(
             session=session,
             team=team_row,
             name="Ohio Credit Union League",

@@ -11,7 +11,7 @@ import pytest
 
 from bot.domain import figures
 from bot.services.digest import PieSummary
-from bot.services.huddles import HuddleCard, PulseSummary
+from bot.services.huddles.card import HuddleCard, PulseSummary
 from bot.services.pie import PieView, SliceLine
 from bot.slack.blocks.digest import pie_text
 from bot.slack.blocks.huddles import pie_line

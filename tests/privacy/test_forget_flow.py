@@ -29,9 +29,9 @@ from bot.models import (
 )
 from bot.services import privacy as privacy_service
 from bot.services.pie import pie_view
-from bot.services.pilots import facts_of
+from bot.services.pilots.core import facts_of
 from bot.slack.blocks.pie import build_close_summary
-from bot.slack.blocks.pilots import build_card
+from bot.slack.blocks.pilots.messages import build_card
 from bot.slack.ids import PrivacyInput, PrivacyView
 from tests.conftest import Running
 from tests.privacy.helpers import ANN, LEE, MIA, NOTE, OMAR, RAJ, seed_history

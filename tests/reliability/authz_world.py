@@ -206,13 +206,13 @@ def build_world(running: Running, *, with_pie: bool = True) -> World:
 def _lead_world(session: Any, *, team_id: int, people: dict[str, Person]) -> dict[str, Any]:
     """Lead lists: Raj and Ann both claimed Acme (Ann offered a 40/60 split), close names Acme Widgets and
     Acme Widget (a possible overlap), and an imported association."""
-    from bot.domain.leads import parse_accounts, parse_csv
+    from bot.domain.leads.accounts import parse_accounts, parse_csv
     from bot.models import Team
-    from bot.services import leads as leads_service
+    from bot.services.leads import claims, imports, settling
 
     team = session.get(Team, team_id)
     when = NOW - timedelta(hours=2)
-    leads_service.add_claims(
+    claims.add_claims(
         session=session,
         team=team,
         person=people[REP],
@@ -220,7 +220,7 @@ def _lead_world(session: Any, *, team_id: int, people: dict[str, Person]) -> dic
         actor=REP,
         now=when,
     )
-    leads_service.add_claims(
+    claims.add_claims(
         session=session,
         team=team,
         person=people[ANN],
@@ -228,7 +228,7 @@ def _lead_world(session: Any, *, team_id: int, people: dict[str, Person]) -> dic
         actor=ANN,
         now=when,
     )
-    leads_service.import_association(
+    imports.import_association(
         session=session,
         team=team,
         name="Ohio Credit Union League",
@@ -240,7 +240,7 @@ def _lead_world(session: Any, *, team_id: int, people: dict[str, Person]) -> dic
 
     exact = session.scalar(select(LeadOverlap).where(LeadOverlap.exact.is_(True)))
     possible = session.scalar(select(LeadOverlap).where(LeadOverlap.exact.is_(False)))
-    leads_service.propose_split(session=session, overlap=exact, person=people[ANN], my_share=40, now=when)
+    settling.propose_split(session=session, overlap=exact, person=people[ANN], my_share=40, now=when)
     session.flush()
     return {
         "overlap": exact.id,

@@ -15,7 +15,8 @@ from bot.models import Delivery, MomentDecision, Shoutout, StretchMoment
 from bot.models.moments import MOMENT_BIG_SLICE, MOMENT_PILOT_JOINED, MOMENT_STRETCH_ANSWER
 from bot.services.moments import record_moment
 from bot.services.people import find_person, get_or_create_workspace
-from bot.services.shoutouts import effort_leaderboard, pending_drafts
+from bot.services.shoutouts.drafts import pending_drafts
+from bot.services.shoutouts.effort import effort_leaderboard
 from tests.conftest import Member, Running, seed_team
 from tests.fakeslack import WORKSPACE_ID, Call
 from tests.slackclient import flatten_text, state_values_from_view

@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot.domain.questions import parse_options
 from bot.services.checkins.answering import CheckinView
 from bot.services.checkins.questions import QuestionView
-from bot.services.huddles import Recap
+from bot.services.huddles.recaps import Recap
 from bot.services.pie import PieView, SliceLine
 from bot.slack.blocks.checkins import build_checkin_message
 from bot.slack.blocks.common import clip, escape, fit_lines, section

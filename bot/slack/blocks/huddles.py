@@ -11,7 +11,8 @@ from bot.domain.figures import days_left_text, pct
 from bot.domain.pie import fraction, percent
 from bot.domain.schedule import format_local
 from bot.domain.zones import SLACK, SNAP, STRETCH, ZONE_EMOJI
-from bot.services.huddles import HuddleCard, Recap, ShoutoutLine
+from bot.services.huddles.card import HuddleCard, ShoutoutLine
+from bot.services.huddles.recaps import Recap
 from bot.slack.blocks.attention import slack_date
 from bot.slack.blocks.common import (
     Block,

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.domain.leads import (
-    MAX_PASTED_CSV_ROWS,
-    MAX_PASTED_LINES,
-    fallback_sentence,
-)
-from bot.services.leads import ClaimOutcome, LeadsCard, OverlapView
+from bot.domain.leads.accounts import MAX_PASTED_CSV_ROWS, MAX_PASTED_LINES
+from bot.domain.leads.rules import fallback_sentence
+from bot.services.leads.card import LeadsCard
+from bot.services.leads.claims import ClaimOutcome
+from bot.services.leads.imports import ImportOutcome
+from bot.services.leads.overlaps import OverlapView
 from bot.slack.blocks.common import (
     Block,
     actions,
@@ -112,6 +112,22 @@ def build_added(outcome: ClaimOutcome) -> str:
             f"{found} of them overlap{'s' if found == 1 else ''} a teammate's claim: I've sent you both a DM to settle it."
         )
     return " ".join(parts) or "Nothing new to claim."
+
+
+def build_imported(done: ImportOutcome, rep_user: str) -> str:
+    """What a pasted import did: the rep's accounts (and overlaps found), or the association's members."""
+    if done.claims is None:
+        verb = "Imported" if done.created else "Replaced"
+        return f"{verb} *{esc(done.association)}*: {done.members} member accounts."
+    outcome = done.claims
+    text = f"Imported {len(outcome.added)} accounts for <@{rep_user}>" + (
+        f" ({len(outcome.already)} were already theirs)." if outcome.already else "."
+    )
+    if outcome.overlaps + outcome.possible:
+        text += (
+            f" {outcome.overlaps + outcome.possible} overlap teammates' claims; the reps concerned got a DM."
+        )
+    return text
 
 
 # --- modals ------------------------------------------------------------------------------------------------

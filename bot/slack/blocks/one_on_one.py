@@ -10,7 +10,8 @@ from typing import Any
 from bot.domain import one_on_one as rules
 from bot.domain.zones import SLACK, SNAP, STRETCH, ZONE_EMOJI
 from bot.models.alerts import ALERT_ACKNOWLEDGED, ALERT_DISMISSED, ALERT_OPEN, ALERT_RECOVERED, ALERT_SNOOZED
-from bot.services.one_on_one import NOTE_LIMIT, CheckinEntry, RepPage
+from bot.services.one_on_one.access import NOTE_LIMIT
+from bot.services.one_on_one.page import CheckinEntry, RepPage
 from bot.slack.blocks.common import (
     Block,
     actions,

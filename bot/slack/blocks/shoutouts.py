@@ -7,7 +7,9 @@ import json
 from typing import Any
 
 from bot.domain.schedule import format_local
-from bot.services.shoutouts import DraftCard, EffortEntry, PeerShoutoutPlan, ReceivedShoutout
+from bot.services.shoutouts.drafts import DraftCard
+from bot.services.shoutouts.effort import EffortEntry, ReceivedShoutout
+from bot.services.shoutouts.giving import PeerShoutoutPlan
 from bot.slack.blocks.common import (
     Block,
     actions,

@@ -1,7 +1,7 @@
 """The 1:1 page's listeners: open it (`/stretch rep @someone`, the dashboard's "1:1", the alert DM's
 "Open … page", a rep's own Home), page through check-ins, "1:1 done", and save the managers' note.
 
-Every entry point asks bot.services.one_on_one.page_access, so a rep, a manager of another team, an admin
+Every entry point asks bot.services.one_on_one.access.page_access, so a rep, a manager of another team, an admin
 on no team and a stranger all get the same refusal that names nothing about the rep. The page is a modal:
 nothing on it is ever posted to a channel.
 """
@@ -18,8 +18,11 @@ from bot.db import session_scope
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.shoutouts import parse_mentions
 from bot.models import ROLE_MANAGER, ROLE_REP
-from bot.services import one_on_one as service
-from bot.services.people import get_or_create_workspace
+from bot.services.one_on_one.access import (
+    REFUSAL,
+    team_reps,
+)
+from bot.services.one_on_one.visit import PageRequest, visit_page
 from bot.slack.blocks.common import Block, button, section
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.blocks.one_on_one import build_rep_page, read_metadata
@@ -33,37 +36,10 @@ from bot.slack.payloads import CommandRequest, acting_user, action_value, slack_
 USAGE = "Name the rep whose 1:1 page you want: `/stretch rep @someone`."
 
 
-def page_view(
-    *,
-    deps: Deps,
-    slack_team: str,
-    viewer_user_id: str,
-    rep_user_id: str | None = None,
-    rep_person_id: int | None = None,
-    team_id: int | None = None,
-    before: date | None = None,
-    mark_done: bool = False,
-    note: str | None = None,
-) -> dict[str, Any]:
+def page_view(*, deps: Deps, request: PageRequest) -> dict[str, Any]:
     """Check who may see the page, record what the manager did (if anything), and build the modal."""
-    now = deps.now()
     with session_scope(deps.session_factory) as session:
-        workspace = get_or_create_workspace(session=session, slack_team_id=slack_team, now=now)
-        access = service.page_access(
-            session=session,
-            workspace_id=workspace.id,
-            viewer_user_id=viewer_user_id,
-            rep_user_id=rep_user_id,
-            rep_person_id=rep_person_id,
-            team_id=team_id,
-        )
-        if mark_done:
-            service.record_one_on_one(session=session, access=access, now=now)
-            session.flush()
-        if note is not None:
-            service.save_manager_note(session=session, access=access, text=note, now=now)
-            session.flush()
-        return build_rep_page(service.rep_page(session=session, access=access, now=now, before=before))
+        return build_rep_page(visit_page(session=session, request=request, now=deps.now()))
 
 
 def _team_and_rep(value: str) -> tuple[int | None, int | None]:
@@ -76,9 +52,7 @@ def open_rep_page(req: CommandRequest, deps: Deps, client: WebClient) -> dict[st
     mentioned = parse_mentions(req.args)
     if len(mentioned) != 1:
         raise UserError(USAGE)
-    view = page_view(
-        deps=deps, slack_team=req.slack_team_id, viewer_user_id=req.user_id, rep_user_id=mentioned[0]
-    )
+    view = page_view(deps=deps, request=PageRequest(req.slack_team_id, req.user_id, rep_user_id=mentioned[0]))
     client.views_open(trigger_id=req.trigger_id, view=view)
     return None
 
@@ -126,9 +100,7 @@ def dashboard_reps_section(ctx: HomeContext) -> list[Block]:
     blocks: list[Block] = []
     managed = [t for t in ctx.model.teams if t.role == ROLE_MANAGER][:MANAGED_TEAMS_SHOWN]
     for team in managed:
-        reps = [
-            r for r in service.team_reps(session=ctx.session, team_id=team.team_id) if r[0] != ctx.person.id
-        ]
+        reps = [r for r in team_reps(session=ctx.session, team_id=team.team_id) if r[0] != ctx.person.id]
         blocks += rep_buttons(team.name, reps, team_id=team.team_id)
     return blocks
 
@@ -141,36 +113,27 @@ def register(app: App, deps: Deps) -> None:
         ack()
         team_id, rep_id = _team_and_rep(action_value(body))
         if team_id is None or rep_id is None:
-            raise NotAllowedError(service.REFUSAL)
-        view = page_view(
-            deps=deps,
-            slack_team=slack_team_id(body),
-            viewer_user_id=acting_user(body),
-            rep_person_id=rep_id,
-            team_id=team_id,
-        )
+            raise NotAllowedError(REFUSAL)
+        request = PageRequest(slack_team_id(body), acting_user(body), rep_person_id=rep_id, team_id=team_id)
+        view = page_view(deps=deps, request=request)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @guarded("action")
     def open_own(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
         user = acting_user(body)
-        view = page_view(deps=deps, slack_team=slack_team_id(body), viewer_user_id=user, rep_user_id=user)
+        view = page_view(deps=deps, request=PageRequest(slack_team_id(body), user, rep_user_id=user))
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     def _in_page(body: dict[str, Any], **changes: Any) -> dict[str, Any]:
         team_id, rep_id, before = read_metadata((body.get("view") or {}).get("private_metadata"))
         if team_id is None or rep_id is None:
-            raise NotAllowedError(service.REFUSAL)
+            raise NotAllowedError(REFUSAL)
         changes.setdefault("before", before)
-        return page_view(
-            deps=deps,
-            slack_team=slack_team_id(body),
-            viewer_user_id=acting_user(body),
-            rep_person_id=rep_id,
-            team_id=team_id,
-            **changes,
+        request = PageRequest(
+            slack_team_id(body), acting_user(body), rep_person_id=rep_id, team_id=team_id, **changes
         )
+        return page_view(deps=deps, request=request)
 
     def _update(client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> None:
         current = body.get("view") or {}

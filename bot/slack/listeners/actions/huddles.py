@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.domain.errors import UserError
-from bot.services.huddles import update_target
+from bot.services.huddles.replies import update_target
 from bot.slack.blocks.huddles import build_update_modal
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded

@@ -5,13 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.db import session_scope
 from bot.domain.errors import UserError
-from bot.services import leads as leads_service
+from bot.models import ROLE_MANAGER
+from bot.services.leads import claims as lead_claims
+from bot.services.leads import decisions as lead_decisions
+from bot.services.leads import people as lead_people
+from bot.services.leads import settling as lead_settling
+from bot.services.leads.overlaps import overlap_counts
 from bot.slack.blocks import leads as lead_blocks
 from bot.slack.blocks.common import Block
 from bot.slack.deps import Deps
@@ -30,98 +35,95 @@ def _int(value: str) -> int:
     return int(value)
 
 
-# (session, the overlap, the rep) → the delivery keys to send now.
-RepStep = Callable[[Session, Any, Any], list[str]]
+def _asked(body: dict[str, Any]) -> dict[str, Any]:
+    """Who tapped, in which workspace: the arguments every lead use-case checks."""
+    return {"user_id": acting_user(body), "slack_team_id": slack_team_id(body)}
+
+
+# (session, the payload) → the modal to open: a button that opens a form.
+ModalFrom = Callable[[Session, dict[str, Any]], dict[str, Any]]
 
 
 def register(app: App, deps: Deps) -> None:
     """Register the lead lists' action listeners."""
 
-    def team_asker(session: Session, body: dict[str, Any]) -> leads_service.Asker:
-        return leads_service.asker(
-            session=session,
-            slack_team_id=slack_team_id(body),
-            user_id=acting_user(body),
-            channel_id=None,
-            team_id=_int(action_value(body)),
-        )
-
-    @guarded("action")
-    def open_add(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
-        ack()
-        with session_scope(deps.session_factory) as session:
-            who = team_asker(session, body)
-            leads_service.require_rep(who)
-            view = lead_blocks.build_add_modal(
-                team_id=who.team.id,
-                fallback=leads_service.settings_of(session=session, team_id=who.team.id).fallback,
-            )
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-
-    @guarded("action")
-    def open_release(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
-        ack()
-        with session_scope(deps.session_factory) as session:
-            who = team_asker(session, body)
-            leads_service.require_rep(who)
-            claims = leads_service.my_claims(session=session, team_id=who.team.id, person_id=who.person.id)
-        if not claims:
-            raise UserError("You haven't claimed any accounts, so there's nothing to give back.")
-        client.views_open(
-            trigger_id=body["trigger_id"],
-            view=lead_blocks.build_release_modal(team_id=who.team.id, claims=claims),
-        )
-
-    def rep_step(step: RepStep, done: str) -> Callable[..., None]:
+    def opens(build: ModalFrom) -> Callable[..., None]:
         @guarded("action")
-        def listener(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        def listener(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
             ack()
             with session_scope(deps.session_factory) as session:
-                overlap, person = leads_service.overlap_for_rep(
+                view = build(session, body)
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+
+        listener.__name__ = f"open_{build.__name__}"
+        return listener
+
+    def add(session: Session, body: dict[str, Any]) -> dict[str, Any]:
+        team_id, fallback = lead_claims.add_form(
+            session=session, team_id=_int(action_value(body)), **_asked(body)
+        )
+        return lead_blocks.build_add_modal(team_id=team_id, fallback=fallback)
+
+    def release(session: Session, body: dict[str, Any]) -> dict[str, Any]:
+        team_id, claims = lead_claims.release_form(
+            session=session, team_id=_int(action_value(body)), **_asked(body)
+        )
+        return lead_blocks.build_release_modal(team_id=team_id, claims=claims)
+
+    def partner(session: Session, body: dict[str, Any]) -> dict[str, Any]:
+        view = lead_settling.partner_form(
+            session=session, overlap_id=_int(action_value(body)), **_asked(body)
+        )
+        return lead_blocks.build_split_modal(view, me=acting_user(body))
+
+    def decide_split(session: Session, body: dict[str, Any]) -> dict[str, Any]:
+        view = lead_decisions.decision_form(
+            session=session, overlap_id=_int(action_value(body)), **_asked(body)
+        )
+        return lead_blocks.build_split_modal(view, me=None, manager=True)
+
+    def keep_both(session: Session, body: dict[str, Any]) -> dict[str, Any]:
+        view = lead_decisions.decision_form(
+            session=session, overlap_id=_int(action_value(body)), **_asked(body)
+        )
+        return lead_blocks.build_keep_both_modal(view)
+
+    def import_list(session: Session, body: dict[str, Any]) -> dict[str, Any]:
+        who = lead_people.manager_asking(
+            session=session, team_id=_int(action_value(body)), what="import lead lists", **_asked(body)
+        )
+        return lead_blocks.build_import_modal(team_id=who.team.id, team_name=who.team.name)
+
+    def rep_step(step: lead_settling.RepStep, done: str) -> Callable[..., None]:
+        @guarded("action")
+        def listener(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+            ack()
+            with session_scope(deps.session_factory) as session:
+                account, keys = lead_settling.rep_choice(
                     session=session,
                     overlap_id=_int(action_value(body).split(":")[0]),
-                    user_id=acting_user(body),
-                    slack_team_id=slack_team_id(body),
+                    step=step,
+                    now=deps.now(),
+                    **_asked(body),
                 )
-                keys = step(session, overlap, person)
-                account = overlap.account
             tell_user(client, body, done.format(account=lead_blocks.esc(account)), [])
             send_dms(deps=deps, client=client, keys=keys)
 
         listener.__name__ = step.__name__
         return listener
 
-    def give_up(session: Session, overlap: Any, person: Any) -> list[str]:
-        return leads_service.give_up(session=session, overlap=overlap, person=person, now=deps.now())
-
-    def ask(session: Session, overlap: Any, person: Any) -> list[str]:
-        return leads_service.ask_manager(session=session, overlap=overlap, person=person, now=deps.now())
-
-    def same(session: Session, overlap: Any, person: Any) -> list[str]:
-        return leads_service.confirm_possible(
-            session=session, overlap=overlap, person=person, same=True, now=deps.now()
-        )
-
-    def different(session: Session, overlap: Any, person: Any) -> list[str]:
-        return leads_service.confirm_possible(
-            session=session, overlap=overlap, person=person, same=False, now=deps.now()
-        )
-
     @guarded("action")
     def accept(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
         overlap_text, _sep, version_text = action_value(body).partition(":")
         with session_scope(deps.session_factory) as session:
-            overlap, person = leads_service.overlap_for_rep(
+            account, keys = lead_settling.accept_offer(
                 session=session,
                 overlap_id=_int(overlap_text),
-                user_id=acting_user(body),
-                slack_team_id=slack_team_id(body),
+                version=_int(version_text),
+                now=deps.now(),
+                **_asked(body),
             )
-            keys = leads_service.accept_split(
-                session=session, overlap=overlap, person=person, version=_int(version_text), now=deps.now()
-            )
-            account = overlap.account
         tell_user(
             client,
             body,
@@ -130,109 +132,65 @@ def register(app: App, deps: Deps) -> None:
         )
         send_dms(deps=deps, client=client, keys=keys)
 
-    @guarded("action")
-    def open_partner(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
-        ack()
-        with session_scope(deps.session_factory) as session:
-            overlap, _person = leads_service.overlap_for_rep(
-                session=session,
-                overlap_id=_int(action_value(body)),
-                user_id=acting_user(body),
-                slack_team_id=slack_team_id(body),
-            )
-            leads_service.require_open_for_reps(overlap)
-            view = leads_service.overlap_view(session=session, overlap=overlap)
-        client.views_open(
-            trigger_id=body["trigger_id"], view=lead_blocks.build_split_modal(view, me=acting_user(body))
-        )
-
-    def manager_overlap(session: Session, body: dict[str, Any]) -> Any:
-        overlap = leads_service.overlap_for_manager(
-            session=session,
-            overlap_id=_int(action_value(body)),
-            user_id=acting_user(body),
-            slack_team_id=slack_team_id(body),
-        )
-        leads_service.require_undecided(overlap)
-        return overlap
-
     def assign(side: str) -> Callable[..., None]:
         @guarded("action")
         def listener(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
             ack()
             with session_scope(deps.session_factory) as session:
-                overlap = manager_overlap(session, body)
-                keys = leads_service.decide(
+                view, keys = lead_decisions.decide(
                     session=session,
-                    overlap=overlap,
-                    manager_user_id=acting_user(body),
+                    overlap_id=_int(action_value(body)),
                     owner=side,
                     now=deps.now(),
+                    **_asked(body),
                 )
-                text = lead_blocks.build_decided(leads_service.overlap_view(session=session, overlap=overlap))
-            tell_user(client, body, text, [])
+            tell_user(client, body, lead_blocks.build_decided(view), [])
             send_dms(deps=deps, client=client, keys=keys)
 
         listener.__name__ = f"decide_{side}"
         return listener
 
-    @guarded("action")
-    def open_decide_split(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
-        ack()
-        with session_scope(deps.session_factory) as session:
-            view = leads_service.overlap_view(session=session, overlap=manager_overlap(session, body))
-        client.views_open(
-            trigger_id=body["trigger_id"], view=lead_blocks.build_split_modal(view, me=None, manager=True)
-        )
-
-    @guarded("action")
-    def open_keep_both(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
-        ack()
-        with session_scope(deps.session_factory) as session:
-            view = leads_service.overlap_view(session=session, overlap=manager_overlap(session, body))
-        client.views_open(trigger_id=body["trigger_id"], view=lead_blocks.build_keep_both_modal(view))
-
-    @guarded("action")
-    def open_import(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
-        ack()
-        with session_scope(deps.session_factory) as session:
-            who = team_asker(session, body)
-            leads_service.require_manager(who, "import lead lists")
-            view = lead_blocks.build_import_modal(team_id=who.team.id, team_name=who.team.name)
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-
-    app.action(LeadAction.ADD)(open_add)
-    app.action(LeadAction.RELEASE)(open_release)
-    app.action(LeadAction.PARTNER)(open_partner)
+    app.action(LeadAction.ADD)(opens(add))
+    app.action(LeadAction.RELEASE)(opens(release))
+    app.action(LeadAction.PARTNER)(opens(partner))
     app.action(LeadAction.ACCEPT)(accept)
-    app.action(LeadAction.YIELD)(
-        rep_step(give_up, ":white_check_mark: *{account}* is your teammate's now. Thanks for sorting it out.")
-    )
-    app.action(LeadAction.ASK_MANAGER)(
-        rep_step(
-            ask, ":scales: I've asked your manager to decide on *{account}*. You'll both hear back in a DM."
-        )
-    )
-    app.action(LeadAction.SAME)(
-        rep_step(same, ":mag: Same company: you'll both get the choices for *{account}* in a DM.")
-    )
-    app.action(LeadAction.DIFFERENT)(
-        rep_step(different, ":white_check_mark: Noted: *{account}* are two different companies.")
-    )
+    for action_id, step, done in (
+        (
+            LeadAction.YIELD,
+            lead_settling.give_it_up,
+            ":white_check_mark: *{account}* is your teammate's now. Thanks for sorting it out.",
+        ),
+        (
+            LeadAction.ASK_MANAGER,
+            lead_settling.ask_the_manager,
+            ":scales: I've asked your manager to decide on *{account}*. You'll both hear back in a DM.",
+        ),
+        (
+            LeadAction.SAME,
+            lead_settling.same_company,
+            ":mag: Same company: you'll both get the choices for *{account}* in a DM.",
+        ),
+        (
+            LeadAction.DIFFERENT,
+            lead_settling.different_companies,
+            ":white_check_mark: Noted: *{account}* are two different companies.",
+        ),
+    ):
+        app.action(action_id)(rep_step(step, done))
     app.action(LeadAction.DECIDE_A)(assign("a"))
     app.action(LeadAction.DECIDE_B)(assign("b"))
-    app.action(LeadAction.DECIDE_SPLIT)(open_decide_split)
-    app.action(LeadAction.DECIDE_BOTH)(open_keep_both)
-    app.action(LeadAction.IMPORT)(open_import)
+    app.action(LeadAction.DECIDE_SPLIT)(opens(decide_split))
+    app.action(LeadAction.DECIDE_BOTH)(opens(keep_both))
+    app.action(LeadAction.IMPORT)(opens(import_list))
 
 
 def lead_home_section(context: HomeContext) -> list[Block]:
     """The managers' dashboard part: import a lead list (pasted CSV) and the overlaps in play."""
     blocks: list[Block] = []
     for team in context.model.teams:
-        if team.role != leads_service.ROLE_MANAGER:
+        if team.role != ROLE_MANAGER:
             continue
-        open_count, escalated = leads_service.overlap_counts(session=context.session, team_id=team.team_id)
+        open_count, escalated = overlap_counts(session=context.session, team_id=team.team_id)
         blocks += lead_blocks.build_manager_home(
             team_id=team.team_id, team_name=team.name, open_count=open_count, escalated=escalated
         )

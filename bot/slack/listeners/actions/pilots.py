@@ -9,35 +9,22 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.domain import pilots as rules
-from bot.domain.errors import NotAllowedError
 from bot.domain.schedule import local_date
 from bot.domain.text import escape
-from bot.services.people import get_or_create_workspace
-from bot.services.pilots import (
-    decide_pilot,
-    existing_pilot_form,
-    facts_of,
-    load_pilot,
-    new_pilot_form,
-    pilots_of_person,
-    record_midpoint,
-    request_tweak,
-)
+from bot.services.pilots.answers import decide_pilot, note_form, record_midpoint, review_form, tweak_now
+from bot.services.pilots.core import facts_of
+from bot.services.pilots.forms import PilotForm, existing_pilot_form, new_pilot_form
+from bot.services.pilots.lists import pilots_of_person
+from bot.services.teams import Asked
 from bot.slack.blocks.common import Block
-from bot.slack.blocks.pilots import (
-    MID_ACTIONS,
-    build_decided,
-    build_home_pilots,
-    build_mid_thanks,
-    build_note_modal,
-    build_review_modal,
-    build_tweak_request,
-)
+from bot.slack.blocks.pilots.lists import build_home_pilots
+from bot.slack.blocks.pilots.messages import MID_ACTIONS, build_decided, build_mid_thanks, build_tweak_request
+from bot.slack.blocks.pilots.modals import build_form_modal, build_note_modal, build_review_modal
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded, tell_user
 from bot.slack.home import HomeContext, publish_home
 from bot.slack.ids import PilotAction
-from bot.slack.listeners.pilots_common import open_pilot_modal, pilot_id_of
+from bot.slack.listeners.pilots_common import pilot_id_of
 from bot.slack.payloads import acting_user, action_value, slack_team_id
 
 REVIEW_VOTES = {
@@ -67,20 +54,12 @@ def register(app: App, deps: Deps) -> None:
     @guarded("action")
     def start(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
-        now = deps.now()
+        # The dashboard's button names its team; the Home's generic one leaves it to the person's teams.
+        value = action_value(body)
+        asked = Asked(slack_team_id(body), acting_user(body), None, int(value) if value.isdigit() else None)
         with session_scope(deps.session_factory) as session:
-            workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
-            # The dashboard's button names its team; the Home's generic one leaves it to the person's teams.
-            value = action_value(body)
-            form = new_pilot_form(
-                session=session,
-                workspace_id=workspace.id,
-                user_id=acting_user(body),
-                channel_id=None,
-                now=now,
-                team_id=int(value) if value.isdigit() else None,
-            )
-        open_pilot_modal(client, body["trigger_id"], form)
+            form = new_pilot_form(session=session, asked=asked, now=deps.now())
+        client.views_open(trigger_id=body["trigger_id"], view=build_form_modal(form))
 
     @guarded("action")
     def edit_or_tweak(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
@@ -93,7 +72,7 @@ def register(app: App, deps: Deps) -> None:
                 tweak=action_id_of(body) != PilotAction.EDIT,
                 now=deps.now(),
             )
-        open_pilot_modal(client, body["trigger_id"], form)
+        client.views_open(trigger_id=body["trigger_id"], view=build_form_modal(form))
 
     @guarded("action")
     def midpoint_score(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, **_: Any) -> None:
@@ -113,39 +92,24 @@ def register(app: App, deps: Deps) -> None:
     @guarded("action")
     def midpoint_note(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
-        user_id = acting_user(body)
         with session_scope(deps.session_factory) as session:
-            pilot = load_pilot(session=session, pilot_id=pilot_id_of(body))
-            row = next((p for p in pilot.participants if p.person.slack_user_id == user_id), None)
-            if row is None:
-                raise NotAllowedError(f"You're not taking part in *{escape(pilot.title)}*.")
-            view = build_note_modal(facts_of(pilot), note=row.mid_note or "")
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+            facts, note = note_form(session=session, pilot_id=pilot_id_of(body), user_id=acting_user(body))
+        client.views_open(trigger_id=body["trigger_id"], view=build_note_modal(facts, note=note))
 
     @guarded("action")
-    def tweak_now(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+    def tweak(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
         user_id = acting_user(body)
-        now = deps.now()
         with session_scope(deps.session_factory) as session:
-            try:
-                form = existing_pilot_form(
-                    session=session, pilot_id=pilot_id_of(body), user_id=user_id, tweak=True, now=now
-                )
-            except NotAllowedError:
-                form = None
-            if form is None:
-                pilot = request_tweak(session=session, pilot_id=pilot_id_of(body), user_id=user_id)
-                row = next(p for p in pilot.participants if p.person.slack_user_id == user_id)
-                facts = facts_of(pilot)
-                note = row.mid_note
-        if form is not None:
-            open_pilot_modal(client, body["trigger_id"], form)
+            answer = tweak_now(session=session, pilot_id=pilot_id_of(body), user_id=user_id, now=deps.now())
+        if isinstance(answer, PilotForm):
+            client.views_open(trigger_id=body["trigger_id"], view=build_form_modal(answer))
             return
+        facts = answer.pilot
         client.chat_postMessage(
             channel=facts.owner_id,
             text=f"A tweak request for {facts.name}",
-            blocks=build_tweak_request(facts, user_id=user_id, note=note),
+            blocks=build_tweak_request(facts, user_id=user_id, note=answer.note),
         )
         text = f"Thanks: I've told <@{facts.owner_id}> you'd like to tweak *{escape(facts.name)}* now."
         tell_user(client, body, text, [{"type": "section", "text": {"type": "mrkdwn", "text": text}}])
@@ -153,19 +117,10 @@ def register(app: App, deps: Deps) -> None:
     @guarded("action")
     def review(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
-        user_id = acting_user(body)
         with session_scope(deps.session_factory) as session:
-            pilot = load_pilot(session=session, pilot_id=pilot_id_of(body))
-            if all(p.person.slack_user_id != user_id for p in pilot.participants):
-                raise NotAllowedError(
-                    f"You're not taking part in *{escape(pilot.title)}*, so there's nothing to review."
-                )
-            if rules.is_closed(pilot.status):
-                raise NotAllowedError(
-                    f"*{escape(pilot.title)}* is already decided, so the review is closed. Thank you!"
-                )
-            view = build_review_modal(facts_of(pilot), vote=REVIEW_VOTES.get(PilotAction(action_id_of(body))))
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+            facts = review_form(session=session, pilot_id=pilot_id_of(body), user_id=acting_user(body))
+        vote = REVIEW_VOTES.get(PilotAction(action_id_of(body)))
+        client.views_open(trigger_id=body["trigger_id"], view=build_review_modal(facts, vote=vote))
 
     @guarded("action")
     def decide(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, **_: Any) -> None:
@@ -194,7 +149,7 @@ def register(app: App, deps: Deps) -> None:
     for action_id in MID_ACTIONS:
         app.action(action_id)(midpoint_score)
     app.action(PilotAction.MID_NOTE)(midpoint_note)
-    app.action(PilotAction.TWEAK_NOW)(tweak_now)
+    app.action(PilotAction.TWEAK_NOW)(tweak)
     for action_id in REVIEW_VOTES:
         app.action(action_id)(review)
     for action_id in DECISIONS:

@@ -3,32 +3,24 @@ effort leaderboard's App Home section."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackClientError
 
 from bot.db import session_scope
 from bot.domain.errors import UserError
 from bot.models import ROLE_MANAGER
 from bot.models.shoutouts import DECISION_SKIPPED
-from bot.services.people import get_or_create_workspace
-from bot.services.shoutouts import (
+from bot.services.shoutouts.drafts import (
     DraftHandledError,
     decide_draft,
-    draft_card,
-    draft_for_manager,
-    drafts_delivery_for,
-    effort_leaderboard,
+    draft_to_post,
     pending_drafts,
-    shoutouts_received,
 )
-from bot.services.teams import load_team
+from bot.services.shoutouts.effort import effort_leaderboard, shoutouts_received
 from bot.slack.blocks.common import Block
 from bot.slack.blocks.shoutouts import (
-    build_drafts_dm,
     build_effort_section,
     build_post_modal,
     build_received_section,
@@ -37,28 +29,8 @@ from bot.slack.deps import Deps
 from bot.slack.guard import guarded
 from bot.slack.home import HomeContext
 from bot.slack.ids import ShoutoutAction
+from bot.slack.listeners.shoutouts_common import refresh_drafts_card
 from bot.slack.payloads import acting_user, action_value, message_of, slack_team_id
-
-logger = logging.getLogger(__name__)
-
-
-def refresh_drafts_card(*, deps: Deps, client: WebClient, channel_id: str, message_ts: str) -> None:
-    """Redraw a drafts DM so handled drafts show who handled them instead of buttons."""
-    if not channel_id or not message_ts:
-        return
-    with session_scope(deps.session_factory) as session:
-        delivery_id = drafts_delivery_for(session=session, channel_id=channel_id, message_ts=message_ts)
-        if delivery_id is None:
-            return
-        card = draft_card(session=session, delivery_id=delivery_id)
-        if card is None:
-            return
-        text, blocks = build_drafts_dm(card)
-    try:
-        client.chat_update(channel=channel_id, ts=message_ts, text=text, blocks=blocks)
-    except (SlackClientError, OSError):
-        # The decision is saved; a card that keeps its buttons only answers "already handled".
-        logger.warning("could not refresh a drafts DM", exc_info=True)
 
 
 def effort_home_section(ctx: HomeContext) -> list[Block]:
@@ -92,28 +64,25 @@ def register(app: App, deps: Deps) -> None:
     """Register Post and Skip on drafted shout-outs."""
 
     @guarded("action")
-    def post_draft(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+    def post(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
         channel_id, message_ts = message_of(body)
         moment_id = _draft_id(body)
         try:
             with session_scope(deps.session_factory) as session:
-                workspace = get_or_create_workspace(
-                    session=session, slack_team_id=slack_team_id(body), now=deps.now()
-                )
-                draft = draft_for_manager(
+                to_post = draft_to_post(
                     session=session,
-                    workspace_id=workspace.id,
+                    slack_team_id=slack_team_id(body),
                     moment_id=moment_id,
                     manager_user_id=acting_user(body),
+                    now=deps.now(),
                 )
-                team = load_team(session=session, team_id=draft.team_id)
-                view = build_post_modal(
-                    body=draft.text,
-                    person_name=draft.display_name,
-                    channel_id=team.channel_id,
-                    metadata={"moment_id": moment_id, "channel": channel_id, "ts": message_ts},
-                )
+            view = build_post_modal(
+                body=to_post.draft.text,
+                person_name=to_post.draft.display_name,
+                channel_id=to_post.channel_id,
+                metadata={"moment_id": moment_id, "channel": channel_id, "ts": message_ts},
+            )
         except DraftHandledError:
             # Show this manager's copy of the card as it stands, then say who got there first.
             refresh_drafts_card(deps=deps, client=client, channel_id=channel_id, message_ts=message_ts)
@@ -121,17 +90,14 @@ def register(app: App, deps: Deps) -> None:
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @guarded("action")
-    def skip_draft(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
+    def skip(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
         channel_id, message_ts = message_of(body)
         try:
             with session_scope(deps.session_factory) as session:
-                workspace = get_or_create_workspace(
-                    session=session, slack_team_id=slack_team_id(body), now=deps.now()
-                )
                 decide_draft(
                     session=session,
-                    workspace_id=workspace.id,
+                    slack_team_id=slack_team_id(body),
                     moment_id=_draft_id(body),
                     manager_user_id=acting_user(body),
                     decision=DECISION_SKIPPED,
@@ -140,5 +106,5 @@ def register(app: App, deps: Deps) -> None:
         finally:
             refresh_drafts_card(deps=deps, client=client, channel_id=channel_id, message_ts=message_ts)
 
-    app.action(ShoutoutAction.POST_DRAFT)(post_draft)
-    app.action(ShoutoutAction.SKIP_DRAFT)(skip_draft)
+    app.action(ShoutoutAction.POST_DRAFT)(post)
+    app.action(ShoutoutAction.SKIP_DRAFT)(skip)

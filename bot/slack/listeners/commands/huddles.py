@@ -9,8 +9,8 @@ from slack_sdk import WebClient
 from bot import kinds
 from bot.db import session_scope
 from bot.jobs.outbox import send_now
-from bot.services.huddles import start_huddle_now
-from bot.services.people import get_or_create_workspace
+from bot.services.huddles.card import start_huddle_now
+from bot.services.teams import Asked
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.deps import Deps
@@ -22,14 +22,8 @@ def huddle_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, 
     """Post the card now; the recap reaches managers a couple of hours later."""
     now = deps.now()
     with session_scope(deps.session_factory) as session:
-        workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
         huddle = start_huddle_now(
-            session=session,
-            workspace_id=workspace.id,
-            user_id=req.user_id,
-            channel_id=req.channel,
-            team_id=req.team_id,
-            now=now,
+            session=session, asked=Asked(req.slack_team_id, req.user_id, req.channel, req.team_id), now=now
         )
         huddle_id, channel_id = huddle.id, huddle.channel_id
     # The outbox sends it (once, with retries); asking for it now means no wait for the next tick.

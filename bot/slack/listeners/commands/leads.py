@@ -8,9 +8,9 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.db import session_scope
-from bot.domain.leads import MAX_PASTED_LINES, parse_accounts, parse_leads_command, split_command_list
+from bot.domain.leads.command import parse_leads_command
 from bot.jobs.outbox import send_now
-from bot.services import leads as leads_service
+from bot.services.leads.card import claim_leads
 from bot.slack.blocks import leads as lead_blocks
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry, build_help
@@ -56,44 +56,22 @@ def run_leads_command(
     command = parse_leads_command(lead_blocks.unescape(text))
     if command.kind == "help":
         return ephemeral("Lead lists: what you can type", build_help(list(HELP))), []
-    now = deps.now()
-    keys: list[str] = []
-    note = ""
     with session_scope(deps.session_factory) as session:
-        who = leads_service.asker(
-            session=session, slack_team_id=slack_team_id, user_id=user_id, channel_id=channel_id
+        done = claim_leads(
+            session=session,
+            slack_team_id=slack_team_id,
+            user_id=user_id,
+            channel_id=channel_id,
+            command=command,
+            now=deps.now(),
         )
-        if command.kind == "add":
-            leads_service.require_rep(who)
-            accounts = parse_accounts(
-                split_command_list(command.rest),
-                limit=MAX_PASTED_LINES,
-                how_to_import=leads_service.HOW_TO_IMPORT,
-            )
-            outcome = leads_service.add_claims(
-                session=session, team=who.team, person=who.person, accounts=accounts, actor=user_id, now=now
-            )
-            keys, note = outcome.dm_keys, lead_blocks.build_added(outcome)
-        elif command.kind == "umbrella":
-            leads_service.require_rep(who)
-            outcome, _association = leads_service.claim_umbrella(
-                session=session,
-                team=who.team,
-                person=who.person,
-                association_name=command.rest,
-                actor=user_id,
-                now=now,
-            )
-            keys, note = outcome.dm_keys, lead_blocks.build_added(outcome)
-        elif command.kind == "release":
-            leads_service.require_rep(who)
-            label, keys = leads_service.release(
-                session=session, team=who.team, person=who.person, text=command.rest, now=now
-            )
-            note = f":leftwards_arrow_with_hook: You gave back *{lead_blocks.esc(label)}*."
-        card = leads_service.card(session=session, who=who)
-        body = ephemeral(*lead_blocks.build_card(card, me=user_id, note=note))
-    return body, keys
+    if done.outcome is not None:
+        note = lead_blocks.build_added(done.outcome)
+    elif done.released is not None:
+        note = f":leftwards_arrow_with_hook: You gave back *{lead_blocks.esc(done.released)}*."
+    else:
+        note = ""
+    return ephemeral(*lead_blocks.build_card(done.card, me=user_id, note=note)), done.dm_keys
 
 
 def register(app: App, deps: Deps) -> None:

@@ -236,13 +236,13 @@ def run_pie_command(
 
 def leads_split(*, session: Session, team_id: int, rep: Any, amount: int, account: str) -> Any:
     """The partners' parts of progress on an account named in the note, if the rep shares it."""
-    from bot.services import leads as leads_service
+    from bot.services.leads.credit import credit_parts, progress_shares
     from bot.slack.blocks.leads import unescape as lead_unescape
 
-    shares = leads_service.progress_shares(
+    shares = progress_shares(
         session=session, team_id=team_id, person_id=rep.id, account_text=lead_unescape(account)
     )
-    return leads_service.credit_parts(amount, shares) if shares else None
+    return credit_parts(amount, shares) if shares else None
 
 
 def new_pie_modal(*, session: Session, role: TeamRole, now: datetime) -> dict[str, Any]:

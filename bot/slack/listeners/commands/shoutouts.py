@@ -10,8 +10,8 @@ from slack_sdk import WebClient
 from bot.db import session_scope
 from bot.domain.shoutouts import DAILY_LIMIT, MAX_REASON
 from bot.models.shoutouts import SOURCE_PEER
-from bot.services.people import get_or_create_workspace
-from bot.services.shoutouts import plan_peer_shoutout, record_shoutout
+from bot.services.shoutouts.giving import plan_peer_shoutout, record_shoutout
+from bot.services.teams import Asked
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.blocks.shoutouts import build_peer_shoutout, build_shoutout_sent
 from bot.slack.deps import Deps
@@ -40,14 +40,10 @@ def register(app: App, deps: Deps) -> None:
         req = command_request(body)
         now = deps.now()
         with session_scope(deps.session_factory) as session:
-            workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
             plan = plan_peer_shoutout(
                 session=session,
-                workspace=workspace,
-                giver_user_id=req.user_id,
-                channel_id=req.channel,
+                asked=Asked(req.slack_team_id, req.user_id, req.channel, req.team_id),
                 text=req.typed,
-                team_id=req.team_id,
                 fetch=fetcher_for(client),
                 now=now,
             )

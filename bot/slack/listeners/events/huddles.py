@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.services.events import first_delivery_of
-from bot.services.huddles import record_reply_deleted, record_thread_reply
+from bot.services.huddles.replies import record_reply_deleted, record_thread_reply
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
 

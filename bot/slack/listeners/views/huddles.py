@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.db import session_scope
 from bot.domain.errors import UserError
 from bot.domain.huddles import clean_update
-from bot.services.huddles import record_update, update_target
+from bot.services.huddles.replies import record_update, update_target
 from bot.slack.blocks.huddles import build_update_post, update_huddle_id
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded

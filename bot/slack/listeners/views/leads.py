@@ -10,14 +10,13 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.domain.errors import UserError
-from bot.domain.leads import (
-    MAX_PASTED_CSV_ROWS,
-    MAX_PASTED_LINES,
-    parse_accounts,
-    parse_csv,
-    parse_percent,
-)
-from bot.services import leads as leads_service
+from bot.domain.leads.accounts import MAX_PASTED_CSV_ROWS, as_field_error, parse_csv
+from bot.domain.leads.rules import parse_percent
+from bot.services.leads import claims as lead_claims
+from bot.services.leads import decisions as lead_decisions
+from bot.services.leads import imports as lead_imports
+from bot.services.leads import people as lead_people
+from bot.services.leads import settling as lead_settling
 from bot.slack.blocks import leads as lead_blocks
 from bot.slack.blocks.common import modal, section
 from bot.slack.deps import Deps
@@ -48,13 +47,9 @@ def _text(body: dict[str, Any], block_id: str) -> str:
     return str(_value(body, block_id).get("value") or "")
 
 
-def _field(error: UserError, block_id: str) -> UserError:
-    """A list of problems as one field error (Slack shows up to 150 characters beside the field)."""
-    lines = [line.lstrip("• ").strip() for line in error.message.splitlines() if line.startswith("• ")]
-    if not lines:
-        return UserError(error.message, field=block_id)
-    more = f" (+{len(lines) - 1} more)" if len(lines) > 1 else ""
-    return UserError(lines[0][: 150 - len(more)] + more, field=block_id)
+def _asked(body: dict[str, Any]) -> dict[str, Any]:
+    """Who submitted, in which workspace: the arguments every lead use-case checks."""
+    return {"user_id": acting_user(body), "slack_team_id": slack_team_id(body)}
 
 
 def _done(title: str, text: str) -> dict[str, Any]:
@@ -64,35 +59,17 @@ def _done(title: str, text: str) -> dict[str, Any]:
 def register(app: App, deps: Deps) -> None:
     """Register the lead lists' modal submissions."""
 
-    def asker_for(session: Any, body: dict[str, Any]) -> leads_service.Asker:
-        return leads_service.asker(
-            session=session,
-            slack_team_id=slack_team_id(body),
-            user_id=acting_user(body),
-            channel_id=None,
-            team_id=_meta(body, "team_id"),
-        )
-
     @guarded("view")
     def add_submitted(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         lines = _text(body, LeadInput.ACCOUNTS).splitlines()
-        now = deps.now()
         with session_scope(deps.session_factory) as session:
-            who = asker_for(session, body)
-            leads_service.require_rep(who)
-            try:
-                accounts = parse_accounts(
-                    lines, limit=MAX_PASTED_LINES, how_to_import=leads_service.HOW_TO_IMPORT
-                )
-            except UserError as error:
-                raise _field(error, LeadInput.ACCOUNTS) from None
-            outcome = leads_service.add_claims(
+            outcome = lead_claims.add_listed(
                 session=session,
-                team=who.team,
-                person=who.person,
-                accounts=accounts,
-                actor=acting_user(body),
-                now=now,
+                team_id=_meta(body, "team_id"),
+                lines=lines,
+                field=LeadInput.ACCOUNTS,
+                now=deps.now(),
+                **_asked(body),
             )
         ack(response_action="update", view=_done("Accounts added", lead_blocks.build_added(outcome)))
         send_dms(deps=deps, client=client, keys=outcome.dm_keys)
@@ -100,34 +77,30 @@ def register(app: App, deps: Deps) -> None:
     @guarded("view")
     def release_submitted(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         picked = str((_value(body, LeadInput.RELEASE).get("selected_option") or {}).get("value") or "")
-        now = deps.now()
         with session_scope(deps.session_factory) as session:
-            who = asker_for(session, body)
-            leads_service.require_rep(who)
-            try:
-                label, keys = leads_service.release(
-                    session=session, team=who.team, person=who.person, text=picked, now=now
-                )
-            except UserError as error:
-                raise UserError(error.message[:150], field=LeadInput.RELEASE) from None
+            label, keys = lead_claims.release_picked(
+                session=session,
+                team_id=_meta(body, "team_id"),
+                picked=picked,
+                field=LeadInput.RELEASE,
+                now=deps.now(),
+                **_asked(body),
+            )
         ack(response_action="update", view=_done("Released", f"You gave back *{lead_blocks.esc(label)}*."))
         send_dms(deps=deps, client=client, keys=keys)
 
     @guarded("view")
     def partner_submitted(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         share = parse_percent(_text(body, LeadInput.SHARE), field_id=LeadInput.SHARE)
-        now = deps.now()
         with session_scope(deps.session_factory) as session:
-            overlap, person = leads_service.overlap_for_rep(
+            what, account, keys = lead_settling.offer_split(
                 session=session,
                 overlap_id=_meta(body, "overlap"),
-                user_id=acting_user(body),
-                slack_team_id=slack_team_id(body),
+                my_share=share,
+                now=deps.now(),
+                **_asked(body),
             )
-            what, keys = leads_service.propose_split(
-                session=session, overlap=overlap, person=person, my_share=share, now=now
-            )
-            account = lead_blocks.esc(overlap.account)
+        account = lead_blocks.esc(account)
         text = (
             f":handshake: Agreed: you're partners on *{account}*, {share}% of the credit for you."
             if what == "partnered"
@@ -137,63 +110,35 @@ def register(app: App, deps: Deps) -> None:
         ack(response_action="update", view=_done("Partner on it", text))
         send_dms(deps=deps, client=client, keys=keys)
 
-    def manager_overlap(session: Any, body: dict[str, Any]) -> Any:
-        overlap = leads_service.overlap_for_manager(
-            session=session,
-            overlap_id=_meta(body, "overlap"),
-            user_id=acting_user(body),
-            slack_team_id=slack_team_id(body),
-        )
-        leads_service.require_undecided(overlap)
-        return overlap
+    def decided(ack: Ack, body: dict[str, Any], client: WebClient, **decision: Any) -> None:
+        with session_scope(deps.session_factory) as session:
+            view, keys = lead_decisions.decide(
+                session=session, overlap_id=_meta(body, "overlap"), now=deps.now(), **decision, **_asked(body)
+            )
+        ack(response_action="update", view=_done("Decided", lead_blocks.build_decided(view)))
+        send_dms(deps=deps, client=client, keys=keys)
 
     @guarded("view")
     def decide_split_submitted(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         share = parse_percent(_text(body, LeadInput.SHARE), field_id=LeadInput.SHARE)
-        with session_scope(deps.session_factory) as session:
-            overlap = manager_overlap(session, body)
-            keys = leads_service.decide(
-                session=session,
-                overlap=overlap,
-                manager_user_id=acting_user(body),
-                split_a=share,
-                now=deps.now(),
-            )
-            text = lead_blocks.build_decided(leads_service.overlap_view(session=session, overlap=overlap))
-        ack(response_action="update", view=_done("Decided", text))
-        send_dms(deps=deps, client=client, keys=keys)
+        decided(ack, body, client, split_a=share)
 
     @guarded("view")
     def keep_both_submitted(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
-        reason = _text(body, LeadInput.REASON)
-        with session_scope(deps.session_factory) as session:
-            overlap = manager_overlap(session, body)
-            keys = leads_service.decide(
-                session=session,
-                overlap=overlap,
-                manager_user_id=acting_user(body),
-                reason=reason,
-                now=deps.now(),
-            )
-            text = lead_blocks.build_decided(leads_service.overlap_view(session=session, overlap=overlap))
-        ack(response_action="update", view=_done("Decided", text))
-        send_dms(deps=deps, client=client, keys=keys)
+        decided(ack, body, client, reason=_text(body, LeadInput.REASON))
 
     @guarded("view")
     def import_submitted(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         rep_user = str(_value(body, LeadInput.REP).get("selected_user") or "")
         association = " ".join(_text(body, LeadInput.ASSOCIATION).split())
         text = _text(body, LeadInput.CSV)
-        now = deps.now()
         with session_scope(deps.session_factory) as session:
-            who = asker_for(session, body)
-            leads_service.require_manager(who, "import lead lists")
-            if bool(rep_user) == bool(association):
-                raise UserError(
-                    "Pick a rep (their list) or name an association (its members), one of the two.",
-                    field=LeadInput.REP,
-                )
-            rep = leads_service.rep_of(session=session, team=who.team, user_id=rep_user) if rep_user else None
+            who = lead_people.manager_asking(
+                session=session, team_id=_meta(body, "team_id"), what="import lead lists", **_asked(body)
+            )
+            rep = lead_imports.import_target(
+                session=session, who=who, rep_user=rep_user, association=association, field=LeadInput.REP
+            )
             try:
                 accounts = parse_csv(
                     text,
@@ -201,35 +146,15 @@ def register(app: App, deps: Deps) -> None:
                     how_to_import="For a bigger file, use `stretch leads import` (up to 5,000 rows).",
                 )
             except UserError as error:
-                raise _field(error, LeadInput.CSV) from None
-            if rep is not None:
-                outcome = leads_service.add_claims(
-                    session=session,
-                    team=who.team,
-                    person=rep,
-                    accounts=accounts,
-                    actor=acting_user(body),
-                    now=now,
-                )
-                keys = outcome.dm_keys
-                done = f"Imported {len(outcome.added)} accounts for <@{rep_user}>" + (
-                    f" ({len(outcome.already)} were already theirs)." if outcome.already else "."
-                )
-                if outcome.overlaps + outcome.possible:
-                    done += f" {outcome.overlaps + outcome.possible} overlap teammates' claims; the reps concerned got a DM."
-            else:
-                found, count, created = leads_service.import_association(
-                    session=session,
-                    team=who.team,
-                    name=association,
-                    accounts=accounts,
-                    actor=acting_user(body),
-                    now=now,
-                )
-                keys = []
-                done = f"{'Imported' if created else 'Replaced'} *{lead_blocks.esc(found.name)}*: {count} member accounts."
-        ack(response_action="update", view=_done("Import lead list", done))
-        send_dms(deps=deps, client=client, keys=keys)
+                raise as_field_error(error, LeadInput.CSV) from None
+            done = lead_imports.import_list(
+                session=session, who=who, rep=rep, association=association, accounts=accounts, now=deps.now()
+            )
+        ack(
+            response_action="update",
+            view=_done("Import lead list", lead_blocks.build_imported(done, rep_user)),
+        )
+        send_dms(deps=deps, client=client, keys=done.claims.dm_keys if done.claims else [])
 
     app.view(LeadView.ADD)(add_submitted)
     app.view(LeadView.RELEASE)(release_submitted)

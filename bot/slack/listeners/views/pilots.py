@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -11,26 +10,18 @@ from slack_sdk import WebClient
 from bot.db import session_scope
 from bot.domain.errors import UserError
 from bot.domain.text import escape
-from bot.jobs.pilots import plan_late_review
 from bot.services.people import get_or_create_workspace
-from bot.services.pilots import facts_of, record_mid_note, record_review, save_pilot
-from bot.slack.blocks.pilots import build_saved, parse_pilot_state, read_meta
+from bot.services.pilots.answers import record_mid_note, record_review
+from bot.services.pilots.core import facts_of
+from bot.services.pilots.forms import save_pilot
+from bot.slack.blocks.pilots.modals import build_saved, parse_pilot_state, read_meta
 from bot.slack.deps import Deps
 from bot.slack.directory import fetcher_for
 from bot.slack.guard import guarded
 from bot.slack.home import publish_home
 from bot.slack.ids import PilotBlock, PilotInput, PilotView
+from bot.slack.listeners.pilots_common import pilot_id_of_view
 from bot.slack.payloads import acting_user, slack_team_id
-
-
-def _pilot_of(view: dict[str, Any]) -> int:
-    try:
-        value = json.loads(view.get("private_metadata") or "{}").get("pilot_id")
-    except (ValueError, AttributeError):
-        value = None
-    if not isinstance(value, int):
-        raise UserError("This form has lost track of its pilot. `/stretch pilots` lists your team's pilots.")
-    return value
 
 
 def register(app: App, deps: Deps) -> None:
@@ -87,7 +78,7 @@ def register(app: App, deps: Deps) -> None:
         with session_scope(deps.session_factory) as session:
             result = record_review(
                 session=session,
-                pilot_id=_pilot_of(view),
+                pilot_id=pilot_id_of_view(view),
                 user_id=user_id,
                 vote=vote,
                 learning=learning,
@@ -96,9 +87,6 @@ def register(app: App, deps: Deps) -> None:
                 vote_field=PilotBlock.VOTE,
                 skill_field=PilotBlock.SKILL,
             )
-            if result.late:
-                row = next(p for p in result.pilot.participants if p.person.slack_user_id == user_id)
-                plan_late_review(session=session, pilot=result.pilot, participant=row, now=now)
             name = facts_of(result.pilot).name
         ack()
         client.chat_postMessage(
@@ -115,7 +103,7 @@ def register(app: App, deps: Deps) -> None:
         with session_scope(deps.session_factory) as session:
             record_mid_note(
                 session=session,
-                pilot_id=_pilot_of(view),
+                pilot_id=pilot_id_of_view(view),
                 user_id=acting_user(body),
                 note=note,
                 now=deps.now(),

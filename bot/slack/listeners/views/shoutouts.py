@@ -9,16 +9,12 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.domain.errors import UserError
-from bot.domain.text import escape
-from bot.models.shoutouts import DECISION_POSTED, SOURCE_MANAGER
-from bot.services.people import get_or_create_workspace
-from bot.services.shoutouts import Recipient, clean_post_text, decide_draft, record_shoutout
-from bot.services.teams import load_team
+from bot.services.shoutouts.drafts import clean_post_text, post_draft
 from bot.slack.blocks.shoutouts import build_manager_shoutout, read_post_metadata
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
 from bot.slack.ids import ShoutoutBlock, ShoutoutView
-from bot.slack.listeners.actions.shoutouts import refresh_drafts_card
+from bot.slack.listeners.shoutouts_common import refresh_drafts_card
 from bot.slack.payloads import acting_user, slack_team_id
 from bot.slack.posting import post_in_channel
 
@@ -40,37 +36,19 @@ def register(app: App, deps: Deps) -> None:
             )
         now = deps.now()
         manager_user_id = acting_user(body)
+        message, blocks = build_manager_shoutout(manager_user_id=manager_user_id, body=text)
         with session_scope(deps.session_factory) as session:
-            workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
-            decided = decide_draft(
+            post_draft(
                 session=session,
-                workspace_id=workspace.id,
+                slack_team_id=slack_team_id(body),
                 moment_id=moment_id,
                 manager_user_id=manager_user_id,
-                decision=DECISION_POSTED,
-                now=now,
-            )
-            team = load_team(session=session, team_id=decided.draft.team_id)
-            if not team.channel_id:
-                raise UserError(
-                    f"*{escape(team.name)}* has no channel yet. Pick one with `/stretch setup` first."
-                )
-            message, blocks = build_manager_shoutout(manager_user_id=manager_user_id, body=text)
-            ts = post_in_channel(client, channel_id=team.channel_id, text=message, blocks=blocks)
-            shoutout = record_shoutout(
-                session=session,
-                team_id=team.id,
-                giver_person_id=decided.manager_person_id,
-                source=SOURCE_MANAGER,
                 text=text,
-                channel_id=team.channel_id,
-                message_ts=ts,
-                recipients=(
-                    Recipient(person_id=decided.draft.person_id, user_id=decided.draft.user_id, in_team=True),
+                post=lambda channel_id: post_in_channel(
+                    client, channel_id=channel_id, text=message, blocks=blocks
                 ),
                 now=now,
             )
-            decided.decision.shoutout_id = shoutout.id
         ack()
         refresh_drafts_card(
             deps=deps,

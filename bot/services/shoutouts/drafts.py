@@ -1,10 +1,11 @@
-"""Shout-outs: giving one to a teammate, the drafts managers get from stretch moments (and what they did
-with them), and the effort leaderboard."""
+"""Drafted shout-outs: the drafts managers get from their reps' stretch moments, the drafts DM, and a
+manager posting (edited) or skipping one, once whoever clicks first."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
@@ -16,163 +17,20 @@ from bot.domain.schedule import format_local
 from bot.domain.shoutouts import (
     DRAFT_MAX_AGE,
     MAX_REASON,
-    SHOUTOUT_SWING,
-    USAGE,
-    EffortRow,
-    check_daily_limit,
-    describe_swings,
     draft_text,
-    month_start,
-    parse_shoutout,
-    rank_effort,
 )
 from bot.domain.text import escape
-from bot.models import ROLE_MANAGER, Delivery, Membership, Person, StretchMoment, Team, Workspace
+from bot.models import ROLE_MANAGER, Delivery, Membership, Person, StretchMoment, Team
 from bot.models.shoutouts import (
     DECISION_POSTED,
-    SOURCE_PEER,
+    SOURCE_MANAGER,
     DraftOffer,
     MomentDecision,
     Shoutout,
-    ShoutoutRecipient,
 )
-from bot.services.people import ProfileFetcher, ensure_person, find_person
-from bot.services.teams import load_team, resolve_team
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """Someone a shout-out will celebrate."""
-
-    person_id: int
-    user_id: str
-    in_team: bool
-
-
-@dataclass(frozen=True)
-class PeerShoutoutPlan:
-    """A checked `/shoutout`, ready to post: the team, the giver, who and why."""
-
-    team_id: int
-    team_name: str
-    channel_id: str
-    giver_person_id: int
-    giver_user_id: str
-    recipients: tuple[Recipient, ...]
-    reason: str
-    left_out_self: bool
-    left_today: int
-
-    @property
-    def outside_team(self) -> tuple[str, ...]:
-        """User ids of recipients who aren't on the team (allowed, and mentioned to the giver)."""
-        return tuple(r.user_id for r in self.recipients if not r.in_team)
-
-
-def plan_peer_shoutout(
-    *,
-    session: Session,
-    workspace: Workspace,
-    giver_user_id: str,
-    channel_id: str | None,
-    text: str,
-    fetch: ProfileFetcher,
-    now: datetime,
-    team_id: int | None = None,
-) -> PeerShoutoutPlan:
-    """Check a `/shoutout` (team, text, people, today's limit) without writing anything."""
-    role = resolve_team(
-        session=session,
-        workspace_id=workspace.id,
-        user_id=giver_user_id,
-        channel_id=channel_id,
-        team_id=team_id,
-    )
-    team = load_team(session=session, team_id=role.team.id)
-    if not team.channel_id:
-        raise UserError(
-            f"*{escape(team.name)}* has no channel to post shout-outs in yet. "
-            "Ask a manager to pick one with `/stretch setup`."
-        )
-    parsed = parse_shoutout(text, giver=giver_user_id)
-    giver = ensure_person(session=session, workspace=workspace, user_id=giver_user_id, now=now, fetch=fetch)
-    given = session.scalars(
-        select(Shoutout.created_at).where(
-            Shoutout.giver_person_id == giver.id,
-            Shoutout.source == SOURCE_PEER,
-            # Any local day lies within 27 hours of now; a generous window keeps the query small.
-            Shoutout.created_at >= now - timedelta(hours=30),
-        )
-    )
-    left_today = check_daily_limit(list(given), now=now, tz_name=giver.tz)
-    members = {m.person.slack_user_id for m in team.memberships}
-    recipients = []
-    for user_id in parsed.recipients:
-        person = _recipient(session=session, workspace=workspace, user_id=user_id, fetch=fetch, now=now)
-        recipients.append(Recipient(person_id=person.id, user_id=user_id, in_team=user_id in members))
-    return PeerShoutoutPlan(
-        team_id=team.id,
-        team_name=team.name,
-        channel_id=team.channel_id,
-        giver_person_id=giver.id,
-        giver_user_id=giver_user_id,
-        recipients=tuple(recipients),
-        reason=parsed.reason,
-        left_out_self=parsed.left_out_self,
-        left_today=left_today,
-    )
-
-
-def _recipient(
-    *, session: Session, workspace: Workspace, user_id: str, fetch: ProfileFetcher, now: datetime
-) -> Person:
-    try:
-        person = ensure_person(session=session, workspace=workspace, user_id=user_id, now=now, fetch=fetch)
-    except UserError:
-        raise UserError(
-            f"I can't find <@{user_id}> in this workspace, so nothing was posted. "
-            "Pick the person from the @-mention list as you type.",
-            hint=f"Try: `{USAGE}`",
-        ) from None
-    if person.is_bot:
-        raise UserError(
-            f"<@{user_id}> is a bot, and shout-outs are for people. Nothing was posted.",
-            hint=f"Try: `{USAGE}`",
-        )
-    if person.deleted:
-        raise UserError(f"<@{user_id}> has left the workspace, so I can't celebrate them here.")
-    return person
-
-
-def record_shoutout(
-    *,
-    session: Session,
-    team_id: int,
-    giver_person_id: int,
-    source: str,
-    text: str,
-    channel_id: str,
-    message_ts: str | None,
-    recipients: tuple[Recipient, ...],
-    now: datetime,
-) -> Shoutout:
-    """Store a shout-out that was just posted, with who it celebrated."""
-    shoutout = Shoutout(
-        team_id=team_id,
-        giver_person_id=giver_person_id,
-        source=source,
-        text=text,
-        channel_id=channel_id,
-        message_ts=message_ts,
-        created_at=now,
-    )
-    shoutout.recipients = [ShoutoutRecipient(person_id=r.person_id, in_team=r.in_team) for r in recipients]
-    session.add(shoutout)
-    session.flush()
-    return shoutout
-
-
-# --- manager drafts -----------------------------------------------------------------------------------
+from bot.services.people import find_person, get_or_create_workspace
+from bot.services.shoutouts.giving import Recipient, record_shoutout
+from bot.services.teams import load_team
 
 
 @dataclass(frozen=True)
@@ -366,13 +224,14 @@ class Decided:
 def decide_draft(
     *,
     session: Session,
-    workspace_id: int,
+    slack_team_id: str,
     moment_id: int,
     manager_user_id: str,
     decision: str,
     now: datetime,
 ) -> Decided:
     """Record that a manager posted or skipped a draft; DraftHandledError if someone got there first."""
+    workspace_id = get_or_create_workspace(session=session, slack_team_id=slack_team_id, now=now).id
     draft = draft_for_manager(
         session=session, workspace_id=workspace_id, moment_id=moment_id, manager_user_id=manager_user_id
     )
@@ -401,91 +260,65 @@ def clean_post_text(text: str | None) -> str:
     return cleaned
 
 
-# --- the effort leaderboard ---------------------------------------------------------------------------
+# --- what a manager's click does ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class EffortEntry:
-    """One person on the effort leaderboard."""
+class DraftToPost:
+    """A draft a manager is about to post, and the channel it will go to (None when the team has none)."""
 
-    person_id: int
-    user_id: str
-    display_name: str
-    swings: int
-    described: str
+    draft: Draft
+    channel_id: str | None
 
 
-def effort_leaderboard(*, session: Session, team_id: int, now: datetime, limit: int = 5) -> list[EffortEntry]:
-    """Who on the team took the most swings this month (team's zone): moments plus shout-outs received."""
-    team = load_team(session=session, team_id=team_id)
-    since = month_start(now, team.tz)
-    people = {m.person_id: m.person for m in team.memberships}
-    swings: list[tuple[int, str]] = [
-        (person_id, kind)
-        for person_id, kind in session.execute(
-            select(StretchMoment.person_id, StretchMoment.kind).where(
-                StretchMoment.team_id == team_id,
-                StretchMoment.occurred_at >= since,
-                StretchMoment.occurred_at <= now,
-            )
-        )
-    ]
-    swings += [
-        (person_id, SHOUTOUT_SWING)
-        for person_id in session.scalars(
-            select(ShoutoutRecipient.person_id)
-            .join(Shoutout, Shoutout.id == ShoutoutRecipient.shoutout_id)
-            .where(Shoutout.team_id == team_id, Shoutout.created_at >= since, Shoutout.created_at <= now)
-        )
-    ]
-    names = {pid: (p.display_name or p.slack_user_id) for pid, p in people.items()}
-    rows: list[EffortRow[int]] = rank_effort(
-        ((who, kind) for who, kind in swings if who in people), limit=limit, order=names
+def draft_to_post(
+    *, session: Session, slack_team_id: str, moment_id: int, manager_user_id: str, now: datetime
+) -> DraftToPost:
+    """What a manager's Post button opens: the draft to edit, once checked the manager may post it."""
+    workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id, now=now)
+    draft = draft_for_manager(
+        session=session, workspace_id=workspace.id, moment_id=moment_id, manager_user_id=manager_user_id
     )
-    return [
-        EffortEntry(
-            person_id=row.who,
-            user_id=people[row.who].slack_user_id,
-            display_name=names[row.who],
-            swings=row.swings,
-            described=describe_swings(row.by_kind),
-        )
-        for row in rows
-    ]
+    team = load_team(session=session, team_id=draft.team_id)
+    return DraftToPost(draft=draft, channel_id=team.channel_id)
 
 
-@dataclass(frozen=True)
-class ReceivedShoutout:
-    """A shout-out someone received, as their own App Home lists it."""
-
-    giver_name: str
-    text: str
-    created_at: datetime
-
-
-def shoutouts_received(
-    *, session: Session, person_id: int, limit: int = 3
-) -> tuple[int, list[ReceivedShoutout]]:
-    """How many shout-outs the person has received in all, and the latest few (newest first)."""
-    from sqlalchemy import func
-
-    total = (
-        session.scalar(
-            select(func.count())
-            .select_from(ShoutoutRecipient)
-            .where(ShoutoutRecipient.person_id == person_id)
-        )
-        or 0
+def post_draft(
+    *,
+    session: Session,
+    slack_team_id: str,
+    moment_id: int,
+    manager_user_id: str,
+    text: str,
+    post: Callable[[str], str | None],
+    now: datetime,
+) -> Shoutout:
+    """A manager posts a draft as edited: the decision is recorded first (so two managers never both post),
+    then `post(channel_id)` puts it in the team channel and returns its ts, and the shout-out is stored."""
+    decided = decide_draft(
+        session=session,
+        slack_team_id=slack_team_id,
+        moment_id=moment_id,
+        manager_user_id=manager_user_id,
+        decision=DECISION_POSTED,
+        now=now,
     )
-    giver = Person.__table__.alias("giver")
-    rows = session.execute(
-        select(giver.c.display_name, Shoutout.text, Shoutout.created_at)
-        .join(ShoutoutRecipient, ShoutoutRecipient.shoutout_id == Shoutout.id)
-        .join(giver, giver.c.id == Shoutout.giver_person_id)
-        .where(ShoutoutRecipient.person_id == person_id)
-        .order_by(Shoutout.created_at.desc(), Shoutout.id.desc())
-        .limit(limit)
-    ).all()
-    return total, [
-        ReceivedShoutout(giver_name=name or "a teammate", text=text, created_at=at) for name, text, at in rows
-    ]
+    team = load_team(session=session, team_id=decided.draft.team_id)
+    if not team.channel_id:
+        raise UserError(f"*{escape(team.name)}* has no channel yet. Pick one with `/stretch setup` first.")
+    ts = post(team.channel_id)
+    shoutout = record_shoutout(
+        session=session,
+        team_id=team.id,
+        giver_person_id=decided.manager_person_id,
+        source=SOURCE_MANAGER,
+        text=text,
+        channel_id=team.channel_id,
+        message_ts=ts,
+        recipients=(
+            Recipient(person_id=decided.draft.person_id, user_id=decided.draft.user_id, in_team=True),
+        ),
+        now=now,
+    )
+    decided.decision.shoutout_id = shoutout.id
+    return shoutout
