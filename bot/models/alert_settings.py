@@ -11,7 +11,7 @@ from bot.models.base import Base, TeamKey
 
 
 class TeamAlertSettings(Base):
-    """A team's alert thresholds (JSON, read through bot.domain.alerts.settings_from); no row = defaults."""
+    """A team's alert thresholds (JSON, read through bot.domain.alert_settings.settings_from); no row = defaults."""
 
     __tablename__ = "team_alert_settings"
 

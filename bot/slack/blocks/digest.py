@@ -10,7 +10,7 @@ from bot.domain.schedule import format_local
 from bot.domain.text import escape, escape_keeping_mentions
 from bot.domain.zones import SLACK, SNAP, STRETCH, ZONE_EMOJI
 from bot.models.alerts import ALERT_ACKNOWLEDGED, ALERT_SNOOZED
-from bot.services.alerts import LIVE_EVIDENCE
+from bot.services.alerts.cards import LIVE_EVIDENCE
 from bot.services.charts import ChartFile
 from bot.services.digest import DigestData, PieSummary, PilotLine, WatchItem
 from bot.slack.blocks.common import Block, actions, button, context, divider, header, progress_bar, section
