@@ -150,41 +150,6 @@ def resolve_team(
     return choose_team(memberships, lambda m: m, channel_team=channel_team, team_id=team_id)
 
 
-def manager_team(
-    *,
-    session: Session,
-    workspace: Workspace,
-    user_id: str,
-    channel_id: str | None,
-    team_id: int | None = None,
-) -> Team:
-    """The team a manager's command is about; refuses reps with a friendly explanation."""
-    role = resolve_team(
-        session=session, workspace_id=workspace.id, user_id=user_id, channel_id=channel_id, team_id=team_id
-    )
-    if not role.is_manager:
-        raise NotAllowedError(
-            f"Only a manager of *{escape(role.team.name)}* can do that. If something needs changing, tell your manager."
-        )
-    return role.team
-
-
-def manager_team_in(
-    *,
-    session: Session,
-    slack_team_id: str,
-    user_id: str,
-    channel_id: str | None,
-    team_id: int | None,
-    now: datetime,
-) -> Team:
-    """`manager_team` for a request from Slack workspace `slack_team_id` (what a listener has at hand)."""
-    workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id, now=now)
-    return manager_team(
-        session=session, workspace=workspace, user_id=user_id, channel_id=channel_id, team_id=team_id
-    )
-
-
 @dataclass(frozen=True)
 class Asked:
     """Who asks from which Slack workspace, in which channel (None in a DM), and the team they picked, if any."""
@@ -195,8 +160,8 @@ class Asked:
     team_id: int | None = None
 
 
-def asked_team(*, session: Session, asked: Asked, now: datetime) -> tuple[Workspace, TeamRole]:
-    """The asker's workspace and the team their request is about (see `choose_team`), members loaded."""
+def asked_role(*, session: Session, asked: Asked, now: datetime) -> tuple[Workspace, TeamRole]:
+    """The asker's workspace, and the team their request is about with their role in it (see `choose_team`)."""
     workspace = get_or_create_workspace(session=session, slack_team_id=asked.slack_team_id, now=now)
     role = resolve_team(
         session=session,
@@ -205,6 +170,22 @@ def asked_team(*, session: Session, asked: Asked, now: datetime) -> tuple[Worksp
         channel_id=asked.channel_id,
         team_id=asked.team_id,
     )
+    return workspace, role
+
+
+def manager_team(*, session: Session, asked: Asked, now: datetime) -> Team:
+    """The team a manager's command or button is about; refuses reps with a friendly explanation."""
+    _, role = asked_role(session=session, asked=asked, now=now)
+    if not role.is_manager:
+        raise NotAllowedError(
+            f"Only a manager of *{escape(role.team.name)}* can do that. If something needs changing, tell your manager."
+        )
+    return role.team
+
+
+def asked_team(*, session: Session, asked: Asked, now: datetime) -> tuple[Workspace, TeamRole]:
+    """`asked_role` with the team's members loaded."""
+    workspace, role = asked_role(session=session, asked=asked, now=now)
     return workspace, TeamRole(team=load_team(session=session, team_id=role.team.id), role=role.role)
 
 
