@@ -137,19 +137,6 @@ def choose_team(
     )
 
 
-def resolve_team(
-    *, session: Session, workspace_id: int, user_id: str, channel_id: str | None, team_id: int | None = None
-) -> TeamRole:
-    """The team a command or button is about (see `choose_team` for the rule)."""
-    memberships = teams_of(session=session, workspace_id=workspace_id, user_id=user_id)
-    channel_team = (
-        team_for_channel(session=session, workspace_id=workspace_id, channel_id=channel_id)
-        if channel_id and team_id is None and memberships
-        else None
-    )
-    return choose_team(memberships, lambda m: m, channel_team=channel_team, team_id=team_id)
-
-
 @dataclass(frozen=True)
 class Asked:
     """Who asks from which Slack workspace, in which channel (None in a DM), and the team they picked, if any."""
@@ -160,17 +147,21 @@ class Asked:
     team_id: int | None = None
 
 
+def resolve_team(*, session: Session, workspace_id: int, asked: Asked) -> TeamRole:
+    """The team a command or button is about (see `choose_team` for the rule), in the asker's workspace."""
+    memberships = teams_of(session=session, workspace_id=workspace_id, user_id=asked.user_id)
+    channel_team = (
+        team_for_channel(session=session, workspace_id=workspace_id, channel_id=asked.channel_id)
+        if asked.channel_id and asked.team_id is None and memberships
+        else None
+    )
+    return choose_team(memberships, lambda m: m, channel_team=channel_team, team_id=asked.team_id)
+
+
 def asked_role(*, session: Session, asked: Asked, now: datetime) -> tuple[Workspace, TeamRole]:
     """The asker's workspace, and the team their request is about with their role in it (see `choose_team`)."""
     workspace = get_or_create_workspace(session=session, slack_team_id=asked.slack_team_id, now=now)
-    role = resolve_team(
-        session=session,
-        workspace_id=workspace.id,
-        user_id=asked.user_id,
-        channel_id=asked.channel_id,
-        team_id=asked.team_id,
-    )
-    return workspace, role
+    return workspace, resolve_team(session=session, workspace_id=workspace.id, asked=asked)
 
 
 def manager_team(*, session: Session, asked: Asked, now: datetime) -> Team:

@@ -18,7 +18,7 @@ from bot.slack.listeners.checkin_questions import questions_modal
 from bot.slack.listeners.commands.digest import send_digests_now
 from bot.slack.listeners.commands.pie import new_pie_modal
 from bot.slack.listeners.common import team_id_of_button
-from bot.slack.payloads import acting_user, asked_of_body, slack_team_id
+from bot.slack.payloads import acting_user, asked_of_body
 
 
 def register(app: App, deps: Deps) -> None:
@@ -28,12 +28,7 @@ def register(app: App, deps: Deps) -> None:
     def send_now(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
         result = send_digests_now(
-            deps=deps,
-            client=client,
-            slack_team_id=slack_team_id(body),
-            user_id=acting_user(body),
-            channel_id=None,
-            team_id=team_id_of_button(body),
+            deps=deps, client=client, asked=asked_of_body(body, team_id=team_id_of_button(body))
         )
         if result.later:  # otherwise the digest itself, in the DM, is the answer
             tell_user(client, body, result.reply, [section(result.reply)])

@@ -34,15 +34,7 @@ def checkin_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str,
     """Send (or re-send) the current check-in to the rep's DM."""
     now = deps.now()
     with session_scope(deps.session_factory) as session:
-        workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
-        found = checkin_on_demand(
-            session=session,
-            workspace=workspace,
-            user_id=req.user_id,
-            channel_id=req.channel,
-            now=now,
-            team_id=req.team_id,
-        )
+        found = checkin_on_demand(session=session, asked=asked_of(req), now=now)
     if not found.already_sent:
         report = send_now(
             session_factory=deps.session_factory,
