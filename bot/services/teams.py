@@ -212,22 +212,18 @@ class SetupTarget:
     draft: TeamDraft
 
 
-def setup_target(
-    *,
-    session: Session,
-    workspace: Workspace,
-    actor: Person,
-    channel_id: str | None,
-    is_channel: bool,
-    team_id: int | None = None,
-) -> SetupTarget:
-    """Decide which team `/stretch setup` edits, and refuse people who may not."""
+def setup_target(*, session: Session, asked: Asked, fetch: ProfileFetcher, now: datetime) -> SetupTarget:
+    """Decide which team `/stretch setup` edits (the one named, the channel's, or the asker's only managed
+    team), and refuse people who may not."""
+    workspace = get_or_create_workspace(session=session, slack_team_id=asked.slack_team_id, now=now)
+    actor = ensure_person(session=session, workspace=workspace, user_id=asked.user_id, now=now, fetch=fetch)
+    team_id, channel_id = asked.team_id, asked.channel_id
     team: Team | None = None
     if team_id is not None:
         team = load_team(session=session, team_id=team_id)
         if team.workspace_id != workspace.id:
             raise NotAllowedError("That team belongs to another workspace.")
-    elif is_channel and channel_id:
+    elif channel_id:
         team = team_for_channel(session=session, workspace_id=workspace.id, channel_id=channel_id)
     else:
         managed = [
@@ -252,7 +248,7 @@ def setup_target(
     if team is None:
         draft = TeamDraft(
             name="",
-            channel_id=channel_id if is_channel else None,
+            channel_id=channel_id,
             managers=(actor.slack_user_id,),
             reps=(),
         )
