@@ -48,7 +48,7 @@ from bot.services.pie_reads import open_pie, pie_view
 from bot.services.pressure import pressure_summary
 from bot.services.shoutouts.drafts import Draft, pending_drafts
 from bot.services.shoutouts.effort import EffortEntry, effort_leaderboard
-from bot.services.teams import load_team, resolve_team, team_for_channel, teams_of
+from bot.services.teams import Asked, load_team, resolve_team, team_for_channel, teams_of
 
 LIMITER = "limiter"
 WATCHED = (ALERT_OPEN, ALERT_ACKNOWLEDGED, ALERT_SNOOZED)
@@ -136,25 +136,24 @@ def managed_teams(*, session: Session, workspace_id: int, user_id: str) -> list[
     ]
 
 
-def digest_teams(
-    *, session: Session, workspace_id: int, user_id: str, channel_id: str | None, team_id: int | None = None
-) -> list[Team]:
+def digest_teams(*, session: Session, workspace_id: int, asked: Asked) -> list[Team]:
     """The teams `/stretch digest` is about: the named one, the channel's, or every team they manage."""
-    teams = managed_teams(session=session, workspace_id=workspace_id, user_id=user_id)
+    teams = managed_teams(session=session, workspace_id=workspace_id, user_id=asked.user_id)
     if not teams:
         raise NotAllowedError(NOT_A_MANAGER)
-    if team_id is not None:
-        chosen = [t for t in teams if t.id == team_id]
+    if asked.team_id is not None:
+        chosen = [t for t in teams if t.id == asked.team_id]
         if not chosen:
             raise NotAllowedError("Only that team's managers get its digest.")
         return chosen
+    channel_id = asked.channel_id
     in_channel = [t for t in teams if channel_id and t.channel_id == channel_id]
     if in_channel:
         return in_channel
     if channel_id and team_for_channel(session=session, workspace_id=workspace_id, channel_id=channel_id):
         # Another team's channel: refused like every command there (OtherTeamsChannelError), or the
         # person is on that team but doesn't manage it.
-        resolve_team(session=session, workspace_id=workspace_id, user_id=user_id, channel_id=channel_id)
+        resolve_team(session=session, workspace_id=workspace_id, asked=asked)
         raise NotAllowedError("Only this team's managers get its digest.")
     return teams
 

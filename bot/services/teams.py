@@ -137,54 +137,6 @@ def choose_team(
     )
 
 
-def resolve_team(
-    *, session: Session, workspace_id: int, user_id: str, channel_id: str | None, team_id: int | None = None
-) -> TeamRole:
-    """The team a command or button is about (see `choose_team` for the rule)."""
-    memberships = teams_of(session=session, workspace_id=workspace_id, user_id=user_id)
-    channel_team = (
-        team_for_channel(session=session, workspace_id=workspace_id, channel_id=channel_id)
-        if channel_id and team_id is None and memberships
-        else None
-    )
-    return choose_team(memberships, lambda m: m, channel_team=channel_team, team_id=team_id)
-
-
-def manager_team(
-    *,
-    session: Session,
-    workspace: Workspace,
-    user_id: str,
-    channel_id: str | None,
-    team_id: int | None = None,
-) -> Team:
-    """The team a manager's command is about; refuses reps with a friendly explanation."""
-    role = resolve_team(
-        session=session, workspace_id=workspace.id, user_id=user_id, channel_id=channel_id, team_id=team_id
-    )
-    if not role.is_manager:
-        raise NotAllowedError(
-            f"Only a manager of *{escape(role.team.name)}* can do that. If something needs changing, tell your manager."
-        )
-    return role.team
-
-
-def manager_team_in(
-    *,
-    session: Session,
-    slack_team_id: str,
-    user_id: str,
-    channel_id: str | None,
-    team_id: int | None,
-    now: datetime,
-) -> Team:
-    """`manager_team` for a request from Slack workspace `slack_team_id` (what a listener has at hand)."""
-    workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id, now=now)
-    return manager_team(
-        session=session, workspace=workspace, user_id=user_id, channel_id=channel_id, team_id=team_id
-    )
-
-
 @dataclass(frozen=True)
 class Asked:
     """Who asks from which Slack workspace, in which channel (None in a DM), and the team they picked, if any."""
@@ -195,16 +147,36 @@ class Asked:
     team_id: int | None = None
 
 
-def asked_team(*, session: Session, asked: Asked, now: datetime) -> tuple[Workspace, TeamRole]:
-    """The asker's workspace and the team their request is about (see `choose_team`), members loaded."""
-    workspace = get_or_create_workspace(session=session, slack_team_id=asked.slack_team_id, now=now)
-    role = resolve_team(
-        session=session,
-        workspace_id=workspace.id,
-        user_id=asked.user_id,
-        channel_id=asked.channel_id,
-        team_id=asked.team_id,
+def resolve_team(*, session: Session, workspace_id: int, asked: Asked) -> TeamRole:
+    """The team a command or button is about (see `choose_team` for the rule), in the asker's workspace."""
+    memberships = teams_of(session=session, workspace_id=workspace_id, user_id=asked.user_id)
+    channel_team = (
+        team_for_channel(session=session, workspace_id=workspace_id, channel_id=asked.channel_id)
+        if asked.channel_id and asked.team_id is None and memberships
+        else None
     )
+    return choose_team(memberships, lambda m: m, channel_team=channel_team, team_id=asked.team_id)
+
+
+def asked_role(*, session: Session, asked: Asked, now: datetime) -> tuple[Workspace, TeamRole]:
+    """The asker's workspace, and the team their request is about with their role in it (see `choose_team`)."""
+    workspace = get_or_create_workspace(session=session, slack_team_id=asked.slack_team_id, now=now)
+    return workspace, resolve_team(session=session, workspace_id=workspace.id, asked=asked)
+
+
+def manager_team(*, session: Session, asked: Asked, now: datetime) -> Team:
+    """The team a manager's command or button is about; refuses reps with a friendly explanation."""
+    _, role = asked_role(session=session, asked=asked, now=now)
+    if not role.is_manager:
+        raise NotAllowedError(
+            f"Only a manager of *{escape(role.team.name)}* can do that. If something needs changing, tell your manager."
+        )
+    return role.team
+
+
+def asked_team(*, session: Session, asked: Asked, now: datetime) -> tuple[Workspace, TeamRole]:
+    """`asked_role` with the team's members loaded."""
+    workspace, role = asked_role(session=session, asked=asked, now=now)
     return workspace, TeamRole(team=load_team(session=session, team_id=role.team.id), role=role.role)
 
 
@@ -240,22 +212,18 @@ class SetupTarget:
     draft: TeamDraft
 
 
-def setup_target(
-    *,
-    session: Session,
-    workspace: Workspace,
-    actor: Person,
-    channel_id: str | None,
-    is_channel: bool,
-    team_id: int | None = None,
-) -> SetupTarget:
-    """Decide which team `/stretch setup` edits, and refuse people who may not."""
+def setup_target(*, session: Session, asked: Asked, fetch: ProfileFetcher, now: datetime) -> SetupTarget:
+    """Decide which team `/stretch setup` edits (the one named, the channel's, or the asker's only managed
+    team), and refuse people who may not."""
+    workspace = get_or_create_workspace(session=session, slack_team_id=asked.slack_team_id, now=now)
+    actor = ensure_person(session=session, workspace=workspace, user_id=asked.user_id, now=now, fetch=fetch)
+    team_id, channel_id = asked.team_id, asked.channel_id
     team: Team | None = None
     if team_id is not None:
         team = load_team(session=session, team_id=team_id)
         if team.workspace_id != workspace.id:
             raise NotAllowedError("That team belongs to another workspace.")
-    elif is_channel and channel_id:
+    elif channel_id:
         team = team_for_channel(session=session, workspace_id=workspace.id, channel_id=channel_id)
     else:
         managed = [
@@ -280,7 +248,7 @@ def setup_target(
     if team is None:
         draft = TeamDraft(
             name="",
-            channel_id=channel_id if is_channel else None,
+            channel_id=channel_id,
             managers=(actor.slack_user_id,),
             reps=(),
         )

@@ -12,6 +12,7 @@ from slack_bolt.context import BoltContext
 from slack_bolt.request import BoltRequest
 from slack_bolt.request.internals import build_context
 
+from bot.services.teams import Asked
 from bot.slack.blocks.common import json_value, unescape
 
 
@@ -65,6 +66,16 @@ def command_request(body: dict[str, Any]) -> CommandRequest:
         typed=unescape(str(body.get("text") or "").strip()),
         team_id=picked_team(body),
     )
+
+
+def asked_of(req: CommandRequest) -> Asked:
+    """Who typed the command, in which workspace and channel (None in a DM), and the team they picked."""
+    return Asked(req.slack_team_id, req.user_id, req.channel, req.team_id)
+
+
+def asked_of_body(body: dict[str, Any], *, team_id: int | None = None) -> Asked:
+    """Who clicked or submitted, in which workspace, about the team the button or modal carries."""
+    return Asked(slack_team_id(body), acting_user(body), None, team_id)
 
 
 # The field the team picker adds to a command it runs again for the team picked (never sent by Slack).

@@ -136,7 +136,7 @@ def test_a_database_outage_is_answered_with_try_again(running: Running, monkeypa
     def down(*args, **kwargs):
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
-    monkeypatch.setattr(stretch, "get_or_create_workspace", down)
+    monkeypatch.setattr(stretch, "setup_target", down)
     reply = running.slack.stretch("setup", user="U0ANY", channel="C0NEW")
     assert reply.status == 200
     assert "try again in a minute" in reply.text

@@ -17,11 +17,12 @@ from bot.domain import checkins as rules
 from bot.domain.availability import is_available
 from bot.domain.errors import UserError
 from bot.domain.schedule import format_local, local_date, local_moment, parse_days, parse_time, weekday_key
-from bot.models import ROLE_REP, Person, Team, Workspace
+from bot.models import ROLE_REP, Person, Team
 from bot.models.checkins import CHECKIN_OPEN, Checkin
 from bot.services.checkins.answering import ANSWERABLE
 from bot.services.checkins.availability import skip_dates
-from bot.services.teams import PickTeamError, resolve_team, teams_of
+from bot.services.people import get_or_create_workspace
+from bot.services.teams import Asked, PickTeamError, resolve_team, teams_of
 
 
 @dataclass(frozen=True)
@@ -54,14 +55,12 @@ def _new_checkin_values(
 def checkin_on_demand(
     *,
     session: Session,
-    workspace: Workspace,
-    user_id: str,
-    channel_id: str | None,
+    asked: Asked,
     now: datetime,
-    team_id: int | None = None,
 ) -> OnDemand:
     """Today's check-in early (creating it), or the latest still-open one to catch up on."""
-    roles = teams_of(session=session, workspace_id=workspace.id, user_id=user_id)
+    workspace = get_or_create_workspace(session=session, slack_team_id=asked.slack_team_id, now=now)
+    roles = teams_of(session=session, workspace_id=workspace.id, user_id=asked.user_id)
     rep_roles = [r for r in roles if r.role == ROLE_REP]
     if roles and not rep_roles:
         raise UserError(
@@ -69,13 +68,7 @@ def checkin_on_demand(
         )
     try:
         # The same rule as every command: typed in another team's channel, it is refused.
-        role = resolve_team(
-            session=session,
-            workspace_id=workspace.id,
-            user_id=user_id,
-            channel_id=channel_id,
-            team_id=team_id,
-        )
+        role = resolve_team(session=session, workspace_id=workspace.id, asked=asked)
     except PickTeamError:
         if len(rep_roles) != 1:
             raise
@@ -84,7 +77,7 @@ def checkin_on_demand(
         role = rep_roles[0]
     team = role.team
     person = session.scalar(
-        select(Person).where(Person.workspace_id == workspace.id, Person.slack_user_id == user_id)
+        select(Person).where(Person.workspace_id == workspace.id, Person.slack_user_id == asked.user_id)
     )
     assert person is not None
     today = local_date(now, person.tz)

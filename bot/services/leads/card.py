@@ -27,6 +27,7 @@ from bot.services.leads.claims import HOW_TO_IMPORT, ClaimOutcome, add_claims, c
 from bot.services.leads.overlaps import OverlapView, overlap_view
 from bot.services.leads.people import Asker, asker, require_rep
 from bot.services.leads.settings import settings_of
+from bot.services.teams import Asked
 
 
 @dataclass(frozen=True)
@@ -138,14 +139,12 @@ class LeadsReply:
 def claim_leads(
     *,
     session: Session,
-    slack_team_id: str,
-    user_id: str,
-    channel_id: str | None,
+    asked: Asked,
     command: LeadsCommand,
     now: datetime,
 ) -> LeadsReply:
     """Do what `/claim-leads <text>` asks (reps only, to change claims) and read the asker's card."""
-    who = asker(session=session, slack_team_id=slack_team_id, user_id=user_id, channel_id=channel_id)
+    who = asker(session=session, asked=asked)
     outcome: ClaimOutcome | None = None
     released: str | None = None
     keys: list[str] = []
@@ -155,7 +154,7 @@ def claim_leads(
             split_command_list(command.rest), limit=MAX_PASTED_LINES, how_to_import=HOW_TO_IMPORT
         )
         outcome = add_claims(
-            session=session, team=who.team, person=who.person, accounts=accounts, actor=user_id, now=now
+            session=session, team=who.team, person=who.person, accounts=accounts, actor=asked.user_id, now=now
         )
     elif command.kind == "umbrella":
         require_rep(who)
@@ -164,7 +163,7 @@ def claim_leads(
             team=who.team,
             person=who.person,
             association_name=command.rest,
-            actor=user_id,
+            actor=asked.user_id,
             now=now,
         )
     elif command.kind == "release":

@@ -39,6 +39,7 @@ from bot.services.leads.overlaps import NewOverlaps, record_overlaps
 from bot.services.leads.people import rep_asking
 from bot.services.leads.settings import settings_of
 from bot.services.leads.settling import settle
+from bot.services.teams import Asked
 
 HOW_TO_IMPORT = (
     "For a long list, ask your manager to import it as a CSV file: Import lead list on their Stretch "
@@ -283,38 +284,34 @@ def _release_claim(session: Session, *, claim: LeadClaim, actor: str, now: datet
     return keys
 
 
-def add_form(*, session: Session, slack_team_id: str, user_id: str, team_id: int) -> tuple[int, str]:
+def add_form(*, session: Session, asked: Asked) -> tuple[int, str]:
     """What the Add accounts form needs of a rep's team: its id and its fallback rule."""
-    who = rep_asking(session=session, slack_team_id=slack_team_id, user_id=user_id, team_id=team_id)
+    who = rep_asking(session=session, asked=asked)
     return who.team.id, settings_of(session=session, team_id=who.team.id).fallback
 
 
 def add_listed(
     *,
     session: Session,
-    slack_team_id: str,
-    user_id: str,
-    team_id: int,
+    asked: Asked,
     lines: list[str],
     field: str,
     now: datetime,
 ) -> ClaimOutcome:
     """The Add accounts form: a rep claims a pasted list (its problems shown beside `field`)."""
-    who = rep_asking(session=session, slack_team_id=slack_team_id, user_id=user_id, team_id=team_id)
+    who = rep_asking(session=session, asked=asked)
     try:
         accounts = parse_accounts(lines, limit=MAX_PASTED_LINES, how_to_import=HOW_TO_IMPORT)
     except UserError as error:
         raise as_field_error(error, field) from None
     return add_claims(
-        session=session, team=who.team, person=who.person, accounts=accounts, actor=user_id, now=now
+        session=session, team=who.team, person=who.person, accounts=accounts, actor=asked.user_id, now=now
     )
 
 
-def release_form(
-    *, session: Session, slack_team_id: str, user_id: str, team_id: int
-) -> tuple[int, list[str]]:
+def release_form(*, session: Session, asked: Asked) -> tuple[int, list[str]]:
     """What the Release… form needs: the rep's team id and their claims; refused when they hold none."""
-    who = rep_asking(session=session, slack_team_id=slack_team_id, user_id=user_id, team_id=team_id)
+    who = rep_asking(session=session, asked=asked)
     claims = my_claims(session=session, team_id=who.team.id, person_id=who.person.id)
     if not claims:
         raise UserError("You haven't claimed any accounts, so there's nothing to give back.")
@@ -324,15 +321,13 @@ def release_form(
 def release_picked(
     *,
     session: Session,
-    slack_team_id: str,
-    user_id: str,
-    team_id: int,
+    asked: Asked,
     picked: str,
     field: str,
     now: datetime,
 ) -> tuple[str, list[str]]:
     """The Release… form: a rep gives back the claim they picked (a refusal shown beside `field`)."""
-    who = rep_asking(session=session, slack_team_id=slack_team_id, user_id=user_id, team_id=team_id)
+    who = rep_asking(session=session, asked=asked)
     try:
         return release(session=session, team=who.team, person=who.person, text=picked, now=now)
     except UserError as error:

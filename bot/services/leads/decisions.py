@@ -24,11 +24,10 @@ from bot.services.leads.overlaps import OverlapView, overlap_view
 from bot.services.leads.people import pair_ids, people_by_id
 from bot.services.leads.settings import settings_of
 from bot.services.leads.settling import ask_manager, lock_overlap, require_open, settle, split_detail
+from bot.services.teams import Asked
 
 
-def overlap_for_manager(
-    *, session: Session, overlap_id: int, user_id: str, slack_team_id: str
-) -> LeadOverlap:
+def overlap_for_manager(*, session: Session, overlap_id: int, asked: Asked) -> LeadOverlap:
     """The overlap locked for a manager of its team, while undecided; anyone else is refused."""
     overlap = lock_overlap(session, overlap_id)
     role = session.scalar(
@@ -37,8 +36,8 @@ def overlap_for_manager(
         .join(Workspace, Workspace.id == Person.workspace_id)
         .where(
             Membership.team_id == overlap.team_id,
-            Workspace.slack_team_id == slack_team_id,
-            Person.slack_user_id == user_id,
+            Workspace.slack_team_id == asked.slack_team_id,
+            Person.slack_user_id == asked.user_id,
         )
     )
     if role != ROLE_MANAGER:
@@ -47,11 +46,9 @@ def overlap_for_manager(
     return overlap
 
 
-def decision_form(*, session: Session, overlap_id: int, user_id: str, slack_team_id: str) -> OverlapView:
+def decision_form(*, session: Session, overlap_id: int, asked: Asked) -> OverlapView:
     """The undecided overlap as a manager's decision form shows it."""
-    overlap = overlap_for_manager(
-        session=session, overlap_id=overlap_id, user_id=user_id, slack_team_id=slack_team_id
-    )
+    overlap = overlap_for_manager(session=session, overlap_id=overlap_id, asked=asked)
     return overlap_view(session=session, overlap=overlap)
 
 
@@ -59,8 +56,7 @@ def decide(
     *,
     session: Session,
     overlap_id: int,
-    user_id: str,
-    slack_team_id: str,
+    asked: Asked,
     owner: str | None = None,
     split_a: int | None = None,
     reason: str | None = None,
@@ -69,10 +65,8 @@ def decide(
     """A manager's decision: give the account to one rep ('a'/'b'), partner them, or keep both (reason).
 
     Returns the settled overlap and the DMs to send now."""
-    overlap = overlap_for_manager(
-        session=session, overlap_id=overlap_id, user_id=user_id, slack_team_id=slack_team_id
-    )
-    keys = _decide(session, overlap, user_id, owner=owner, split_a=split_a, reason=reason, now=now)
+    overlap = overlap_for_manager(session=session, overlap_id=overlap_id, asked=asked)
+    keys = _decide(session, overlap, asked.user_id, owner=owner, split_a=split_a, reason=reason, now=now)
     return overlap_view(session=session, overlap=overlap), keys
 
 

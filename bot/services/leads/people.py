@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.domain.errors import NotAllowedError, NotInTeamError, UserError
 from bot.models import ROLE_MANAGER, ROLE_REP, Membership, Person, Team, Workspace
 from bot.models.leads import LeadClaim, LeadOverlap
-from bot.services.teams import NOT_IN_TEAM, TeamRole
+from bot.services.teams import NOT_IN_TEAM, Asked, TeamRole
 
 
 @dataclass(frozen=True)
@@ -28,27 +28,25 @@ class Asker:
         return self.role.team
 
 
-def asker(
-    *, session: Session, slack_team_id: str, user_id: str, channel_id: str | None, team_id: int | None = None
-) -> Asker:
+def asker(*, session: Session, asked: Asked) -> Asker:
     """The team a lead request is about (the channel's, the named one, or the person's only team)."""
     rows = session.execute(
         select(Team, Membership.role, Person)
         .join(Membership, Membership.team_id == Team.id)
         .join(Person, Person.id == Membership.person_id)
         .join(Workspace, Workspace.id == Team.workspace_id)
-        .where(Workspace.slack_team_id == slack_team_id, Person.slack_user_id == user_id)
+        .where(Workspace.slack_team_id == asked.slack_team_id, Person.slack_user_id == asked.user_id)
         .order_by(Team.id)
     ).all()
     if not rows:
         raise NotInTeamError(NOT_IN_TEAM)
     chosen = None
-    if team_id is not None:
-        chosen = next((r for r in rows if r[0].id == team_id), None)
+    if asked.team_id is not None:
+        chosen = next((r for r in rows if r[0].id == asked.team_id), None)
         if chosen is None:
             raise NotInTeamError("You're not on that team any more, so its lead list isn't yours to change.")
-    elif channel_id:
-        chosen = next((r for r in rows if r[0].channel_id == channel_id), None)
+    elif asked.channel_id:
+        chosen = next((r for r in rows if r[0].channel_id == asked.channel_id), None)
     if chosen is None and len(rows) == 1:
         chosen = rows[0]
     if chosen is None:
@@ -75,20 +73,16 @@ def require_manager(who: Asker, what: str) -> None:
         raise NotAllowedError(f"Only a manager of *{who.team.name}* can {what}.")
 
 
-def rep_asking(*, session: Session, slack_team_id: str, user_id: str, team_id: int) -> Asker:
-    """The asker on the named team, refused unless they are one of its reps."""
-    who = asker(
-        session=session, slack_team_id=slack_team_id, user_id=user_id, channel_id=None, team_id=team_id
-    )
+def rep_asking(*, session: Session, asked: Asked) -> Asker:
+    """The asker on the team they name, refused unless they are one of its reps."""
+    who = asker(session=session, asked=asked)
     require_rep(who)
     return who
 
 
-def manager_asking(*, session: Session, slack_team_id: str, user_id: str, team_id: int, what: str) -> Asker:
-    """The asker on the named team, refused unless they manage it (`what` they tried, for the refusal)."""
-    who = asker(
-        session=session, slack_team_id=slack_team_id, user_id=user_id, channel_id=None, team_id=team_id
-    )
+def manager_asking(*, session: Session, asked: Asked, what: str) -> Asker:
+    """The asker on the team they name, refused unless they manage it (`what` they tried, for the refusal)."""
+    who = asker(session=session, asked=asked)
     require_manager(who, what)
     return who
 

@@ -29,6 +29,7 @@ from bot.models.leads import (
 from bot.services.leads.history import log_about
 from bot.services.leads.overlaps import OverlapView, overlap_view
 from bot.services.leads.people import managers_of, pair, pair_ids
+from bot.services.teams import Asked
 
 # (the overlap, the rep) → the delivery keys to send now: a rep's tap on their overlap DM.
 RepStep = Callable[[Session, LeadOverlap, Person, datetime], list[str]]
@@ -47,16 +48,14 @@ def lock_overlap(session: Session, overlap_id: int) -> LeadOverlap:
     return overlap
 
 
-def overlap_for_rep(
-    *, session: Session, overlap_id: int, user_id: str, slack_team_id: str
-) -> tuple[LeadOverlap, Person]:
+def overlap_for_rep(*, session: Session, overlap_id: int, asked: Asked) -> tuple[LeadOverlap, Person]:
     """The overlap locked for one of its two reps; anyone else is refused."""
     overlap = lock_overlap(session, overlap_id)
     a_person, b_person = pair_ids(session, overlap)
     person = session.scalar(
         select(Person)
         .join(Workspace, Workspace.id == Person.workspace_id)
-        .where(Workspace.slack_team_id == slack_team_id, Person.slack_user_id == user_id)
+        .where(Workspace.slack_team_id == asked.slack_team_id, Person.slack_user_id == asked.user_id)
     )
     if person is None or person.id not in (a_person, b_person):
         raise NotAllowedError(
@@ -81,20 +80,16 @@ def require_open(overlap: LeadOverlap, *, for_reps: bool = True) -> None:
 
 
 def rep_choice(
-    *, session: Session, overlap_id: int, user_id: str, slack_team_id: str, step: RepStep, now: datetime
+    *, session: Session, overlap_id: int, asked: Asked, step: RepStep, now: datetime
 ) -> tuple[str, list[str]]:
     """One of the overlap's reps takes a step on it: the account's name and the DMs to send now."""
-    overlap, person = overlap_for_rep(
-        session=session, overlap_id=overlap_id, user_id=user_id, slack_team_id=slack_team_id
-    )
+    overlap, person = overlap_for_rep(session=session, overlap_id=overlap_id, asked=asked)
     return overlap.account, step(session, overlap, person, now)
 
 
-def partner_form(*, session: Session, overlap_id: int, user_id: str, slack_team_id: str) -> OverlapView:
+def partner_form(*, session: Session, overlap_id: int, asked: Asked) -> OverlapView:
     """The overlap as the Partner on it form shows it to one of its reps, while it is theirs to settle."""
-    overlap, _person = overlap_for_rep(
-        session=session, overlap_id=overlap_id, user_id=user_id, slack_team_id=slack_team_id
-    )
+    overlap, _person = overlap_for_rep(session=session, overlap_id=overlap_id, asked=asked)
     require_open(overlap)
     return overlap_view(session=session, overlap=overlap)
 
@@ -134,12 +129,10 @@ def propose_split(
 
 
 def offer_split(
-    *, session: Session, overlap_id: int, user_id: str, slack_team_id: str, my_share: int, now: datetime
+    *, session: Session, overlap_id: int, asked: Asked, my_share: int, now: datetime
 ) -> tuple[str, str, list[str]]:
     """A rep's split offer from the Partner on it form: what happened, the account, the DMs to send now."""
-    overlap, person = overlap_for_rep(
-        session=session, overlap_id=overlap_id, user_id=user_id, slack_team_id=slack_team_id
-    )
+    overlap, person = overlap_for_rep(session=session, overlap_id=overlap_id, asked=asked)
     what, keys = propose_split(session=session, overlap=overlap, person=person, my_share=my_share, now=now)
     return what, overlap.account, keys
 
@@ -161,12 +154,10 @@ def accept_split(
 
 
 def accept_offer(
-    *, session: Session, overlap_id: int, version: int, user_id: str, slack_team_id: str, now: datetime
+    *, session: Session, overlap_id: int, version: int, asked: Asked, now: datetime
 ) -> tuple[str, list[str]]:
     """A rep accepts the split offered on their DM: the account and the DMs to send now."""
-    overlap, person = overlap_for_rep(
-        session=session, overlap_id=overlap_id, user_id=user_id, slack_team_id=slack_team_id
-    )
+    overlap, person = overlap_for_rep(session=session, overlap_id=overlap_id, asked=asked)
     return overlap.account, accept_split(
         session=session, overlap=overlap, person=person, version=version, now=now
     )

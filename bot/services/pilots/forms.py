@@ -12,9 +12,9 @@ from bot.domain import pilots as rules
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.schedule import local_date
 from bot.domain.text import escape
-from bot.models import ROLE_MANAGER, ROLE_REP, Person, Pilot, PilotParticipant, Workspace
+from bot.models import ROLE_MANAGER, ROLE_REP, Person, Pilot, PilotParticipant
 from bot.models.moments import MOMENT_PILOT_JOINED
-from bot.services.people import ProfileFetcher, ensure_person
+from bot.services.people import ProfileFetcher, ensure_person, get_or_create_workspace
 from bot.services.pilots.core import (
     check_may_steer,
     closed_error,
@@ -101,9 +101,7 @@ class SavedPilot:
 def save_pilot(
     *,
     session: Session,
-    workspace: Workspace,
-    user_id: str,
-    team_id: int,
+    asked: Asked,
     draft: rules.PilotDraft,
     fetch: ProfileFetcher,
     now: datetime,
@@ -112,9 +110,14 @@ def save_pilot(
 ) -> SavedPilot:
     """Create a pilot, edit a running one, or start the next iteration of one (closing it as tweaked).
 
-    Everything is checked before anything is written; a UserError names the modal field to fix.
+    `asked.team_id` is the team the form was opened for. Everything is checked before anything is written;
+    a UserError names the modal field to fix.
     """
-    team = load_team(session=session, team_id=team_id)
+    if asked.team_id is None:
+        raise UserError("This form has lost track of its team. Run `/stretch pilot` again.")
+    user_id = asked.user_id
+    workspace = get_or_create_workspace(session=session, slack_team_id=asked.slack_team_id, now=now)
+    team = load_team(session=session, team_id=asked.team_id)
     if team.workspace_id != workspace.id:
         raise NotAllowedError("That team belongs to another workspace.")
     role = role_in(team, user_id)

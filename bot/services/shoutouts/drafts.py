@@ -30,7 +30,7 @@ from bot.models.shoutouts import (
 )
 from bot.services.people import find_person, get_or_create_workspace
 from bot.services.shoutouts.giving import Recipient, record_shoutout
-from bot.services.teams import load_team
+from bot.services.teams import Asked, load_team
 
 
 @dataclass(frozen=True)
@@ -224,18 +224,18 @@ class Decided:
 def decide_draft(
     *,
     session: Session,
-    slack_team_id: str,
+    asked: Asked,
     moment_id: int,
-    manager_user_id: str,
     decision: str,
     now: datetime,
 ) -> Decided:
-    """Record that a manager posted or skipped a draft; DraftHandledError if someone got there first."""
-    workspace_id = get_or_create_workspace(session=session, slack_team_id=slack_team_id, now=now).id
+    """Record that a manager (the asker) posted or skipped a draft; DraftHandledError if someone got there
+    first."""
+    workspace_id = get_or_create_workspace(session=session, slack_team_id=asked.slack_team_id, now=now).id
     draft = draft_for_manager(
-        session=session, workspace_id=workspace_id, moment_id=moment_id, manager_user_id=manager_user_id
+        session=session, workspace_id=workspace_id, moment_id=moment_id, manager_user_id=asked.user_id
     )
-    manager = find_person(session=session, workspace_id=workspace_id, user_id=manager_user_id)
+    manager = find_person(session=session, workspace_id=workspace_id, user_id=asked.user_id)
     assert manager is not None
     row = MomentDecision(
         moment_id=moment_id, decision=decision, decided_by_person_id=manager.id, decided_at=now
@@ -271,13 +271,11 @@ class DraftToPost:
     channel_id: str | None
 
 
-def draft_to_post(
-    *, session: Session, slack_team_id: str, moment_id: int, manager_user_id: str, now: datetime
-) -> DraftToPost:
-    """What a manager's Post button opens: the draft to edit, once checked the manager may post it."""
-    workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id, now=now)
+def draft_to_post(*, session: Session, asked: Asked, moment_id: int, now: datetime) -> DraftToPost:
+    """What a manager's Post button opens: the draft to edit, once checked the manager (the asker) may post it."""
+    workspace = get_or_create_workspace(session=session, slack_team_id=asked.slack_team_id, now=now)
     draft = draft_for_manager(
-        session=session, workspace_id=workspace.id, moment_id=moment_id, manager_user_id=manager_user_id
+        session=session, workspace_id=workspace.id, moment_id=moment_id, manager_user_id=asked.user_id
     )
     team = load_team(session=session, team_id=draft.team_id)
     return DraftToPost(draft=draft, channel_id=team.channel_id)
@@ -286,9 +284,8 @@ def draft_to_post(
 def post_draft(
     *,
     session: Session,
-    slack_team_id: str,
+    asked: Asked,
     moment_id: int,
-    manager_user_id: str,
     text: str,
     post: Callable[[str], str | None],
     now: datetime,
@@ -296,12 +293,7 @@ def post_draft(
     """A manager posts a draft as edited: the decision is recorded first (so two managers never both post),
     then `post(channel_id)` puts it in the team channel and returns its ts, and the shout-out is stored."""
     decided = decide_draft(
-        session=session,
-        slack_team_id=slack_team_id,
-        moment_id=moment_id,
-        manager_user_id=manager_user_id,
-        decision=DECISION_POSTED,
-        now=now,
+        session=session, asked=asked, moment_id=moment_id, decision=DECISION_POSTED, now=now
     )
     team = load_team(session=session, team_id=decided.draft.team_id)
     if not team.channel_id:

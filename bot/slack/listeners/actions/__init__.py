@@ -12,7 +12,6 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.domain.errors import UserError
-from bot.services.people import ensure_person, get_or_create_workspace
 from bot.services.teams import setup_target
 from bot.slack.blocks.common import modal
 from bot.slack.blocks.help import build_help
@@ -22,7 +21,8 @@ from bot.slack.directory import fetcher_for
 from bot.slack.guard import guarded, tell_user
 from bot.slack.ids import Action, Command
 from bot.slack.listeners.actions import alerts, checkins, digest, huddles, leads, pie, pilots, shoutouts
-from bot.slack.payloads import acting_user, action_value, read_picker_value, rerun_body, slack_team_id
+from bot.slack.listeners.common import team_id_of_button
+from bot.slack.payloads import action_value, asked_of_body, read_picker_value, rerun_body
 
 
 def register(app: App, deps: Deps) -> None:
@@ -33,23 +33,12 @@ def register(app: App, deps: Deps) -> None:
     def open_setup(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
         now = deps.now()
-        value = action_value(body)
         with session_scope(deps.session_factory) as session:
-            workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
-            actor = ensure_person(
-                session=session,
-                workspace=workspace,
-                user_id=acting_user(body),
-                now=now,
-                fetch=fetcher_for(client),
-            )
             target = setup_target(
                 session=session,
-                workspace=workspace,
-                actor=actor,
-                channel_id=None,
-                is_channel=False,
-                team_id=int(value) if value.isdigit() else None,
+                asked=asked_of_body(body, team_id=team_id_of_button(body)),
+                fetch=fetcher_for(client),
+                now=now,
             )
             view = build_setup_modal(target.draft, team_id=target.team.id if target.team else None)
         client.views_open(trigger_id=body["trigger_id"], view=view)

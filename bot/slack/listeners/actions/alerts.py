@@ -25,12 +25,13 @@ from bot.services.alerts.cards import (
 )
 from bot.services.alerts.signals import team_settings
 from bot.services.people import get_or_create_workspace
+from bot.services.teams import manager_team
 from bot.slack.blocks.alerts import build_alert_dm, build_settings_modal
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
 from bot.slack.ids import AlertAction
-from bot.slack.listeners.common import action_team, team_id_of_button
-from bot.slack.payloads import acting_user, action_value, slack_team_id
+from bot.slack.listeners.common import team_id_of_button
+from bot.slack.payloads import acting_user, action_value, asked_of_body, slack_team_id
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +89,9 @@ def register(app: App, deps: Deps) -> None:
     def edit_settings(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
         with session_scope(deps.session_factory) as session:
-            team = action_team(session=session, body=body, team_id=team_id_of_button(body), now=deps.now())
+            team = manager_team(
+                session=session, asked=asked_of_body(body, team_id=team_id_of_button(body)), now=deps.now()
+            )
             view = build_settings_modal(
                 team_id=team.id, team_name=team.name, settings=team_settings(session=session, team_id=team.id)
             )

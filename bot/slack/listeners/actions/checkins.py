@@ -15,6 +15,7 @@ from bot.services.checkins.answering import CLOSED_MESSAGE, CheckinClosed
 from bot.services.checkins.availability import clear_away, today_of
 from bot.services.checkins.questions import apply_menu_choice, find_question
 from bot.services.people import get_or_create_workspace
+from bot.services.teams import manager_team
 from bot.slack.blocks.checkins import (
     build_away_modal,
     build_checkin_message,
@@ -27,8 +28,14 @@ from bot.slack.guard import guarded
 from bot.slack.home import publish_home
 from bot.slack.ids import CheckinAction, PressureAction
 from bot.slack.listeners.checkin_questions import questions_modal
-from bot.slack.listeners.common import action_team
-from bot.slack.payloads import acting_user, action_value, message_of, private_metadata, slack_team_id
+from bot.slack.payloads import (
+    acting_user,
+    action_value,
+    asked_of_body,
+    message_of,
+    private_metadata,
+    slack_team_id,
+)
 
 
 def update_checkin_message(
@@ -130,7 +137,9 @@ def register(app: App, deps: Deps) -> None:
         opened: dict[str, Any] = body.get("view") or {}
         now = deps.now()
         with session_scope(deps.session_factory) as session:
-            team = action_team(session=session, body=body, team_id=_team_of_view(body), now=now)
+            team = manager_team(
+                session=session, asked=asked_of_body(body, team_id=_team_of_view(body)), now=now
+            )
             if verb == "reword":
                 current = find_question(session=session, team_id=team.id, key=key, now=now)
                 if current is None:
@@ -148,7 +157,9 @@ def register(app: App, deps: Deps) -> None:
     def question_add(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
         with session_scope(deps.session_factory) as session:
-            team = action_team(session=session, body=body, team_id=_team_of_view(body), now=deps.now())
+            team = manager_team(
+                session=session, asked=asked_of_body(body, team_id=_team_of_view(body)), now=deps.now()
+            )
             editor = build_question_editor(
                 team_id=team.id, parent_view_id=str((body.get("view") or {}).get("id") or ""), question=None
             )

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.services import pie_reads
+from bot.services.teams import manager_team
 from bot.slack.blocks.common import section
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded, tell_user
@@ -16,8 +17,8 @@ from bot.slack.ids import DigestAction
 from bot.slack.listeners.checkin_questions import questions_modal
 from bot.slack.listeners.commands.digest import send_digests_now
 from bot.slack.listeners.commands.pie import new_pie_modal
-from bot.slack.listeners.common import action_team, team_id_of_button
-from bot.slack.payloads import acting_user, slack_team_id
+from bot.slack.listeners.common import team_id_of_button
+from bot.slack.payloads import acting_user, asked_of_body
 
 
 def register(app: App, deps: Deps) -> None:
@@ -27,12 +28,7 @@ def register(app: App, deps: Deps) -> None:
     def send_now(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
         result = send_digests_now(
-            deps=deps,
-            client=client,
-            slack_team_id=slack_team_id(body),
-            user_id=acting_user(body),
-            channel_id=None,
-            team_id=team_id_of_button(body),
+            deps=deps, client=client, asked=asked_of_body(body, team_id=team_id_of_button(body))
         )
         if result.later:  # otherwise the digest itself, in the DM, is the answer
             tell_user(client, body, result.reply, [section(result.reply)])
@@ -42,7 +38,9 @@ def register(app: App, deps: Deps) -> None:
         ack()
         now = deps.now()
         with session_scope(deps.session_factory) as session:
-            team = action_team(session=session, body=body, team_id=team_id_of_button(body), now=now)
+            team = manager_team(
+                session=session, asked=asked_of_body(body, team_id=team_id_of_button(body)), now=now
+            )
             view = questions_modal(session=session, team_id=team.id, team_name=team.name, now=now)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 

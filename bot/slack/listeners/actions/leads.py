@@ -24,7 +24,7 @@ from bot.slack.guard import guarded, tell_user
 from bot.slack.home import HomeContext
 from bot.slack.ids import LeadAction
 from bot.slack.listeners.commands.leads import send_dms
-from bot.slack.payloads import acting_user, action_value, slack_team_id
+from bot.slack.payloads import acting_user, action_value, asked_of_body
 
 OUT_OF_DATE = "That button is out of date. Type `/claim-leads` to see where things stand."
 
@@ -33,11 +33,6 @@ def _int(value: str) -> int:
     if not value.isdigit():
         raise UserError(OUT_OF_DATE)
     return int(value)
-
-
-def _asked(body: dict[str, Any]) -> dict[str, Any]:
-    """Who tapped, in which workspace: the arguments every lead use-case checks."""
-    return {"user_id": acting_user(body), "slack_team_id": slack_team_id(body)}
 
 
 # (session, the payload) → the modal to open: a button that opens a form.
@@ -60,37 +55,41 @@ def register(app: App, deps: Deps) -> None:
 
     def add(session: Session, body: dict[str, Any]) -> dict[str, Any]:
         team_id, fallback = lead_claims.add_form(
-            session=session, team_id=_int(action_value(body)), **_asked(body)
+            session=session,
+            asked=asked_of_body(body, team_id=_int(action_value(body))),
         )
         return lead_blocks.build_add_modal(team_id=team_id, fallback=fallback)
 
     def release(session: Session, body: dict[str, Any]) -> dict[str, Any]:
         team_id, claims = lead_claims.release_form(
-            session=session, team_id=_int(action_value(body)), **_asked(body)
+            session=session,
+            asked=asked_of_body(body, team_id=_int(action_value(body))),
         )
         return lead_blocks.build_release_modal(team_id=team_id, claims=claims)
 
     def partner(session: Session, body: dict[str, Any]) -> dict[str, Any]:
         view = lead_settling.partner_form(
-            session=session, overlap_id=_int(action_value(body)), **_asked(body)
+            session=session, overlap_id=_int(action_value(body)), asked=asked_of_body(body)
         )
         return lead_blocks.build_split_modal(view, me=acting_user(body))
 
     def decide_split(session: Session, body: dict[str, Any]) -> dict[str, Any]:
         view = lead_decisions.decision_form(
-            session=session, overlap_id=_int(action_value(body)), **_asked(body)
+            session=session, overlap_id=_int(action_value(body)), asked=asked_of_body(body)
         )
         return lead_blocks.build_split_modal(view, me=None, manager=True)
 
     def keep_both(session: Session, body: dict[str, Any]) -> dict[str, Any]:
         view = lead_decisions.decision_form(
-            session=session, overlap_id=_int(action_value(body)), **_asked(body)
+            session=session, overlap_id=_int(action_value(body)), asked=asked_of_body(body)
         )
         return lead_blocks.build_keep_both_modal(view)
 
     def import_list(session: Session, body: dict[str, Any]) -> dict[str, Any]:
         who = lead_people.manager_asking(
-            session=session, team_id=_int(action_value(body)), what="import lead lists", **_asked(body)
+            session=session,
+            asked=asked_of_body(body, team_id=_int(action_value(body))),
+            what="import lead lists",
         )
         return lead_blocks.build_import_modal(team_id=who.team.id, team_name=who.team.name)
 
@@ -104,7 +103,7 @@ def register(app: App, deps: Deps) -> None:
                     overlap_id=_int(action_value(body).split(":")[0]),
                     step=step,
                     now=deps.now(),
-                    **_asked(body),
+                    asked=asked_of_body(body),
                 )
             tell_user(client, body, done.format(account=lead_blocks.esc(account)), [])
             send_dms(deps=deps, client=client, keys=keys)
@@ -122,7 +121,7 @@ def register(app: App, deps: Deps) -> None:
                 overlap_id=_int(overlap_text),
                 version=_int(version_text),
                 now=deps.now(),
-                **_asked(body),
+                asked=asked_of_body(body),
             )
         tell_user(
             client,
@@ -142,7 +141,7 @@ def register(app: App, deps: Deps) -> None:
                     overlap_id=_int(action_value(body)),
                     owner=side,
                     now=deps.now(),
-                    **_asked(body),
+                    asked=asked_of_body(body),
                 )
             tell_user(client, body, lead_blocks.build_decided(view), [])
             send_dms(deps=deps, client=client, keys=keys)

@@ -15,7 +15,6 @@ from bot.services.pilots.answers import decide_pilot, note_form, record_midpoint
 from bot.services.pilots.core import facts_of
 from bot.services.pilots.forms import PilotForm, existing_pilot_form, new_pilot_form
 from bot.services.pilots.lists import pilots_of_person
-from bot.services.teams import Asked
 from bot.slack.blocks.common import Block
 from bot.slack.blocks.pilots.lists import build_home_pilots
 from bot.slack.blocks.pilots.messages import MID_ACTIONS, build_decided, build_mid_thanks, build_tweak_request
@@ -24,8 +23,9 @@ from bot.slack.deps import Deps
 from bot.slack.guard import guarded, tell_user
 from bot.slack.home import HomeContext, publish_home
 from bot.slack.ids import PilotAction
+from bot.slack.listeners.common import team_id_of_button
 from bot.slack.listeners.pilots_common import pilot_id_of
-from bot.slack.payloads import acting_user, action_value, slack_team_id
+from bot.slack.payloads import acting_user, asked_of_body, slack_team_id
 
 REVIEW_VOTES = {
     PilotAction.REVIEW_KEEP: rules.VOTE_KEEP,
@@ -55,8 +55,7 @@ def register(app: App, deps: Deps) -> None:
     def start(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
         # The dashboard's button names its team; the Home's generic one leaves it to the person's teams.
-        value = action_value(body)
-        asked = Asked(slack_team_id(body), acting_user(body), None, int(value) if value.isdigit() else None)
+        asked = asked_of_body(body, team_id=team_id_of_button(body))
         with session_scope(deps.session_factory) as session:
             form = new_pilot_form(session=session, asked=asked, now=deps.now())
         client.views_open(trigger_id=body["trigger_id"], view=build_form_modal(form))

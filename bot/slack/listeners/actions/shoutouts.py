@@ -30,7 +30,7 @@ from bot.slack.guard import guarded
 from bot.slack.home import HomeContext
 from bot.slack.ids import ShoutoutAction
 from bot.slack.listeners.shoutouts_common import refresh_drafts_card
-from bot.slack.payloads import acting_user, action_value, message_of, slack_team_id
+from bot.slack.payloads import action_value, asked_of_body, message_of
 
 
 def effort_home_section(ctx: HomeContext) -> list[Block]:
@@ -71,11 +71,7 @@ def register(app: App, deps: Deps) -> None:
         try:
             with session_scope(deps.session_factory) as session:
                 to_post = draft_to_post(
-                    session=session,
-                    slack_team_id=slack_team_id(body),
-                    moment_id=moment_id,
-                    manager_user_id=acting_user(body),
-                    now=deps.now(),
+                    session=session, asked=asked_of_body(body), moment_id=moment_id, now=deps.now()
                 )
             view = build_post_modal(
                 body=to_post.draft.text,
@@ -97,9 +93,8 @@ def register(app: App, deps: Deps) -> None:
             with session_scope(deps.session_factory) as session:
                 decide_draft(
                     session=session,
-                    slack_team_id=slack_team_id(body),
+                    asked=asked_of_body(body),
                     moment_id=_draft_id(body),
-                    manager_user_id=acting_user(body),
                     decision=DECISION_SKIPPED,
                     now=deps.now(),
                 )

@@ -9,20 +9,20 @@ from slack_sdk import WebClient
 from bot.db import session_scope
 from bot.services.alerts.cards import open_alerts
 from bot.services.alerts.signals import team_settings
+from bot.services.teams import manager_team
 from bot.slack.blocks.alerts import build_settings_card
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.deps import Deps
 from bot.slack.listeners.commands.registry import Subcommand
-from bot.slack.listeners.common import command_team
-from bot.slack.payloads import CommandRequest
+from bot.slack.payloads import CommandRequest, asked_of
 
 
 def alerts_settings(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     """Show the team's thresholds to a manager."""
     now = deps.now()
     with session_scope(deps.session_factory) as session:
-        team = command_team(session=session, req=req, now=now)
+        team = manager_team(session=session, asked=asked_of(req), now=now)
         blocks = build_settings_card(
             team_id=team.id,
             team_name=team.name,

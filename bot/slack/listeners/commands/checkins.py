@@ -16,6 +16,7 @@ from bot.services.checkins.answering import checkin_view
 from bot.services.checkins.on_demand import checkin_on_demand, mark_posted
 from bot.services.checkins.pulse import pulse_of
 from bot.services.people import get_or_create_workspace
+from bot.services.teams import manager_team
 from bot.slack.blocks.checkins import build_checkin_message, build_pulse_section
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry
@@ -23,8 +24,8 @@ from bot.slack.deps import Deps
 from bot.slack.home import HomeContext, publish_home
 from bot.slack.listeners.checkin_questions import questions_modal
 from bot.slack.listeners.commands.registry import Subcommand
-from bot.slack.listeners.common import command_team, without_rate_limit_waits
-from bot.slack.payloads import CommandRequest
+from bot.slack.listeners.common import without_rate_limit_waits
+from bot.slack.payloads import CommandRequest, asked_of
 
 GROUP = "Check-ins"
 
@@ -33,15 +34,7 @@ def checkin_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str,
     """Send (or re-send) the current check-in to the rep's DM."""
     now = deps.now()
     with session_scope(deps.session_factory) as session:
-        workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
-        found = checkin_on_demand(
-            session=session,
-            workspace=workspace,
-            user_id=req.user_id,
-            channel_id=req.channel,
-            now=now,
-            team_id=req.team_id,
-        )
+        found = checkin_on_demand(session=session, asked=asked_of(req), now=now)
     if not found.already_sent:
         report = send_now(
             session_factory=deps.session_factory,
@@ -110,7 +103,7 @@ def skip(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     now = deps.now()
     word, _, reason = req.args.partition(" ")
     with session_scope(deps.session_factory) as session:
-        team = command_team(session=session, req=req, now=now)
+        team = manager_team(session=session, asked=asked_of(req), now=now)
         today = availability.today_of(
             session=session, workspace_id=team.workspace_id, user_id=req.user_id, now=now
         )
@@ -137,7 +130,7 @@ def unskip(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]
     """Remove a team skip date."""
     now = deps.now()
     with session_scope(deps.session_factory) as session:
-        team = command_team(session=session, req=req, now=now)
+        team = manager_team(session=session, asked=asked_of(req), now=now)
         if not req.args:
             raise UserError("Which day? Try `/stretch unskip 2026-12-25`.")
         day = parse_iso_date(req.args.split()[0])
@@ -152,7 +145,7 @@ def questions(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, A
     """Open the questions modal for the manager's team."""
     now = deps.now()
     with session_scope(deps.session_factory) as session:
-        team = command_team(session=session, req=req, now=now)
+        team = manager_team(session=session, asked=asked_of(req), now=now)
         view = questions_modal(session=session, team_id=team.id, team_name=team.name, now=now)
     client.views_open(trigger_id=req.trigger_id, view=view)
     return None

@@ -16,6 +16,7 @@ from bot.jobs.outbox import send_now
 from bot.models import ROLE_MANAGER
 from bot.services.digest import digest_teams, gather_digest
 from bot.services.people import find_person, get_or_create_workspace
+from bot.services.teams import Asked
 from bot.slack.blocks.common import Block, ephemeral
 from bot.slack.blocks.digest import build_dashboard
 from bot.slack.blocks.help import HelpEntry
@@ -23,7 +24,7 @@ from bot.slack.deps import Deps
 from bot.slack.home import HomeContext, publish_home
 from bot.slack.listeners.commands.registry import Subcommand
 from bot.slack.listeners.common import without_rate_limit_waits
-from bot.slack.payloads import CommandRequest
+from bot.slack.payloads import CommandRequest, asked_of
 
 logger = logging.getLogger(__name__)
 
@@ -54,24 +55,15 @@ def send_digests_now(
     *,
     deps: Deps,
     client: WebClient,
-    slack_team_id: str,
-    user_id: str,
-    channel_id: str | None,
-    team_id: int | None = None,
+    asked: Asked,
 ) -> SendResult:
     """Send the asker's digest(s) now through the outbox; which went out and which are queued."""
     now = deps.now()
     keys: list[tuple[str, str]] = []
     with session_scope(deps.session_factory) as session:
-        workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id, now=now)
-        teams = digest_teams(
-            session=session,
-            workspace_id=workspace.id,
-            user_id=user_id,
-            channel_id=channel_id,
-            team_id=team_id,
-        )
-        person = find_person(session=session, workspace_id=workspace.id, user_id=user_id)
+        workspace = get_or_create_workspace(session=session, slack_team_id=asked.slack_team_id, now=now)
+        teams = digest_teams(session=session, workspace_id=workspace.id, asked=asked)
+        person = find_person(session=session, workspace_id=workspace.id, user_id=asked.user_id)
         assert person is not None  # digest_teams found them through a membership
         for team in teams:
             # One per minute and team: a double click sends one digest, not two.
@@ -80,7 +72,7 @@ def send_digests_now(
                 session=session,
                 kind=kinds.DIGEST_NOW,
                 dedupe_key=key,
-                channel=user_id,
+                channel=asked.user_id,
                 due_at=now,
                 team_id=team.id,
                 person_id=person.id,
@@ -103,7 +95,7 @@ def send_digests_now(
             raise UserError("I couldn't send your digest just now. Please try again in a minute.")
         (sent if report.sent else later).append(name)
     try:
-        publish_home(deps=deps, client=client, slack_team_id=slack_team_id, user_id=user_id)
+        publish_home(deps=deps, client=client, slack_team_id=asked.slack_team_id, user_id=asked.user_id)
     except Exception:  # the digest matters more than the Home tab
         logger.warning("could not refresh the App Home after a digest", exc_info=True)
     return SendResult(sent=tuple(sent), later=tuple(later))
@@ -111,14 +103,7 @@ def send_digests_now(
 
 def digest_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     """Send the manager's digest now; a rep gets a clear refusal."""
-    reply = send_digests_now(
-        deps=deps,
-        client=client,
-        slack_team_id=req.slack_team_id,
-        user_id=req.user_id,
-        channel_id=req.channel,
-        team_id=req.team_id,
-    )
+    reply = send_digests_now(deps=deps, client=client, asked=asked_of(req))
     return ephemeral(reply.reply)
 
 

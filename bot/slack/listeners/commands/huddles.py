@@ -10,21 +10,18 @@ from bot import kinds
 from bot.db import session_scope
 from bot.jobs.outbox import send_now
 from bot.services.huddles.card import start_huddle_now
-from bot.services.teams import Asked
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.deps import Deps
 from bot.slack.listeners.commands.registry import Subcommand
-from bot.slack.payloads import CommandRequest
+from bot.slack.payloads import CommandRequest, asked_of
 
 
 def huddle_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any] | None:
     """Post the card now; the recap reaches managers a couple of hours later."""
     now = deps.now()
     with session_scope(deps.session_factory) as session:
-        huddle = start_huddle_now(
-            session=session, asked=Asked(req.slack_team_id, req.user_id, req.channel, req.team_id), now=now
-        )
+        huddle = start_huddle_now(session=session, asked=asked_of(req), now=now)
         huddle_id, channel_id = huddle.id, huddle.channel_id
     # The outbox sends it (once, with retries); asking for it now means no wait for the next tick.
     report = send_now(

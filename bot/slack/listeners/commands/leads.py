@@ -11,13 +11,14 @@ from bot.db import session_scope
 from bot.domain.leads.command import parse_leads_command
 from bot.jobs.outbox import send_planned
 from bot.services.leads.card import claim_leads
+from bot.services.teams import Asked
 from bot.slack.blocks import leads as lead_blocks
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry, build_help
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
 from bot.slack.ids import LeadsCommand
-from bot.slack.payloads import command_request
+from bot.slack.payloads import asked_of, command_request
 
 HELP = (
     HelpEntry(
@@ -47,7 +48,7 @@ def send_dms(*, deps: Deps, client: WebClient, keys: list[str]) -> None:
 
 
 def run_leads_command(
-    *, deps: Deps, client: WebClient, text: str, user_id: str, channel_id: str | None, slack_team_id: str
+    *, deps: Deps, client: WebClient, text: str, asked: Asked
 ) -> tuple[dict[str, Any], list[str]]:
     """Do what `/claim-leads <text>` asks; returns the ephemeral reply and the DMs to send after commit."""
     command = parse_leads_command(lead_blocks.unescape(text))
@@ -56,9 +57,7 @@ def run_leads_command(
     with session_scope(deps.session_factory) as session:
         done = claim_leads(
             session=session,
-            slack_team_id=slack_team_id,
-            user_id=user_id,
-            channel_id=channel_id,
+            asked=asked,
             command=command,
             now=deps.now(),
         )
@@ -68,7 +67,7 @@ def run_leads_command(
         note = f":leftwards_arrow_with_hook: You gave back *{lead_blocks.esc(done.released)}*."
     else:
         note = ""
-    return ephemeral(*lead_blocks.build_card(done.card, me=user_id, note=note)), done.dm_keys
+    return ephemeral(*lead_blocks.build_card(done.card, me=asked.user_id, note=note)), done.dm_keys
 
 
 def register(app: App, deps: Deps) -> None:
@@ -82,9 +81,7 @@ def register(app: App, deps: Deps) -> None:
             deps=deps,
             client=client,
             text=req.text,
-            user_id=req.user_id,
-            channel_id=None if req.is_dm else req.channel_id,
-            slack_team_id=req.slack_team_id,
+            asked=asked_of(req),
         )
         respond(replace_original=False, **reply)
         send_dms(deps=deps, client=client, keys=keys)

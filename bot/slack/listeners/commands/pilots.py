@@ -9,7 +9,6 @@ from slack_sdk import WebClient
 from bot.db import session_scope
 from bot.services.pilots.forms import new_pilot_form
 from bot.services.pilots.lists import pilot_list
-from bot.services.teams import Asked
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.blocks.pilots.lists import build_pilot_list
@@ -17,7 +16,7 @@ from bot.slack.blocks.pilots.modals import build_form_modal
 from bot.slack.deps import Deps
 from bot.slack.directory import fetcher_for
 from bot.slack.listeners.commands.registry import Subcommand
-from bot.slack.payloads import CommandRequest
+from bot.slack.payloads import CommandRequest, asked_of
 
 
 def start_pilot(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any] | None:
@@ -25,7 +24,7 @@ def start_pilot(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str,
     with session_scope(deps.session_factory) as session:
         form = new_pilot_form(
             session=session,
-            asked=Asked(req.slack_team_id, req.user_id, req.channel, req.team_id),
+            asked=asked_of(req),
             now=deps.now(),
         )
     client.views_open(trigger_id=req.trigger_id, view=build_form_modal(form))
@@ -37,7 +36,7 @@ def list_pilots(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str,
     with session_scope(deps.session_factory) as session:
         listed = pilot_list(
             session=session,
-            asked=Asked(req.slack_team_id, req.user_id, req.channel, req.team_id),
+            asked=asked_of(req),
             fetch=fetcher_for(client),
             now=deps.now(),
         )

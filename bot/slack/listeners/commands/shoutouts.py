@@ -11,14 +11,13 @@ from bot.db import session_scope
 from bot.domain.shoutouts import DAILY_LIMIT, MAX_REASON
 from bot.models.shoutouts import SOURCE_PEER
 from bot.services.shoutouts.giving import plan_peer_shoutout, record_shoutout
-from bot.services.teams import Asked
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.blocks.shoutouts import build_peer_shoutout, build_shoutout_sent
 from bot.slack.deps import Deps
 from bot.slack.directory import fetcher_for
 from bot.slack.guard import guarded
 from bot.slack.ids import Command
-from bot.slack.payloads import command_request
+from bot.slack.payloads import asked_of, command_request
 from bot.slack.posting import post_in_channel
 
 # The lines of `/shoutout` on the usage card.
@@ -42,7 +41,7 @@ def register(app: App, deps: Deps) -> None:
         with session_scope(deps.session_factory) as session:
             plan = plan_peer_shoutout(
                 session=session,
-                asked=Asked(req.slack_team_id, req.user_id, req.channel, req.team_id),
+                asked=asked_of(req),
                 text=req.typed,
                 fetch=fetcher_for(client),
                 now=now,

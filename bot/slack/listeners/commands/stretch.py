@@ -8,7 +8,6 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.db import session_scope
-from bot.services.people import ensure_person, get_or_create_workspace
 from bot.services.teams import setup_target
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry, build_help
@@ -18,7 +17,7 @@ from bot.slack.directory import fetcher_for
 from bot.slack.guard import guarded
 from bot.slack.ids import Command
 from bot.slack.listeners.commands.registry import Subcommand
-from bot.slack.payloads import CommandRequest, command_request
+from bot.slack.payloads import CommandRequest, asked_of, command_request
 
 
 def show_help(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
@@ -30,17 +29,7 @@ def open_setup(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, 
     """Open the setup modal for this channel's team (or a new one)."""
     now = deps.now()
     with session_scope(deps.session_factory) as session:
-        workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
-        actor = ensure_person(
-            session=session, workspace=workspace, user_id=req.user_id, now=now, fetch=fetcher_for(client)
-        )
-        target = setup_target(
-            session=session,
-            workspace=workspace,
-            actor=actor,
-            channel_id=req.channel_id,
-            is_channel=not req.is_dm,
-        )
+        target = setup_target(session=session, asked=asked_of(req), fetch=fetcher_for(client), now=now)
         view = build_setup_modal(target.draft, team_id=target.team.id if target.team else None)
     client.views_open(trigger_id=req.trigger_id, view=view)
     return None

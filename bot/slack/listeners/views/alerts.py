@@ -12,12 +12,12 @@ from bot.domain.alert_settings import SETTING_RANGES, parse_setting
 from bot.domain.errors import UserError
 from bot.domain.text import escape
 from bot.services.alerts.signals import save_team_settings
+from bot.services.teams import manager_team
 from bot.slack.blocks.alerts import read_settings_metadata
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
 from bot.slack.ids import AlertView
-from bot.slack.listeners.common import action_team
-from bot.slack.payloads import acting_user
+from bot.slack.payloads import acting_user, asked_of_body
 
 
 def register(app: App, deps: Deps) -> None:
@@ -37,7 +37,7 @@ def register(app: App, deps: Deps) -> None:
         now = deps.now()
         user_id = acting_user(body)
         with session_scope(deps.session_factory) as session:
-            team = action_team(session=session, body=body, team_id=team_id, now=now)
+            team = manager_team(session=session, asked=asked_of_body(body, team_id=team_id), now=now)
             save_team_settings(
                 session=session,
                 team_id=team.id,

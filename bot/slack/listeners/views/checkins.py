@@ -14,6 +14,7 @@ from bot.services.checkins.answering import CLOSED_MESSAGE, CheckinClosed, recor
 from bot.services.checkins.availability import set_away_until
 from bot.services.checkins.questions import save_question
 from bot.services.people import get_or_create_workspace
+from bot.services.teams import manager_team
 from bot.slack.blocks.checkins import parse_note_state, parse_question_editor
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
@@ -21,8 +22,7 @@ from bot.slack.home import publish_home
 from bot.slack.ids import CheckinInput, CheckinView
 from bot.slack.listeners.actions.checkins import update_checkin_message
 from bot.slack.listeners.checkin_questions import questions_modal
-from bot.slack.listeners.common import action_team
-from bot.slack.payloads import acting_user, private_metadata, slack_team_id
+from bot.slack.payloads import acting_user, asked_of_body, private_metadata, slack_team_id
 
 
 def register(app: App, deps: Deps) -> None:
@@ -73,8 +73,10 @@ def register(app: App, deps: Deps) -> None:
         now = deps.now()
         team_id, key = meta.get("team_id"), meta.get("key")
         with session_scope(deps.session_factory) as session:
-            team = action_team(
-                session=session, body=body, team_id=team_id if isinstance(team_id, int) else None, now=now
+            team = manager_team(
+                session=session,
+                asked=asked_of_body(body, team_id=team_id if isinstance(team_id, int) else None),
+                now=now,
             )
             save_question(
                 session=session,

@@ -23,7 +23,7 @@ from bot.slack.deps import Deps
 from bot.slack.guard import guarded
 from bot.slack.ids import LeadInput, LeadView
 from bot.slack.listeners.commands.leads import send_dms
-from bot.slack.payloads import acting_user, slack_team_id
+from bot.slack.payloads import asked_of_body
 
 STALE = "This form is out of date. Type `/claim-leads` and try again."
 
@@ -47,11 +47,6 @@ def _text(body: dict[str, Any], block_id: str) -> str:
     return str(_value(body, block_id).get("value") or "")
 
 
-def _asked(body: dict[str, Any]) -> dict[str, Any]:
-    """Who submitted, in which workspace: the arguments every lead use-case checks."""
-    return {"user_id": acting_user(body), "slack_team_id": slack_team_id(body)}
-
-
 def _done(title: str, text: str) -> dict[str, Any]:
     return modal(callback_id="lead_done", title=title, blocks=[section(text)], submit=None, close="Done")
 
@@ -65,11 +60,10 @@ def register(app: App, deps: Deps) -> None:
         with session_scope(deps.session_factory) as session:
             outcome = lead_claims.add_listed(
                 session=session,
-                team_id=_meta(body, "team_id"),
+                asked=asked_of_body(body, team_id=_meta(body, "team_id")),
                 lines=lines,
                 field=LeadInput.ACCOUNTS,
                 now=deps.now(),
-                **_asked(body),
             )
         ack(response_action="update", view=_done("Accounts added", lead_blocks.build_added(outcome)))
         send_dms(deps=deps, client=client, keys=outcome.dm_keys)
@@ -80,11 +74,10 @@ def register(app: App, deps: Deps) -> None:
         with session_scope(deps.session_factory) as session:
             label, keys = lead_claims.release_picked(
                 session=session,
-                team_id=_meta(body, "team_id"),
+                asked=asked_of_body(body, team_id=_meta(body, "team_id")),
                 picked=picked,
                 field=LeadInput.RELEASE,
                 now=deps.now(),
-                **_asked(body),
             )
         ack(response_action="update", view=_done("Released", f"You gave back *{lead_blocks.esc(label)}*."))
         send_dms(deps=deps, client=client, keys=keys)
@@ -98,7 +91,7 @@ def register(app: App, deps: Deps) -> None:
                 overlap_id=_meta(body, "overlap"),
                 my_share=share,
                 now=deps.now(),
-                **_asked(body),
+                asked=asked_of_body(body),
             )
         account = lead_blocks.esc(account)
         text = (
@@ -113,7 +106,11 @@ def register(app: App, deps: Deps) -> None:
     def decided(ack: Ack, body: dict[str, Any], client: WebClient, **decision: Any) -> None:
         with session_scope(deps.session_factory) as session:
             view, keys = lead_decisions.decide(
-                session=session, overlap_id=_meta(body, "overlap"), now=deps.now(), **decision, **_asked(body)
+                session=session,
+                overlap_id=_meta(body, "overlap"),
+                now=deps.now(),
+                **decision,
+                asked=asked_of_body(body),
             )
         ack(response_action="update", view=_done("Decided", lead_blocks.build_decided(view)))
         send_dms(deps=deps, client=client, keys=keys)
@@ -134,7 +131,9 @@ def register(app: App, deps: Deps) -> None:
         text = _text(body, LeadInput.CSV)
         with session_scope(deps.session_factory) as session:
             who = lead_people.manager_asking(
-                session=session, team_id=_meta(body, "team_id"), what="import lead lists", **_asked(body)
+                session=session,
+                asked=asked_of_body(body, team_id=_meta(body, "team_id")),
+                what="import lead lists",
             )
             rep = lead_imports.import_target(
                 session=session, who=who, rep_user=rep_user, association=association, field=LeadInput.REP

@@ -8,9 +8,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.db import session_scope
-from bot.domain.errors import UserError
 from bot.domain.text import escape
-from bot.services.people import get_or_create_workspace
 from bot.services.pilots.answers import record_mid_note, record_review
 from bot.services.pilots.core import facts_of
 from bot.services.pilots.forms import save_pilot
@@ -21,7 +19,7 @@ from bot.slack.guard import guarded
 from bot.slack.home import publish_home
 from bot.slack.ids import PilotBlock, PilotInput, PilotView
 from bot.slack.listeners.pilots_common import pilot_id_of_view
-from bot.slack.payloads import acting_user, slack_team_id
+from bot.slack.payloads import acting_user, asked_of_body, slack_team_id
 
 
 def register(app: App, deps: Deps) -> None:
@@ -32,18 +30,12 @@ def register(app: App, deps: Deps) -> None:
         view = body["view"]
         meta = read_meta(view.get("private_metadata", ""))
         draft = parse_pilot_state(view["state"]["values"])
-        team_id = meta.get("team_id")
-        if team_id is None:
-            raise UserError("This form has lost track of its team. Run `/stretch pilot` again.")
         now = deps.now()
         user_id = acting_user(body)
         with session_scope(deps.session_factory) as session:
-            workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
             saved = save_pilot(
                 session=session,
-                workspace=workspace,
-                user_id=user_id,
-                team_id=team_id,
+                asked=asked_of_body(body, team_id=meta.get("team_id")),
                 draft=draft,
                 fetch=fetcher_for(client),
                 now=now,

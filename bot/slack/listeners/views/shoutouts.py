@@ -15,7 +15,7 @@ from bot.slack.deps import Deps
 from bot.slack.guard import guarded
 from bot.slack.ids import ShoutoutBlock, ShoutoutView
 from bot.slack.listeners.shoutouts_common import refresh_drafts_card
-from bot.slack.payloads import acting_user, slack_team_id
+from bot.slack.payloads import acting_user, asked_of_body
 from bot.slack.posting import post_in_channel
 
 
@@ -40,9 +40,8 @@ def register(app: App, deps: Deps) -> None:
         with session_scope(deps.session_factory) as session:
             post_draft(
                 session=session,
-                slack_team_id=slack_team_id(body),
+                asked=asked_of_body(body),
                 moment_id=moment_id,
-                manager_user_id=manager_user_id,
                 text=text,
                 post=lambda channel_id: post_in_channel(
                     client, channel_id=channel_id, text=message, blocks=blocks
