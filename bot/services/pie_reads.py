@@ -176,6 +176,22 @@ _REPS = (
     .where(Membership.team_id == bindparam("team_id"), Membership.role == ROLE_REP)
     .order_by(Person.display_name, Person.id)
 )
+# The reps, each with what the claimer took of the team's last closed pie (the same value on every row,
+# worked out once by PostgreSQL): the claim reads both before it takes the pie's lock, in one round trip.
+_PREVIOUS_SLICE = (
+    select(PieSlice.amount_minor)
+    .join(Pie, Pie.id == PieSlice.pie_id)
+    .where(
+        Pie.team_id == bindparam("team_id"),
+        Pie.status == PIE_CLOSED,
+        Pie.id < bindparam("before_pie_id"),
+        PieSlice.person_id == bindparam("person_id"),
+        PieSlice.amount_minor > 0,
+    )
+    .order_by(Pie.id.desc())
+    .limit(1)
+)
+_REPS_AND_PREVIOUS = _REPS.add_columns(_PREVIOUS_SLICE.scalar_subquery())
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -188,6 +204,16 @@ def slice_rows(session: Session, pie_id: int) -> list[SliceRow]:
 
 def rep_rows(session: Session, team_id: int) -> list[tuple[int, str]]:
     return [(r[0], r[1]) for r in session.execute(_REPS, {"team_id": team_id})]
+
+
+def rep_rows_and_previous(
+    session: Session, team_id: int, person_id: int, before_pie_id: int
+) -> tuple[list[tuple[int, str]], int | None]:
+    """The team's reps, and what the person claimed of the team's last closed pie before this one."""
+    rows = session.execute(
+        _REPS_AND_PREVIOUS, {"team_id": team_id, "person_id": person_id, "before_pie_id": before_pie_id}
+    ).all()
+    return [(r[0], r[1]) for r in rows], (rows[0][2] if rows else None)
 
 
 def build_view(team: Team, pie: PieColumns, slices: list[SliceRow], reps: list[tuple[int, str]]) -> PieView:
@@ -318,17 +344,7 @@ def pie_team(
 def previous_slice(*, session: Session, team_id: int, person_id: int, before_pie_id: int) -> int | None:
     """What the person claimed in the team's last closed pie before this one (None if nothing)."""
     return session.scalar(
-        select(PieSlice.amount_minor)
-        .join(Pie, Pie.id == PieSlice.pie_id)
-        .where(
-            Pie.team_id == team_id,
-            Pie.status == PIE_CLOSED,
-            Pie.id < before_pie_id,
-            PieSlice.person_id == person_id,
-            PieSlice.amount_minor > 0,
-        )
-        .order_by(Pie.id.desc())
-        .limit(1)
+        _PREVIOUS_SLICE, {"team_id": team_id, "person_id": person_id, "before_pie_id": before_pie_id}
     )
 
 
