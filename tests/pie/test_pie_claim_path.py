@@ -88,9 +88,9 @@ def test_status_and_claims_run_a_fixed_number_of_statements_whatever_the_team_si
         assert "now *$1,000*" in _command(deps, members[0].user_id, "1k")
     assert len(status) == STATUS_STATEMENTS, status
     assert len(lower) == CLAIM_STATEMENTS, lower
-    # A new or bigger slice also looks up the rep's slice in the team's last closed pie (a bigger slice
-    # than last time is a stretch moment).
-    assert len(new_claim) == CLAIM_STATEMENTS + 1, new_claim
+    # A new or bigger slice also needs the rep's slice in the team's last closed pie (a bigger slice than
+    # last time is a stretch moment): it comes with the reps, in the same statement.
+    assert len(new_claim) == CLAIM_STATEMENTS, new_claim
 
 
 def _fresh_view(session_factory: SessionFactory) -> PieView:
