@@ -3,7 +3,7 @@
     python bench/pie_latency.py            # PIE_BENCH_DATABASE_URL, else the local stretch_pie test db
 The database is created when missing, then emptied and rebuilt by the migrations: point it at a scratch
 database. PIE_BENCH_PROFILE=<file> also records the server process with py-spy during the closed loop
-(when py-spy is installed) and writes its flame graph's raw stacks there.
+(when py-spy is installed; it slows the server) and writes its raw stacks there.
 
 How it is measured: as in production, the server under test runs in a process of its own, and Slack and
 the people typing are elsewhere. Stretch, and then the bare Bolt app for the baseline, each run on the same
@@ -75,7 +75,7 @@ OTHER_TEAM = 5
 def _server_main(conn: Connection, kind: str, env: dict[str, str]) -> None:
     """The child process: serve `kind` ("stretch" or "bare") and obey the parent's commands.
 
-    Commands, each answered: ("stats",) what the answer queue did since the last call (AnswerStats),
+    Commands, each answered: ("cpu",) the process's CPU seconds so far, ("stats",) what the answer queue did since the last call (AnswerStats),
     ("working",) whether answers are still queued or being worked out, ("post", "pooled" | "plain") which
     response_url poster to use, ("stop",) stop serving."""
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth" is the load we make
@@ -104,6 +104,9 @@ def _server_main(conn: Connection, kind: str, env: dict[str, str]) -> None:
             engine.dispose()
             conn.send(None)
             return
+        if command == "cpu":
+            conn.send(time.process_time())
+            continue
         if kind == "bare":
             conn.send(None if command != "stats" else answers.AnswerStats())
             continue
@@ -437,7 +440,9 @@ def main() -> None:
 
     server.stats()
     profile = _Profile(server.process.pid or 0)
+    cpu = server.ask("cpu")
     closed = closed_loop(server, fake, seen, texts, CONCURRENCY, REQUESTS // CONCURRENCY)
+    cpu = server.ask("cpu") - cpu
     profile.stop()
     closed_stats = server.stats()
     time.sleep(1)
@@ -478,6 +483,7 @@ def main() -> None:
     print("1. closed loop (each person waits for the answer before the next command), 600 commands")
     print(_line("stretch", closed))
     print(_queue_line(closed_stats))
+    print(f"      server process CPU {cpu / len(closed.acks) * 1000:.1f} ms per command")
     print(_line("bare Bolt (answer = ack)", bare_closed, answers_too=False))
     print(
         f"  ack p99 ratio {_pct(closed.acks, 99) / _pct(bare_closed.acks, 99):.2f}x; "
