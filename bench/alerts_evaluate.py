@@ -17,9 +17,9 @@ from bot.db import make_engine, make_session_factory, session_scope
 from bot.domain.checkins import end_of_day
 from bot.domain.schedule import local_moment, parse_time, scheduled_dates
 from bot.features import wiring
+from bot.jobs.alerts import evaluate_alerts
 from bot.models import ROLE_MANAGER, ROLE_REP, Membership, Person, Team, Workspace
 from bot.models.checkins import Checkin
-from bot.services.alerts import evaluate_alerts
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 

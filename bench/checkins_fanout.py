@@ -34,9 +34,9 @@ from sqlalchemy import func, select
 from bot.db import make_session_factory, session_scope
 from bot.deliveries import PENDING
 from bot.features import wiring
+from bot.jobs.checkins import plan_checkins
 from bot.jobs.outbox import dispatch_due
 from bot.models import Delivery
-from bot.services.checkins import plan_checkins
 from tests.fakeslack import FakeSlack
 
 DEFAULT_CASES = ("10:20:whole:300", "50:50:whole:2000")

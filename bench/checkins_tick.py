@@ -19,8 +19,8 @@ from _setup import database, fill
 from sqlalchemy import event, func, select
 
 from bot.db import make_session_factory, session_scope
+from bot.jobs.checkins import mark_missed, plan_checkins, plan_nudges
 from bot.models.checkins import Checkin
-from bot.services.checkins import mark_missed, plan_checkins, plan_nudges
 
 
 def run(members: int, url: str | None) -> dict[str, Any]:

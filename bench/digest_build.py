@@ -20,7 +20,7 @@ from sqlalchemy import event, insert, select, update
 from bot.db import make_session_factory
 from bot.models import Checkin, CheckinAnswer, Membership, Person
 from bot.models.alerts import QuietAlert
-from bot.services.checkins import team_questions
+from bot.services.checkins.questions import team_questions
 from bot.services.digest import gather_digest
 from bot.slack.blocks.digest import build_digest
 

@@ -29,7 +29,7 @@ from bot.db import make_session_factory
 from bot.domain.questions import TEXT
 from bot.models import Checkin, CheckinAnswer, Membership, Person, Team
 from bot.services import exports
-from bot.services.checkins import options_of, team_questions
+from bot.services.checkins.questions import options_of, team_questions
 from bot.services.export_files import ExportReport, export_zip
 
 REPS = 50

@@ -30,7 +30,7 @@ from bot.models import (
     ShoutoutRecipient,
 )
 from bot.models.alerts import QuietAlert
-from bot.services.checkins import team_questions
+from bot.services.checkins.questions import team_questions
 from bot.services.one_on_one.access import page_access
 from bot.services.one_on_one.page import rep_page
 from bot.slack.blocks.one_on_one import build_rep_page

@@ -29,8 +29,8 @@ from bot.jobs import pie as pie_jobs
 from bot.jobs import pilots as pilot_jobs
 from bot.jobs import retention as retention_jobs
 from bot.jobs import shoutouts as shoutout_jobs
-from bot.services import alerts as alert_service
 from bot.services import pace_signals
+from bot.services.alerts import signals as alert_signals
 from bot.services.huddles import signals as huddle_signals
 from bot.slack.blocks import pie as pie_blocks
 from bot.slack.blocks.help import HelpEntry
@@ -77,7 +77,7 @@ class Feature:
     # Called as check(session_factory=…, client=…, now=…) in each tick, before the sends.
     slack_checks: tuple[tuple[str, SlackCheck], ...] = ()
     kinds: Mapping[str, KindSpec] = field(default_factory=dict)
-    signal_sources: Mapping[str, alert_service.SignalSource] = field(default_factory=dict)
+    signal_sources: Mapping[str, alert_signals.SignalSource] = field(default_factory=dict)
     subcommands: tuple[Subcommand, ...] = ()
     # Usage-card lines of a feature's own slash command (`/claim-pie`, `/shoutout`).
     help: tuple[HelpEntry, ...] = ()
@@ -110,7 +110,7 @@ FEATURES: tuple[Feature, ...] = (
             ),
             kinds.CHECKIN_NUDGE: KindSpec(render=checkin_jobs.render_nudge),
         },
-        signal_sources={"checkins": alert_service.checkin_signals},
+        signal_sources={"checkins": alert_signals.checkin_signals},
         subcommands=checkin_commands.SUBCOMMANDS,
         home_sections=(HomeSectionSpec("checkins", 10, checkin_commands.pulse_section),),
     ),
@@ -245,7 +245,7 @@ class Wiring:
 
     planners: tuple[tuple[str, Planner], ...]
     kinds: Mapping[str, KindSpec]
-    signal_sources: Mapping[str, alert_service.SignalSource]
+    signal_sources: Mapping[str, alert_signals.SignalSource]
     subcommands: Mapping[str, Handler]
     help_entries: tuple[HelpEntry, ...]
     home_sections: tuple[HomeSectionSpec, ...]
@@ -267,7 +267,7 @@ def gather(features: tuple[Feature, ...]) -> Wiring:
     planners: dict[str, Planner] = {}
     checks: dict[str, SlackCheck] = {}
     specs: dict[str, KindSpec] = {}
-    sources: dict[str, alert_service.SignalSource] = {}
+    sources: dict[str, alert_signals.SignalSource] = {}
     subcommands: dict[str, Handler] = {}
     help_entries: list[HelpEntry] = []
     sections: dict[str, HomeSectionSpec] = {}

@@ -53,7 +53,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.db import make_session_factory, session_scope
     from bot.domain.checkins import parse_iso_date
     from bot.domain.questions import KIND_LABELS
-    from bot.services import checkins as service
+    from bot.services.checkins import availability
+    from bot.services.checkins import questions as service
 
     require_upgraded(settings)
     engine = open_engine(settings)
@@ -65,7 +66,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 today = now.date()
                 if args.skip_command == "add":
                     day = parse_iso_date(args.day)
-                    added = service.add_skip_date(
+                    added = availability.add_skip_date(
                         session=session,
                         team_id=team.id,
                         day=day,
@@ -79,12 +80,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                     )
                 elif args.skip_command == "remove":
                     day = parse_iso_date(args.day)
-                    removed = service.remove_skip_date(session=session, team_id=team.id, day=day)
+                    removed = availability.remove_skip_date(session=session, team_id=team.id, day=day)
                     print(
                         f"{day.isoformat()} {'removed' if removed else 'was not a day off'} for {team.name}."
                     )
                 else:
-                    days = service.upcoming_skip_dates(session=session, team_id=team.id, today=today)
+                    days = availability.upcoming_skip_dates(session=session, team_id=team.id, today=today)
                     print(f"{team.name} days off: {', '.join(d.isoformat() for d in days) or 'none'}")
                 return 0
             command = args.questions_command

@@ -268,30 +268,17 @@ class Stage:
         say: str | None = "",
     ) -> None:
         """A person clicks the first element of `message` that `match` accepts."""
-        element, block_id = self._find(message, match)
+        element, block_id = self._find(
+            message.blocks,
+            lambda element, _text: match(element),
+            f"no such button in the message {message.text[:60]!r}",
+        )
         label = (element.get("text") or {}).get("text", element.get("action_id"))
         if say:
             self.say(user_id, say)
         elif say is not None:
             self.say(user_id, f"taps [{label}]")
-        action = {
-            "action_id": element["action_id"],
-            "block_id": block_id,
-            "type": element.get("type", "button"),
-            "action_ts": f"{time.time():.6f}",
-            "text": element.get("text"),
-        }
-        if "value" in element:
-            action["value"] = element["value"]
-        payload = {
-            "type": "block_actions",
-            "user": self._user(user_id),
-            "api_app_id": "A0STRETCH",
-            "token": "unused",
-            "trigger_id": self._trigger(user_id),
-            "team": {"id": WORKSPACE_ID, "domain": "stretch-demo"},
-            "enterprise": None,
-            "is_enterprise_install": False,
+        where = {
             "container": {
                 "type": "message",
                 "message_ts": message.ts,
@@ -301,10 +288,8 @@ class Stage:
             "channel": {"id": message.channel, "name": self.names.get(message.channel, "directmessage")},
             "message": {"type": "message", "ts": message.ts, "text": message.text, "blocks": message.blocks},
             "response_url": self.slack.response_url(user_id),
-            "actions": [action],
         }
-        self._send(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
-        self.show()
+        self._click(user_id, element, block_id, where)
 
     def tap_home(self, user_id: str, match: Callable[[dict[str, Any], str], bool], *, say: str = "") -> None:
         """A person clicks, on their App Home as last published, the first element `match(element, the
@@ -315,21 +300,23 @@ class Stage:
         if not published:
             raise DemoError(f"{self.names[user_id]} has no App Home yet")
         view = dict(published[-1].params.get("view") or {})
-        for block in view.get("blocks") or []:
-            candidates = list(block.get("elements") or []) if block.get("type") == "actions" else []
-            if isinstance(block.get("accessory"), dict):
-                candidates.append(block["accessory"])
-            text = str((block.get("text") or {}).get("text", ""))
-            element = next((e for e in candidates if match(e, text)), None)
-            if element is not None:
-                break
-        else:
-            raise DemoError(f"no such button on {self.names[user_id]}'s App Home")
+        element, block_id = self._find(
+            view.get("blocks") or [], match, f"no such button on {self.names[user_id]}'s App Home"
+        )
         label = (element.get("text") or {}).get("text", element.get("action_id"))
         self.say(user_id, say or f"taps [{label}] on the App Home")
+        where = {
+            "container": {"type": "view", "view_id": "VHOME" + user_id},
+            "view": {**view, "id": "VHOME" + user_id},
+        }
+        self._click(user_id, element, block_id, where)
+
+    def _click(self, user_id: str, element: dict[str, Any], block_id: str, where: dict[str, Any]) -> None:
+        """Post Slack's block_actions for `user_id` clicking `element`; `where` is what Slack sends about
+        the surface it was on (a message and its channel, or the App Home view)."""
         action = {
             "action_id": element["action_id"],
-            "block_id": str(block.get("block_id", "")),
+            "block_id": block_id,
             "type": element.get("type", "button"),
             "action_ts": f"{time.time():.6f}",
             "text": element.get("text"),
@@ -344,23 +331,26 @@ class Stage:
             "team": {"id": WORKSPACE_ID, "domain": "stretch-demo"},
             "enterprise": None,
             "is_enterprise_install": False,
-            "container": {"type": "view", "view_id": "VHOME" + user_id},
-            "view": {**view, "id": "VHOME" + user_id},
+            **where,
             "actions": [action],
         }
         self._send(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
         self.show()
 
     @staticmethod
-    def _find(message: Posted, match: Callable[[dict[str, Any]], bool]) -> tuple[dict[str, Any], str]:
-        for block in message.blocks:
+    def _find(
+        blocks: list[dict[str, Any]], match: Callable[[dict[str, Any], str], bool], missing: str
+    ) -> tuple[dict[str, Any], str]:
+        """The first button or accessory `match(element, the text of its block)` accepts, and its block's id."""
+        for block in blocks:
             candidates = list(block.get("elements") or []) if block.get("type") == "actions" else []
             if isinstance(block.get("accessory"), dict):
                 candidates.append(block["accessory"])
+            text = str((block.get("text") or {}).get("text", ""))
             for element in candidates:
-                if match(element):
+                if match(element, text):
                     return element, str(block.get("block_id", ""))
-        raise DemoError(f"no such button in the message {message.text[:60]!r}")
+        raise DemoError(missing)
 
     def submit(
         self, user_id: str, overrides: dict[str, dict[str, Any]] | None = None, *, say: str | None = ""

@@ -2,7 +2,7 @@
 
 Each signal reads a rep's check-in facts (numbers only: statuses, readiness, zones, note LENGTHS and
 answering times; never a word of what they wrote) and says whether it is raised now, with the evidence a
-manager can act on and a date that names the episode. The engine (bot/services/alerts.py) turns raised
+manager can act on and a date that names the episode. The engine (bot/jobs/alerts.py) turns raised
 signals into one alert per episode.
 
 | signal           | raised when (defaults; each is a team setting)                                          |
@@ -32,13 +32,12 @@ A new rep's first-3 silence raises new_no_answer only (not also the 4-in-a-row m
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from statistics import median
 
+from bot.domain.alert_settings import AlertSettings
 from bot.domain.availability import is_away
-from bot.domain.errors import UserError
-from bot.domain.schedule import local_moment, zone
 
 MISSED_IN_A_ROW = "missed_in_a_row"
 READINESS_DROP = "readiness_drop"
@@ -82,68 +81,6 @@ NOTES_MIN_USUAL = 20  # characters: a usual note shorter than this is not a habi
 FIRST = 3  # a new rep's first check-ins the new-rep signals read
 FIRST_SNAPS = 2  # snap answers among those that raise new_snap
 ANYONE_MISSED = 4  # counted misses in a row that alert whatever the baseline
-
-
-@dataclass(frozen=True)
-class AlertSettings:
-    """A team's thresholds; the defaults are the ones the README explains."""
-
-    missed_in_a_row: int = 2
-    readiness_drop: float = 1.5
-    notes_fraction: float = 0.3
-    snap_in_a_row: int = 2
-    slower_factor: float = 2.0
-    baseline_weeks: int = 6
-    strong_streak: int = 6
-
-
-# name → (label, minimum, maximum, whole number?)
-SETTING_RANGES: dict[str, tuple[str, float, float, bool]] = {
-    "missed_in_a_row": ("Missed check-ins in a row", 1, 10, True),
-    "readiness_drop": ("Readiness drop (points below baseline)", 0.5, 4, False),
-    "notes_fraction": ("Notes shrink below (fraction of usual)", 0.05, 0.9, False),
-    "snap_in_a_row": ("Snap-zone answers in a row", 1, 10, True),
-    "slower_factor": ("Answering slower by (× baseline)", 1.2, 10, False),
-    "baseline_weeks": ("Baseline length (weeks)", 4, 6, True),
-    "strong_streak": ("Answer streak for a strong record", 2, 52, True),
-}
-
-
-def settings_from(stored: Mapping[str, object] | None) -> AlertSettings:
-    """The team's settings from stored JSON, falling back to the default for anything missing or odd."""
-    if not stored:
-        return AlertSettings()
-    values: dict[str, float | int] = {}
-    for f in fields(AlertSettings):
-        raw = stored.get(f.name)
-        _label, low, high, whole = SETTING_RANGES[f.name]
-        if isinstance(raw, int | float) and not isinstance(raw, bool) and low <= raw <= high:
-            values[f.name] = int(raw) if whole else float(raw)
-    return replace(AlertSettings(), **values)  # type: ignore[arg-type]
-
-
-def settings_json(settings: AlertSettings) -> dict[str, object]:
-    """The settings as stored."""
-    return dict(asdict(settings))
-
-
-def parse_setting(name: str, text: str | None) -> float | int:
-    """One threshold typed in the settings modal; UserError (on that field) when it isn't valid."""
-    _label, low, high, whole = SETTING_RANGES[name]
-    cleaned = (text or "").strip().replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise UserError(f"Type a number from {_num(low)} to {_num(high)}.", field=name) from None
-    if whole and value != int(value):
-        raise UserError(f"Type a whole number from {_num(low)} to {_num(high)}.", field=name)
-    if not low <= value <= high:
-        raise UserError(f"Pick a number from {_num(low)} to {_num(high)}.", field=name)
-    return int(value) if whole else round(value, 2)
-
-
-def _num(value: float) -> str:
-    return f"{value:g}"
 
 
 @dataclass(frozen=True)
@@ -500,19 +437,6 @@ def is_new_signal(signal: str, details: Mapping[str, object]) -> bool:
     return signal in NEW_SIGNALS or bool(details.get("no_baseline"))
 
 
-def working_days_between(start: date, end: date) -> int:
-    """Mon–Fri days after `start` up to and including `end`."""
-    days, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            days += 1
-    return days
-
-
-ESCALATE_AFTER_WORKING_DAYS = 3
-
-
 def longest_answer_streak(facts: Sequence[CheckinFact]) -> int:
     """The longest run of answered counted check-ins."""
     best = run = 0
@@ -527,16 +451,3 @@ def is_strong_record(
 ) -> bool:
     """Top of the team's pie progress, or a long answer streak before the episode began."""
     return top_of_pie or longest_answer_streak(facts_before) >= settings.strong_streak
-
-
-QUIET_START = time(21, 0)
-QUIET_END = time(8, 0)
-
-
-def send_time(now: datetime, tz_name: str) -> datetime:
-    """When a manager may get an alert: now, unless it is 21:00–08:00 on their clock (then 08:00)."""
-    local = now.astimezone(zone(tz_name))
-    if QUIET_END <= local.time().replace(tzinfo=None) < QUIET_START:
-        return now
-    day = local.date() if local.time().replace(tzinfo=None) < QUIET_END else local.date() + timedelta(days=1)
-    return local_moment(day, QUIET_END, tz_name)

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
@@ -62,6 +62,29 @@ def send_now(
             asked_for=asked_for,
         )
     return report
+
+
+def send_planned(
+    *,
+    session_factory: SessionFactory,
+    client: WebClient,
+    dedupe_keys: Iterable[str],
+    now: datetime,
+    kinds: Kinds,
+) -> None:
+    """Send DMs that someone else's action just planned (an overlap, a notice to managers) right away.
+
+    Each waits for its recipient's hours and budget like any DM nobody asked for; whatever can't go now
+    the clock sends at the next tick."""
+    for key in dedupe_keys:
+        send_now(
+            session_factory=session_factory,
+            client=client,
+            dedupe_key=key,
+            now=now,
+            kinds=kinds,
+            asked_for=False,
+        )
 
 
 def dispatch_due(

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base, TeamKey
+from bot.models.base import Base, PersonRef, TeamKey
 
 
 class TeamAlertSettings(Base):
-    """A team's alert thresholds (JSON, read through bot.domain.alerts.settings_from); no row = defaults."""
+    """A team's alert thresholds (JSON, read through bot.domain.alert_settings.settings_from); no row = defaults."""
 
     __tablename__ = "team_alert_settings"
 
     team_id: Mapped[TeamKey]
     thresholds: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
-    updated_by_person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), default=None
-    )
+    updated_by_person_id: Mapped[PersonRef]
     updated_at: Mapped[datetime]
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base, Id, PersonId, TeamId
+from bot.models.base import Base, Id, PersonId, PersonRef, TeamId
 
 ALERT_OPEN = "open"  # sent (or about to be), nobody has acted yet
 ALERT_ACKNOWLEDGED = "acknowledged"  # a manager said "I'll check in"
@@ -41,9 +41,7 @@ class QuietAlert(Base):
     strong_record: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(16), default=ALERT_OPEN)
     opened_at: Mapped[datetime]
-    acted_by_person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), default=None
-    )
+    acted_by_person_id: Mapped[PersonRef]
     acted_at: Mapped[datetime | None] = mapped_column(default=None)
     snoozed_until: Mapped[datetime | None] = mapped_column(default=None)
     recovered_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -55,5 +55,8 @@ class Base(DeclarativeBase):
 Id = Annotated[int, mapped_column(primary_key=True)]
 TeamId = Annotated[int, mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))]
 PersonId = Annotated[int, mapped_column(ForeignKey("people.id", ondelete="CASCADE"))]
+PieId = Annotated[int, mapped_column(ForeignKey("pies.id", ondelete="CASCADE"))]
 # A table with one row per team (its settings): the team's id is the key.
 TeamKey = Annotated[int, mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)]
+# A person the row remembers (who acted, who owns it): the row stays, and forgets them, when they go.
+PersonRef = Annotated[int | None, mapped_column(ForeignKey("people.id", ondelete="SET NULL"), default=None)]

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base, Id, PersonId, TeamId, TeamKey
+from bot.models.base import Base, Id, PersonId, PieId, TeamId, TeamKey
 
 
 class PieCheckpoint(Base):
@@ -17,7 +17,7 @@ class PieCheckpoint(Base):
     __table_args__ = (Index("ix_pie_checkpoints_pie_person", "pie_id", "person_id"),)
 
     id: Mapped[Id]
-    pie_id: Mapped[int] = mapped_column(ForeignKey("pies.id", ondelete="CASCADE"))
+    pie_id: Mapped[PieId]
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), default=None)
     day: Mapped[date]
     amount_minor: Mapped[int] = mapped_column(BigInteger)
@@ -31,7 +31,7 @@ class PieProgressEntry(Base):
     __table_args__ = (Index("ix_pie_progress_entries_pie_at", "pie_id", "logged_at"),)
 
     id: Mapped[Id]
-    pie_id: Mapped[int] = mapped_column(ForeignKey("pies.id", ondelete="CASCADE"))
+    pie_id: Mapped[PieId]
     person_id: Mapped[PersonId]
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     logged_at: Mapped[datetime]

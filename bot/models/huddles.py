@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base, Id, PersonId, TeamId, TeamKey
+from bot.models.base import Base, Id, PersonId, PersonRef, TeamId, TeamKey
 
 HUDDLE_SCHEDULED = "scheduled"
 HUDDLE_ADHOC = "adhoc"  # `/stretch huddle`
@@ -54,9 +54,7 @@ class Huddle(Base):
     # Person ids of the reps expected to post, and of those away that day (snapshotted when planned).
     expected: Mapped[list[int]] = mapped_column(JSON, default=list)
     away: Mapped[list[int]] = mapped_column(JSON, default=list)
-    started_by_person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), default=None
-    )
+    started_by_person_id: Mapped[PersonRef]
     channel_id: Mapped[str] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
     posted_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base, Id, PersonId, TeamId, TeamKey
+from bot.models.base import Base, Id, PersonId, PersonRef, TeamId, TeamKey
 
 CLAIM_ACTIVE = "active"
 CLAIM_RELEASED = "released"
@@ -118,13 +118,9 @@ class LeadOverlap(Base):
     account_key: Mapped[str] = mapped_column(String(130))
     exact: Mapped[bool] = mapped_column(default=True)
     status: Mapped[str] = mapped_column(String(16), default=OVERLAP_OPEN)
-    owner_person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), default=None
-    )
+    owner_person_id: Mapped[PersonRef]
     split_a: Mapped[int | None] = mapped_column(default=None)
-    proposal_by_person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), default=None
-    )
+    proposal_by_person_id: Mapped[PersonRef]
     proposal_split_a: Mapped[int | None] = mapped_column(default=None)
     proposal_version: Mapped[int] = mapped_column(default=0)
     reason: Mapped[str] = mapped_column(String(500), default="")

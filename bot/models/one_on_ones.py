@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.models.base import Base, Id, PersonId, TeamId
+from bot.models.base import Base, Id, PersonId, PersonRef, TeamId
 
 
 class OneOnOne(Base):
@@ -19,9 +19,7 @@ class OneOnOne(Base):
     id: Mapped[Id]
     team_id: Mapped[TeamId]
     rep_person_id: Mapped[PersonId]
-    manager_person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), default=None
-    )
+    manager_person_id: Mapped[PersonRef]
     held_at: Mapped[datetime]
 
 
@@ -35,7 +33,5 @@ class ManagerNote(Base):
     team_id: Mapped[TeamId]
     rep_person_id: Mapped[PersonId]
     text: Mapped[str] = mapped_column(Text, default="")
-    updated_by_person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), default=None
-    )
+    updated_by_person_id: Mapped[PersonRef]
     updated_at: Mapped[datetime]

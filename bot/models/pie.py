@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.models.base import Base, Id, PersonId, TeamId
+from bot.models.base import Base, Id, PersonId, PieId, TeamId
 
 PIE_OPEN = "open"
 PIE_CLOSED = "closed"
@@ -47,7 +47,7 @@ class PieSlice(Base):
     __table_args__ = (UniqueConstraint("pie_id", "person_id"),)
 
     id: Mapped[Id]
-    pie_id: Mapped[int] = mapped_column(ForeignKey("pies.id", ondelete="CASCADE"))
+    pie_id: Mapped[PieId]
     person_id: Mapped[PersonId] = mapped_column(index=True)
     amount_minor: Mapped[int] = mapped_column(BigInteger, default=0)
     progress_minor: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.models.base import Base, Id, PersonId, TeamId
+from bot.models.base import Base, Id, PersonId, PersonRef, TeamId
 
 SOURCE_PEER = "peer"  # `/shoutout`, counted against the giver's daily limit
 SOURCE_MANAGER = "manager"  # a manager posted a drafted shout-out
@@ -65,9 +65,7 @@ class MomentDecision(Base):
         ForeignKey("stretch_moments.id", ondelete="CASCADE"), primary_key=True
     )
     decision: Mapped[str] = mapped_column(String(16))
-    decided_by_person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), default=None
-    )
+    decided_by_person_id: Mapped[PersonRef]
     shoutout_id: Mapped[int | None] = mapped_column(
         ForeignKey("shoutouts.id", ondelete="SET NULL"), default=None
     )

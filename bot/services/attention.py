@@ -368,7 +368,7 @@ def is_rep(*, session: Session, team_id: int, person_id: int) -> bool:
 
 def pin_question(*, session: Session, team_id: int, key: str | None, now: datetime) -> None:
     """Pin a question into every check-in of the team (None unpins); refuses a key the team doesn't ask."""
-    from bot.services.checkins import team_questions
+    from bot.services.checkins.questions import team_questions
 
     if key is not None:
         questions = {q.key: q for q in team_questions(session=session, team_id=team_id, now=now)}

@@ -16,7 +16,7 @@ from bot.domain.schedule import local_date
 from bot.models import ROLE_REP, Membership, Pie, PieSlice, Team
 from bot.models.checkins import Checkin
 from bot.services import checkpoints as checkpoint_service
-from bot.services.checkins import week_start
+from bot.services.checkins.answering import week_start
 
 ZONE_WEEKS = 8
 

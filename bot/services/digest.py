@@ -41,8 +41,9 @@ from bot.models import (
     Team,
 )
 from bot.models.alerts import ALERT_ACKNOWLEDGED, ALERT_OPEN, ALERT_SNOOZED, QuietAlert
-from bot.services.alerts import SIGNAL_LABELS, live_lines
-from bot.services.checkins import options_of
+from bot.services.alerts.cards import EpisodeFacts, episode_facts, live_lines
+from bot.services.alerts.signals import signal_label
+from bot.services.checkins.questions import options_of
 from bot.services.pie_reads import open_pie, pie_view
 from bot.services.pressure import pressure_summary
 from bot.services.shoutouts.drafts import Draft, pending_drafts
@@ -60,20 +61,13 @@ NOT_A_MANAGER = (
 
 
 @dataclass(frozen=True)
-class WatchItem:
+class WatchItem(EpisodeFacts):
     """One open quiet-rep alert, for that team's managers only."""
 
-    alert_id: int
     user_id: str
     name: str
-    signal: str
-    signal_label: str
-    evidence: str
-    suggested_step: str
-    status: str
     acted_by_user_id: str | None
     snoozed_until: datetime | None
-    strong_record: bool
     title: str = ""
     live: tuple[str, ...] = ()
     escalated: bool = False
@@ -239,22 +233,16 @@ def _watchlist(session: Session, team_id: int, *, now: datetime, tz: str) -> tup
     )
     return tuple(
         WatchItem(
-            alert_id=alert.id,
+            **episode_facts(alert),
             user_id=person.slack_user_id,
             name=person.display_name or person.slack_user_id,
-            signal=alert.signal,
-            signal_label=SIGNAL_LABELS.get(alert.signal, alert.signal.replace("_", " ")),
-            evidence=alert.evidence,
-            suggested_step=alert.suggested_step,
-            status=alert.status,
             acted_by_user_id=acted.get(alert.acted_by_person_id) if alert.acted_by_person_id else None,
             snoozed_until=alert.snoozed_until,
-            strong_record=alert.strong_record,
             title=alert_title(
                 alert.signal,
                 person.display_name or person.slack_user_id,
                 alert.details or {},
-                SIGNAL_LABELS.get(alert.signal, alert.signal.replace("_", " ")),
+                signal_label(alert.signal),
             ),
             live=live.get((alert.team_id, alert.person_id), ()),
             escalated=alert.escalated_at is not None and alert.status == ALERT_OPEN,

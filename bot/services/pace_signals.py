@@ -24,8 +24,8 @@ from bot.domain.checkpoints import DONE, ON_TRACK
 from bot.domain.questions import CONFIDENCE
 from bot.models import ROLE_REP, Membership, Person, Pie
 from bot.models.checkins import Checkin, CheckinAnswer, CheckinQuestion
-from bot.services.alerts import RaisedSignal
-from bot.services.checkins import options_of
+from bot.services.alerts.signals import RaisedSignal
+from bot.services.checkins.questions import options_of
 from bot.services.checkpoints import rep_pace
 
 CONFIDENCE_DROP = "confidence_drop"

@@ -36,7 +36,7 @@ from bot.models import (
 )
 from bot.models.moments import MOMENT_BIG_SLICE
 from bot.services import checkpoints as checkpoint_service
-from bot.services.checkins import latest_zone
+from bot.services.checkins.pulse import latest_zone
 from bot.services.moments import record_moment
 from bot.services.pie import announce, lock_open_pie, open_pie_currency, progress_total, require_claims_open
 from bot.services.pie_reads import (

@@ -18,7 +18,7 @@ from bot.domain.schedule import local_date
 from bot.models import Person
 from bot.models.checkins import Checkin
 from bot.models.checkpoints import PressureAnswered, PressureWeek, TeamPressureSetting
-from bot.services.checkins import ANSWERABLE, week_start
+from bot.services.checkins.answering import ANSWERABLE, week_start
 
 NEVER = "never"
 A_LITTLE = "a_little"

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from bot.features import wiring
 from bot.jobs.tick import tick
 from bot.models import QuietAlert
-from bot.services import alerts as service
-from bot.services.alerts import RaisedSignal
+from bot.services.alerts import cards as service
+from bot.services.alerts.signals import RaisedSignal
 from tests.alerts.helpers import add_history, alert_deliveries, person_id, set_status, utc
 from tests.conftest import Member, Running, seed_team
 from tests.slackclient import flatten_text, state_values_from_view

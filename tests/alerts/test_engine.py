@@ -9,7 +9,7 @@ from sqlalchemy import event
 
 from bot.db import SessionFactory, session_scope
 from bot.features import wiring
-from bot.services.alerts import evaluate_alerts, evaluate_if_due
+from bot.jobs.alerts import evaluate_alerts, evaluate_if_due
 from tests.alerts.helpers import add_history, set_status, utc
 from tests.conftest import Member, seed_team
 from tests.fakeslack import FakeSlack

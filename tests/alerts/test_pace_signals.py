@@ -15,7 +15,7 @@ from bot.models import Person, QuietAlert
 from bot.models.checkins import Checkin, CheckinAnswer
 from bot.services import pie as pie_service
 from bot.services import pie_claims, pie_reads
-from bot.services.checkins import team_questions
+from bot.services.checkins.questions import team_questions
 from bot.services.pace_signals import Answer, confidence_drop, same_limiter
 from tests.conftest import Member, seed_team
 from tests.slackclient import flatten_text

@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.domain import alerts as rules
-from bot.domain.alerts import AlertSettings, CheckinFact
+from bot.domain.alert_rounds import send_time
+from bot.domain.alert_settings import AlertSettings, parse_setting, settings_from
+from bot.domain.alerts import CheckinFact
 from bot.domain.errors import UserError
 from bot.domain.schedule import local_moment, scheduled_dates
 
@@ -216,7 +218,7 @@ def test_strong_record_is_a_long_streak_or_top_of_the_pie() -> None:
     ],
 )
 def test_alerts_never_reach_a_manager_between_21_and_08(now: datetime, expected: datetime) -> None:
-    assert rules.send_time(now, TZ) == expected
+    assert send_time(now, TZ) == expected
 
 
 @pytest.mark.parametrize(
@@ -234,13 +236,13 @@ def test_alerts_never_reach_a_manager_between_21_and_08(now: datetime, expected:
 def test_thresholds_typed_in_the_modal(name: str, text: str, ok: float | None) -> None:
     if ok is None:
         with pytest.raises(UserError) as error:
-            rules.parse_setting(name, text)
+            parse_setting(name, text)
         assert error.value.field == name and "number" in error.value.message
     else:
-        assert rules.parse_setting(name, text) == ok
+        assert parse_setting(name, text) == ok
 
 
 def test_stored_settings_fall_back_to_defaults() -> None:
-    assert rules.settings_from(None) == AlertSettings()
-    odd = rules.settings_from({"missed_in_a_row": 3, "readiness_drop": "x", "baseline_weeks": 99})
+    assert settings_from(None) == AlertSettings()
+    odd = settings_from({"missed_in_a_row": 3, "readiness_drop": "x", "baseline_weeks": 99})
     assert odd == AlertSettings(missed_in_a_row=3)

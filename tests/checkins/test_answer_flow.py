@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.jobs.tick import tick
 from bot.models import Person, StretchMoment, TeamSkipDate
 from bot.models.checkins import Checkin, CheckinAnswer, CheckinQuestion
-from bot.services.checkins import latest_zone
+from bot.services.checkins.pulse import latest_zone
 from tests.conftest import Member, Running, seed_team
 from tests.slackclient import flatten_text, state_values_from_view
 from tests.waiting import eventually

@@ -99,9 +99,9 @@ def test_a_pinned_question_is_in_every_check_in_and_the_rest_rotate(
     """`stretch questions pin limiter`: every check-in asks it; at most 4 taps; bad keys change nothing."""
     from bot.db import session_scope
     from bot.domain.attention import decode_keys
+    from bot.jobs.checkins import plan_checkins
     from bot.models.attention import AttentionSettings
     from bot.models.checkins import Checkin
-    from bot.services.checkins import plan_checkins
 
     assert main(["questions", "pin", "--team", str(team), "nope"]) == 2
     assert main(["questions", "pin", "--team", str(team), "limiter"]) == 0

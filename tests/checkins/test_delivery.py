@@ -10,7 +10,7 @@ from bot.db import SessionFactory, make_engine, make_session_factory, session_sc
 from bot.jobs.tick import tick
 from bot.models import Person, TeamSkipDate
 from bot.models.checkins import Checkin
-from bot.services import checkins as service
+from bot.services.checkins import availability as service
 from bot.services.people import get_or_create_workspace
 from tests.conftest import Member, seed_team
 from tests.fakeslack import WORKSPACE_ID, FakeSlack

@@ -13,8 +13,8 @@ from bot.domain.errors import UserError
 from bot.models import Person, Pie, PieSlice
 from bot.models.checkins import Checkin, CheckinQuestion
 from bot.models.checkpoints import PressureAnswered, PressureWeek
-from bot.services import checkins as service
 from bot.services import pressure as pressure_service
+from bot.services.checkins import answering as service
 from bot.slack.blocks.checkins import build_checkin_message
 from tests.conftest import Member, seed_team
 from tests.slackclient import flatten_text

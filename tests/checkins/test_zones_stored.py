@@ -10,7 +10,8 @@ from bot.db import SessionFactory, session_scope
 from bot.jobs.tick import tick
 from bot.models import StretchMoment
 from bot.models.checkins import Checkin, CheckinQuestion
-from bot.services.checkins import latest_zone, record_answer, submit_checkin
+from bot.services.checkins.answering import record_answer, submit_checkin
+from bot.services.checkins.pulse import latest_zone
 from tests.conftest import Member, seed_team
 from tests.fakeslack import FakeSlack
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.db import SessionFactory, session_scope
 from bot.models import Checkin, CheckinAnswer, Person, Pilot
 from bot.models.alerts import QuietAlert
-from bot.services.checkins import team_questions
+from bot.services.checkins.questions import team_questions
 
 
 def person_id(session_factory: SessionFactory, user_id: str) -> int:

@@ -13,7 +13,7 @@ from bot.db import session_scope
 from bot.domain.checkins import end_of_day
 from bot.domain.schedule import local_moment
 from bot.models import Checkin, CheckinAnswer, CheckinQuestion, ManagerNote, OneOnOne, Person
-from bot.services.alerts import alert_card
+from bot.services.alerts.cards import alert_card
 from bot.slack.blocks.alerts import build_alert_dm
 from bot.slack.ids import OneOnOneAction, OneOnOneBlock
 from tests.conftest import Running

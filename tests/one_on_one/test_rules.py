@@ -8,7 +8,8 @@ import pytest
 
 from bot.domain import alerts as rules
 from bot.domain import one_on_one as page
-from bot.domain.alerts import AlertSettings
+from bot.domain.alert_rounds import working_days_between
+from bot.domain.alert_settings import AlertSettings
 from tests.alerts.test_rules import DAYS, facts
 
 
@@ -74,7 +75,7 @@ def test_every_title_names_its_signal(signal: str, details: dict[str, object], t
     ],
 )
 def test_working_days(start: date, end: date, days: int) -> None:
-    assert rules.working_days_between(start, end) == days
+    assert working_days_between(start, end) == days
 
 
 def _day_facts(pattern: str, start: date = date(2026, 11, 2)) -> list[page.DayFact]:

@@ -27,7 +27,7 @@ from bot.models import (
     ShoutoutRecipient,
     StretchMoment,
 )
-from bot.services import checkins as checkin_service
+from bot.services.checkins import questions as checkin_service
 from bot.slack.listeners.commands import privacy as privacy_commands
 from tests.conftest import Member, Running, seed_team
 

@@ -21,7 +21,8 @@ from bot.models.checkpoints import TeamPressureSetting
 from bot.models.huddles import Huddle
 from bot.models.moments import MOMENT_BIG_SLICE
 from bot.models.pilots import Pilot, PilotParticipant
-from bot.services import checkins as checkin_service
+from bot.services.checkins import answering as checkin_answers
+from bot.services.checkins import questions as checkin_service
 from bot.services.moments import record_moment
 from bot.services.people import ensure_person, get_or_create_workspace
 from bot.slack.app import make_client
@@ -173,7 +174,7 @@ def build_world(running: Running, *, with_pie: bool = True) -> World:
         )
         first = next(q for q in questions if checkin_service.options_of(q))
         # Raj has tapped one answer already, so Submit has something to submit.
-        checkin_service.record_answer(
+        checkin_answers.record_answer(
             session=session,
             checkin_id=checkin.id,
             user_id=REP,

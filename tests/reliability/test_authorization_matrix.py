@@ -203,7 +203,7 @@ def test_every_registered_button_is_in_the_matrix(running: Running) -> None:
 def _click(running: Running, world: World, action_id: str, case: ActionCase, user: str) -> Any:
     value = case.value(world) if case.value else None
     if value and "{key}" in value:
-        from bot.services.checkins import team_questions
+        from bot.services.checkins.questions import team_questions
 
         with running.deps.session_factory() as session:
             value = value.format(

@@ -14,7 +14,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.domain.questions import parse_options
-from bot.services.checkins import CheckinView, QuestionView
+from bot.services.checkins.answering import CheckinView
+from bot.services.checkins.questions import QuestionView
 from bot.services.huddles.recaps import Recap
 from bot.services.pie_reads import PieView, SliceLine
 from bot.slack.blocks.checkins import build_checkin_message

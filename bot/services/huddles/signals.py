@@ -19,7 +19,7 @@ from bot.models import (
 from bot.models.huddles import (
     HUDDLE_SCHEDULED,
 )
-from bot.services.alerts import RaisedSignal
+from bot.services.alerts.signals import RaisedSignal
 
 # Quiet signals look at this many of a team's latest finished huddles.
 QUIET_LOOKBACK = 40

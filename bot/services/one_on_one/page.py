@@ -32,8 +32,8 @@ from bot.models import (
     Shoutout,
     ShoutoutRecipient,
 )
-from bot.services.alerts import SIGNAL_LABELS
-from bot.services.checkins import options_of
+from bot.services.alerts.signals import SIGNAL_LABELS
+from bot.services.checkins.questions import options_of
 from bot.services.checkpoints import rep_pace
 from bot.services.one_on_one.access import PageAccess
 

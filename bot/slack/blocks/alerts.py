@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
-from bot.domain.alerts import SETTING_RANGES, AlertSettings
+from bot.domain.alert_settings import SETTING_RANGES, AlertSettings
 from bot.models.alerts import ALERT_OPEN
-from bot.services.alerts import LIVE_EVIDENCE, AlertCard, handled_note
+from bot.services.alerts.cards import LIVE_EVIDENCE, AlertCard, handled_note
 from bot.slack.blocks.common import Block, actions, button, context, escape, header, modal, plain, section
 from bot.slack.ids import AlertAction, AlertBlock, AlertView, OneOnOneAction
 

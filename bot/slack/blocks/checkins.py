@@ -10,7 +10,9 @@ from typing import Any
 from bot.domain import questions as qrules
 from bot.domain.schedule import format_local
 from bot.domain.zones import ZONE_EMOJI, ZONE_LABEL, sparkline, trend
-from bot.services.checkins import CheckinView, Pulse, QuestionView
+from bot.services.checkins.answering import CheckinView
+from bot.services.checkins.pulse import Pulse
+from bot.services.checkins.questions import QuestionView
 from bot.slack.blocks.common import (
     Block,
     actions,

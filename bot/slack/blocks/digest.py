@@ -10,9 +10,9 @@ from bot.domain.schedule import format_local
 from bot.domain.text import escape, escape_keeping_mentions
 from bot.domain.zones import SLACK, SNAP, STRETCH, ZONE_EMOJI
 from bot.models.alerts import ALERT_ACKNOWLEDGED, ALERT_SNOOZED
-from bot.services.alerts import LIVE_EVIDENCE
+from bot.services.alerts.cards import LIVE_EVIDENCE
 from bot.services.charts import ChartFile
-from bot.services.digest import DigestData, PieSummary, PilotLine, WatchItem
+from bot.services.digest import DigestData, Draft, PieSummary, PilotLine, WatchItem
 from bot.slack.blocks.common import Block, actions, button, context, divider, header, progress_bar, section
 from bot.slack.ids import Action, DigestAction, PilotAction, ShoutoutAction
 
@@ -129,16 +129,18 @@ def pie_text(pie: PieSummary | None) -> str:
     )
 
 
+def _draft_line(draft: Draft) -> Block:
+    """A drafted shout-out with its Post button: who (escaped) and what they stretched for."""
+    return section(
+        f"*{escape(draft.display_name)}*: {escape_keeping_mentions(draft.summary or 'took a swing')}",
+        accessory=button("Post", ShoutoutAction.POST_DRAFT, value=str(draft.moment_id)),
+    )
+
+
 def effort_blocks(data: DigestData) -> list[Block]:
     """Drafted shout-outs with a Post button each, and this month's effort leaders."""
     blocks: list[Block] = [section("*Effort worth celebrating*")]
-    for draft in data.drafts[:DRAFTS_IN_DIGEST]:
-        blocks.append(
-            section(
-                f"*{escape(draft.display_name)}*: {escape_keeping_mentions(draft.summary or 'took a swing')}",
-                accessory=button("Post", ShoutoutAction.POST_DRAFT, value=str(draft.moment_id)),
-            )
-        )
+    blocks += [_draft_line(draft) for draft in data.drafts[:DRAFTS_IN_DIGEST]]
     if len(data.drafts) > DRAFTS_IN_DIGEST:
         blocks.append(context(f"and {len(data.drafts) - DRAFTS_IN_DIGEST} more drafts in your drafts DM."))
     if data.effort:
@@ -161,13 +163,7 @@ def dashboard_drafts(data: DigestData) -> list[Block]:
     if not data.drafts:
         return []
     blocks: list[Block] = [section(f"*Shout-outs waiting* ({len(data.drafts)})")]
-    for draft in data.drafts[:DRAFTS_ON_HOME]:
-        blocks.append(
-            section(
-                f"*{draft.display_name}*: {draft.summary or 'took a swing'}",
-                accessory=button("Post", ShoutoutAction.POST_DRAFT, value=str(draft.moment_id)),
-            )
-        )
+    blocks += [_draft_line(draft) for draft in data.drafts[:DRAFTS_ON_HOME]]
     if len(data.drafts) > DRAFTS_ON_HOME:
         blocks.append(context(f"and {len(data.drafts) - DRAFTS_ON_HOME} more in your weekly digest."))
     return blocks

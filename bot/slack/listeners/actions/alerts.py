@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 
 from bot.db import session_scope
-from bot.services.alerts import (
+from bot.services.alerts.cards import (
     ACK,
     DISMISS,
     SNOOZE_ACTION,
@@ -22,14 +22,14 @@ from bot.services.alerts import (
     act_on_alert,
     alert_card,
     alert_copies,
-    team_settings,
 )
+from bot.services.alerts.signals import team_settings
 from bot.services.people import get_or_create_workspace
-from bot.services.teams import manager_team_in
 from bot.slack.blocks.alerts import build_alert_dm, build_settings_modal
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
 from bot.slack.ids import AlertAction
+from bot.slack.listeners.common import action_team, team_id_of_button
 from bot.slack.payloads import acting_user, action_value, slack_team_id
 
 logger = logging.getLogger(__name__)
@@ -87,17 +87,8 @@ def register(app: App, deps: Deps) -> None:
     @guarded("action")
     def edit_settings(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
-        value = action_value(body)
-        now = deps.now()
         with session_scope(deps.session_factory) as session:
-            team = manager_team_in(
-                session=session,
-                slack_team_id=slack_team_id(body),
-                user_id=acting_user(body),
-                channel_id=None,
-                team_id=int(value) if value.isdigit() else None,
-                now=now,
-            )
+            team = action_team(session=session, body=body, team_id=team_id_of_button(body), now=deps.now())
             view = build_settings_modal(
                 team_id=team.id, team_name=team.name, settings=team_settings(session=session, team_id=team.id)
             )

@@ -9,12 +9,12 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.db import session_scope
-from bot.domain.schedule import local_date
-from bot.services import checkins as service
 from bot.services import pressure as pressure_service
-from bot.services.checkins import CLOSED_MESSAGE, CheckinClosed
-from bot.services.people import find_person, get_or_create_workspace
-from bot.services.teams import manager_team_in
+from bot.services.checkins import answering
+from bot.services.checkins.answering import CLOSED_MESSAGE, CheckinClosed
+from bot.services.checkins.availability import clear_away, today_of
+from bot.services.checkins.questions import apply_menu_choice, find_question
+from bot.services.people import get_or_create_workspace
 from bot.slack.blocks.checkins import (
     build_away_modal,
     build_checkin_message,
@@ -26,7 +26,8 @@ from bot.slack.deps import Deps
 from bot.slack.guard import guarded
 from bot.slack.home import publish_home
 from bot.slack.ids import CheckinAction, PressureAction
-from bot.slack.listeners.commands.checkins import questions_modal
+from bot.slack.listeners.checkin_questions import questions_modal
+from bot.slack.listeners.common import action_team
 from bot.slack.payloads import acting_user, action_value, message_of, private_metadata, slack_team_id
 
 
@@ -38,9 +39,17 @@ def update_checkin_message(
         return
     with session_scope(deps.session_factory) as session:
         text, blocks = build_checkin_message(
-            service.checkin_view(session=session, checkin_id=checkin_id, now=deps.now())
+            answering.checkin_view(session=session, checkin_id=checkin_id, now=deps.now())
         )
     client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+
+
+def _checkin_of_button(body: dict[str, Any]) -> int:
+    """The check-in id a button carries; an odd one gets the polite "closed" reply."""
+    value = action_value(body)
+    if not value.isdigit():
+        raise CheckinClosed(CLOSED_MESSAGE)
+    return int(value)
 
 
 def _team_of_view(body: dict[str, Any]) -> int | None:
@@ -59,7 +68,7 @@ def register(app: App, deps: Deps) -> None:
             raise CheckinClosed(CLOSED_MESSAGE)
         checkin_id, question_id, value = parsed
         with session_scope(deps.session_factory) as session:
-            service.record_answer(
+            answering.record_answer(
                 session=session,
                 checkin_id=checkin_id,
                 user_id=acting_user(body),
@@ -73,32 +82,28 @@ def register(app: App, deps: Deps) -> None:
     @guarded("action")
     def add_note(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
-        value = action_value(body)
-        if not value.isdigit():
-            raise CheckinClosed(CLOSED_MESSAGE)
+        checkin_id = _checkin_of_button(body)
         channel, ts = message_of(body)
-        now = deps.now()
         with session_scope(deps.session_factory) as session:
-            service.ensure_answerable(
-                session=session, checkin_id=int(value), user_id=acting_user(body), now=now
-            )
             view = build_note_modal(
-                service.checkin_view(session=session, checkin_id=int(value), now=now), channel=channel, ts=ts
+                answering.answerable_view(
+                    session=session, checkin_id=checkin_id, user_id=acting_user(body), now=deps.now()
+                ),
+                channel=channel,
+                ts=ts,
             )
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @guarded("action")
     def submit(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
-        value = action_value(body)
-        if not value.isdigit():
-            raise CheckinClosed(CLOSED_MESSAGE)
+        checkin_id = _checkin_of_button(body)
         with session_scope(deps.session_factory) as session:
-            service.submit_checkin(
-                session=session, checkin_id=int(value), user_id=acting_user(body), now=deps.now()
+            answering.submit_checkin(
+                session=session, checkin_id=checkin_id, user_id=acting_user(body), now=deps.now()
             )
         channel, ts = message_of(body)
-        update_checkin_message(deps=deps, client=client, checkin_id=int(value), channel=channel, ts=ts)
+        update_checkin_message(deps=deps, client=client, checkin_id=checkin_id, channel=channel, ts=ts)
 
     @guarded("action")
     def away(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
@@ -106,8 +111,7 @@ def register(app: App, deps: Deps) -> None:
         now = deps.now()
         with session_scope(deps.session_factory) as session:
             workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
-            person = find_person(session=session, workspace_id=workspace.id, user_id=acting_user(body))
-            today = local_date(now, person.tz if person else "UTC")
+            today = today_of(session=session, workspace_id=workspace.id, user_id=acting_user(body), now=now)
         client.views_open(trigger_id=body["trigger_id"], view=build_away_modal(today=today))
 
     @guarded("action")
@@ -116,7 +120,7 @@ def register(app: App, deps: Deps) -> None:
         now = deps.now()
         with session_scope(deps.session_factory) as session:
             workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
-            service.clear_away(session=session, workspace=workspace, user_id=acting_user(body), now=now)
+            clear_away(session=session, workspace=workspace, user_id=acting_user(body), now=now)
         publish_home(deps=deps, client=client, slack_team_id=slack_team_id(body), user_id=acting_user(body))
 
     @guarded("action")
@@ -126,68 +130,25 @@ def register(app: App, deps: Deps) -> None:
         opened: dict[str, Any] = body.get("view") or {}
         now = deps.now()
         with session_scope(deps.session_factory) as session:
-            team = manager_team_in(
-                session=session,
-                slack_team_id=slack_team_id(body),
-                user_id=acting_user(body),
-                channel_id=None,
-                team_id=_team_of_view(body),
-                now=now,
-            )
+            team = action_team(session=session, body=body, team_id=_team_of_view(body), now=now)
             if verb == "reword":
-                current = next(
-                    (
-                        q
-                        for q in service.team_questions(session=session, team_id=team.id, now=now)
-                        if q.key == key
-                    ),
-                    None,
-                )
+                current = find_question(session=session, team_id=team.id, key=key, now=now)
                 if current is None:
                     return
                 editor = build_question_editor(
-                    team_id=team.id,
-                    parent_view_id=str(opened.get("id") or ""),
-                    question=service.QuestionView(
-                        current.id,
-                        current.key,
-                        current.kind,
-                        current.prompt,
-                        tuple(service.options_of(current)),
-                        None,
-                    ),
+                    team_id=team.id, parent_view_id=str(opened.get("id") or ""), question=current
                 )
                 client.views_push(trigger_id=body["trigger_id"], view=editor)
                 return
-            if verb == "remove":
-                service.remove_question(session=session, team_id=team.id, key=key, now=now)
-            elif verb in ("up", "down"):
-                keys = [q.key for q in service.team_questions(session=session, team_id=team.id, now=now)]
-                if key in keys:
-                    target = keys.index(key) + (0 if verb == "up" else 2)
-                    service.move_question(
-                        session=session,
-                        team_id=team.id,
-                        key=key,
-                        position=max(1, min(len(keys), target)),
-                        now=now,
-                    )
+            apply_menu_choice(session=session, team_id=team.id, verb=verb, key=key, now=now)
             updated = questions_modal(session=session, team_id=team.id, team_name=team.name, now=now)
         client.views_update(view_id=opened.get("id"), view=updated)
 
     @guarded("action")
     def question_add(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
         ack()
-        now = deps.now()
         with session_scope(deps.session_factory) as session:
-            team = manager_team_in(
-                session=session,
-                slack_team_id=slack_team_id(body),
-                user_id=acting_user(body),
-                channel_id=None,
-                team_id=_team_of_view(body),
-                now=now,
-            )
+            team = action_team(session=session, body=body, team_id=_team_of_view(body), now=deps.now())
             editor = build_question_editor(
                 team_id=team.id, parent_view_id=str((body.get("view") or {}).get("id") or ""), question=None
             )

@@ -9,20 +9,15 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.services import pie_reads
-from bot.services.teams import manager_team_in
 from bot.slack.blocks.common import section
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded, tell_user
 from bot.slack.ids import DigestAction
-from bot.slack.listeners.commands.checkins import questions_modal
+from bot.slack.listeners.checkin_questions import questions_modal
 from bot.slack.listeners.commands.digest import send_digests_now
 from bot.slack.listeners.commands.pie import new_pie_modal
-from bot.slack.payloads import acting_user, action_value, slack_team_id
-
-
-def _team_id(body: dict[str, Any]) -> int | None:
-    value = action_value(body)
-    return int(value) if value.isdigit() else None
+from bot.slack.listeners.common import action_team, team_id_of_button
+from bot.slack.payloads import acting_user, slack_team_id
 
 
 def register(app: App, deps: Deps) -> None:
@@ -37,7 +32,7 @@ def register(app: App, deps: Deps) -> None:
             slack_team_id=slack_team_id(body),
             user_id=acting_user(body),
             channel_id=None,
-            team_id=_team_id(body),
+            team_id=team_id_of_button(body),
         )
         if result.later:  # otherwise the digest itself, in the DM, is the answer
             tell_user(client, body, result.reply, [section(result.reply)])
@@ -47,14 +42,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         now = deps.now()
         with session_scope(deps.session_factory) as session:
-            team = manager_team_in(
-                session=session,
-                slack_team_id=slack_team_id(body),
-                user_id=acting_user(body),
-                channel_id=None,
-                team_id=_team_id(body),
-                now=now,
-            )
+            team = action_team(session=session, body=body, team_id=team_id_of_button(body), now=now)
             view = questions_modal(session=session, team_id=team.id, team_name=team.name, now=now)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -64,7 +52,7 @@ def register(app: App, deps: Deps) -> None:
         now = deps.now()
         with session_scope(deps.session_factory) as session:
             role, _person = pie_reads.role_in_team(
-                session=session, team_id=_team_id(body) or 0, user_id=acting_user(body)
+                session=session, team_id=team_id_of_button(body) or 0, user_id=acting_user(body)
             )
             modal = new_pie_modal(session=session, role=role, now=now)
         client.views_open(trigger_id=body["trigger_id"], view=modal)

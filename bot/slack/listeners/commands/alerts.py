@@ -7,13 +7,14 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.db import session_scope
-from bot.services.alerts import open_alerts, team_settings
-from bot.services.teams import manager_team_in
+from bot.services.alerts.cards import open_alerts
+from bot.services.alerts.signals import team_settings
 from bot.slack.blocks.alerts import build_settings_card
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.deps import Deps
 from bot.slack.listeners.commands.registry import Subcommand
+from bot.slack.listeners.common import command_team
 from bot.slack.payloads import CommandRequest
 
 
@@ -21,14 +22,7 @@ def alerts_settings(req: CommandRequest, deps: Deps, client: WebClient) -> dict[
     """Show the team's thresholds to a manager."""
     now = deps.now()
     with session_scope(deps.session_factory) as session:
-        team = manager_team_in(
-            session=session,
-            slack_team_id=req.slack_team_id,
-            user_id=req.user_id,
-            channel_id=req.channel,
-            team_id=req.team_id,
-            now=now,
-        )
+        team = command_team(session=session, req=req, now=now)
         blocks = build_settings_card(
             team_id=team.id,
             team_name=team.name,

@@ -2,37 +2,31 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.db import session_scope
 from bot.domain.checkins import parse_iso_date
 from bot.domain.errors import UserError
-from bot.domain.schedule import local_date
 from bot.domain.text import escape
 from bot.jobs.outbox import send_now
-from bot.services import checkins as service
-from bot.services.people import find_person, get_or_create_workspace
-from bot.services.teams import manager_team_in
-from bot.slack.blocks.checkins import build_checkin_message, build_pulse_section, build_questions_modal
+from bot.services.checkins import availability
+from bot.services.checkins.answering import checkin_view
+from bot.services.checkins.on_demand import checkin_on_demand, mark_posted
+from bot.services.checkins.pulse import pulse_of
+from bot.services.people import get_or_create_workspace
+from bot.slack.blocks.checkins import build_checkin_message, build_pulse_section
 from bot.slack.blocks.common import ephemeral
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.deps import Deps
 from bot.slack.home import HomeContext, publish_home
+from bot.slack.listeners.checkin_questions import questions_modal
 from bot.slack.listeners.commands.registry import Subcommand
+from bot.slack.listeners.common import command_team, without_rate_limit_waits
 from bot.slack.payloads import CommandRequest
 
 GROUP = "Check-ins"
-
-
-def _without_rate_limit_waits(client: WebClient) -> WebClient:
-    """A copy of the client that doesn't sleep through a 429: a slash command must answer within 3 s."""
-    quick = copy.copy(client)
-    quick.retry_handlers = [h for h in client.retry_handlers if not isinstance(h, RateLimitErrorRetryHandler)]
-    return quick
 
 
 def checkin_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
@@ -40,7 +34,7 @@ def checkin_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str,
     now = deps.now()
     with session_scope(deps.session_factory) as session:
         workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
-        found = service.checkin_on_demand(
+        found = checkin_on_demand(
             session=session,
             workspace=workspace,
             user_id=req.user_id,
@@ -51,7 +45,7 @@ def checkin_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str,
     if not found.already_sent:
         report = send_now(
             session_factory=deps.session_factory,
-            client=_without_rate_limit_waits(client),
+            client=without_rate_limit_waits(client),
             dedupe_key=found.delivery_key,
             now=now,
             kinds=deps.wiring.kinds,
@@ -66,11 +60,11 @@ def checkin_now(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str,
         )
     with session_scope(deps.session_factory) as session:
         text, blocks = build_checkin_message(
-            service.checkin_view(session=session, checkin_id=found.checkin_id, now=now)
+            checkin_view(session=session, checkin_id=found.checkin_id, now=now)
         )
     posted = client.chat_postMessage(channel=req.user_id, text=text, blocks=blocks)
     with session_scope(deps.session_factory) as session:
-        service.mark_posted(
+        mark_posted(
             session=session,
             checkin_id=found.checkin_id,
             channel=str(posted.get("channel") or req.user_id),
@@ -87,7 +81,7 @@ def away(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     now = deps.now()
     with session_scope(deps.session_factory) as session:
         workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
-        person = service.set_away(
+        person = availability.set_away(
             session=session, workspace=workspace, user_id=req.user_id, text=req.args, now=now
         )
         until = person.away_until
@@ -104,16 +98,11 @@ def back(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     now = deps.now()
     with session_scope(deps.session_factory) as session:
         workspace = get_or_create_workspace(session=session, slack_team_id=req.slack_team_id, now=now)
-        was_away = service.clear_away(session=session, workspace=workspace, user_id=req.user_id, now=now)
+        was_away = availability.clear_away(session=session, workspace=workspace, user_id=req.user_id, now=now)
     publish_home(deps=deps, client=client, slack_team_id=req.slack_team_id, user_id=req.user_id)
     if not was_away:
         return ephemeral("You weren't marked away, so nothing changed. Check-ins carry on as usual.")
     return ephemeral(":wave: Welcome back! Your check-ins resume from the next one.")
-
-
-def _manager_today(session: Any, workspace_id: int, user_id: str, now: Any) -> Any:
-    person = find_person(session=session, workspace_id=workspace_id, user_id=user_id)
-    return local_date(now, person.tz if person else "UTC")
 
 
 def skip(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
@@ -121,23 +110,18 @@ def skip(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]:
     now = deps.now()
     word, _, reason = req.args.partition(" ")
     with session_scope(deps.session_factory) as session:
-        team = manager_team_in(
-            session=session,
-            slack_team_id=req.slack_team_id,
-            user_id=req.user_id,
-            channel_id=req.channel,
-            team_id=req.team_id,
-            now=now,
+        team = command_team(session=session, req=req, now=now)
+        today = availability.today_of(
+            session=session, workspace_id=team.workspace_id, user_id=req.user_id, now=now
         )
-        today = _manager_today(session, team.workspace_id, req.user_id, now)
         if not word:
-            days = service.upcoming_skip_dates(session=session, team_id=team.id, today=today)
+            days = availability.upcoming_skip_dates(session=session, team_id=team.id, today=today)
             listed = ", ".join(d.isoformat() for d in days) or "none yet"
             return ephemeral(
                 f"*{escape(team.name)}* days off: {listed}. Add one with `/stretch skip 2026-12-25`."
             )
         day = parse_iso_date(word)
-        added = service.add_skip_date(
+        added = availability.add_skip_date(
             session=session, team_id=team.id, day=day, today=today, actor=req.user_id, now=now, reason=reason
         )
         name = team.name
@@ -153,18 +137,11 @@ def unskip(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, Any]
     """Remove a team skip date."""
     now = deps.now()
     with session_scope(deps.session_factory) as session:
-        team = manager_team_in(
-            session=session,
-            slack_team_id=req.slack_team_id,
-            user_id=req.user_id,
-            channel_id=req.channel,
-            team_id=req.team_id,
-            now=now,
-        )
+        team = command_team(session=session, req=req, now=now)
         if not req.args:
             raise UserError("Which day? Try `/stretch unskip 2026-12-25`.")
         day = parse_iso_date(req.args.split()[0])
-        removed = service.remove_skip_date(session=session, team_id=team.id, day=day)
+        removed = availability.remove_skip_date(session=session, team_id=team.id, day=day)
         name = team.name
     if not removed:
         return ephemeral(f"{day.isoformat()} wasn't a day off for *{escape(name)}*, so nothing changed.")
@@ -175,35 +152,17 @@ def questions(req: CommandRequest, deps: Deps, client: WebClient) -> dict[str, A
     """Open the questions modal for the manager's team."""
     now = deps.now()
     with session_scope(deps.session_factory) as session:
-        team = manager_team_in(
-            session=session,
-            slack_team_id=req.slack_team_id,
-            user_id=req.user_id,
-            channel_id=req.channel,
-            team_id=req.team_id,
-            now=now,
-        )
+        team = command_team(session=session, req=req, now=now)
         view = questions_modal(session=session, team_id=team.id, team_name=team.name, now=now)
     client.views_open(trigger_id=req.trigger_id, view=view)
     return None
-
-
-def questions_modal(*, session: Any, team_id: int, team_name: str, now: Any) -> dict[str, Any]:
-    """The questions modal as the team's set stands now."""
-    from bot.services.checkins import QuestionView, options_of, team_questions
-
-    views = [
-        QuestionView(q.id, q.key, q.kind, q.prompt, tuple(options_of(q)), None)
-        for q in team_questions(session=session, team_id=team_id, now=now)
-    ]
-    return build_questions_modal(team_id=team_id, team_name=team_name, questions=views)
 
 
 def pulse_section(context: HomeContext) -> list[dict[str, Any]]:
     """The rep's pulse in the App Home."""
     if context.person is None:
         return []
-    pulse = service.pulse_of(session=context.session, person=context.person, now=context.now)
+    pulse = pulse_of(session=context.session, person=context.person, now=context.now)
     return build_pulse_section(pulse, now=context.now)
 
 

@@ -21,8 +21,8 @@ from bot.slack.blocks.digest import build_dashboard
 from bot.slack.blocks.help import HelpEntry
 from bot.slack.deps import Deps
 from bot.slack.home import HomeContext, publish_home
-from bot.slack.listeners.commands.checkins import _without_rate_limit_waits
 from bot.slack.listeners.commands.registry import Subcommand
+from bot.slack.listeners.common import without_rate_limit_waits
 from bot.slack.payloads import CommandRequest
 
 logger = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def send_digests_now(
                 now=now,
             )
             keys.append((team.name, key))
-    quick = _without_rate_limit_waits(client)
+    quick = without_rate_limit_waits(client)
     sent: list[str] = []
     later: list[str] = []
     for name, key in keys:

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.domain.leads.command import parse_leads_command
-from bot.jobs.outbox import send_now
+from bot.jobs.outbox import send_planned
 from bot.services.leads.card import claim_leads
 from bot.slack.blocks import leads as lead_blocks
 from bot.slack.blocks.common import ephemeral
@@ -37,16 +37,13 @@ HELP = (
 
 def send_dms(*, deps: Deps, client: WebClient, keys: list[str]) -> None:
     """Send the overlap DMs just planned at once (the outbox sends any it can't now at the next tick)."""
-    now = deps.now()
-    for key in keys:
-        send_now(
-            session_factory=deps.session_factory,
-            client=client,
-            dedupe_key=key,
-            now=now,
-            kinds=deps.wiring.kinds,
-            asked_for=False,
-        )
+    send_planned(
+        session_factory=deps.session_factory,
+        client=client,
+        dedupe_keys=keys,
+        now=deps.now(),
+        kinds=deps.wiring.kinds,
+    )
 
 
 def run_leads_command(

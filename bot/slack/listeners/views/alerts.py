@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.db import session_scope
-from bot.domain.alerts import SETTING_RANGES, parse_setting
+from bot.domain.alert_settings import SETTING_RANGES, parse_setting
 from bot.domain.errors import UserError
 from bot.domain.text import escape
-from bot.services.alerts import save_team_settings, team_settings
-from bot.services.people import find_person, get_or_create_workspace
-from bot.services.teams import manager_team
+from bot.services.alerts.signals import save_team_settings
 from bot.slack.blocks.alerts import read_settings_metadata
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
 from bot.slack.ids import AlertView
-from bot.slack.payloads import acting_user, slack_team_id
+from bot.slack.listeners.common import action_team
+from bot.slack.payloads import acting_user
 
 
 def register(app: App, deps: Deps) -> None:
@@ -39,17 +37,13 @@ def register(app: App, deps: Deps) -> None:
         now = deps.now()
         user_id = acting_user(body)
         with session_scope(deps.session_factory) as session:
-            workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
-            team = manager_team(
-                session=session, workspace=workspace, user_id=user_id, channel_id=None, team_id=team_id
-            )
-            actor = find_person(session=session, workspace_id=workspace.id, user_id=user_id)
-            settings = replace(team_settings(session=session, team_id=team.id), **typed)  # type: ignore[arg-type]
+            team = action_team(session=session, body=body, team_id=team_id, now=now)
             save_team_settings(
                 session=session,
                 team_id=team.id,
-                settings=settings,
-                actor_person_id=actor.id if actor else None,
+                workspace_id=team.workspace_id,
+                changes=typed,
+                actor_user_id=user_id,
                 now=now,
             )
             name = team.name

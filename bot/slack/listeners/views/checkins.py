@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -11,25 +10,19 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.domain.errors import UserError
-from bot.services import checkins as service
+from bot.services.checkins.answering import CLOSED_MESSAGE, CheckinClosed, record_notes
+from bot.services.checkins.availability import set_away_until
+from bot.services.checkins.questions import save_question
 from bot.services.people import get_or_create_workspace
-from bot.services.teams import manager_team
 from bot.slack.blocks.checkins import parse_note_state, parse_question_editor
 from bot.slack.deps import Deps
 from bot.slack.guard import guarded
 from bot.slack.home import publish_home
 from bot.slack.ids import CheckinInput, CheckinView
 from bot.slack.listeners.actions.checkins import update_checkin_message
-from bot.slack.listeners.commands.checkins import questions_modal
-from bot.slack.payloads import acting_user, slack_team_id
-
-
-def _metadata(body: dict[str, Any]) -> dict[str, Any]:
-    try:
-        data = json.loads(body["view"].get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+from bot.slack.listeners.checkin_questions import questions_modal
+from bot.slack.listeners.common import action_team
+from bot.slack.payloads import acting_user, private_metadata, slack_team_id
 
 
 def register(app: App, deps: Deps) -> None:
@@ -37,13 +30,13 @@ def register(app: App, deps: Deps) -> None:
 
     @guarded("view")
     def note_submitted(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
-        meta = _metadata(body)
+        meta = private_metadata(body)
         checkin_id = meta.get("checkin_id")
         if not isinstance(checkin_id, int):
-            raise service.CheckinClosed(service.CLOSED_MESSAGE)
+            raise CheckinClosed(CLOSED_MESSAGE)
         notes = parse_note_state(body["view"]["state"]["values"])
         with session_scope(deps.session_factory) as session:
-            service.record_notes(
+            record_notes(
                 session=session, checkin_id=checkin_id, user_id=acting_user(body), notes=notes, now=deps.now()
             )
         ack()
@@ -65,7 +58,7 @@ def register(app: App, deps: Deps) -> None:
         with session_scope(deps.session_factory) as session:
             workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
             try:
-                service.set_away_until(
+                set_away_until(
                     session=session, workspace=workspace, user_id=acting_user(body), until=until, now=now
                 )
             except UserError as error:
@@ -75,33 +68,23 @@ def register(app: App, deps: Deps) -> None:
 
     @guarded("view")
     def question_saved(ack: Ack, body: dict[str, Any], client: WebClient, **_: Any) -> None:
-        meta = _metadata(body)
+        meta = private_metadata(body)
         prompt, kind, options = parse_question_editor(body["view"]["state"]["values"])
         now = deps.now()
+        team_id, key = meta.get("team_id"), meta.get("key")
         with session_scope(deps.session_factory) as session:
-            workspace = get_or_create_workspace(session=session, slack_team_id=slack_team_id(body), now=now)
-            team_id = meta.get("team_id")
-            team = manager_team(
-                session=session,
-                workspace=workspace,
-                user_id=acting_user(body),
-                channel_id=None,
-                team_id=team_id if isinstance(team_id, int) else None,
+            team = action_team(
+                session=session, body=body, team_id=team_id if isinstance(team_id, int) else None, now=now
             )
-            key = meta.get("key")
-            if isinstance(key, str) and key:
-                service.reword_question(
-                    session=session, team_id=team.id, key=key, prompt=prompt, options_text=options, now=now
-                )
-            else:
-                service.add_question(
-                    session=session,
-                    team_id=team.id,
-                    kind=kind or "",
-                    prompt=prompt,
-                    options_text=options,
-                    now=now,
-                )
+            save_question(
+                session=session,
+                team_id=team.id,
+                key=key if isinstance(key, str) and key else None,
+                kind=kind or "",
+                prompt=prompt,
+                options_text=options,
+                now=now,
+            )
             parent = questions_modal(session=session, team_id=team.id, team_name=team.name, now=now)
         ack()
         if meta.get("parent"):

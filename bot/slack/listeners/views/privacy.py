@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.db import session_scope
 from bot.domain.errors import NotAllowedError, UserError
-from bot.jobs.outbox import send_now
+from bot.jobs.outbox import send_planned
 from bot.services.people import find_person, get_or_create_workspace
 from bot.services.privacy import forget_person
 from bot.slack.blocks.privacy import build_forgotten_view, confirmed
@@ -43,14 +43,12 @@ def register(app: App, deps: Deps) -> None:
                 else None
             )
         ack(response_action="update", view=build_forgotten_view(forgotten=done is not None))
-        for key in done.notice_keys if done else ():
-            send_now(
-                session_factory=deps.session_factory,
-                client=client,
-                dedupe_key=key,
-                now=now,
-                kinds=deps.wiring.kinds,
-                asked_for=False,
-            )
+        send_planned(
+            session_factory=deps.session_factory,
+            client=client,
+            dedupe_keys=done.notice_keys if done else (),
+            now=now,
+            kinds=deps.wiring.kinds,
+        )
 
     app.view(PrivacyView.FORGET)(forget_confirmed)
