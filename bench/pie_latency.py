@@ -2,10 +2,19 @@
 
     python bench/pie_latency.py            # PIE_BENCH_DATABASE_URL, else the local stretch_pie test db
 The database is created when missing, then emptied and rebuilt by the migrations: point it at a scratch
-database.
+database. PIE_BENCH_PROFILE=<file> also records the server process with py-spy during the closed loop
+(when py-spy is installed; it slows the server) and writes its raw stacks there.
 
-Both apps run on the same waitress server class, in this process, against the same fake Slack. Commands
-are half status cards, half claims or changes of a slice (so the pie row lock is busy). Printed:
+How it is measured: as in production, the server under test runs in a process of its own, and Slack and
+the people typing are elsewhere. Stretch, and then the bare Bolt app for the baseline, each run on the same
+waitress server class in a child process ("spawn"), against the same database; the fake Slack (its Web
+API and the response_url receiver) and the load generator stay in this process. Sharing one interpreter
+would make the server wait for the GIL behind the bench's own 20 client threads and the fake Slack's
+(≈ half of each answer's CPU), and the figures would measure the bench. The parent steers the child over a
+pipe (see _Server): the answer queue's stats, whether answers are still being worked out, and which
+response_url poster to use.
+
+Commands are half status cards, half claims or changes of a slice (so the pie row lock is busy). Printed:
 
 1. Closed loop, what people do: 20 reps each send their next command only once they have seen the answer
    to the last (in the ack, or at response_url). Ack and answer percentiles, Stretch and the bare app.
@@ -21,14 +30,18 @@ are half status cards, half claims or changes of a slice (so the pie row lock is
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+import shutil
+import signal
+import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -59,11 +72,120 @@ REPS = 50
 OTHER_TEAM = 5
 
 
-def _serve(wsgi):  # type: ignore[no-untyped-def]
-    server = HttpServer(wsgi, host="127.0.0.1", port=0, threads=8, loop_timeout=0.05)
+def _server_main(conn: Connection, kind: str, env: dict[str, str]) -> None:
+    """The child process: serve `kind` ("stretch" or "bare") and obey the parent's commands.
+
+    Commands, each answered: ("cpu",) the process's CPU seconds so far, ("stats",) what the answer queue did since the last call (AnswerStats),
+    ("working",) whether answers are still queued or being worked out, ("post", "pooled" | "plain") which
+    response_url poster to use, ("stop",) stop serving."""
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth" is the load we make
+    settings = load_settings(env, dotenv=Path("/nonexistent/.env"))
+    engine = make_engine(env["DATABASE_URL"])
+    if kind == "bare":
+        app = App(client=make_client(settings), signing_secret=SECRET)
+
+        @app.command("/claim-pie")
+        def only_ack(ack: Ack) -> None:
+            ack()
+
+    else:
+        deps = Deps(session_factory=make_session_factory(engine), settings=settings)
+        app = create_app(settings, deps, client=make_client(settings))
+    server = HttpServer(build_wsgi(app, engine), host="127.0.0.1", port=0, threads=8, loop_timeout=0.05)
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
-    return server, thread
+    conn.send(server.port)
+    posters = {"pooled": answers.post_response, "plain": _plain_post}
+    while True:
+        command, *args = conn.recv()
+        if command == "stop":
+            server.stop()
+            thread.join(timeout=10)
+            engine.dispose()
+            conn.send(None)
+            return
+        if command == "cpu":
+            conn.send(time.process_time())
+            continue
+        if kind == "bare":
+            conn.send(None if command != "stats" else answers.AnswerStats())
+            continue
+        from bot.slack.listeners.commands import pie as pie_listener
+
+        queue = pie_listener._answer_queue()
+        if command == "stats":
+            stats, queue.stats = queue.stats, answers.AnswerStats()
+            conn.send(stats)
+        elif command == "working":
+            conn.send(bool(queue._queued or queue._busy))
+        elif command == "post":
+            queue._post = posters[args[0]]
+            conn.send(None)
+
+
+class _Server:
+    """A server under test in its own process, steered over a pipe (see _server_main)."""
+
+    def __init__(self, kind: str, env: dict[str, str]) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._lock = threading.Lock()  # one exchange at a time: the flood thread asks too
+        self.process = context.Process(target=_server_main, args=(child, kind, env), daemon=True)
+        self.process.start()
+        if not self._conn.poll(60):
+            raise RuntimeError(f"the {kind} server did not start")
+        self.events = f"http://127.0.0.1:{self._conn.recv()}/slack/events"
+
+    def ask(self, *command: Any) -> Any:
+        """Send one command to the child and return its answer."""
+        with self._lock:
+            self._conn.send(command)
+            return self._conn.recv()
+
+    def stats(self) -> answers.AnswerStats:
+        """What the pie's answer queue did since the last call (and start counting afresh)."""
+        stats: answers.AnswerStats = self.ask("stats")
+        return stats
+
+    def stop(self) -> None:
+        """Stop serving and wait for the process to end."""
+        self.ask("stop")
+        self.process.join(timeout=15)
+
+
+class _Profile:
+    """py-spy recording the server process while a load runs (PIE_BENCH_PROFILE), when py-spy is there."""
+
+    def __init__(self, pid: int) -> None:
+        self.out = os.environ.get("PIE_BENCH_PROFILE")
+        spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+        self._process: subprocess.Popen[bytes] | None = None
+        if self.out and Path(spy).exists():
+            self._process = subprocess.Popen(
+                [
+                    spy,
+                    "record",
+                    "--pid",
+                    str(pid),
+                    "--threads",
+                    "--idle",
+                    "-r",
+                    "200",
+                    "-f",
+                    "raw",
+                    "-o",
+                    self.out,
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(1)  # attached before the load starts
+
+    def stop(self) -> None:
+        """Stop recording; py-spy writes its file on SIGINT."""
+        if self._process is not None:
+            self._process.send_signal(signal.SIGINT)
+            self._process.wait(timeout=30)
 
 
 @dataclass
@@ -126,7 +248,7 @@ def _answered(reply: Any) -> bool:
 
 
 def closed_loop(
-    url: str, fake: FakeSlack, seen: Answers, texts: list[tuple[str, str]], users: int, each: int
+    server: _Server, fake: FakeSlack, seen: Answers, texts: list[tuple[str, str]], users: int, each: int
 ) -> Timings:
     """`users` people, each sending `each` commands, the next only once the last was answered."""
     timings = Timings()
@@ -139,7 +261,7 @@ def closed_loop(
             command_text = "" if (index + round_) % 2 else f"{1 + (index + round_) % 7}k"
             name = f"b{next(_names)}"
             event = seen.expect(name)
-            client = SignedSlack(url, SECRET, response_url=fake.response_url(name))
+            client = SignedSlack(server.events, SECRET, response_url=fake.response_url(name))
             body = client.command_body("/claim-pie", command_text, user=user)
             start = time.perf_counter()
             reply = client.post(body, "application/x-www-form-urlencoded")
@@ -168,7 +290,7 @@ def closed_loop(
 
 
 def open_loop(
-    url: str, fake: FakeSlack, seen: Answers, texts: list[tuple[str, str]], requests: int
+    server: _Server, fake: FakeSlack, seen: Answers, texts: list[tuple[str, str]], requests: int
 ) -> Timings:
     """CONCURRENCY senders that never wait for answers; then the answers are collected."""
     timings = Timings()
@@ -176,13 +298,13 @@ def open_loop(
 
     def one(index: int) -> None:
         user, command_text = texts[index % len(texts)]
-        sent.append(_send(url, fake, user, command_text))
+        sent.append(_send(server.events, fake, user, command_text))
 
     with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
         list(pool.map(one, range(requests)))
     deadline = time.monotonic() + 60
     time.sleep(0.2)
-    while time.monotonic() < deadline and _unanswered(sent, seen):
+    while time.monotonic() < deadline and _unanswered(sent, seen, server):
         time.sleep(0.05)
     time.sleep(0.5)  # the last answers' posts in flight
     for name, start, ack, in_ack in sent:
@@ -198,14 +320,14 @@ def open_loop(
     return timings
 
 
-def burst(url: str, fake: FakeSlack, seen: Answers, users: list[str]) -> Timings:
+def burst(server: _Server, fake: FakeSlack, seen: Answers, users: list[str]) -> Timings:
     """Every rep claims at the same instant (what the pie's launch looks like)."""
     start = threading.Barrier(len(users))
     out: list[tuple[str, float, float, bool]] = []
 
     def one(index: int) -> None:
         start.wait()
-        out.append(_send(url, fake, users[index], f"{2 + index % 5}k"))
+        out.append(_send(server.events, fake, users[index], f"{2 + index % 5}k"))
 
     with ThreadPoolExecutor(max_workers=len(users)) as pool:
         list(pool.map(one, range(len(users))))
@@ -220,13 +342,9 @@ def burst(url: str, fake: FakeSlack, seen: Answers, users: list[str]) -> Timings
     return timings
 
 
-def _unanswered(sent: list[tuple[str, float, float, bool]], seen: Answers) -> bool:
+def _unanswered(sent: list[tuple[str, float, float, bool]], seen: Answers, server: _Server) -> bool:
     """Whether an answer may still come: some command was acked empty and its answer hasn't arrived."""
-    from bot.slack.listeners.commands import pie as pie_listener
-
-    queue = pie_listener._answer_queue()
-    busy = queue._queued or queue._busy
-    return bool(busy) and any(not in_ack and seen.at(n) is None for n, _, _, in_ack in sent)
+    return bool(server.ask("working")) and any(not in_ack and seen.at(n) is None for n, _, _, in_ack in sent)
 
 
 def _create_if_missing(url: str) -> None:
@@ -269,15 +387,6 @@ def _queue_line(stats: answers.AnswerStats) -> str:
     )
 
 
-def _fresh_queue() -> answers.AnswerStats:
-    """What the pie's answer queue did since the last call (and start counting afresh)."""
-    from bot.slack.listeners.commands import pie as pie_listener
-
-    queue = pie_listener._answer_queue()
-    stats, queue.stats = queue.stats, answers.AnswerStats()
-    return stats
-
-
 def _plain_post(response_url: str, reply: dict[str, Any]) -> None:
     WebhookClient(response_url, timeout=10).send(
         text=reply.get("text"),
@@ -287,15 +396,8 @@ def _plain_post(response_url: str, reply: dict[str, Any]) -> None:
     )
 
 
-def _with_post(post: Callable[[str, dict[str, Any]], None]) -> None:
-    from bot.slack.listeners.commands import pie as pie_listener
-
-    pie_listener._answer_queue()._post = post
-
-
 def main() -> None:
     """Run both apps and print the figures."""
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth" is the load we make
     url = os.environ.get("PIE_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/stretch_pie")
     _create_if_missing(url)
     reset_postgres(url)
@@ -304,15 +406,12 @@ def main() -> None:
     factory = make_session_factory(engine)
     fake = FakeSlack().start()
     seen = Answers(fake)
-    settings = load_settings(
-        {
-            "SLACK_BOT_TOKEN": "xoxb-bench",
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": fake.url,
-            "DATABASE_URL": url,
-        },
-        dotenv=Path("/nonexistent/.env"),
-    )
+    env = {
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake.url,
+        "DATABASE_URL": url,
+    }
     reps = [Member(f"U0B{i:03d}", f"Rep {i}") for i in range(REPS)]
     others = [Member(f"U0O{i:03d}", f"Other {i}") for i in range(OTHER_TEAM)]
     seed_team(session_factory=factory, fake=fake, managers=[Member("U0MIA", "Mia")], reps=reps)
@@ -333,65 +432,58 @@ def main() -> None:
             )
     texts = [(r.user_id, "" if i % 2 else f"{1 + i % 7}k") for i, r in enumerate(reps)]
     other_texts = [(r.user_id, "" if i % 2 else f"{1 + i % 7}k") for i, r in enumerate(others * 2)]
+    engine.dispose()
 
-    deps = Deps(session_factory=factory, settings=settings)
-    stretch = create_app(settings, deps, client=make_client(settings))
-    server, thread = _serve(build_wsgi(stretch, engine))
-    events = f"http://127.0.0.1:{server.port}/slack/events"
-    open_loop(events, fake, seen, texts, WARMUP)
+    server = _Server("stretch", env)
+    open_loop(server, fake, seen, texts, WARMUP)
     time.sleep(1)
 
-    _fresh_queue()
-    closed = closed_loop(events, fake, seen, texts, CONCURRENCY, REQUESTS // CONCURRENCY)
-    closed_stats = _fresh_queue()
+    server.stats()
+    profile = _Profile(server.process.pid or 0)
+    cpu = server.ask("cpu")
+    closed = closed_loop(server, fake, seen, texts, CONCURRENCY, REQUESTS // CONCURRENCY)
+    cpu = server.ask("cpu") - cpu
+    profile.stop()
+    closed_stats = server.stats()
     time.sleep(1)
-    overload = open_loop(events, fake, seen, texts, REQUESTS)
-    overload_stats = _fresh_queue()
+    overload = open_loop(server, fake, seen, texts, REQUESTS)
+    overload_stats = server.stats()
     time.sleep(2)
-    _with_post(_plain_post)
-    overload_plain = open_loop(events, fake, seen, texts, REQUESTS)
-    plain_stats = _fresh_queue()
-    _with_post(answers.post_response)
+    server.ask("post", "plain")
+    overload_plain = open_loop(server, fake, seen, texts, REQUESTS)
+    plain_stats = server.stats()
+    server.ask("post", "pooled")
     time.sleep(2)
 
-    alone = closed_loop(events, fake, seen, other_texts, OTHER_TEAM, 40)
+    alone = closed_loop(server, fake, seen, other_texts, OTHER_TEAM, 40)
     flood_done = threading.Event()
 
     def flood() -> None:
         while not flood_done.is_set():
-            open_loop(events, fake, seen, texts, 100)
+            open_loop(server, fake, seen, texts, 100)
 
     flooder = threading.Thread(target=flood, daemon=True)
     flooder.start()
     time.sleep(0.5)
-    flooded = closed_loop(events, fake, seen, other_texts, OTHER_TEAM, 40)
+    flooded = closed_loop(server, fake, seen, other_texts, OTHER_TEAM, 40)
     flood_done.set()
     flooder.join()
     time.sleep(2)
-    launch = burst(events, fake, seen, [r.user_id for r in reps])
+    launch = burst(server, fake, seen, [r.user_id for r in reps])
     server.stop()
-    thread.join(timeout=10)
 
-    bare = App(client=make_client(settings), signing_secret=SECRET)
-
-    @bare.command("/claim-pie")
-    def only_ack(ack: Ack) -> None:
-        ack()
-
-    server, thread = _serve(build_wsgi(bare, engine))
-    bare_events = f"http://127.0.0.1:{server.port}/slack/events"
-    open_loop(bare_events, fake, seen, texts, WARMUP)
-    bare_closed = closed_loop_bare(bare_events, fake, texts)
-    bare_open = open_loop(bare_events, fake, seen, texts, REQUESTS)
-    server.stop()
-    thread.join(timeout=10)
+    bare = _Server("bare", env)
+    open_loop(bare, fake, seen, texts, WARMUP)
+    bare_closed = closed_loop_bare(bare, fake, texts)
+    bare_open = open_loop(bare, fake, seen, texts, REQUESTS)
+    bare.stop()
     fake.stop()
-    engine.dispose()
 
     print(f"/claim-pie on PostgreSQL, half status cards, half claims; {CONCURRENCY} people")
     print("1. closed loop (each person waits for the answer before the next command), 600 commands")
     print(_line("stretch", closed))
     print(_queue_line(closed_stats))
+    print(f"      server process CPU {cpu / len(closed.acks) * 1000:.1f} ms per command")
     print(_line("bare Bolt (answer = ack)", bare_closed, answers_too=False))
     print(
         f"  ack p99 ratio {_pct(closed.acks, 99) / _pct(bare_closed.acks, 99):.2f}x; "
@@ -413,7 +505,7 @@ def main() -> None:
     )
 
 
-def closed_loop_bare(url: str, fake: FakeSlack, texts: list[tuple[str, str]]) -> Timings:
+def closed_loop_bare(server: _Server, fake: FakeSlack, texts: list[tuple[str, str]]) -> Timings:
     """The bare app answers nothing but the ack: each person sends the next command on the ack."""
     timings = Timings()
     lock = threading.Lock()
@@ -421,7 +513,7 @@ def closed_loop_bare(url: str, fake: FakeSlack, texts: list[tuple[str, str]]) ->
     def person(index: int) -> None:
         for round_ in range(REQUESTS // CONCURRENCY):
             user, command_text = texts[(index + round_ * CONCURRENCY) % len(texts)]
-            _, _, ack, _ = _send(url, fake, user, command_text)
+            _, _, ack, _ = _send(server.events, fake, user, command_text)
             with lock:
                 timings.acks.append(ack)
 

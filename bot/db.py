@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 logger = logging.getLogger(__name__)
 
 SessionFactory = sessionmaker[Session]
+# A pooled PostgreSQL connection idle for longer than this is pinged before it is handed out. One used a
+# moment ago isn't: under load a ping before every checkout is a round trip on every command's path, and a
+# connection the database dropped while busy fails its statement, which makes SQLAlchemy throw the whole
+# pool away (a disconnect), so the next checkout connects afresh.
+PING_AFTER_IDLE_SECONDS = 1.0
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -28,12 +34,37 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
+    ping_when_idle = not kwargs.get("pool_pre_ping", False)
     if "poolclass" not in kwargs:
         kwargs.setdefault("pool_size", 10)
         kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("connect_args", {"connect_timeout": 5})
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if ping_when_idle:
+        _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection that sat idle (the database may have restarted meanwhile) before use."""
+
+    def checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    def checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            ping = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool throws this connection away and checks out another (a new one if need be).
+            raise exc.DisconnectionError() from error
+        if not ping:
+            raise exc.DisconnectionError()
+
+    event.listen(engine, "checkin", checked_in)
+    event.listen(engine, "checkout", checked_out)
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

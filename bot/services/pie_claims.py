@@ -48,6 +48,7 @@ from bot.services.pie_reads import (
     pie_view,
     previous_slice,
     rep_rows,
+    rep_rows_and_previous,
     require_manager,
     slice_rows,
 )
@@ -157,7 +158,11 @@ def claim_slice(
     currency = pie.currency if pie is not None else open_pie_currency(session, team)
     amount = parse_amount(amount_text, currency)
     clean = clean_note(note) if note is not None else None
-    reps = rep_rows(session, team.id)
+    # The reps and the rep's slice of the last closed pie don't change under the pie's lock: read before it.
+    if pie is not None:
+        reps, previous = rep_rows_and_previous(session, team.id, person.id, pie.id)
+    else:
+        reps, previous = rep_rows(session, team.id), None
     locked = session.execute(_CLAIM_LOCK, {"open_team": team.id, "now": now}).first()
     if locked is None:
         raise no_open_pie(role)
@@ -218,10 +223,11 @@ def claim_slice(
 
     target = locked.target_minor
     reason = stretch_reason(amount=amount, target=target, reps=len(reps), previous_slice=None)
-    if reason is None and amount > before:  # the rep's last pie is looked up only when it can matter
-        previous = previous_slice(
-            session=session, team_id=team.id, person_id=person.id, before_pie_id=locked.id
-        )
+    if reason is None and amount > before:
+        if pie is None or pie.id != locked.id:  # not read above for this pie
+            previous = previous_slice(
+                session=session, team_id=team.id, person_id=person.id, before_pie_id=locked.id
+            )
         reason = stretch_reason(amount=amount, target=target, reps=len(reps), previous_slice=previous)
     if reason and amount > before:
         record_moment(

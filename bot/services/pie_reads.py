@@ -11,8 +11,20 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Protocol
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Integer,
+    String,
+    bindparam,
+    literal,
+    null,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import Executable
 
 from bot.domain.checkpoints import Checkpoint, Pace
 from bot.domain.errors import NotAllowedError, UserError
@@ -176,7 +188,59 @@ _REPS = (
     .where(Membership.team_id == bindparam("team_id"), Membership.role == ROLE_REP)
     .order_by(Person.display_name, Person.id)
 )
+# The reps, each with what the claimer took of the team's last closed pie (the same value on every row,
+# worked out once by PostgreSQL): the claim reads both before it takes the pie's lock, in one round trip.
+_PREVIOUS_SLICE = (
+    select(PieSlice.amount_minor)
+    .join(Pie, Pie.id == PieSlice.pie_id)
+    .where(
+        Pie.team_id == bindparam("team_id"),
+        Pie.status == PIE_CLOSED,
+        Pie.id < bindparam("before_pie_id"),
+        PieSlice.person_id == bindparam("person_id"),
+        PieSlice.amount_minor > 0,
+    )
+    .order_by(Pie.id.desc())
+    .limit(1)
+)
+_REPS_AND_PREVIOUS = _REPS.add_columns(_PREVIOUS_SLICE.scalar_subquery())
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+# A view's slices and the team's reps in one round trip: the reps come after the slices (kind 1), in
+# their order, with only their person id and Slack id filled in.
+_SLICES_AND_REPS: Executable = union_all(
+    _SLICES.add_columns(literal(0).label("kind"), literal("").label("sort_name")),
+    select(
+        null().cast(Integer),
+        Person.id,
+        Person.slack_user_id,
+        null().cast(String),
+        null().cast(BigInteger),
+        null().cast(BigInteger),
+        null().cast(String),
+        null().cast(DateTime(timezone=True)),
+        null().cast(Integer),
+        literal(1),
+        Person.display_name,
+    )
+    .join(Membership, Membership.person_id == Person.id)
+    .where(Membership.team_id == bindparam("team_id"), Membership.role == ROLE_REP),
+).order_by(text("kind"), text("sort_name"), text("person_id"))
+
+
+def slices_and_reps(
+    session: Session, pie_id: int, team_id: int
+) -> tuple[list[SliceRow], list[tuple[int, str]]]:
+    """The pie's slices (as slice_rows) and the team's reps (as rep_rows), in one statement."""
+    slices: list[SliceRow] = []
+    reps: list[tuple[int, str]] = []
+    for r in session.execute(_SLICES_AND_REPS, {"pie_id": pie_id, "team_id": team_id}):
+        if r[9]:
+            reps.append((r[1], r[2]))
+        else:
+            slices.append(SliceRow(r[0], r[7], r[8], SliceLine(r[1], r[2], r[3] or r[2], r[4], r[5], r[6])))
+    return slices, reps
 
 
 def slice_rows(session: Session, pie_id: int) -> list[SliceRow]:
@@ -188,6 +252,16 @@ def slice_rows(session: Session, pie_id: int) -> list[SliceRow]:
 
 def rep_rows(session: Session, team_id: int) -> list[tuple[int, str]]:
     return [(r[0], r[1]) for r in session.execute(_REPS, {"team_id": team_id})]
+
+
+def rep_rows_and_previous(
+    session: Session, team_id: int, person_id: int, before_pie_id: int
+) -> tuple[list[tuple[int, str]], int | None]:
+    """The team's reps, and what the person claimed of the team's last closed pie before this one."""
+    rows = session.execute(
+        _REPS_AND_PREVIOUS, {"team_id": team_id, "person_id": person_id, "before_pie_id": before_pie_id}
+    ).all()
+    return [(r[0], r[1]) for r in rows], (rows[0][2] if rows else None)
 
 
 def build_view(team: Team, pie: PieColumns, slices: list[SliceRow], reps: list[tuple[int, str]]) -> PieView:
@@ -224,7 +298,7 @@ def pie_view(*, session: Session, pie: Pie, now: datetime | None = None) -> PieV
     With `now`, an open pie's view also carries the team's checkpoint path and pace."""
     team = session.get(Team, pie.team_id)
     assert team is not None
-    view = build_view(team, pie, slice_rows(session, pie.id), rep_rows(session, pie.team_id))
+    view = build_view(team, pie, *slices_and_reps(session, pie.id, pie.team_id))
     if now is not None and pie.status == PIE_OPEN:
         paced = checkpoint_service.team_pace(
             session=session, pie=pie, now=now, team=team, progress=view.progress
@@ -318,17 +392,7 @@ def pie_team(
 def previous_slice(*, session: Session, team_id: int, person_id: int, before_pie_id: int) -> int | None:
     """What the person claimed in the team's last closed pie before this one (None if nothing)."""
     return session.scalar(
-        select(PieSlice.amount_minor)
-        .join(Pie, Pie.id == PieSlice.pie_id)
-        .where(
-            Pie.team_id == team_id,
-            Pie.status == PIE_CLOSED,
-            Pie.id < before_pie_id,
-            PieSlice.person_id == person_id,
-            PieSlice.amount_minor > 0,
-        )
-        .order_by(Pie.id.desc())
-        .limit(1)
+        _PREVIOUS_SLICE, {"team_id": team_id, "person_id": person_id, "before_pie_id": before_pie_id}
     )
 
 
