@@ -12,18 +12,11 @@ from sqlalchemy.orm import Session, selectinload
 from bot.domain import pilots as rules
 from bot.domain.schedule import local_date
 from bot.models import ROLE_MANAGER, Person, Pilot, PilotParticipant
-from bot.services.people import ProfileFetcher, ensure_person, find_person, get_or_create_workspace
+from bot.services.people import ProfileFetcher, ensure_person, get_or_create_workspace
 from bot.services.pilots.core import PilotFacts, facts_of
 from bot.services.teams import Asked, asked_team
 
 RECENT = timedelta(days=30)
-
-
-def pilot_chain(*, session: Session, root_id: int) -> list[Pilot]:
-    """Every iteration of a pilot, v1 first."""
-    return list(
-        session.scalars(select(Pilot).where(Pilot.root_id == root_id).order_by(Pilot.iteration, Pilot.id))
-    )
 
 
 @dataclass(frozen=True)
@@ -110,11 +103,6 @@ def summary_recipients(*, session: Session, pilot: Pilot) -> list[Person]:
         if membership.role == ROLE_MANAGER:
             recipients.setdefault(membership.person_id, membership.person)
     return list(recipients.values())
-
-
-def person_in_workspace(*, session: Session, workspace_id: int, user_id: str) -> Person | None:
-    """The person, if Stretch knows them."""
-    return find_person(session=session, workspace_id=workspace_id, user_id=user_id)
 
 
 @dataclass(frozen=True)
