@@ -11,12 +11,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import Engine, insert  # noqa: E402
+from sqlalchemy import Engine, insert, select  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
 
 from bot import migrate  # noqa: E402
 from bot.config import normalise_database_url  # noqa: E402
 from bot.db import make_engine  # noqa: E402
 from bot.models import Membership, Person, Team, Workspace  # noqa: E402
+from bot.models.checkins import Checkin, CheckinAnswer  # noqa: E402
 
 # 40 zones, half-hour and 45-minute offsets and both hemispheres' DST included.
 ZONES = (
@@ -139,3 +141,36 @@ def fill(engine: Engine, *, members: int, team_size: int, zones: tuple[str, ...]
                 for n, pid in enumerate(person_ids)
             ],
         )
+
+
+def answer_all(session: Session, questions: dict[str, int], *, notes: bool = False) -> int:
+    """Give every answered check-in its answers (readiness, goal feel, limiter; and text notes if asked)
+    for the questions the team has; returns how many were written."""
+    rows = session.execute(select(Checkin.id, Checkin.due_at).where(Checkin.status == "answered")).all()
+    answers = [
+        {
+            "checkin_id": cid,
+            "question_id": questions[key],
+            "question_key": key,
+            "value": value,
+            "answered_at": due,
+            "updated_at": due,
+        }
+        for cid, due in rows
+        for key, value in (
+            ("readiness", str(1 + cid % 5)),
+            ("goal_feel", str(1 + cid % 5)),
+            ("limiter", ("pipeline", "time", "energy", "skills")[cid % 4]),
+            *(
+                (
+                    ("stretch_swing", f"Called a VP cold on day {cid}: booked a demo."),
+                    ("on_mind", f"Call notes for day {cid}: two demos, one objection on pricing & timing."),
+                )
+                if notes
+                else ()
+            ),
+        )
+        if key in questions
+    ]
+    session.execute(insert(CheckinAnswer), answers)
+    return len(answers)

@@ -14,11 +14,11 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
-from _setup import database, fill
+from _setup import answer_all, database, fill
 from sqlalchemy import event, insert, select, update
 
 from bot.db import make_session_factory
-from bot.models import Checkin, CheckinAnswer, Membership, Person
+from bot.models import Checkin, Membership, Person
 from bot.models.alerts import QuietAlert
 from bot.services.checkins.questions import team_questions
 from bot.services.digest import gather_digest
@@ -65,24 +65,7 @@ def seed(url: str | None) -> tuple[str, object]:
                         }
                     )
         session.execute(insert(Checkin), checkins)
-        rows = session.execute(select(Checkin.id, Checkin.due_at).where(Checkin.status == "answered")).all()
-        answers = [
-            {
-                "checkin_id": cid,
-                "question_id": questions[key],
-                "question_key": key,
-                "value": value,
-                "answered_at": due,
-                "updated_at": due,
-            }
-            for cid, due in rows
-            for key, value in (
-                ("readiness", str(1 + cid % 5)),
-                ("goal_feel", str(1 + cid % 5)),
-                ("limiter", ("pipeline", "time", "energy", "skills")[cid % 4]),
-            )
-        ]
-        session.execute(insert(CheckinAnswer), answers)
+        answers = answer_all(session, questions)
         session.execute(
             insert(QuietAlert),
             [
@@ -102,7 +85,7 @@ def seed(url: str | None) -> tuple[str, object]:
             ],
         )
         session.commit()
-        print(f"seeded {len(checkins)} check-ins and {len(answers)} answers for {len(reps)} reps")
+        print(f"seeded {len(checkins)} check-ins and {answers} answers for {len(reps)} reps")
     return url, (engine, factory, team_id, manager_id)
 
 

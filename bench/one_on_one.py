@@ -15,13 +15,12 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 
-from _setup import database, fill
+from _setup import answer_all, database, fill
 from sqlalchemy import event, insert, select, update
 
 from bot.db import make_session_factory
 from bot.models import (
     Checkin,
-    CheckinAnswer,
     Membership,
     Person,
     Pie,
@@ -74,27 +73,7 @@ def seed(url: str | None) -> tuple[object, object, int, str, str, str]:
                     }
                 )
         session.execute(insert(Checkin), checkins)
-        rows = session.execute(select(Checkin.id, Checkin.due_at).where(Checkin.status == "answered")).all()
-        answers = [
-            {
-                "checkin_id": cid,
-                "question_id": questions[key],
-                "question_key": key,
-                "value": value,
-                "answered_at": due,
-                "updated_at": due,
-            }
-            for cid, due in rows
-            for key, value in (
-                ("readiness", str(1 + cid % 5)),
-                ("goal_feel", str(1 + cid % 5)),
-                ("limiter", ("pipeline", "time", "energy", "skills")[cid % 4]),
-                ("stretch_swing", f"Called a VP cold on day {cid}: booked a demo."),
-                ("on_mind", f"Call notes for day {cid}: two demos, one objection on pricing & timing."),
-            )
-            if key in questions
-        ]
-        session.execute(insert(CheckinAnswer), answers)
+        answers = answer_all(session, questions, notes=True)
         for week in range(52):
             shoutout = Shoutout(
                 team_id=team_id,
@@ -148,7 +127,7 @@ def seed(url: str | None) -> tuple[object, object, int, str, str, str]:
             ],
         )
         session.commit()
-        print(f"seeded {len(checkins)} check-ins and {len(answers)} answers")
+        print(f"seeded {len(checkins)} check-ins and {answers} answers")
         return engine, factory, team_id, manager.slack_user_id, year_rep.slack_user_id, week_rep.slack_user_id
 
 
