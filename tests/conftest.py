@@ -148,6 +148,26 @@ class Clock:
 
 
 @pytest.fixture
+def operator_env(
+    monkeypatch: pytest.MonkeyPatch, fake_slack: FakeSlack, database_url: str, tmp_path: Path, db: Engine
+) -> FakeSlack:
+    """An operator's shell: tokens, the fake Slack's URL and the (upgraded) test database in the
+    environment, and a manager (Mia, Berlin) and a rep (Raj, Kolkata) in the workspace."""
+    monkeypatch.chdir(tmp_path)
+    for name, value in {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake_slack.url,
+        "DATABASE_URL": database_url,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    fake_slack.add_user("U0MIA", "Mia Manager", tz="Europe/Berlin")
+    fake_slack.add_user("U0RAJ", "Raj Rep", tz="Asia/Kolkata")
+    return fake_slack
+
+
+@pytest.fixture
 def clock() -> Clock:
     """The clock handed to the app."""
     return Clock()

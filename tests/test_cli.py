@@ -5,33 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
 from bot.cli.main import main
 from bot.db import SessionFactory
 from bot.models import Membership, Team
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.conftest import BOT_TOKEN
 from tests.fakeslack import FakeSlack
 
 
 @pytest.fixture
-def cli_env(
-    monkeypatch: pytest.MonkeyPatch, fake_slack: FakeSlack, database_url: str, tmp_path: Path, db: Engine
-):
+def cli_env(operator_env: FakeSlack) -> FakeSlack:
     """The environment an operator would have: tokens, the fake Slack's URL, the test database."""
-    monkeypatch.chdir(tmp_path)
-    for name, value in {
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake_slack.url,
-        "DATABASE_URL": database_url,
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
-    fake_slack.add_user("U0MIA", "Mia Manager", tz="Europe/Berlin")
-    fake_slack.add_user("U0RAJ", "Raj Rep", tz="Asia/Kolkata")
-    fake_slack.add_user("U0ANN", "Ann Rep", tz="Australia/Adelaide")
-    return fake_slack
+    operator_env.add_user("U0ANN", "Ann Rep", tz="Australia/Adelaide")
+    return operator_env
 
 
 def test_team_create_then_list_and_show(cli_env: FakeSlack, session_factory: SessionFactory, capsys) -> None:

@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, inspect, select, text
+from sqlalchemy import create_engine, inspect, select, text
 
 from bot.cli.main import main
 from bot.config import normalise_database_url
@@ -172,22 +172,9 @@ def test_team_create_on_a_database_not_upgraded_says_to_upgrade_first(
 
 
 @pytest.fixture
-def operator(
-    monkeypatch: pytest.MonkeyPatch, fake_slack: FakeSlack, database_url: str, tmp_path: Path, db: Engine
-):
+def operator(operator_env: FakeSlack) -> FakeSlack:
     """An operator's environment against the fake Slack and the (upgraded) test database."""
-    monkeypatch.chdir(tmp_path)
-    for name, value in {
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake_slack.url,
-        "DATABASE_URL": database_url,
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
-    fake_slack.add_user("U0MIA", "Mia Manager", tz="Europe/Berlin")
-    fake_slack.add_user("U0RAJ", "Raj Rep", tz="Asia/Kolkata")
-    return fake_slack
+    return operator_env
 
 
 def _one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
