@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import sys
 import threading
 import time
@@ -60,6 +61,14 @@ def build_wsgi(app: App, engine: Engine) -> Callable[[dict[str, Any], StartRespo
     return wsgi
 
 
+def listening_socket(host: str, port: int, *, backlog: int = 1024) -> socket.socket:
+    """A bound, listening TCP socket that several server processes can accept on (`stretch serve
+    --processes`): each takes the next connection when it is free, so the busiest takes the fewest."""
+    sock = socket.create_server((host, port), backlog=backlog)
+    sock.setblocking(False)
+    return sock
+
+
 class HttpServer:
     """A multi-threaded production WSGI server (waitress) that can stop gracefully from any thread."""
 
@@ -67,15 +76,24 @@ class HttpServer:
         self,
         wsgi: Callable[..., Iterable[bytes]],
         *,
-        host: str,
-        port: int,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        sock: socket.socket | None = None,
         threads: int = 8,
-        loop_timeout: float = 1.0,
+        loop_timeout: int = 1,
     ) -> None:
+        """Listen on host:port, or accept on `sock`, a listening socket other processes may share.
+
+        `loop_timeout` is how long the accept loop sleeps when nothing happens, in whole seconds: waitress
+        reads it as an int, so a fraction would become 0 and the loop would spin on select(), taking the
+        GIL from the threads answering requests."""
+        if not isinstance(loop_timeout, int) or loop_timeout < 1:
+            raise ValueError("loop_timeout is whole seconds, at least 1 (waitress reads it as an int)")
         from waitress import create_server
 
+        where: dict[str, Any] = {"sockets": [sock]} if sock is not None else {"host": host, "port": port}
         self._server: Any = create_server(
-            wsgi, host=host, port=port, threads=threads, asyncore_loop_timeout=loop_timeout, ident="stretch"
+            wsgi, threads=threads, asyncore_loop_timeout=loop_timeout, ident="stretch", **where
         )
 
     @property

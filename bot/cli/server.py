@@ -8,9 +8,19 @@ import signal
 import sys
 from datetime import UTC, datetime
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from bot.cli.common import check_slack, open_engine, require_upgraded
 from bot.config import ConfigError, Settings
+
+if TYPE_CHECKING:
+    import socket
+
+    from slack_bolt import App
+    from slack_sdk import WebClient
+    from sqlalchemy import Engine
+
+    from bot.db import SessionFactory
 
 logger = logging.getLogger("bot.cli")
 ALL_INTERFACES = "0.0.0.0"  # noqa: S104 (a server in a container listens on every interface)
@@ -30,6 +40,12 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
     serve.add_argument("--port", type=int, default=None, help="port for HTTP mode (default: PORT or 3000)")
     serve.add_argument("--threads", type=int, default=8, help="HTTP worker threads (default 8)")
+    serve.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="HTTP mode on PostgreSQL: server processes sharing the port (default 1; one per CPU core)",
+    )
     serve.add_argument("--no-migrate", action="store_true", help="don't upgrade the database on start")
     serve.add_argument(
         "--no-scheduler",
@@ -65,18 +81,87 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 SHUTDOWN_SECONDS = 9.0  # SIGTERM to exit, at most (orchestrators usually kill after 10 s)
 
 
+def _check_processes(args: argparse.Namespace, settings: Settings) -> None:
+    """`--processes N` needs HTTP mode and PostgreSQL: say so before anything starts."""
+    if args.processes < 1:
+        raise ConfigError("--processes must be 1 or more")
+    if args.processes == 1:
+        return
+    if settings.socket_mode_available and not args.http:
+        raise ConfigError(
+            "--processes is for HTTP mode: Socket Mode keeps one connection to Slack. "
+            "Add --http, or unset SLACK_APP_TOKEN"
+        )
+    if settings.database_url.startswith("sqlite"):
+        raise ConfigError(
+            "--processes needs PostgreSQL: SQLite lets one process write at a time. "
+            "Set DATABASE_URL to a PostgreSQL database, or serve with one process"
+        )
+
+
+def _listen(args: argparse.Namespace, settings: Settings) -> socket.socket:
+    """The HTTP port, bound and listening (shared by every server process)."""
+    import os
+
+    from bot.web import listening_socket
+
+    port = args.port if args.port is not None else settings.port
+    try:
+        return listening_socket(args.host, port)
+    except OSError as error:
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        raise ConfigError(
+            f"can't listen on {args.host}:{port} ({reason}): is another Stretch running there? "
+            "Stop it, or choose another --port"
+        ) from None
+
+
+def _app(settings: Settings, client: WebClient) -> tuple[App, Engine, SessionFactory]:
+    """The Bolt app over a fresh engine: what every serving process builds for itself."""
+    from bot.db import make_session_factory
+    from bot.slack.app import create_app
+    from bot.slack.deps import Deps
+
+    engine = open_engine(settings)
+    factory = make_session_factory(engine)
+    deps = Deps(session_factory=factory, settings=settings)
+    return create_app(settings, deps, client=client), engine, factory
+
+
+def serve_http_process(sock: socket.socket, settings: Settings, threads: int) -> None:
+    """One more HTTP server process (bot/processes.py): serves on `sock` until SIGTERM, then drains."""
+    from bot.logs import configure_logging
+    from bot.slack.app import make_client
+    from bot.web import HttpServer, build_wsgi
+
+    configure_logging(settings.log_level)
+    app, engine, _ = _app(settings, make_client(settings))
+    server = HttpServer(build_wsgi(app, engine), sock=sock, threads=threads)
+
+    def graceful(signum: int, _frame: FrameType | None) -> None:
+        server.stop()
+
+    signal.signal(signal.SIGTERM, graceful)
+    signal.signal(signal.SIGINT, graceful)  # Ctrl-C in a terminal reaches every process of the group
+    try:
+        server.serve(drain_seconds=SHUTDOWN_SECONDS - 1)
+    finally:
+        engine.dispose()
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import threading
     import time
     from datetime import timedelta
 
     from bot import migrate
-    from bot.db import make_session_factory
     from bot.jobs.clock import start_clock
     from bot.jobs.tick import tick
-    from bot.slack.app import create_app, make_client
-    from bot.slack.deps import Deps
+    from bot.slack.app import make_client
 
+    _check_processes(args, settings)
+    # HTTP mode takes its port first: a port in use is one line, before Slack and the database are asked.
+    sock = None if settings.socket_mode_available and not args.http else _listen(args, settings)
     client = make_client(settings)
     check_slack(client, settings)  # before the database: a wrong token is one line, not half a migration
     if not args.no_migrate:
@@ -84,10 +169,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         migrate.upgrade(settings.database_url)
     else:
         require_upgraded(settings)
-    engine = open_engine(settings)
-    factory = make_session_factory(engine)
-    deps = Deps(session_factory=factory, settings=settings)
-    app = create_app(settings, deps, client=client)
+    app, engine, factory = _app(settings, client)
     # Set on SIGTERM: the clock starts no new tick and a running fan-out stops after its send in flight.
     stopping = threading.Event()
     lease = timedelta(seconds=settings.delivery_lease_seconds)
@@ -101,6 +183,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
         scheduler = start_clock(run_tick, every_seconds=settings.tick_seconds)
     stop_started = 0.0
+    extra = None
 
     try:
         if settings.socket_mode_available and not args.http:
@@ -113,10 +196,15 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             logger.info("Stretch is connecting to Slack in Socket Mode")
             run_socket_mode(app, settings)
         else:
+            from bot.processes import ServerProcesses
             from bot.web import HttpServer, build_wsgi
 
-            port = args.port if args.port is not None else settings.port
-            server = HttpServer(build_wsgi(app, engine), host=args.host, port=port, threads=args.threads)
+            assert sock is not None
+            server = HttpServer(build_wsgi(app, engine), sock=sock, threads=args.threads)
+            if args.processes > 1:
+                extra = ServerProcesses(
+                    serve_http_process, sock, settings, args.threads, count=args.processes - 1
+                )
 
             def graceful(signum: int, _frame: FrameType | None) -> None:
                 nonlocal stop_started
@@ -129,15 +217,21 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
             signal.signal(signal.SIGTERM, graceful)
             logger.info(
-                "Stretch is listening on http://%s:%s/slack/events (HTTP mode)", args.host, server.port
+                "Stretch is listening on http://%s:%s/slack/events (HTTP mode, %s)",
+                args.host,
+                server.port,
+                f"{args.processes} processes" if args.processes > 1 else "1 process",
             )
             server.serve(drain_seconds=SHUTDOWN_SECONDS - 1)
     except KeyboardInterrupt:
         logger.info("Stretch is stopping")
     finally:
         stopping.set()
+        deadline = (stop_started or time.monotonic()) + SHUTDOWN_SECONDS
+        if extra is not None:
+            extra.stop(deadline=deadline)
         if scheduler is not None:
-            _stop_clock(scheduler, deadline=(stop_started or time.monotonic()) + SHUTDOWN_SECONDS)
+            _stop_clock(scheduler, deadline=deadline)
         engine.dispose()
     return 0
 

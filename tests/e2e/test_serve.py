@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,10 +45,10 @@ class Served:
     log: Path
 
 
-@pytest.fixture
-def served(tmp_path: Path, fake_slack: FakeSlack, db: Engine) -> Iterator[Served]:
-    """`python -m bot.cli serve --http` on a free port, against the fake Slack and the test database
-    (PostgreSQL when TEST_DATABASE_URL is set, else a fresh SQLite file it migrates itself)."""
+@contextmanager
+def serving(tmp_path: Path, fake_slack: FakeSlack, *extra: str) -> Iterator[Served]:
+    """`python -m bot.cli serve --http [extra…]` on a free port, against the fake Slack and the test
+    database (PostgreSQL when TEST_DATABASE_URL is set, else a fresh SQLite file it migrates itself)."""
     database_url = postgres_url() or f"sqlite:///{tmp_path / 'served.db'}"
     port = free_port()
     log = tmp_path / "serve.log"
@@ -60,13 +61,10 @@ def served(tmp_path: Path, fake_slack: FakeSlack, db: Engine) -> Iterator[Served
         "STRETCH_DATA_DIR": str(tmp_path),
         "LOG_LEVEL": "INFO",
     }
+    command = [sys.executable, "-m", "bot.cli", "serve", "--http", "--host", "127.0.0.1", "--port", str(port)]
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--http", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            cwd=tmp_path,
+            [*command, *extra], env=env, stdout=sink, stderr=subprocess.STDOUT, cwd=tmp_path
         )
     base_url = f"http://127.0.0.1:{port}"
     try:
@@ -79,6 +77,13 @@ def served(tmp_path: Path, fake_slack: FakeSlack, db: Engine) -> Iterator[Served
         if process.poll() is None:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture
+def served(tmp_path: Path, fake_slack: FakeSlack, db: Engine) -> Iterator[Served]:
+    """`stretch serve --http`, one process (see `serving`)."""
+    with serving(tmp_path, fake_slack) as running:
+        yield running
 
 
 def test_serve_answers_signed_help_and_refuses_forged_requests(served: Served, fake_slack: FakeSlack) -> None:
