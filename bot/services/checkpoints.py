@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import Executable, bindparam, delete, literal, null, select, text, union_all
 from sqlalchemy.orm import Session
 
 from bot.domain import checkpoints as rules
@@ -238,15 +238,57 @@ class TeamPace:
     custom: bool
 
 
+_NO_DAY = null().cast(TeamSkipDate.day.type)
+_NO_AMOUNT = null().cast(PieCheckpoint.amount_minor.type)
+_NO_TIME = null().cast(PieProgressEntry.logged_at.type)
+# What the team's pace needs besides the pie, in one round trip (kind 0: a day off, 1: a checkpoint of
+# the team's stored path, 2: revenue logged lately): the status card is the command a whole team types.
+_PACE_INPUTS: Executable = union_all(
+    select(literal(0).label("kind"), TeamSkipDate.day.label("day"), _NO_AMOUNT, _NO_TIME).where(
+        TeamSkipDate.team_id == bindparam("team_id"),
+        TeamSkipDate.day >= bindparam("start"),
+        TeamSkipDate.day <= bindparam("end"),
+    ),
+    select(literal(1), PieCheckpoint.day, PieCheckpoint.amount_minor, _NO_TIME).where(
+        PieCheckpoint.pie_id == bindparam("pie_id"), PieCheckpoint.person_id.is_(None)
+    ),
+    select(literal(2), _NO_DAY, PieProgressEntry.amount_minor, PieProgressEntry.logged_at).where(
+        PieProgressEntry.pie_id == bindparam("pie_id"), PieProgressEntry.logged_at >= bindparam("since")
+    ),
+).order_by(text("1"), text("2"), text("4"))
+
+
 def team_pace(
     *, session: Session, pie: Pie, now: datetime, team: Team | None = None, progress: int | None = None
 ) -> TeamPace:
     """The team's pace against its checkpoint path today (`progress` when the caller already summed it).
 
-    Three statements: the team's days off, its stored path, the last two weeks' logged revenue."""
-    context = path_context(session=session, pie=pie, team=team)
-    stored = _stored(session, pie.id, None)
-    path = stored or rules.default_checkpoints(
+    One statement: the team's days off, its stored path and the last two weeks' logged revenue."""
+    team = team or session.get(Team, pie.team_id)
+    assert team is not None
+    start = min(period_start(pie, team.tz), pie.period_end)
+    days_off: set[date] = set()
+    stored: list[Checkpoint] = []
+    entries: list[ProgressEntry] = []
+    rows = session.execute(
+        _PACE_INPUTS,
+        {
+            "team_id": team.id,
+            "start": start,
+            "end": pie.period_end,
+            "pie_id": pie.id,
+            "since": now - timedelta(days=rules.RECENT_DAYS + 2),
+        },
+    )
+    for kind, day, amount, at in rows:
+        if kind == 0:
+            days_off.add(day)
+        elif kind == 1:
+            stored.append(Checkpoint(day, amount))
+        else:
+            entries.append(ProgressEntry(local_date(at, team.tz), amount))
+    context = PathContext(pie=pie, team=team, start=start, end=pie.period_end, days_off=frozenset(days_off))
+    path = tuple(stored) or rules.default_checkpoints(
         start=context.start,
         end=context.end,
         target=pie.target_minor,
@@ -257,13 +299,13 @@ def team_pace(
         progress = int(sum(session.scalars(select(PieSlice.progress_minor).where(PieSlice.pie_id == pie.id))))
     value = rules.pace_now(
         now=now,
-        tz_name=context.team.tz,
+        tz_name=team.tz,
         progress=progress,
         path=path,
         start=context.start,
         end=context.end,
         days_off=context.days_off,
-        entries=_recent(session, pie.id, context.team.tz, now, None),
+        entries=entries,
     )
     return TeamPace(path=path, pace=value, custom=bool(stored))
 

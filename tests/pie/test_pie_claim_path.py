@@ -23,10 +23,10 @@ from tests.conftest import Clock, Member, seed_team
 from tests.fakeslack import WORKSPACE_ID, FakeSlack
 from tests.pie.helpers import NOW_BAKE, bake_for
 
-# Status: the person's teams with the open pie, the slices with the reps, then the pace's three (the team's
-# days off, its checkpoint path, the last two weeks' logged revenue). A claim: the person's teams, the reps,
+# Status: the person's teams with the open pie, the slices with the reps, then the pace's inputs in one (the
+# team's days off, its checkpoint path, the last two weeks' logged revenue). A claim: the person's teams, the reps,
 # the lock (an UPDATE that returns the pie), the slices under the lock, and the slice's INSERT/UPDATE.
-STATUS_STATEMENTS = 5
+STATUS_STATEMENTS = 3
 CLAIM_STATEMENTS = 5
 
 
