@@ -2,22 +2,26 @@
 
     python bench/pie_latency.py            # PIE_BENCH_DATABASE_URL, else the local stretch_pie test db
 The database is created when missing, then emptied and rebuilt by the migrations: point it at a scratch
-database. PIE_BENCH_PROFILE=<file> also records the server process with py-spy during the closed loop
-(when py-spy is installed; it slows the server) and writes its raw stacks there.
+database. PIE_BENCH_PROCESSES=N serves with N processes (default 2, one per core of the 2-core machine
+the README's figures come from). PIE_BENCH_PROFILE=<file> also records the first server process with
+py-spy during the closed loop (the threads holding the GIL, when py-spy is installed; it slows the
+server) and writes its raw stacks there.
 
-How it is measured: as in production, the server under test runs in a process of its own, and Slack and
-the people typing are elsewhere. Stretch, and then the bare Bolt app for the baseline, each run on the same
-waitress server class in a child process ("spawn"), against the same database; the fake Slack (its Web
-API and the response_url receiver) and the load generator stay in this process. Sharing one interpreter
+How it is measured: as in production, the server under test runs in processes of its own, and Slack and
+the people typing are elsewhere. Stretch, and then the bare Bolt app for the baseline, each run as
+`stretch serve --processes N` runs them: N child processes ("spawn") accepting on one listening socket,
+with the server's default threads, against the same database; the fake Slack (its Web API and the
+response_url receiver) and the load generator stay in this process. Sharing one interpreter
 would make the server wait for the GIL behind the bench's own 20 client threads and the fake Slack's
 (≈ half of each answer's CPU), and the figures would measure the bench. The parent steers the child over a
-pipe (see _Server): the answer queue's stats, whether answers are still being worked out, and which
-response_url poster to use.
+pipe each (see _Server): the answer queue's stats, whether answers are still being worked out, which
+response_url poster to use, and how long claims held the pie's row lock.
 
 Commands are half status cards, half claims or changes of a slice (so the pie row lock is busy). Printed:
 
 1. Closed loop, what people do: 20 reps each send their next command only once they have seen the answer
-   to the last (in the ack, or at response_url). Ack and answer percentiles, Stretch and the bare app.
+   to the last (in the ack, or at response_url). Ack and answer percentiles, Stretch and the bare app;
+   the server CPU per command and how long a claim holds its pie's row lock.
 2. Open loop, overload: 20 senders that never wait for answers (≈ as fast as the acks come back). Acks
    and answers, and how the answer queue behaved: answers in the ack, at response_url, turned away
    ("busy, nothing changed"), the longest queue. Run twice: answers posted over kept-alive connections
@@ -29,11 +33,13 @@ Commands are half status cards, half claims or changes of a slice (so the pie ro
 
 from __future__ import annotations
 
+import inspect
 import logging
 import multiprocessing
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -49,7 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from slack_bolt import Ack, App
 from slack_sdk.webhook import WebhookClient
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 
 from bot import migrate
 from bot.config import load_settings
@@ -59,7 +65,7 @@ from bot.services.teams import teams_of
 from bot.slack import answers
 from bot.slack.app import create_app, make_client
 from bot.slack.deps import Deps
-from bot.web import HttpServer, build_wsgi
+from bot.web import HttpServer, build_wsgi, listening_socket
 from tests.conftest import Member, reset_postgres, seed_team
 from tests.fakeslack import FakeSlack
 from tests.slackclient import SignedSlack
@@ -70,9 +76,10 @@ REQUESTS = 600
 WARMUP = 60
 REPS = 50
 OTHER_TEAM = 5
+SERVER_THREADS = inspect.signature(HttpServer).parameters["threads"].default  # what `stretch serve` uses
 
 
-def _server_main(conn: Connection, kind: str, env: dict[str, str]) -> None:
+def _server_main(conn: Connection, kind: str, env: dict[str, str], sock: socket.socket) -> None:
     """The child process: serve `kind` ("stretch" or "bare") and obey the parent's commands.
 
     Commands, each answered: ("cpu",) the process's CPU seconds so far, ("stats",) what the answer queue did since the last call (AnswerStats),
@@ -81,6 +88,7 @@ def _server_main(conn: Connection, kind: str, env: dict[str, str]) -> None:
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth" is the load we make
     settings = load_settings(env, dotenv=Path("/nonexistent/.env"))
     engine = make_engine(env["DATABASE_URL"])
+    held: list[float] = []
     if kind == "bare":
         app = App(client=make_client(settings), signing_secret=SECRET)
 
@@ -89,9 +97,10 @@ def _server_main(conn: Connection, kind: str, env: dict[str, str]) -> None:
             ack()
 
     else:
+        _time_the_pie_lock(engine, held)
         deps = Deps(session_factory=make_session_factory(engine), settings=settings)
         app = create_app(settings, deps, client=make_client(settings))
-    server = HttpServer(build_wsgi(app, engine), host="127.0.0.1", port=0, threads=8, loop_timeout=0.05)
+    server = HttpServer(build_wsgi(app, engine), sock=sock)  # the server's default threads, as served
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     conn.send(server.port)
@@ -104,6 +113,10 @@ def _server_main(conn: Connection, kind: str, env: dict[str, str]) -> None:
             engine.dispose()
             conn.send(None)
             return
+        if command == "held":
+            conn.send(list(held))
+            held.clear()
+            continue
         if command == "cpu":
             conn.send(time.process_time())
             continue
@@ -123,34 +136,79 @@ def _server_main(conn: Connection, kind: str, env: dict[str, str]) -> None:
             conn.send(None)
 
 
-class _Server:
-    """A server under test in its own process, steered over a pipe (see _server_main)."""
+def _time_the_pie_lock(engine: Engine, held: list[float]) -> None:
+    """Record how long each claim holds its pie's row lock: from the locking UPDATE's result to the
+    connection's return after COMMIT (claims of one team wait for each other that long)."""
+    since = threading.local()
 
-    def __init__(self, kind: str, env: dict[str, str]) -> None:
+    def executed(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("UPDATE pies"):
+            since.locked = time.monotonic()
+
+    def returned(*_: Any) -> None:
+        locked = getattr(since, "locked", None)
+        if locked is not None:
+            since.locked = None
+            held.append(time.monotonic() - locked)
+
+    event.listen(engine, "after_cursor_execute", executed)
+    event.listen(engine, "checkin", returned)
+
+
+class _Server:
+    """A server under test: `processes` processes accepting on one socket, as `stretch serve --processes`
+    runs, each steered over a pipe (see _server_main)."""
+
+    def __init__(self, kind: str, env: dict[str, str], processes: int) -> None:
         context = multiprocessing.get_context("spawn")
-        self._conn, child = context.Pipe()
         self._lock = threading.Lock()  # one exchange at a time: the flood thread asks too
-        self.process = context.Process(target=_server_main, args=(child, kind, env), daemon=True)
-        self.process.start()
-        if not self._conn.poll(60):
-            raise RuntimeError(f"the {kind} server did not start")
-        self.events = f"http://127.0.0.1:{self._conn.recv()}/slack/events"
+        sock = listening_socket("127.0.0.1", 0)
+        self._conns: list[Connection] = []
+        self.processes: list[multiprocessing.process.BaseProcess] = []
+        for _ in range(processes):
+            conn, child = context.Pipe()
+            process = context.Process(target=_server_main, args=(child, kind, env, sock), daemon=True)
+            process.start()
+            self._conns.append(conn)
+            self.processes.append(process)
+        for conn in self._conns:
+            if not conn.poll(60):
+                raise RuntimeError(f"the {kind} server did not start")
+            conn.recv()
+        self.events = f"http://127.0.0.1:{sock.getsockname()[1]}/slack/events"
+        sock.close()  # the children hold it
+
+    def ask_each(self, *command: Any) -> list[Any]:
+        """Send one command to every child; their answers."""
+        with self._lock:
+            for conn in self._conns:
+                conn.send(command)
+            return [conn.recv() for conn in self._conns]
 
     def ask(self, *command: Any) -> Any:
-        """Send one command to the child and return its answer."""
-        with self._lock:
-            self._conn.send(command)
-            return self._conn.recv()
+        """One command to every child, answers combined: CPU summed, any still working."""
+        out = self.ask_each(*command)
+        if command[0] == "cpu":
+            return sum(out)
+        if command[0] == "working":
+            return any(out)
+        return out[0]
 
     def stats(self) -> answers.AnswerStats:
-        """What the pie's answer queue did since the last call (and start counting afresh)."""
-        stats: answers.AnswerStats = self.ask("stats")
-        return stats
+        """What the pie's answer queues did since the last call, all processes together."""
+        total = answers.AnswerStats()
+        for stats in self.ask_each("stats"):
+            total.in_ack += stats.in_ack
+            total.via_response_url += stats.via_response_url
+            total.shed += stats.shed
+            total.longest_queue = max(total.longest_queue, stats.longest_queue)
+        return total
 
     def stop(self) -> None:
-        """Stop serving and wait for the process to end."""
-        self.ask("stop")
-        self.process.join(timeout=15)
+        """Stop serving and wait for the processes to end."""
+        self.ask_each("stop")
+        for process in self.processes:
+            process.join(timeout=15)
 
 
 class _Profile:
@@ -168,7 +226,7 @@ class _Profile:
                     "--pid",
                     str(pid),
                     "--threads",
-                    "--idle",
+                    "--gil",
                     "-r",
                     "200",
                     "-f",
@@ -434,17 +492,20 @@ def main() -> None:
     other_texts = [(r.user_id, "" if i % 2 else f"{1 + i % 7}k") for i, r in enumerate(others * 2)]
     engine.dispose()
 
-    server = _Server("stretch", env)
+    processes = int(os.environ.get("PIE_BENCH_PROCESSES", "2"))
+    server = _Server("stretch", env, processes)
     open_loop(server, fake, seen, texts, WARMUP)
     time.sleep(1)
 
     server.stats()
-    profile = _Profile(server.process.pid or 0)
+    server.ask_each("held")  # from now on
+    profile = _Profile(server.processes[0].pid or 0)
     cpu = server.ask("cpu")
     closed = closed_loop(server, fake, seen, texts, CONCURRENCY, REQUESTS // CONCURRENCY)
     cpu = server.ask("cpu") - cpu
     profile.stop()
     closed_stats = server.stats()
+    held = [t for out in server.ask_each("held") for t in out]
     time.sleep(1)
     overload = open_loop(server, fake, seen, texts, REQUESTS)
     overload_stats = server.stats()
@@ -472,18 +533,25 @@ def main() -> None:
     launch = burst(server, fake, seen, [r.user_id for r in reps])
     server.stop()
 
-    bare = _Server("bare", env)
+    bare = _Server("bare", env, processes)
     open_loop(bare, fake, seen, texts, WARMUP)
     bare_closed = closed_loop_bare(bare, fake, texts)
     bare_open = open_loop(bare, fake, seen, texts, REQUESTS)
     bare.stop()
     fake.stop()
 
-    print(f"/claim-pie on PostgreSQL, half status cards, half claims; {CONCURRENCY} people")
+    print(
+        f"/claim-pie on PostgreSQL, half status cards, half claims; {CONCURRENCY} people; "
+        f"server: {processes} process(es) of {SERVER_THREADS} threads, as `stretch serve --processes {processes}`"
+    )
     print("1. closed loop (each person waits for the answer before the next command), 600 commands")
     print(_line("stretch", closed))
     print(_queue_line(closed_stats))
-    print(f"      server process CPU {cpu / len(closed.acks) * 1000:.1f} ms per command")
+    print(f"      server CPU {cpu / len(closed.acks) * 1000:.1f} ms per command (all processes)")
+    print(
+        f"      a claim holds its pie's row lock p50 {_pct(held, 50):.1f} ms, p99 {_pct(held, 99):.1f} ms "
+        f"({len(held)} claims)"
+    )
     print(_line("bare Bolt (answer = ack)", bare_closed, answers_too=False))
     print(
         f"  ack p99 ratio {_pct(closed.acks, 99) / _pct(bare_closed.acks, 99):.2f}x; "

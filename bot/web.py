@@ -79,7 +79,7 @@ class HttpServer:
         host: str = "127.0.0.1",
         port: int = 0,
         sock: socket.socket | None = None,
-        threads: int = 8,
+        threads: int = 12,
         loop_timeout: int = 1,
     ) -> None:
         """Listen on host:port, or accept on `sock`, a listening socket other processes may share.

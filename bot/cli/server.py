@@ -39,7 +39,7 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         help="address to listen on in HTTP mode (default 0.0.0.0)",
     )
     serve.add_argument("--port", type=int, default=None, help="port for HTTP mode (default: PORT or 3000)")
-    serve.add_argument("--threads", type=int, default=8, help="HTTP worker threads (default 8)")
+    serve.add_argument("--threads", type=int, default=12, help="HTTP worker threads (default 12)")
     serve.add_argument(
         "--processes",
         type=int,

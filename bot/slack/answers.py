@@ -12,7 +12,9 @@ than it could finish within half the budget, so acks never pile up behind answer
 
 Fairness: the queue keeps one line per key (a team) and the workers take from the lines in turn, so a
 burst in one team leaves another team's command at the front of its own line: it waits for at most one
-command of each busy team, not for the whole burst.
+command of each busy team, not for the whole burst. And no team's commands take every worker (at most
+PER_KEY of them at once): another team's command finds a worker free, not one stuck behind the first
+team's claims on its pie's row lock.
 
 Overload: when the commands already waiting would take more than SHED_AFTER_SECONDS to answer (or
 MAX_QUEUED are waiting), a new one is answered at once with a friendly "busy, nothing changed, try again"
@@ -47,14 +49,17 @@ INLINE_BUDGET_SECONDS = 1.0
 # try again, rather than after many seconds, and the queue never grows without bound.
 SHED_AFTER_SECONDS = 2.5
 MAX_QUEUED = 300
-# Workers: an answer spends most of its time waiting on the database (which releases the GIL), and a
-# claim waits for the pie's row lock: with 8, status cards go on while claims queue on the lock
-# (bench/pie_latency.py); many more only contend for the GIL.
-WORKERS = 8
+# Workers per process. A team's claims queue on its pie's row lock, so more workers than a card and a
+# claim at once only contend for the GIL, and the claim holding the lock waits for it longest: with 8
+# per process the lock was held 13 ms at the median and answers' p99 was 580 ms; with 2, 11 ms and
+# 250-300 ms (bench/pie_latency.py, 2 processes). A third is kept for the other teams (PER_KEY).
+WORKERS = 3
+PER_KEY = 2
 # Request threads that may wait for an answer at once (the rest ack at once and answer at response_url).
 # An answer in the ack costs one HTTP exchange where response_url costs two, so as many wait as can while
-# two of the web server's 8 threads stay free to ack: a burst never leaves a request waiting for a thread.
-MAX_WAITING = 6
+# two of the web server's threads (`stretch serve --threads`, 12) stay free to ack: a burst never leaves a
+# request waiting for a thread.
+MAX_WAITING = 10
 
 Reply = dict[str, Any]
 Compute = Callable[[], Reply | None]
@@ -107,6 +112,7 @@ class AnswerQueue:
         max_queued: int | None = None,
         inline_budget: float | None = None,
         max_waiting: int | None = None,
+        per_key: int | None = None,
         post: Post = post_response,
         name: str = "stretch-answer",
     ) -> None:
@@ -114,6 +120,8 @@ class AnswerQueue:
         self.max_queued = max_queued if max_queued is not None else MAX_QUEUED
         self.inline_budget = inline_budget if inline_budget is not None else INLINE_BUDGET_SECONDS
         self.max_waiting = max_waiting if max_waiting is not None else MAX_WAITING
+        self.per_key = per_key or min(PER_KEY, workers)
+        self._running: dict[Hashable, int] = {}  # answers being worked out, per key
         self._waiting = 0
         self.shed_after = SHED_AFTER_SECONDS
         self.stats = AnswerStats()
@@ -186,9 +194,9 @@ class AnswerQueue:
 
     def _next(self) -> _Job:
         with self._cond:
-            while not self._turns:
+            while (key := self._next_key()) is None:
                 self._cond.wait()
-            key = self._turns.popleft()
+            self._turns.remove(key)
             line = self._lines[key]
             job = line.popleft()
             if line:
@@ -197,7 +205,12 @@ class AnswerQueue:
                 del self._lines[key]
             self._queued -= 1
             self._busy += 1
+            self._running[key] = self._running.get(key, 0) + 1
             return job
+
+    def _next_key(self) -> Hashable | None:
+        """The first key in turn with fewer than per_key answers being worked out (caller holds the lock)."""
+        return next((key for key in self._turns if self._running.get(key, 0) < self.per_key), None)
 
     def _work(self) -> None:
         while True:
@@ -211,6 +224,12 @@ class AnswerQueue:
                 reply = {"response_type": "ephemeral", "text": blocks[0]["text"]["text"], "blocks": blocks}
             with self._cond:
                 self._busy -= 1
+                left = self._running[job.key] - 1
+                if left:
+                    self._running[job.key] = left
+                else:
+                    del self._running[job.key]
+                self._cond.notify()  # a line held back by per_key may go on
                 done = time.monotonic()
                 since = done - (self._last_done if self._last_done is not None else started)
                 # Only while others waited does the gap between answers measure the throughput.

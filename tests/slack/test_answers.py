@@ -86,3 +86,18 @@ def test_beyond_the_queue_limit_a_command_is_told_to_try_again_and_its_work_neve
     gate.set()
     assert eventually(lambda: len(ran) == 2)
     assert ran == ["running", "waiting"] and queue.stats.shed == 1
+
+
+def test_one_team_never_takes_every_worker_so_another_team_starts_at_once() -> None:
+    """Team A's claims stuck on its pie's lock hold two workers; team B's card takes the third at once."""
+    queue = AnswerQueue(workers=3, per_key=2, inline_budget=0, post=lambda url, reply: None)
+    stuck, ran = threading.Event(), list[str]()
+    for name in ("a1", "a2", "a3", "a4"):
+        _answer_in_background(queue, FakeAck(), "team-a", _blocked(stuck, name, ran))
+    assert eventually(lambda: queue._busy == 2)
+    _answer_in_background(queue, FakeAck(), "team-b", _reply("b1"))
+    assert eventually(lambda: queue.stats.via_response_url == 5 and queue._busy == 2 and queue._queued == 2)
+    assert ran == []  # team B was answered while every one of team A's commands still waited
+    stuck.set()
+    assert eventually(lambda: len(ran) == 4)
+    assert sorted(ran) == ["a1", "a2", "a3", "a4"]
