@@ -1,8 +1,8 @@
 """A rep's slice: claim or change it, give it back, log progress toward it (a manager may log for a rep).
 
-Each takes the pie's row lock first (bot/services/pie.py). A claim, the hot path of /claim-pie, locks
-with UPDATE … RETURNING on PostgreSQL (the row and its columns in one round trip) and reads the slices
-once, under the lock.
+Each takes the pie's row lock (bot/services/pie.py). A claim, the hot path of /claim-pie, takes it last
+and holds it only to sum the claimed total and commit: UPDATE … RETURNING locks the row and returns its
+columns in one round trip (see claim_slice).
 """
 
 from __future__ import annotations
@@ -10,8 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import kinds
@@ -45,12 +59,10 @@ from bot.services.pie_reads import (
     SliceRow,
     build_view,
     no_open_pie,
+    open_pie,
     pie_view,
-    previous_slice,
-    rep_rows,
-    rep_rows_and_previous,
     require_manager,
-    slice_rows,
+    slices_and_reps,
 )
 from bot.services.teams import TeamRole
 
@@ -117,10 +129,40 @@ _CLAIM_LOCK = (
     )
     .execution_options(synchronize_session=False)
 )
-_INSERT_SLICE = insert(PieSlice).returning(PieSlice.id)
+# A claim writes its slice before it locks the pie, so the write itself checks that the pie it read is
+# still the team's open one: when it isn't (closed, a new one baked), nothing is written and the claim
+# reads the pie again.
+_SLICES_TABLE = cast(Table, PieSlice.__table__)
+_STILL_OPEN = exists().where(Pie.id == bindparam("still_pie"), Pie.open_team_id == bindparam("still_team"))
+_INSERT_SLICE = (
+    insert(_SLICES_TABLE)  # Core: an INSERT … SELECT, not the ORM's bulk insert
+    .from_select(
+        [
+            "pie_id",
+            "person_id",
+            "amount_minor",
+            "progress_minor",
+            "note",
+            "version",
+            "claimed_at",
+            "updated_at",
+        ],
+        select(
+            bindparam("still_pie", type_=Integer),
+            bindparam("new_person", type_=Integer),
+            bindparam("new_amount", type_=BigInteger),
+            literal(0, BigInteger),
+            bindparam("new_note", type_=String),
+            literal(1),
+            bindparam("now", type_=PieSlice.claimed_at.type),
+            bindparam("now", type_=PieSlice.updated_at.type),
+        ).where(_STILL_OPEN),
+    )
+    .returning(_SLICES_TABLE.c.id)
+)
 _UPDATE_SLICE = (
     update(PieSlice)
-    .where(PieSlice.id == bindparam("slice_id"))
+    .where(PieSlice.id == bindparam("slice_id"), PieSlice.version == bindparam("old_version"), _STILL_OPEN)
     .values(
         amount_minor=bindparam("new_amount"),
         note=bindparam("new_note"),
@@ -129,6 +171,17 @@ _UPDATE_SLICE = (
         updated_at=bindparam("now"),
     )
     .execution_options(synchronize_session=False)
+)
+
+
+_CLAIMED_TOTAL = select(func.coalesce(func.sum(PieSlice.amount_minor), 0)).where(
+    PieSlice.pie_id == bindparam("pie_id")
+)
+PIE_CHANGED = (
+    "The pie changed a moment ago (a new one was baked). Type `/claim-pie` to see it, then claim again."
+)
+SLICE_BUSY = (
+    "Your last change to your slice is still being saved. Type `/claim-pie` to see it, then try again."
 )
 
 
@@ -142,11 +195,18 @@ def claim_slice(
     now: datetime,
     latest_zone: LatestZone = checkin_zone,
     pie: Pie | None = None,
+    fresh: bool = False,
 ) -> ClaimOutcome:
     """Claim or change the person's slice of the open pie, if it fits under the target.
 
-    `pie` is the team's open pie as the caller already read it (unlocked; see `pie_context`): it
-    saves a query for the currency. Everything that decides the claim is read again under the lock.
+    `pie` is the team's open pie as the caller already read it (unlocked; see `pie_context`); when it
+    was replaced since, the claim reads the open pie again (`fresh`) and goes to that one.
+
+    A whole team claims at once, and every claim of a team waits for the one holding its pie's lock:
+    so the lock is taken last and held only to check the new total and commit. The slices are read
+    first (for the reply's card, with this claim in it), the person's slice is written, then the pie
+    is locked and the claimed total summed under the lock: a claim that doesn't fit raises, and the
+    rollback undoes its write.
     """
     if role.role != ROLE_REP:
         raise NotAllowedError(
@@ -154,25 +214,44 @@ def claim_slice(
             "`/claim-pie target 120k` or close it with `/claim-pie close`."
         )
     team = role.team
-    # Validate before taking the lock: bad input writes nothing and holds nobody up.
-    currency = pie.currency if pie is not None else open_pie_currency(session, team)
-    amount = parse_amount(amount_text, currency)
+    if pie is None:
+        pie = open_pie(session=session, team_id=team.id)
+        if pie is None:
+            raise no_open_pie(role)
+    # Validate before writing: bad input writes nothing and holds nobody up.
+    amount = parse_amount(amount_text, pie.currency)
     clean = clean_note(note) if note is not None else None
-    # The reps and the rep's slice of the last closed pie don't change under the pie's lock: read before it.
-    if pie is not None:
-        reps, previous = rep_rows_and_previous(session, team.id, person.id, pie.id)
-    else:
-        reps, previous = rep_rows(session, team.id), None
+    require_claims_open(pie, team, now)
+    slices, reps, previous = slices_and_reps(session, pie.id, team.id, previous_of=person.id)
+    mine = next((s for s in slices if s.line.person_id == person.id), None)
+    before = mine.line.amount if mine is not None else 0
+    written = _write_slice(
+        session, pie_id=pie.id, team_id=team.id, person=person, mine=mine, amount=amount, note=clean, now=now
+    )
+    if written is None:  # the pie was replaced since `pie` was read, or their other change came first
+        if fresh:
+            raise UserError(SLICE_BUSY)
+        return claim_slice(
+            session=session,
+            role=role,
+            person=person,
+            amount_text=amount_text,
+            note=note,
+            now=now,
+            latest_zone=latest_zone,
+            fresh=True,
+        )
+    mine = written
+    if mine not in slices:
+        slices.append(mine)
+
     locked = session.execute(_CLAIM_LOCK, {"open_team": team.id, "now": now}).first()
     if locked is None:
         raise no_open_pie(role)
-    if locked.currency != currency:  # another pie was baked since `pie` was read
-        amount = parse_amount(amount_text, locked.currency)
+    if locked.id != pie.id:
+        raise UserError(PIE_CHANGED)
     require_claims_open(locked, team, now)
-    slices = slice_rows(session, locked.id)
-    mine = next((s for s in slices if s.line.person_id == person.id), None)
-    before = mine.line.amount if mine is not None else 0
-    total = sum(s.line.amount for s in slices)
+    total = int(session.execute(_CLAIMED_TOTAL, {"pie_id": locked.id}).scalar_one()) - amount + before
     check = check_claim(
         target=locked.target_minor,
         claimed_total=total,
@@ -181,54 +260,9 @@ def claim_slice(
         allow_overclaim=locked.allow_overclaim,
         currency=locked.currency,
     )
-    if mine is None:
-        line = SliceLine(
-            person.id,
-            person.slack_user_id,
-            person.display_name or person.slack_user_id,
-            amount,
-            0,
-            clean or "",
-        )
-        mine = SliceRow(id=0, claimed_at=now, version=1, line=line)
-        mine.id = session.execute(
-            _INSERT_SLICE,
-            {
-                "pie_id": locked.id,
-                "person_id": person.id,
-                "amount_minor": amount,
-                "progress_minor": 0,
-                "note": line.note,
-                "version": 1,
-                "claimed_at": now,
-                "updated_at": now,
-            },
-        ).scalar_one()
-        slices.append(mine)
-    else:
-        mine.line = replace(mine.line, amount=amount, note=mine.line.note if clean is None else clean)
-        mine.version += 1
-        mine.claimed_at = mine.claimed_at or now
-        session.execute(
-            _UPDATE_SLICE,
-            {
-                "slice_id": mine.id,
-                "new_amount": amount,
-                "new_note": mine.line.note,
-                "new_version": mine.version,
-                "new_claimed_at": mine.claimed_at,
-                "now": now,
-            },
-        )
 
     target = locked.target_minor
-    reason = stretch_reason(amount=amount, target=target, reps=len(reps), previous_slice=None)
-    if reason is None and amount > before:
-        if pie is None or pie.id != locked.id:  # not read above for this pie
-            previous = previous_slice(
-                session=session, team_id=team.id, person_id=person.id, before_pie_id=locked.id
-            )
-        reason = stretch_reason(amount=amount, target=target, reps=len(reps), previous_slice=previous)
+    reason = stretch_reason(amount=amount, target=target, reps=len(reps), previous_slice=previous)
     if reason and amount > before:
         record_moment(
             session=session,
@@ -265,6 +299,65 @@ def claim_slice(
         stretch=reason if amount > before else None,
         covered_now=covered_now,
     )
+
+
+def _write_slice(
+    session: Session,
+    *,
+    pie_id: int,
+    team_id: int,
+    person: Person,
+    mine: SliceRow | None,
+    amount: int,
+    note: str | None,
+    now: datetime,
+) -> SliceRow | None:
+    """Write the person's slice as read in `mine` (None: they have none yet); returns it as it now is, or
+    None when nothing was written: the pie is no longer the team's open one, or the slice changed since."""
+    if mine is None:
+        line = SliceLine(
+            person.id,
+            person.slack_user_id,
+            person.display_name or person.slack_user_id,
+            amount,
+            0,
+            note or "",
+        )
+        try:  # their other claim of this instant may have created it first (then this rolls back)
+            slice_id = session.execute(
+                _INSERT_SLICE,
+                {
+                    "still_pie": pie_id,
+                    "still_team": team_id,
+                    "new_person": person.id,
+                    "new_amount": amount,
+                    "new_note": line.note,
+                    "now": now,
+                },
+            ).scalar()
+        except IntegrityError:
+            raise UserError(SLICE_BUSY) from None
+        if slice_id is None:
+            return None
+        return SliceRow(id=slice_id, claimed_at=now, version=1, line=line)
+    mine.line = replace(mine.line, amount=amount, note=mine.line.note if note is None else note)
+    mine.version += 1
+    mine.claimed_at = mine.claimed_at or now
+    changed = session.execute(
+        _UPDATE_SLICE,
+        {
+            "slice_id": mine.id,
+            "still_pie": pie_id,
+            "still_team": team_id,
+            "old_version": mine.version - 1,
+            "new_amount": amount,
+            "new_note": mine.line.note,
+            "new_version": mine.version,
+            "new_claimed_at": mine.claimed_at,
+            "now": now,
+        },
+    )
+    return mine if changed.rowcount == 1 else None  # type: ignore[attr-defined]
 
 
 def release_slice(*, session: Session, role: TeamRole, person: Person, now: datetime) -> tuple[PieView, int]:

@@ -152,7 +152,7 @@ class PieColumns(Protocol):
 
 @dataclass
 class SliceRow:
-    """A slice as read for a view (and, under the pie's lock, for a claim): its line and its bookkeeping."""
+    """A slice as read for a view (and for a claim, before it writes): its line and its bookkeeping."""
 
     id: int
     claimed_at: datetime | None
@@ -182,14 +182,7 @@ _SLICES = (
     .join(Person, Person.id == PieSlice.person_id)
     .where(PieSlice.pie_id == bindparam("pie_id"))
 )
-_REPS = (
-    select(Person.id, Person.slack_user_id)
-    .join(Membership, Membership.person_id == Person.id)
-    .where(Membership.team_id == bindparam("team_id"), Membership.role == ROLE_REP)
-    .order_by(Person.display_name, Person.id)
-)
-# The reps, each with what the claimer took of the team's last closed pie (the same value on every row,
-# worked out once by PostgreSQL): the claim reads both before it takes the pie's lock, in one round trip.
+# What the claimer took of the team's last closed pie (a bigger slice than last time is a stretch moment).
 _PREVIOUS_SLICE = (
     select(PieSlice.amount_minor)
     .join(Pie, Pie.id == PieSlice.pie_id)
@@ -203,14 +196,13 @@ _PREVIOUS_SLICE = (
     .order_by(Pie.id.desc())
     .limit(1)
 )
-_REPS_AND_PREVIOUS = _REPS.add_columns(_PREVIOUS_SLICE.scalar_subquery())
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 # A view's slices and the team's reps in one round trip: the reps come after the slices (kind 1), in
 # their order, with only their person id and Slack id filled in.
-_SLICES_AND_REPS: Executable = union_all(
-    _SLICES.add_columns(literal(0).label("kind"), literal("").label("sort_name")),
+_SLICE_ROWS = _SLICES.add_columns(literal(0).label("kind"), literal("").label("sort_name"))
+_REP_ROWS = (
     select(
         null().cast(Integer),
         Person.id,
@@ -225,43 +217,57 @@ _SLICES_AND_REPS: Executable = union_all(
         Person.display_name,
     )
     .join(Membership, Membership.person_id == Person.id)
-    .where(Membership.team_id == bindparam("team_id"), Membership.role == ROLE_REP),
+    .where(Membership.team_id == bindparam("team_id"), Membership.role == ROLE_REP)
+)
+_SLICES_AND_REPS: Executable = union_all(_SLICE_ROWS, _REP_ROWS).order_by(
+    text("kind"), text("sort_name"), text("person_id")
+)
+
+
+# The same, and (kind 2, in the amount's place) what the claimer took of the team's last closed pie: what
+# a claim reads before it writes its slice and takes the pie's lock.
+_SLICES_REPS_AND_PREVIOUS: Executable = union_all(
+    _SLICE_ROWS,
+    _REP_ROWS,
+    select(
+        null().cast(Integer),
+        null().cast(Integer),
+        null().cast(String),
+        null().cast(String),
+        _PREVIOUS_SLICE.scalar_subquery(),
+        null().cast(BigInteger),
+        null().cast(String),
+        null().cast(DateTime(timezone=True)),
+        null().cast(Integer),
+        literal(2),
+        literal(""),
+    ),
 ).order_by(text("kind"), text("sort_name"), text("person_id"))
 
 
 def slices_and_reps(
-    session: Session, pie_id: int, team_id: int
-) -> tuple[list[SliceRow], list[tuple[int, str]]]:
-    """The pie's slices (as slice_rows) and the team's reps (as rep_rows), in one statement."""
+    session: Session, pie_id: int, team_id: int, *, previous_of: int | None = None
+) -> tuple[list[SliceRow], list[tuple[int, str]], int | None]:
+    """The pie's slices (as slice_rows) and the team's reps (as rep_rows), in one statement; with
+    `previous_of` (a person id), also what they claimed of the team's last closed pie before this one."""
     slices: list[SliceRow] = []
     reps: list[tuple[int, str]] = []
-    for r in session.execute(_SLICES_AND_REPS, {"pie_id": pie_id, "team_id": team_id}):
-        if r[9]:
+    previous: int | None = None
+    if previous_of is None:
+        rows = session.execute(_SLICES_AND_REPS, {"pie_id": pie_id, "team_id": team_id})
+    else:
+        rows = session.execute(
+            _SLICES_REPS_AND_PREVIOUS,
+            {"pie_id": pie_id, "team_id": team_id, "person_id": previous_of, "before_pie_id": pie_id},
+        )
+    for r in rows:
+        if r[9] == 2:
+            previous = r[4]
+        elif r[9]:
             reps.append((r[1], r[2]))
         else:
             slices.append(SliceRow(r[0], r[7], r[8], SliceLine(r[1], r[2], r[3] or r[2], r[4], r[5], r[6])))
-    return slices, reps
-
-
-def slice_rows(session: Session, pie_id: int) -> list[SliceRow]:
-    return [
-        SliceRow(r[0], r[7], r[8], SliceLine(r[1], r[2], r[3] or r[2], r[4], r[5], r[6]))
-        for r in session.execute(_SLICES, {"pie_id": pie_id})
-    ]
-
-
-def rep_rows(session: Session, team_id: int) -> list[tuple[int, str]]:
-    return [(r[0], r[1]) for r in session.execute(_REPS, {"team_id": team_id})]
-
-
-def rep_rows_and_previous(
-    session: Session, team_id: int, person_id: int, before_pie_id: int
-) -> tuple[list[tuple[int, str]], int | None]:
-    """The team's reps, and what the person claimed of the team's last closed pie before this one."""
-    rows = session.execute(
-        _REPS_AND_PREVIOUS, {"team_id": team_id, "person_id": person_id, "before_pie_id": before_pie_id}
-    ).all()
-    return [(r[0], r[1]) for r in rows], (rows[0][2] if rows else None)
+    return slices, reps, previous
 
 
 def build_view(team: Team, pie: PieColumns, slices: list[SliceRow], reps: list[tuple[int, str]]) -> PieView:
@@ -298,7 +304,8 @@ def pie_view(*, session: Session, pie: Pie, now: datetime | None = None) -> PieV
     With `now`, an open pie's view also carries the team's checkpoint path and pace."""
     team = session.get(Team, pie.team_id)
     assert team is not None
-    view = build_view(team, pie, *slices_and_reps(session, pie.id, pie.team_id))
+    slices, reps, _ = slices_and_reps(session, pie.id, pie.team_id)
+    view = build_view(team, pie, slices, reps)
     if now is not None and pie.status == PIE_OPEN:
         paced = checkpoint_service.team_pace(
             session=session, pie=pie, now=now, team=team, progress=view.progress
@@ -387,13 +394,6 @@ def pie_team(
         session=session, workspace_id=workspace_id, user_id=user_id, channel_id=channel_id, team_id=team_id
     )
     return context.role, context.person
-
-
-def previous_slice(*, session: Session, team_id: int, person_id: int, before_pie_id: int) -> int | None:
-    """What the person claimed in the team's last closed pie before this one (None if nothing)."""
-    return session.scalar(
-        _PREVIOUS_SLICE, {"team_id": team_id, "person_id": person_id, "before_pie_id": before_pie_id}
-    )
 
 
 def role_in_team(*, session: Session, team_id: int, user_id: str) -> tuple[TeamRole, Person]:

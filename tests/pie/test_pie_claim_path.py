@@ -1,5 +1,6 @@
 """The /claim-pie path a whole team hits at once: a fixed number of statements, whatever the team's size,
-and a card built from the rows read under the lock that matches what the database says afterwards."""
+and a card, built from the slices read before the claim with the claim in it, that matches what the
+database says afterwards."""
 
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ from tests.fakeslack import WORKSPACE_ID, FakeSlack
 from tests.pie.helpers import NOW_BAKE, bake_for
 
 # Status: the person's teams with the open pie, the slices with the reps, then the pace's inputs in one (the
-# team's days off, its checkpoint path, the last two weeks' logged revenue). A claim: the person's teams, the reps,
-# the lock (an UPDATE that returns the pie), the slices under the lock, and the slice's INSERT/UPDATE.
+# team's days off, its checkpoint path, the last two weeks' logged revenue). A claim: the person's teams, the
+# slices with the reps and their last pie's slice, the slice's INSERT/UPDATE, then the lock (an UPDATE that
+# returns the pie) and the claimed total under it: the lock is held for one statement and the commit.
 STATUS_STATEMENTS = 3
 CLAIM_STATEMENTS = 5
 
@@ -89,7 +91,7 @@ def test_status_and_claims_run_a_fixed_number_of_statements_whatever_the_team_si
     assert len(status) == STATUS_STATEMENTS, status
     assert len(lower) == CLAIM_STATEMENTS, lower
     # A new or bigger slice also needs the rep's slice in the team's last closed pie (a bigger slice than
-    # last time is a stretch moment): it comes with the reps, in the same statement.
+    # last time is a stretch moment): it comes with the slices and the reps, in the same statement.
     assert len(new_claim) == CLAIM_STATEMENTS, new_claim
 
 
