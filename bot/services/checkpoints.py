@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Executable, bindparam, delete, literal, null, select, text, union_all
 from sqlalchemy.orm import Session
 
+from bot.db import core
 from bot.domain import checkpoints as rules
 from bot.domain.checkpoints import Checkpoint, Pace, ProgressEntry
 from bot.domain.errors import NotAllowedError, UserError
@@ -270,15 +271,19 @@ def team_pace(
     days_off: set[date] = set()
     stored: list[Checkpoint] = []
     entries: list[ProgressEntry] = []
-    rows = session.execute(
-        _PACE_INPUTS,
-        {
-            "team_id": team.id,
-            "start": start,
-            "end": pie.period_end,
-            "pie_id": pie.id,
-            "since": now - timedelta(days=rules.RECENT_DAYS + 2),
-        },
+    rows = (
+        core(session)
+        .execute(
+            _PACE_INPUTS,
+            {
+                "team_id": team.id,
+                "start": start,
+                "end": pie.period_end,
+                "pie_id": pie.id,
+                "since": now - timedelta(days=rules.RECENT_DAYS + 2),
+            },
+        )
+        .all()
     )
     for kind, day, amount, at in rows:
         if kind == 0:

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import kinds
+from bot.db import core
 from bot.deliveries import enqueue_dms
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.pie import (
@@ -245,13 +246,13 @@ def claim_slice(
     if mine not in slices:
         slices.append(mine)
 
-    locked = session.execute(_CLAIM_LOCK, {"open_team": team.id, "now": now}).first()
+    locked = core(session).execute(_CLAIM_LOCK, {"open_team": team.id, "now": now}).first()
     if locked is None:
         raise no_open_pie(role)
     if locked.id != pie.id:
         raise UserError(PIE_CHANGED)
     require_claims_open(locked, team, now)
-    total = int(session.execute(_CLAIMED_TOTAL, {"pie_id": locked.id}).scalar_one()) - amount + before
+    total = int(core(session).execute(_CLAIMED_TOTAL, {"pie_id": locked.id}).scalar_one()) - amount + before
     check = check_claim(
         target=locked.target_minor,
         claimed_total=total,
@@ -324,17 +325,21 @@ def _write_slice(
             note or "",
         )
         try:  # their other claim of this instant may have created it first (then this rolls back)
-            slice_id = session.execute(
-                _INSERT_SLICE,
-                {
-                    "still_pie": pie_id,
-                    "still_team": team_id,
-                    "new_person": person.id,
-                    "new_amount": amount,
-                    "new_note": line.note,
-                    "now": now,
-                },
-            ).scalar()
+            slice_id = (
+                core(session)
+                .execute(
+                    _INSERT_SLICE,
+                    {
+                        "still_pie": pie_id,
+                        "still_team": team_id,
+                        "new_person": person.id,
+                        "new_amount": amount,
+                        "new_note": line.note,
+                        "now": now,
+                    },
+                )
+                .scalar()
+            )
         except IntegrityError:
             raise UserError(SLICE_BUSY) from None
         if slice_id is None:
@@ -343,7 +348,7 @@ def _write_slice(
     mine.line = replace(mine.line, amount=amount, note=mine.line.note if note is None else note)
     mine.version += 1
     mine.claimed_at = mine.claimed_at or now
-    changed = session.execute(
+    changed = core(session).execute(
         _UPDATE_SLICE,
         {
             "slice_id": mine.id,
@@ -357,7 +362,7 @@ def _write_slice(
             "now": now,
         },
     )
-    return mine if changed.rowcount == 1 else None  # type: ignore[attr-defined]
+    return mine if changed.rowcount == 1 else None
 
 
 def release_slice(*, session: Session, role: TeamRole, person: Person, now: datetime) -> tuple[PieView, int]:

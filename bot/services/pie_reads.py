@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import Executable
 
+from bot.db import core
 from bot.domain.checkpoints import Checkpoint, Pace
 from bot.domain.errors import NotAllowedError, UserError
 from bot.domain.figures import PieFigures, pie_figures
@@ -254,11 +255,15 @@ def slices_and_reps(
     reps: list[tuple[int, str]] = []
     previous: int | None = None
     if previous_of is None:
-        rows = session.execute(_SLICES_AND_REPS, {"pie_id": pie_id, "team_id": team_id})
+        rows = core(session).execute(_SLICES_AND_REPS, {"pie_id": pie_id, "team_id": team_id}).all()
     else:
-        rows = session.execute(
-            _SLICES_REPS_AND_PREVIOUS,
-            {"pie_id": pie_id, "team_id": team_id, "person_id": previous_of, "before_pie_id": pie_id},
+        rows = (
+            core(session)
+            .execute(
+                _SLICES_REPS_AND_PREVIOUS,
+                {"pie_id": pie_id, "team_id": team_id, "person_id": previous_of, "before_pie_id": pie_id},
+            )
+            .all()
         )
     for r in rows:
         if r[9] == 2:
