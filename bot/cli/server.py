@@ -83,6 +83,8 @@ SHUTDOWN_SECONDS = 9.0  # SIGTERM to exit, at most (orchestrators usually kill a
 
 def _check_processes(args: argparse.Namespace, settings: Settings) -> None:
     """`--processes N` needs HTTP mode and PostgreSQL: say so before anything starts."""
+    if args.threads < 1:
+        raise ConfigError("--threads must be 1 or more")
     if args.processes < 1:
         raise ConfigError("--processes must be 1 or more")
     if args.processes == 1:
@@ -116,12 +118,14 @@ def _listen(args: argparse.Namespace, settings: Settings) -> socket.socket:
         ) from None
 
 
-def _app(settings: Settings, client: WebClient) -> tuple[App, Engine, SessionFactory]:
+def _app(settings: Settings, client: WebClient, threads: int) -> tuple[App, Engine, SessionFactory]:
     """The Bolt app over a fresh engine: what every serving process builds for itself."""
     from bot.db import make_session_factory
+    from bot.slack import answers
     from bot.slack.app import create_app
     from bot.slack.deps import Deps
 
+    answers.fit_to_server(threads)
     engine = open_engine(settings)
     factory = make_session_factory(engine)
     deps = Deps(session_factory=factory, settings=settings)
@@ -135,7 +139,7 @@ def serve_http_process(sock: socket.socket, settings: Settings, threads: int) ->
     from bot.web import HttpServer, build_wsgi
 
     configure_logging(settings.log_level)
-    app, engine, _ = _app(settings, make_client(settings))
+    app, engine, _ = _app(settings, make_client(settings), threads)
     server = HttpServer(build_wsgi(app, engine), sock=sock, threads=threads)
 
     def graceful(signum: int, _frame: FrameType | None) -> None:
@@ -169,7 +173,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         migrate.upgrade(settings.database_url)
     else:
         require_upgraded(settings)
-    app, engine, factory = _app(settings, client)
+    app, engine, factory = _app(settings, client, args.threads)
     # Set on SIGTERM: the clock starts no new tick and a running fan-out stops after its send in flight.
     stopping = threading.Event()
     lease = timedelta(seconds=settings.delivery_lease_seconds)

@@ -60,6 +60,15 @@ PER_KEY = 2
 # two of the web server's threads (`stretch serve --threads`, 12) stay free to ack: a burst never leaves a
 # request waiting for a thread.
 MAX_WAITING = 10
+_max_waiting = MAX_WAITING
+
+
+def fit_to_server(threads: int) -> None:
+    """Let as many requests wait for their answer as the server's threads allow, two kept free to ack
+    (`stretch serve --threads`; queues made afterwards use it)."""
+    global _max_waiting
+    _max_waiting = max(0, min(MAX_WAITING, threads - 2))
+
 
 Reply = dict[str, Any]
 Compute = Callable[[], Reply | None]
@@ -119,7 +128,7 @@ class AnswerQueue:
         workers = workers or WORKERS
         self.max_queued = max_queued if max_queued is not None else MAX_QUEUED
         self.inline_budget = inline_budget if inline_budget is not None else INLINE_BUDGET_SECONDS
-        self.max_waiting = max_waiting if max_waiting is not None else MAX_WAITING
+        self.max_waiting = max_waiting if max_waiting is not None else _max_waiting
         self.per_key = per_key or min(PER_KEY, workers)
         self._running: dict[Hashable, int] = {}  # answers being worked out, per key
         self._waiting = 0

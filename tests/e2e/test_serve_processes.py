@@ -118,6 +118,7 @@ def _env(tmp_path: Path, fake_slack: FakeSlack, **more: str) -> dict[str, str]:
             "stretch: --processes is for HTTP mode",
         ),
         (["--http", "--processes", "0"], {}, "stretch: --processes must be 1 or more"),
+        (["--http", "--threads", "0"], {}, "stretch: --threads must be 1 or more"),
     ],
 )
 def test_processes_where_they_cannot_work_is_one_clear_line(

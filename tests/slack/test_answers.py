@@ -101,3 +101,17 @@ def test_one_team_never_takes_every_worker_so_another_team_starts_at_once() -> N
     stuck.set()
     assert eventually(lambda: len(ran) == 4)
     assert sorted(ran) == ["a1", "a2", "a3", "a4"]
+
+
+def test_fewer_server_threads_let_fewer_requests_wait_so_two_stay_free_to_ack() -> None:
+    from bot.slack import answers
+
+    try:
+        answers.fit_to_server(4)
+        assert AnswerQueue(workers=1, post=lambda url, reply: None).max_waiting == 2
+        answers.fit_to_server(2)
+        assert AnswerQueue(workers=1, post=lambda url, reply: None).max_waiting == 0
+        answers.fit_to_server(64)
+        assert AnswerQueue(workers=1, post=lambda url, reply: None).max_waiting == answers.MAX_WAITING
+    finally:
+        answers.fit_to_server(12)
