@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import socket
 import threading
 import time
@@ -24,15 +25,32 @@ logger = logging.getLogger(__name__)
 
 # A child that dies is started again, but never more often than this (a crash loop stays a slow one).
 RESTART_AFTER_SECONDS = 1.0
+# How often a child looks whether the process that started it is still there.
+PARENT_CHECK_SECONDS = 0.5
+
+
+def watch_parent(gone: Callable[[], None], *, parent: int) -> threading.Thread:
+    """In a child: call `gone` once the process `parent` that started this one has ended (killed outright),
+    even if that happened before this child got this far."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        logger.warning("the main stretch serve process is gone; this HTTP server process stops too")
+        gone()
+
+    thread = threading.Thread(target=watch, name="stretch-parent-watch", daemon=True)
+    thread.start()
+    return thread
 
 
 class ServerProcesses:
-    """`count` child processes running `target(sock, *args)`, kept running until stop()."""
+    """`count` child processes running `target(sock, *args, parent_pid)`, kept running until stop()."""
 
     def __init__(self, target: Callable[..., None], sock: socket.socket, *args: Any, count: int) -> None:
         self._context = multiprocessing.get_context("spawn")
         self._target = target
-        self._args = (sock, *args)
+        self._args = (sock, *args, os.getpid())
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._children: list[BaseProcess] = [self._start(index) for index in range(count)]

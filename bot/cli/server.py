@@ -132,9 +132,10 @@ def _app(settings: Settings, client: WebClient, threads: int) -> tuple[App, Engi
     return create_app(settings, deps, client=client), engine, factory
 
 
-def serve_http_process(sock: socket.socket, settings: Settings, threads: int) -> None:
+def serve_http_process(sock: socket.socket, settings: Settings, threads: int, parent: int) -> None:
     """One more HTTP server process (bot/processes.py): serves on `sock` until SIGTERM, then drains."""
     from bot.logs import configure_logging
+    from bot.processes import watch_parent
     from bot.slack.app import make_client
     from bot.web import HttpServer, build_wsgi
 
@@ -147,6 +148,9 @@ def serve_http_process(sock: socket.socket, settings: Settings, threads: int) ->
 
     signal.signal(signal.SIGTERM, graceful)
     signal.signal(signal.SIGINT, graceful)  # Ctrl-C in a terminal reaches every process of the group
+    # Killed outright (SIGKILL, the OOM killer), the main process can't stop us: stop when it is gone, or
+    # we would keep the port and the next `stretch serve` could not listen.
+    watch_parent(server.stop, parent=parent)
     try:
         server.serve(drain_seconds=SHUTDOWN_SECONDS - 1)
     finally:

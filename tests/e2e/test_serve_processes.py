@@ -85,6 +85,22 @@ def test_two_processes_share_the_port_restart_a_dead_one_and_stop_together(
         assert "3 processes" in log
 
 
+@needs_postgres
+def test_when_the_main_process_is_killed_outright_the_others_stop_and_free_the_port(
+    tmp_path: Path, fake_slack: FakeSlack, db: Engine
+) -> None:
+    with serving(tmp_path, fake_slack, "--processes", "2") as served:
+        children = eventually(lambda: _children(served.process.pid), timeout=30, what="the second process")
+        served.process.kill()  # SIGKILL: no handler runs in the main process
+        served.process.wait(timeout=10)
+        eventually(
+            lambda: not any(Path(f"/proc/{pid}").exists() for pid in children),
+            timeout=15,
+            what="the second process to stop on its own",
+        )
+        assert "the main stretch serve process is gone" in served.log.read_text()
+
+
 def _serve_once(tmp_path: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", "serve", *extra],
