@@ -29,7 +29,7 @@ RESTART_AFTER_SECONDS = 1.0
 PARENT_CHECK_SECONDS = 0.5
 
 
-def watch_parent(gone: Callable[[], None], *, parent: int) -> threading.Thread:
+def watch_parent(gone: Callable[[], None], *, parent: int) -> None:
     """In a child: call `gone` once the process `parent` that started this one has ended (killed outright),
     even if that happened before this child got this far."""
 
@@ -39,9 +39,7 @@ def watch_parent(gone: Callable[[], None], *, parent: int) -> threading.Thread:
         logger.warning("the main stretch serve process is gone; this HTTP server process stops too")
         gone()
 
-    thread = threading.Thread(target=watch, name="stretch-parent-watch", daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=watch, name="stretch-parent-watch", daemon=True).start()
 
 
 class ServerProcesses:
@@ -54,7 +52,6 @@ class ServerProcesses:
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._children: list[BaseProcess] = [self._start(index) for index in range(count)]
-        self.restarts = 0
         self._watcher = threading.Thread(target=self._watch, name="stretch-processes", daemon=True)
         self._watcher.start()
 
@@ -64,12 +61,6 @@ class ServerProcesses:
         )
         child.start()
         return child
-
-    @property
-    def pids(self) -> list[int]:
-        """The children's process ids (for logs and tests)."""
-        with self._lock:
-            return [child.pid or 0 for child in self._children]
 
     def _watch(self) -> None:
         while not self._stopping.is_set():
@@ -92,7 +83,6 @@ class ServerProcesses:
                         child.exitcode,
                     )
                     self._children[index] = self._start(index)
-                    self.restarts += 1
 
     def stop(self, *, deadline: float) -> None:
         """Ask every child to finish its requests and exit (SIGTERM); kill what is left at `deadline`."""

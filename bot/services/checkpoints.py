@@ -65,11 +65,16 @@ class PathContext:
     days_off: frozenset[date]
 
 
-def path_context(*, session: Session, pie: Pie, team: Team | None = None) -> PathContext:
-    """The pie's period, its start and the team's days off in it."""
+def _team_and_start(session: Session, pie: Pie, team: Team | None) -> tuple[Team, date]:
+    """The pie's team (read when not given) and the first day of its period on the team's calendar."""
     team = team or session.get(Team, pie.team_id)
     assert team is not None
-    start = min(period_start(pie, team.tz), pie.period_end)
+    return team, min(period_start(pie, team.tz), pie.period_end)
+
+
+def path_context(*, session: Session, pie: Pie, team: Team | None = None) -> PathContext:
+    """The pie's period, its start and the team's days off in it."""
+    team, start = _team_and_start(session, pie, team)
     return PathContext(
         pie=pie,
         team=team,
@@ -223,11 +228,17 @@ def progress_entries(
     ]
 
 
+def _recent_since(now: datetime) -> datetime:
+    """From when logged revenue counts toward the recent run rate (a margin for time zones)."""
+    return now - timedelta(days=rules.RECENT_DAYS + 2)
+
+
 def _recent(
     session: Session, pie_id: int, tz: str, now: datetime, person_id: int | None
 ) -> list[ProgressEntry]:
-    since = now - timedelta(days=rules.RECENT_DAYS + 2)
-    return progress_entries(session=session, pie_id=pie_id, tz=tz, person_id=person_id, since=since)
+    return progress_entries(
+        session=session, pie_id=pie_id, tz=tz, person_id=person_id, since=_recent_since(now)
+    )
 
 
 @dataclass(frozen=True)
@@ -265,9 +276,7 @@ def team_pace(
     """The team's pace against its checkpoint path today (`progress` when the caller already summed it).
 
     One statement: the team's days off, its stored path and the last two weeks' logged revenue."""
-    team = team or session.get(Team, pie.team_id)
-    assert team is not None
-    start = min(period_start(pie, team.tz), pie.period_end)
+    team, start = _team_and_start(session, pie, team)
     days_off: set[date] = set()
     stored: list[Checkpoint] = []
     entries: list[ProgressEntry] = []
@@ -280,7 +289,7 @@ def team_pace(
                 "start": start,
                 "end": pie.period_end,
                 "pie_id": pie.id,
-                "since": now - timedelta(days=rules.RECENT_DAYS + 2),
+                "since": _recent_since(now),
             },
         )
         .all()

@@ -249,8 +249,8 @@ _SLICES_REPS_AND_PREVIOUS: Executable = union_all(
 def slices_and_reps(
     session: Session, pie_id: int, team_id: int, *, previous_of: int | None = None
 ) -> tuple[list[SliceRow], list[tuple[int, str]], int | None]:
-    """The pie's slices (as slice_rows) and the team's reps (as rep_rows), in one statement; with
-    `previous_of` (a person id), also what they claimed of the team's last closed pie before this one."""
+    """The pie's slices and the team's reps as (person id, Slack id), in one statement; with `previous_of`
+    (a person id), also what they claimed of the team's last closed pie before this one."""
     slices: list[SliceRow] = []
     reps: list[tuple[int, str]] = []
     previous: int | None = None
