@@ -26,8 +26,10 @@ Commands are half status cards, half claims or changes of a slice (so the pie ro
    and answers, and how the answer queue behaved: answers in the ack, at response_url, turned away
    ("busy, nothing changed"), the longest queue. Run twice: answers posted over kept-alive connections
    (bot/slack/http.py) and, for comparison, slack_sdk's WebhookClient (a new connection per answer).
-3. Two teams: 5 reps of a second team in a closed loop, alone, then while the first team floods the bot
-   as in 2. Their answer p99 should not change.
+3. Two teams: 5 reps of a second team in a closed loop, alone, then while the first team floods the bot:
+   60 senders in it sending without a pause and never waiting for answers, from a second before the other
+   team starts until it is done (the flood's rate over that time is printed). Their answer p99 should not
+   change.
 4. All 50 reps of a team claiming at the same instant: slowest ack and answer.
 """
 
@@ -76,6 +78,9 @@ REQUESTS = 600
 WARMUP = 60
 REPS = 50
 OTHER_TEAM = 5
+OTHER_EACH = 80
+# The flood: three times the closed loop's people, more than a team ever has commands in flight at once.
+FLOOD_SENDERS = 60
 SERVER_THREADS = inspect.signature(HttpServer).parameters["threads"].default  # what `stretch serve` uses
 
 
@@ -286,6 +291,71 @@ class Answers:
 
 
 _names = iter(range(10**9))
+
+
+class Flood:
+    """FLOOD_SENDERS senders in the first team that never wait for answers, each sending its next command
+    as soon as the last was acked, without a pause, until stopped. They run in a process of their own,
+    as the first team's people are not in the second team's: sharing the measuring process's GIL would
+    slow the second team's clients, and the figures would measure the bench."""
+
+    def __init__(self, events: str, response_url: str, texts: list[tuple[str, str]]) -> None:
+        self._conn, child = multiprocessing.get_context("spawn").Pipe()
+        self._process = multiprocessing.get_context("spawn").Process(
+            target=_flood_main, args=(child, events, response_url, texts), daemon=True
+        )
+        self._process.start()
+        if not self._conn.poll(60):
+            raise RuntimeError("the flood did not start")
+        self._conn.recv()
+
+    def mark(self) -> None:
+        """Count from now."""
+        self._conn.send("mark")
+        self._conn.recv()
+
+    def stop(self) -> tuple[float, int, float]:
+        """Stop sending; since the mark: commands acked a second, how many were turned away, and the
+        cores the flood's own senders kept busy (they share this machine with the server)."""
+        self._conn.send("stop")
+        rate, busy, cores = self._conn.recv()
+        self._process.join(timeout=15)
+        time.sleep(2)  # the flood's last answers in flight
+        return rate, busy, cores
+
+
+def _flood_main(conn: Connection, events: str, response_url: str, texts: list[tuple[str, str]]) -> None:
+    """The flood's process: FLOOD_SENDERS threads sending; told over `conn` when to mark and stop."""
+    stop = threading.Event()
+    lock = threading.Lock()
+    sent: list[tuple[float, bool]] = []  # (acked at, turned away)
+
+    def sender(index: int) -> None:
+        while not stop.is_set():
+            user, command_text = texts[index % len(texts)]
+            index += FLOOD_SENDERS
+            client = SignedSlack(events, SECRET, response_url=response_url)
+            reply = client.post(
+                client.command_body("/claim-pie", command_text, user=user),
+                "application/x-www-form-urlencoded",
+            )
+            with lock:
+                sent.append((time.perf_counter(), answers.BUSY_TEXT in reply.text))
+
+    threads = [threading.Thread(target=sender, args=(i,), daemon=True) for i in range(FLOOD_SENDERS)]
+    for thread in threads:
+        thread.start()
+    conn.send("flooding")
+    assert conn.recv() == "mark"
+    mark, cpu = time.perf_counter(), time.process_time()
+    conn.send("marked")
+    assert conn.recv() == "stop"
+    stop.set()
+    end, cpu = time.perf_counter(), time.process_time() - cpu
+    for thread in threads:
+        thread.join()
+    recent = [busy for at, busy in sent if mark <= at <= end]
+    conn.send((len(recent) / max(1e-9, end - mark), sum(recent), cpu / max(1e-9, end - mark)))
 
 
 def _send(url: str, fake: FakeSlack, user: str, command_text: str) -> tuple[str, float, float, bool]:
@@ -500,9 +570,10 @@ def main() -> None:
     server.stats()
     server.ask_each("held")  # from now on
     profile = _Profile(server.processes[0].pid or 0)
-    cpu = server.ask("cpu")
+    cpu, closed_began = server.ask("cpu"), time.perf_counter()
     closed = closed_loop(server, fake, seen, texts, CONCURRENCY, REQUESTS // CONCURRENCY)
     cpu = server.ask("cpu") - cpu
+    closed_cores = cpu / (time.perf_counter() - closed_began)
     profile.stop()
     closed_stats = server.stats()
     held = [t for out in server.ask_each("held") for t in out]
@@ -516,19 +587,17 @@ def main() -> None:
     server.ask("post", "pooled")
     time.sleep(2)
 
-    alone = closed_loop(server, fake, seen, other_texts, OTHER_TEAM, 40)
-    flood_done = threading.Event()
-
-    def flood() -> None:
-        while not flood_done.is_set():
-            open_loop(server, fake, seen, texts, 100)
-
-    flooder = threading.Thread(target=flood, daemon=True)
-    flooder.start()
-    time.sleep(0.5)
-    flooded = closed_loop(server, fake, seen, other_texts, OTHER_TEAM, 40)
-    flood_done.set()
-    flooder.join()
+    closed_loop(server, fake, seen, other_texts, OTHER_TEAM, 4)  # the second team's first commands
+    alone = closed_loop(server, fake, seen, other_texts, OTHER_TEAM, OTHER_EACH)
+    server.stats()  # the queue's figures from here on: the flood's
+    flood = Flood(server.events, fake.response_url("flood"), texts)
+    time.sleep(1.0)  # the flood at full strength before the other team starts
+    flood.mark()
+    flood_cpu, flood_began = server.ask("cpu"), time.perf_counter()
+    flooded = closed_loop(server, fake, seen, other_texts, OTHER_TEAM, OTHER_EACH)
+    server_cores = (server.ask("cpu") - flood_cpu) / (time.perf_counter() - flood_began)
+    flood_rate, flood_busy, flood_cores = flood.stop()
+    flood_stats = server.stats()
     time.sleep(2)
     launch = burst(server, fake, seen, [r.user_id for r in reps])
     server.stop()
@@ -547,7 +616,10 @@ def main() -> None:
     print("1. closed loop (each person waits for the answer before the next command), 600 commands")
     print(_line("stretch", closed))
     print(_queue_line(closed_stats))
-    print(f"      server CPU {cpu / len(closed.acks) * 1000:.1f} ms per command (all processes)")
+    print(
+        f"      server CPU {cpu / len(closed.acks) * 1000:.1f} ms per command (all processes; "
+        f"{closed_cores:.2f} of {os.cpu_count()} cores busy)"
+    )
     print(
         f"      a claim holds its pie's row lock p50 {_pct(held, 50):.1f} ms, p99 {_pct(held, 99):.1f} ms "
         f"({len(held)} claims)"
@@ -563,9 +635,15 @@ def main() -> None:
     print(_line("stretch, new connection each", overload_plain))
     print(_queue_line(plain_stats))
     print(_line("bare Bolt", bare_open, answers_too=False))
-    print(f"3. another team's {OTHER_TEAM} reps in a closed loop, 200 commands")
+    print(f"3. another team's {OTHER_TEAM} reps in a closed loop, {OTHER_TEAM * OTHER_EACH} commands")
     print(_line("alone", alone))
     print(_line("while the first team floods", flooded))
+    print(
+        f"      the flood ran throughout: {FLOOD_SENDERS} senders never waiting for answers, {flood_rate:.0f} "
+        f"commands/s ({flood_busy} of them turned away, busy); meanwhile the server used "
+        f"{server_cores:.2f} cores and the flood's own senders {flood_cores:.2f} of this machine's {os.cpu_count()}"
+    )
+    print(_queue_line(flood_stats))
     print(f"4. all {REPS} reps claiming at the same instant")
     print(
         f"  slowest ack {max(launch.acks) * 1000:.1f} ms, slowest answer {max(launch.answers) * 1000:.1f} ms "

@@ -9,6 +9,11 @@ from pathlib import Path
 
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+# HTTP request threads per process (`stretch serve --threads`). Under load most of them wait for a
+# command's answer to send it in the ack (bot/slack/answers.py), holding no CPU and no database
+# connection: enough that a whole team's burst waits there, paced by its answers, instead of being acked
+# at once and sending its next commands straight away, while a few workers work the answers out.
+HTTP_THREADS = 48
 
 
 class ConfigError(Exception):

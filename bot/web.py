@@ -16,6 +16,7 @@ from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.response import BoltResponse
 from sqlalchemy import Engine
 
+from bot.config import HTTP_THREADS
 from bot.db import database_answers
 from bot.slack.payloads import HttpRequest
 
@@ -79,7 +80,7 @@ class HttpServer:
         host: str = "127.0.0.1",
         port: int = 0,
         sock: socket.socket | None = None,
-        threads: int = 12,
+        threads: int = HTTP_THREADS,
         loop_timeout: int = 1,
     ) -> None:
         """Listen on host:port, or accept on `sock`, a listening socket other processes may share.

@@ -11,7 +11,7 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from bot.cli.common import check_slack, open_engine, require_upgraded
-from bot.config import ConfigError, Settings
+from bot.config import HTTP_THREADS, ConfigError, Settings
 
 if TYPE_CHECKING:
     import socket
@@ -39,7 +39,12 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         help="address to listen on in HTTP mode (default 0.0.0.0)",
     )
     serve.add_argument("--port", type=int, default=None, help="port for HTTP mode (default: PORT or 3000)")
-    serve.add_argument("--threads", type=int, default=12, help="HTTP worker threads (default 12)")
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=HTTP_THREADS,
+        help=f"HTTP request threads per process (default {HTTP_THREADS})",
+    )
     serve.add_argument(
         "--processes",
         type=int,

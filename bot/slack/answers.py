@@ -7,19 +7,21 @@ arrive together, a queue in which every command waits behind all the others. So 
 the work to the queue and waits a little for it (at most INLINE_BUDGET_SECONDS, well inside Slack's 3 s):
 when the answer is ready it goes back in the ack (one round trip, nothing else to post). When it isn't,
 the listener acks empty and the worker posts the answer to response_url when done, over a kept-alive
-connection (bot/slack/http.py). The listener doesn't even wait when the queue already holds more work
-than it could finish within half the budget, so acks never pile up behind answers.
+connection (bot/slack/http.py). The listener doesn't even wait when its answer can't be ready within
+the budget, so acks never pile up behind answers.
 
-Fairness: the queue keeps one line per key (a team) and the workers take from the lines in turn, so a
-burst in one team leaves another team's command at the front of its own line: it waits for at most one
-command of each busy team, not for the whole burst. And no team's commands take every worker (at most
-PER_KEY of them at once): another team's command finds a worker free, not one stuck behind the first
-team's claims on its pie's row lock.
+Fairness, so that a request never waits on another team's work: the queue keeps one line per key (a
+team) and the workers take from the lines in turn, so a burst in one team leaves another team's command
+at the front of its own line: it waits for at most one command of each busy team, not for the whole
+burst. No team's commands take every worker (at most PER_KEY of them at once), nor every request thread
+that may wait for its answer (KEPT_FOR_OTHERS are left to the other teams): another team's command finds
+a worker free and is still answered in its ack.
 
-Overload: when the commands already waiting would take more than SHED_AFTER_SECONDS to answer (or
-MAX_QUEUED are waiting), a new one is answered at once with a friendly "busy, nothing changed, try again"
-(its work is never started): the queue never grows without bound, no answer arrives many seconds late,
-and every ack still leaves within milliseconds.
+Overload: when a team's commands already waiting would take more than SHED_AFTER_SECONDS to answer (or
+MAX_QUEUED_PER_KEY of its commands, or MAX_QUEUED in all, are waiting), its new one is answered at once
+with a friendly "busy, nothing changed, try again" (its work is never started): the queue never grows
+without bound, no answer arrives many seconds late, every ack still leaves within milliseconds, and
+the other teams' commands are still taken.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import Any
 
 from slack_bolt import Ack
 
+from bot.config import HTTP_THREADS
 from bot.slack.blocks.common import section
 from bot.slack.blocks.help import build_oops
 from bot.slack.http import PooledWebhookClient
@@ -49,25 +52,34 @@ INLINE_BUDGET_SECONDS = 1.0
 # try again, rather than after many seconds, and the queue never grows without bound.
 SHED_AFTER_SECONDS = 2.5
 MAX_QUEUED = 300
-# Workers per process. A team's claims queue on its pie's row lock, so more workers than a card and a
-# claim at once only contend for the GIL, and the claim holding the lock waits for it longest: with 8
-# per process the lock was held 13 ms at the median and answers' p99 was 580 ms; with 2, 11 ms and
-# 250-300 ms (bench/pie_latency.py, 2 processes). A third is kept for the other teams (PER_KEY).
+# Workers per process, and how many of them one team's commands may take at once. A team's claims queue
+# on its pie's row lock, so a second worker on the same team only contends for the GIL, and the claim
+# holding the lock waits for it longest; the other workers are there for the other teams, so a team in a
+# burst never has another team's command wait for a worker (bench/pie_latency.py, 2 processes: with 3
+# workers and 1 per team the other team's answers p99 35-42 ms under a flood, against 42-52 ms with 2
+# per team and 127 ms with 2 workers).
 WORKERS = 3
-PER_KEY = 2
-# Request threads that may wait for an answer at once (the rest ack at once and answer at response_url).
-# An answer in the ack costs one HTTP exchange where response_url costs two, so as many wait as can while
-# two of the web server's threads (`stretch serve --threads`, 12) stay free to ack: a burst never leaves a
-# request waiting for a thread.
-MAX_WAITING = 10
+PER_KEY = 1
+# Request threads that may wait for an answer at once (the rest ack at once and answer at response_url):
+# the web server's threads (`stretch serve --threads`, bot/config.py's HTTP_THREADS) less two kept free to ack,
+# so a burst never leaves a request waiting for a thread. A waiting thread holds no database connection
+# and no CPU, and it is what paces a team in a burst: its next command comes once this one is answered.
+# Acking at once instead invites the next command at once, and the CPU goes to acks.
+MAX_WAITING = HTTP_THREADS - 2
 _max_waiting = MAX_WAITING
+# Of those, this many are kept for the other teams: one team's burst never takes every waiting thread, so
+# another team's command is still answered in its ack (one round trip) rather than at response_url.
+KEPT_FOR_OTHERS = 4
+# No team may have more than this many commands waiting for a worker (the queue's bound is MAX_QUEUED):
+# one team's flood is turned away before the queue is full for everyone else.
+MAX_QUEUED_PER_KEY = 150
 
 
 def fit_to_server(threads: int) -> None:
     """Let as many requests wait for their answer as the server's threads allow, two kept free to ack
     (`stretch serve --threads`; queues made afterwards use it)."""
     global _max_waiting
-    _max_waiting = max(0, min(MAX_WAITING, threads - 2))
+    _max_waiting = max(0, threads - 2)
 
 
 Reply = dict[str, Any]
@@ -130,8 +142,10 @@ class AnswerQueue:
         self.inline_budget = inline_budget if inline_budget is not None else INLINE_BUDGET_SECONDS
         self.max_waiting = max_waiting if max_waiting is not None else _max_waiting
         self.per_key = per_key or min(PER_KEY, workers)
+        self.max_queued_per_key = min(self.max_queued, MAX_QUEUED_PER_KEY)
         self._running: dict[Hashable, int] = {}  # answers being worked out, per key
         self._waiting = 0
+        self._waiting_per_key: dict[Hashable, int] = {}
         self.shed_after = SHED_AFTER_SECONDS
         self.stats = AnswerStats()
         self._post = post
@@ -161,14 +175,28 @@ class AnswerQueue:
             )
             return
         with self._cond:
-            # Listener threads that wait are the web server's too: only a few may wait at once, and
-            # only while the queue is short, so a burst never holds the threads other commands need.
-            wait = self._waiting < self.max_waiting and self._expected_wait() < self.inline_budget
-            self._waiting += wait
+            # Listener threads that wait are the web server's too: only a few may wait at once (fewer
+            # of one team's), and only while the line is short, so a burst never holds the threads other
+            # commands need.
+            mine = self._waiting_per_key.get(key, 0)
+            wait = (
+                self._waiting < self.max_waiting
+                and mine < max(1, self.max_waiting - KEPT_FOR_OTHERS)
+                and self._expected_wait(key) < self.inline_budget
+            )
+            if wait:
+                self._waiting += 1
+                self._waiting_per_key[key] = mine + 1
         if wait:
             job.done.wait(self.inline_budget)
         with self._cond:
-            self._waiting -= wait
+            if wait:
+                self._waiting -= 1
+                left = self._waiting_per_key[key] - 1
+                if left:
+                    self._waiting_per_key[key] = left
+                else:
+                    del self._waiting_per_key[key]
             if not job.finished:
                 job.deferred = True
                 self.stats.via_response_url += 1
@@ -183,11 +211,15 @@ class AnswerQueue:
 
     def _submit(self, key: Hashable, compute: Compute, response_url: str) -> _Job | None:
         with self._cond:
-            if self._queued >= self.max_queued or self._expected_wait() > self.shed_after:
+            line = self._lines.get(key)
+            if (
+                self._queued >= self.max_queued
+                or (line is not None and len(line) >= self.max_queued_per_key)
+                or self._expected_wait(key) > self.shed_after
+            ):
                 self.stats.shed += 1
                 return None
             job = _Job(key=key, compute=compute, response_url=response_url, queued_at=time.monotonic())
-            line = self._lines.get(key)
             if line is None:
                 line = self._lines[key] = deque()
                 self._turns.append(key)
@@ -197,9 +229,13 @@ class AnswerQueue:
             self._cond.notify()
             return job
 
-    def _expected_wait(self) -> float:
-        """Seconds until a command queued now would start (caller holds the lock)."""
-        return self._queued * self._interval
+    def _expected_wait(self, key: Hashable) -> float:
+        """Seconds until a command of `key` queued now would start (caller holds the lock): the workers
+        take the lines in turn, so it waits for its own line and, in each other line, for as many
+        commands as its own line has plus one, not for the whole of another team's burst."""
+        own = len(self._lines.get(key, ()))
+        ahead = own + sum(min(len(line), own + 1) for other, line in self._lines.items() if other != key)
+        return ahead * self._interval
 
     def _next(self) -> _Job:
         with self._cond:

@@ -7,7 +7,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from bot.slack.answers import BUSY_TEXT, AnswerQueue, Reply
+from bot.config import HTTP_THREADS
+from bot.slack.answers import BUSY_TEXT, KEPT_FOR_OTHERS, AnswerQueue, Reply
 from tests.waiting import eventually
 
 
@@ -103,7 +104,7 @@ def test_one_team_never_takes_every_worker_so_another_team_starts_at_once() -> N
     assert sorted(ran) == ["a1", "a2", "a3", "a4"]
 
 
-def test_fewer_server_threads_let_fewer_requests_wait_so_two_stay_free_to_ack() -> None:
+def test_the_server_threads_set_how_many_requests_may_wait_two_kept_free_to_ack() -> None:
     from bot.slack import answers
 
     try:
@@ -112,6 +113,73 @@ def test_fewer_server_threads_let_fewer_requests_wait_so_two_stay_free_to_ack() 
         answers.fit_to_server(2)
         assert AnswerQueue(workers=1, post=lambda url, reply: None).max_waiting == 0
         answers.fit_to_server(64)
-        assert AnswerQueue(workers=1, post=lambda url, reply: None).max_waiting == answers.MAX_WAITING
+        assert AnswerQueue(workers=1, post=lambda url, reply: None).max_waiting == 62
     finally:
-        answers.fit_to_server(12)
+        answers.fit_to_server(HTTP_THREADS)
+    assert AnswerQueue(workers=1, post=lambda url, reply: None).max_waiting == answers.MAX_WAITING
+
+
+def test_a_team_in_a_burst_leaves_waiting_room_so_another_team_is_still_answered_in_its_ack() -> None:
+    """Team A's commands fill the waiting threads it may take (all but KEPT_FOR_OTHERS); its next one
+    is acked at once, while team B's still waits for its answer and gets it in the ack."""
+    queue = AnswerQueue(
+        workers=2, per_key=1, max_waiting=KEPT_FOR_OTHERS + 2, inline_budget=30, post=lambda url, reply: None
+    )
+    stuck, ran = threading.Event(), list[str]()
+    waiting = [
+        threading.Thread(
+            target=_answer_in_background, args=(queue, FakeAck(), "team-a", _blocked(stuck, f"a{i}", ran))
+        )
+        for i in range(2)
+    ]
+    for thread in waiting:
+        thread.start()
+    assert eventually(lambda: queue._waiting == 2)
+    over = FakeAck()
+    _answer_in_background(queue, over, "team-a", _blocked(stuck, "a-over", ran))
+    assert over.calls == [{}]  # acked empty at once: its answer will follow at response_url
+    team_b = FakeAck()
+    _answer_in_background(queue, team_b, "team-b", _reply("B's card"))
+    assert team_b.calls == [{"response_type": "ephemeral", "text": "B's card"}]
+    stuck.set()
+    for thread in waiting:
+        thread.join(10)
+    assert eventually(lambda: len(ran) == 3)
+
+
+def test_a_team_whose_line_is_long_is_turned_away_while_another_team_is_still_taken() -> None:
+    """The wait a command expects counts its own team's line and one turn of each other line, so a burst
+    is turned away in its own team only."""
+    queue = AnswerQueue(workers=1, inline_budget=0, post=lambda url, reply: None)
+    queue.shed_after = 0.5
+    queue._interval = 0.1
+    gate, ran = threading.Event(), list[str]()
+    _answer_in_background(queue, FakeAck(), "team-a", _blocked(gate, "a0", ran))
+    assert eventually(lambda: queue._busy == 1)
+    for i in range(1, 7):
+        _answer_in_background(queue, FakeAck(), "team-a", _blocked(gate, f"a{i}", ran))
+    turned_away = FakeAck()
+    _answer_in_background(queue, turned_away, "team-a", _blocked(gate, "a-shed", ran))
+    assert turned_away.calls[0]["text"] == BUSY_TEXT
+    team_b = FakeAck()
+    _answer_in_background(queue, team_b, "team-b", _blocked(gate, "b1", ran))
+    assert team_b.calls == [{}]  # taken: acked, its answer follows
+    gate.set()
+    assert eventually(lambda: len(ran) == 8)
+    assert "a-shed" not in ran and ran.index("b1") == 2  # after a0 and one more of team A's
+    assert queue.stats.shed == 1
+
+
+def test_no_team_fills_the_whole_queue() -> None:
+    queue = AnswerQueue(workers=1, max_queued=10, inline_budget=0, post=lambda url, reply: None)
+    queue.max_queued_per_key = 3
+    gate, ran = threading.Event(), list[str]()
+    _answer_in_background(queue, FakeAck(), "team-a", _blocked(gate, "a0", ran))
+    assert eventually(lambda: queue._busy == 1)
+    for i in range(1, 5):
+        _answer_in_background(queue, FakeAck(), "team-a", _blocked(gate, f"a{i}", ran))
+    team_b = FakeAck()
+    _answer_in_background(queue, team_b, "team-b", _blocked(gate, "b1", ran))
+    gate.set()
+    assert eventually(lambda: len(ran) == 5)
+    assert ran == ["a0", "a1", "b1", "a2", "a3"] and queue.stats.shed == 1  # a4 was turned away
