@@ -146,6 +146,7 @@ def dispatch_due(
                 pause(wait)
                 continue
             sent_before, limited_before = report.sent, report.rate_limited
+            sent_at = monotonic()
             retry_after = deliver_one(
                 session_factory=session_factory,
                 client=sending_client,
@@ -156,7 +157,7 @@ def dispatch_due(
                 hold_when_limited=True,
             )
             if report.rate_limited > limited_before:
-                pacer.limited(monotonic(), retry_after)
+                pacer.limited(monotonic(), retry_after, sent_at=sent_at)
                 continue  # the same row, still ours, once Retry-After has passed
             if report.sent > sent_before:
                 pacer.accepted()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -264,24 +265,38 @@ def test_backoff_grows_and_is_capped() -> None:
 
 
 def _simulate(
-    pacer: Pacer, *, rate: float, burst: float, sends: int, send_seconds: float
+    pacer: Pacer,
+    *,
+    rate: float,
+    burst: float,
+    sends: int,
+    send_seconds: float,
+    injected: float = 0.0,
+    injected_retry_after: float = 0.0,
 ) -> tuple[float, int]:
     """A sender using `pacer` against Slack's token bucket answering whole-second Retry-After (rounded up),
-    on a simulated clock; returns (seconds taken, 429s)."""
+    on a simulated clock; returns (seconds taken, 429s). `injected`: the share of the calls that took a
+    token but are answered 429 anyway (a proxy, another app), with `injected_retry_after`."""
     now, tokens, updated, limited = 0.0, burst, 0.0, 0
     done = 0
+    noise = random.Random(7)
     while done < sends:
         wait = pacer.delay(now)
         if wait > 0:
             now += wait
             continue
+        sent_at = now
         now += send_seconds
         tokens, updated = min(burst, tokens + (now - updated) * rate), now
         if tokens < 1:
             limited += 1
-            pacer.limited(now, float(math.ceil((1 - tokens) / rate)))
+            pacer.limited(now, float(math.ceil((1 - tokens) / rate)), sent_at=sent_at)
             continue
         tokens -= 1
+        if noise.random() < injected:
+            limited += 1
+            pacer.limited(now, injected_retry_after, sent_at=sent_at)
+            continue
         pacer.accepted()
         done += 1
     return now, limited
@@ -300,6 +315,17 @@ def test_the_pacer_learns_slacks_rate_and_keeps_the_fan_out_at_it(
     assert pacer.rate is not None and abs(pacer.rate - rate) / rate < 0.05
     assert pacer.burst is not None and pacer.burst <= burst * 1.2
     assert limited < sends * 0.05
+
+
+@pytest.mark.parametrize(("rate", "send_seconds"), [(50.0, 0.005), (1000.0, 0.02)])
+def test_429s_injected_at_random_do_not_drag_the_pace_down(rate: float, send_seconds: float) -> None:
+    """30 % of the calls answered 429 at random (Retry-After 0) besides Slack's bucket: the fan-out keeps
+    to the rate what is left allows, whether the bucket (50/s) or the sender itself (50/s against a
+    1,000/s bucket) is the limit, instead of learning a lower rate from every injected 429."""
+    pacer = Pacer()
+    seconds, _ = _simulate(pacer, rate=rate, burst=50, sends=2000, send_seconds=send_seconds, injected=0.3)
+    best = (2000 - 50) / (0.7 * min(rate, 1 / send_seconds))  # the injected 429s take their share
+    assert best / seconds >= 0.9, f"{seconds:.1f} s for {best:.1f} s at best"
 
 
 def test_the_pacer_honours_retry_after_and_then_spends_only_what_slack_refilled() -> None:
@@ -321,17 +347,29 @@ def test_the_pacer_honours_retry_after_and_then_spends_only_what_slack_refilled(
     assert burst_after_pause == 9  # rate × Retry-After, not everything at once
 
 
-def test_an_injected_429_does_not_pin_the_pace_low() -> None:
-    """A 429 that is not the bucket (a proxy's, another replica's) gives a low estimate; the pace creeps
-    back up while Slack accepts everything."""
+def test_a_429_that_is_not_the_bucket_does_not_pin_the_pace_low() -> None:
+    """A 429 with a Retry-After that is not the bucket's (another replica's sends, a proxy) gives a low
+    estimate; the pace creeps back up while Slack accepts everything."""
     pacer = Pacer()
     pacer.delay(0.0)
     pacer.accepted()
-    pacer.limited(0.0, 0.0)
+    pacer.limited(0.0, 1.0)
+    assert pacer.delay(0.5) == pytest.approx(0.5)  # Retry-After is honoured
     pacer.accepted()
-    pacer.limited(1.0, 0.0)  # one send in a second: a wrong 1/s
-    low = pacer.pace(1.0)
-    assert low is not None and pacer.pace(61.0) == pytest.approx(low * 1.6)
+    pacer.limited(2.0, 1.0)  # one send in two seconds: a wrong 0.5/s
+    low = pacer.pace(3.0)
+    assert low == pytest.approx(0.5) and pacer.pace(63.0) == pytest.approx(low * 1.6)
+
+
+def test_a_429_without_a_pause_teaches_nothing_about_the_rate() -> None:
+    """Slack's bucket asks for whole seconds; a 429 with Retry-After 0 is a call refused at random: it is
+    sent again at once and the sender stays unpaced."""
+    pacer = Pacer()
+    for second in range(5):
+        assert pacer.delay(float(second)) == 0.0
+        pacer.limited(float(second), 0.0, sent_at=float(second))
+        pacer.accepted()
+    assert pacer.rate is None and pacer.delay(5.0) == 0.0 and pacer.limited_count == 5
 
 
 @pytest.mark.parametrize("limit", ["slack's bucket", "429s injected on 30 % of calls"])
