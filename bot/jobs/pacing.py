@@ -10,12 +10,13 @@ is published for a given workspace, so the pacer learns them as it goes:
   between, which a sender at or a little above r ensures. The first stretch, which began with a full
   bucket, then gives B = accepted − r·elapsed.
 - Not every 429 is the bucket's: a proxy, or Slack for reasons of its own, may refuse a share of calls at
-  random. Those calls still count as sends in the window (they may well have taken a token, and they take
-  a turn), so the pace is set for attempts: r = (accepted + other 429s) / elapsed. A 429 for a call made
-  before the window opened is the same empty moment seen again, not a new one. And a window whose sends
-  went at the pace (within PACE_TOLERANCE) says the bucket let the pace through: it neither lowers the pace
-  nor stops its creep. Without this every injected 429 measured the pace less the share refused, and the
-  pace spiralled down (2,000 sends with 30 % refused at random: 29 hours simulated instead of a minute).
+  random. One that asks for no pause (Retry-After 0; an empty bucket asks for whole seconds) is sent
+  again at once and teaches nothing, but it counts as a send of the window (it took a turn, and may have
+  taken a token): r = (accepted + those 429s) / elapsed. A 429 for a call made before the bucket was last
+  found empty is that moment seen again, not a new one. And a window whose sends went at the pace (within
+  PACE_TOLERANCE) says the bucket let the pace through: it neither lowers the pace nor stops its creep.
+  Before these rules every injected 429 measured the pace less the share refused, and the pace spiralled
+  down (2,000 sends with 30 % refused at random: 29 hours simulated instead of a minute).
 - Sends are paced by a local token bucket refilled at the learned r, holding at most the learned B.
 - Retry-After is honoured: nothing is sent before it has passed. The local bucket keeps refilling in the
   meantime, so what Slack refilled during the pause is spent right after it rather than left to overflow
