@@ -7,8 +7,7 @@ arrive together, a queue in which every command waits behind all the others. So 
 the work to the queue and waits a little for it (at most INLINE_BUDGET_SECONDS, well inside Slack's 3 s):
 when the answer is ready it goes back in the ack (one round trip, nothing else to post). When it isn't,
 the listener acks empty and the worker posts the answer to response_url when done, over a kept-alive
-connection (bot/slack/http.py). The listener doesn't even wait when its answer can't be ready within
-the budget, so acks never pile up behind answers.
+connection (bot/slack/http.py).
 
 Fairness, so that a request never waits on another team's work: the queue keeps one line per key (a
 team) and the workers take from the lines in turn, so a burst in one team leaves another team's command
@@ -175,15 +174,13 @@ class AnswerQueue:
             )
             return
         with self._cond:
-            # Listener threads that wait are the web server's too: only a few may wait at once (fewer
-            # of one team's), and only while the line is short, so a burst never holds the threads other
-            # commands need.
+            # Listener threads that wait are the web server's too: two are always left to ack, and
+            # KEPT_FOR_OTHERS to the other teams. A command waits even when its line is long: acked at
+            # once, its sender's next command would come at once too, the line would grow faster the
+            # longer it got, and the CPU would go to acks; waiting, a team in a burst is paced by its
+            # answers. (The person sees nothing either way until the answer comes.)
             mine = self._waiting_per_key.get(key, 0)
-            wait = (
-                self._waiting < self.max_waiting
-                and mine < max(1, self.max_waiting - KEPT_FOR_OTHERS)
-                and self._expected_wait(key) < self.inline_budget
-            )
+            wait = self._waiting < self.max_waiting and mine < max(1, self.max_waiting - KEPT_FOR_OTHERS)
             if wait:
                 self._waiting += 1
                 self._waiting_per_key[key] = mine + 1
