@@ -201,12 +201,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if settings.socket_mode_available and not args.http:
             from bot.socket_mode import run_socket_mode
+            from bot.web import freeze_startup_objects
 
             def interrupt(signum: int, _frame: FrameType | None) -> None:
                 raise KeyboardInterrupt
 
             signal.signal(signal.SIGTERM, interrupt)
             logger.info("Stretch is connecting to Slack in Socket Mode")
+            freeze_startup_objects()
             run_socket_mode(app, settings)
         else:
             from bot.processes import ServerProcesses
