@@ -488,6 +488,20 @@ def _create_if_missing(url: str) -> None:
     server.dispose()
 
 
+def _machine_busy(since: Any = None) -> Any:
+    """Linux: the CPU counters of /proc/stat; with `since`, the share of all cores busy since then."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + fields[4]  # idle + iowait
+    if since is None:
+        return (sum(fields), idle)
+    total, before_idle = since
+    spent = sum(fields) - total
+    return 1 - (idle - before_idle) / spent if spent else None
+
+
 def _pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -593,9 +607,10 @@ def main() -> None:
     flood = Flood(server.events, fake.response_url("flood"), texts)
     time.sleep(1.0)  # the flood at full strength before the other team starts
     flood.mark()
-    flood_cpu, flood_began = server.ask("cpu"), time.perf_counter()
+    flood_cpu, flood_began, machine = server.ask("cpu"), time.perf_counter(), _machine_busy()
     flooded = closed_loop(server, fake, seen, other_texts, OTHER_TEAM, OTHER_EACH)
     server_cores = (server.ask("cpu") - flood_cpu) / (time.perf_counter() - flood_began)
+    machine_share = _machine_busy(since=machine)
     flood_rate, flood_busy, flood_cores = flood.stop()
     flood_stats = server.stats()
     time.sleep(2)
@@ -642,6 +657,7 @@ def main() -> None:
         f"      the flood ran throughout: {FLOOD_SENDERS} senders never waiting for answers, {flood_rate:.0f} "
         f"commands/s ({flood_busy} of them turned away, busy); meanwhile the server used "
         f"{server_cores:.2f} cores and the flood's own senders {flood_cores:.2f} of this machine's {os.cpu_count()}"
+        + (f"; all its cores were {machine_share:.0%} busy" if machine_share is not None else "")
     )
     print(_queue_line(flood_stats))
     print(f"4. all {REPS} reps claiming at the same instant")
