@@ -147,17 +147,24 @@ def test_a_team_in_a_burst_leaves_waiting_room_so_another_team_is_still_answered
     assert eventually(lambda: len(ran) == 3)
 
 
+def _team_a_busy_with_a_line(queue: AnswerQueue, waiting: int) -> tuple[threading.Event, list[str]]:
+    """Team A's a0 on the (one) worker, held until the gate opens, and `waiting` more of its commands
+    sent after it (a1, a2 …); the gate and the list of what ran, in order."""
+    gate, ran = threading.Event(), list[str]()
+    _answer_in_background(queue, FakeAck(), "team-a", _blocked(gate, "a0", ran))
+    assert eventually(lambda: queue._busy == 1)
+    for i in range(1, waiting + 1):
+        _answer_in_background(queue, FakeAck(), "team-a", _blocked(gate, f"a{i}", ran))
+    return gate, ran
+
+
 def test_a_team_whose_line_is_long_is_turned_away_while_another_team_is_still_taken() -> None:
     """The wait a command expects counts its own team's line and one turn of each other line, so a burst
     is turned away in its own team only."""
     queue = AnswerQueue(workers=1, inline_budget=0, post=lambda url, reply: None)
     queue.shed_after = 0.5
     queue._interval = 0.1
-    gate, ran = threading.Event(), list[str]()
-    _answer_in_background(queue, FakeAck(), "team-a", _blocked(gate, "a0", ran))
-    assert eventually(lambda: queue._busy == 1)
-    for i in range(1, 7):
-        _answer_in_background(queue, FakeAck(), "team-a", _blocked(gate, f"a{i}", ran))
+    gate, ran = _team_a_busy_with_a_line(queue, 6)
     turned_away = FakeAck()
     _answer_in_background(queue, turned_away, "team-a", _blocked(gate, "a-shed", ran))
     assert turned_away.calls[0]["text"] == BUSY_TEXT
@@ -173,11 +180,7 @@ def test_a_team_whose_line_is_long_is_turned_away_while_another_team_is_still_ta
 def test_no_team_fills_the_whole_queue() -> None:
     queue = AnswerQueue(workers=1, max_queued=10, inline_budget=0, post=lambda url, reply: None)
     queue.max_queued_per_key = 3
-    gate, ran = threading.Event(), list[str]()
-    _answer_in_background(queue, FakeAck(), "team-a", _blocked(gate, "a0", ran))
-    assert eventually(lambda: queue._busy == 1)
-    for i in range(1, 5):
-        _answer_in_background(queue, FakeAck(), "team-a", _blocked(gate, f"a{i}", ran))
+    gate, ran = _team_a_busy_with_a_line(queue, 4)
     team_b = FakeAck()
     _answer_in_background(queue, team_b, "team-b", _blocked(gate, "b1", ran))
     gate.set()
