@@ -480,7 +480,7 @@ class NorthstarStory(Story):
         self.narrate(
             thursday,
             "10:25",
-            "Thu 3 Dec — huddle day. Half an hour before it, Stretch posts the card in #northstar.",
+            f"Thu 3 Dec — huddle day. Half an hour before it, Stretch posts the card in #{CHANNEL_NAME}.",
         )
 
         def ann_posts() -> None:
