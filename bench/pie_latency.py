@@ -28,8 +28,8 @@ Commands are half status cards, half claims or changes of a slice (so the pie ro
    (bot/slack/http.py) and, for comparison, slack_sdk's WebhookClient (a new connection per answer).
 3. Two teams: 5 reps of a second team in a closed loop, alone, then while the first team floods the bot:
    60 senders in it sending without a pause and never waiting for answers, from a second before the other
-   team starts until it is done (the flood's rate over that time is printed). Their answer p99 should not
-   change.
+   team starts until it is done (the flood's rate over that time is printed); then while all 50 reps of
+   the first team send a command at the same instant, once a second. Their answer p99 should not change.
 4. All 50 reps of a team claiming at the same instant: slowest ack and answer.
 """
 
@@ -295,14 +295,18 @@ _names = iter(range(10**9))
 
 class Flood:
     """FLOOD_SENDERS senders in the first team that never wait for answers, each sending its next command
-    as soon as the last was acked, without a pause, until stopped. They run in a process of their own,
-    as the first team's people are not in the second team's: sharing the measuring process's GIL would
-    slow the second team's clients, and the figures would measure the bench."""
+    as soon as the last was acked, without a pause, until stopped; or, with `bursts`, every rep of the
+    team sending a command at the same instant, once a second (a team's launch, over and over). They run
+    in a process of their own, as the first team's people are not in the second team's: sharing the
+    measuring process's GIL would slow the second team's clients, and the figures would measure the
+    bench."""
 
-    def __init__(self, events: str, response_url: str, texts: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, events: str, response_url: str, texts: list[tuple[str, str]], *, bursts: bool = False
+    ) -> None:
         self._conn, child = multiprocessing.get_context("spawn").Pipe()
         self._process = multiprocessing.get_context("spawn").Process(
-            target=_flood_main, args=(child, events, response_url, texts), daemon=True
+            target=_flood_main, args=(child, events, response_url, texts, bursts), daemon=True
         )
         self._process.start()
         if not self._conn.poll(60):
@@ -324,16 +328,24 @@ class Flood:
         return rate, busy, cores
 
 
-def _flood_main(conn: Connection, events: str, response_url: str, texts: list[tuple[str, str]]) -> None:
-    """The flood's process: FLOOD_SENDERS threads sending; told over `conn` when to mark and stop."""
+def _flood_main(
+    conn: Connection, events: str, response_url: str, texts: list[tuple[str, str]], bursts: bool
+) -> None:
+    """The flood's process: its threads sending; told over `conn` when to mark and stop."""
     stop = threading.Event()
     lock = threading.Lock()
     sent: list[tuple[float, bool]] = []  # (acked at, turned away)
+    senders = len(texts) if bursts else FLOOD_SENDERS
+    began = time.monotonic() + 0.2
 
     def sender(index: int) -> None:
+        second = 0
         while not stop.is_set():
+            if bursts:  # the next whole second after the start, the same instant for every sender
+                time.sleep(max(0.0, began + second - time.monotonic()))
+                second += 1
             user, command_text = texts[index % len(texts)]
-            index += FLOOD_SENDERS
+            index += senders
             client = SignedSlack(events, SECRET, response_url=response_url)
             reply = client.post(
                 client.command_body("/claim-pie", command_text, user=user),
@@ -342,7 +354,7 @@ def _flood_main(conn: Connection, events: str, response_url: str, texts: list[tu
             with lock:
                 sent.append((time.perf_counter(), answers.BUSY_TEXT in reply.text))
 
-    threads = [threading.Thread(target=sender, args=(i,), daemon=True) for i in range(FLOOD_SENDERS)]
+    threads = [threading.Thread(target=sender, args=(i,), daemon=True) for i in range(senders)]
     for thread in threads:
         thread.start()
     conn.send("flooding")
@@ -613,6 +625,11 @@ def main() -> None:
     machine_share = _machine_busy(since=machine)
     flood_rate, flood_busy, flood_cores = flood.stop()
     flood_stats = server.stats()
+    bursts = Flood(server.events, fake.response_url("flood"), texts, bursts=True)
+    time.sleep(1.0)
+    bursts.mark()
+    amid_bursts = closed_loop(server, fake, seen, other_texts, OTHER_TEAM, OTHER_EACH * 3)
+    burst_rate, burst_busy, _ = bursts.stop()
     time.sleep(2)
     launch = burst(server, fake, seen, [r.user_id for r in reps])
     server.stop()
@@ -650,7 +667,9 @@ def main() -> None:
     print(_line("stretch, new connection each", overload_plain))
     print(_queue_line(plain_stats))
     print(_line("bare Bolt", bare_open, answers_too=False))
-    print(f"3. another team's {OTHER_TEAM} reps in a closed loop, {OTHER_TEAM * OTHER_EACH} commands")
+    print(
+        f"3. another team's {OTHER_TEAM} reps in a closed loop, {OTHER_TEAM * OTHER_EACH} commands (the last, 3 times as many)"
+    )
     print(_line("alone", alone))
     print(_line("while the first team floods", flooded))
     print(
@@ -660,6 +679,11 @@ def main() -> None:
         + (f"; all its cores were {machine_share:.0%} busy" if machine_share is not None else "")
     )
     print(_queue_line(flood_stats))
+    print(_line("amid the first team's bursts", amid_bursts))
+    print(
+        f"      the bursts: all {REPS} of the first team's reps at the same instant, once a second "
+        f"({burst_rate:.0f} commands/s, {burst_busy} turned away)"
+    )
     print(f"4. all {REPS} reps claiming at the same instant")
     print(
         f"  slowest ack {max(launch.acks) * 1000:.1f} ms, slowest answer {max(launch.answers) * 1000:.1f} ms "
