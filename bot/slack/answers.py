@@ -56,7 +56,7 @@ MAX_QUEUED = 300
 # holding the lock waits for it longest; the other workers are there for the other teams, so a team in a
 # burst never has another team's command wait for a worker (bench/pie_latency.py, 2 processes: with 3
 # workers and 1 per team the other team's answers p99 35-42 ms under a flood, against 42-52 ms with 2
-# per team and 127 ms with 2 workers).
+# per team and 47-127 ms with 2 workers).
 WORKERS = 3
 PER_KEY = 1
 # Request threads that may wait for an answer at once (the rest ack at once and answer at response_url):
