@@ -143,8 +143,7 @@ class AnswerQueue:
         self.per_key = per_key or min(PER_KEY, workers)
         self.max_queued_per_key = min(self.max_queued, MAX_QUEUED_PER_KEY)
         self._running: dict[Hashable, int] = {}  # answers being worked out, per key
-        self._waiting = 0
-        self._waiting_per_key: dict[Hashable, int] = {}
+        self._waiting_per_key: dict[Hashable, int] = {}  # request threads waiting for an answer, per key
         self.shed_after = SHED_AFTER_SECONDS
         self.stats = AnswerStats()
         self._post = post
@@ -182,13 +181,11 @@ class AnswerQueue:
             mine = self._waiting_per_key.get(key, 0)
             wait = self._waiting < self.max_waiting and mine < max(1, self.max_waiting - KEPT_FOR_OTHERS)
             if wait:
-                self._waiting += 1
                 self._waiting_per_key[key] = mine + 1
         if wait:
             job.done.wait(self.inline_budget)
         with self._cond:
             if wait:
-                self._waiting -= 1
                 left = self._waiting_per_key[key] - 1
                 if left:
                     self._waiting_per_key[key] = left
@@ -205,6 +202,11 @@ class AnswerQueue:
             ack()
         else:
             ack(**{k: v for k, v in job.reply.items() if k != "replace_original"})
+
+    @property
+    def _waiting(self) -> int:
+        """Request threads waiting for an answer, all keys (caller holds the lock)."""
+        return sum(self._waiting_per_key.values())
 
     def _submit(self, key: Hashable, compute: Compute, response_url: str) -> _Job | None:
         with self._cond:
