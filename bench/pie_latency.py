@@ -11,10 +11,10 @@ How it is measured: as in production, the server under test runs in processes of
 the people typing are elsewhere. Stretch, and then the bare Bolt app for the baseline, each run as
 `stretch serve --processes N` runs them: N child processes ("spawn") accepting on one listening socket,
 with the server's default threads, against the same database; the fake Slack (its Web API and the
-response_url receiver) and the load generator stay in this process. Sharing one interpreter
+response_url receiver) and the load generator stay in this process (the flood has a process of its own). Sharing one interpreter
 would make the server wait for the GIL behind the bench's own 20 client threads and the fake Slack's
 (≈ half of each answer's CPU), and the figures would measure the bench. The parent steers the child over a
-pipe each (see _Server): the answer queue's stats, whether answers are still being worked out, which
+pipe each (Server in bench/_pie_processes.py): the answer queue's stats, whether answers are still being worked out, which
 response_url poster to use, and how long claims held the pie's row lock.
 
 Commands are half status cards, half claims or changes of a slice (so the pie row lock is busy). Printed:
@@ -36,219 +36,46 @@ Commands are half status cards, half claims or changes of a slice (so the pie ro
 from __future__ import annotations
 
 import inspect
-import logging
-import multiprocessing
 import os
-import shutil
-import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from slack_bolt import Ack, App
-from slack_sdk.webhook import WebhookClient
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from _pie_processes import (
+    FLOOD_SENDERS,
+    SECRET,
+    Flood,
+    Profile,
+    Server,
+    busy_since,
+    cpu_counters,
+    post_command,
+)
+from sqlalchemy import create_engine, make_url, text
 
 from bot import migrate
-from bot.config import load_settings
 from bot.db import make_engine, make_session_factory, session_scope
 from bot.services import pie as pie_service
 from bot.services.teams import teams_of
 from bot.slack import answers
-from bot.slack.app import create_app, make_client
-from bot.slack.deps import Deps
-from bot.web import HttpServer, build_wsgi, listening_socket
+from bot.web import HttpServer
 from tests.conftest import Member, reset_postgres, seed_team
 from tests.fakeslack import FakeSlack
-from tests.slackclient import SignedSlack
 
-SECRET = "bench-signing-secret-0123456789abcdef"
 CONCURRENCY = 20
 REQUESTS = 600
 WARMUP = 60
 REPS = 50
 OTHER_TEAM = 5
 OTHER_EACH = 80
-# The flood: three times the closed loop's people, more than a team ever has commands in flight at once.
-FLOOD_SENDERS = 60
 SERVER_THREADS = inspect.signature(HttpServer).parameters["threads"].default  # what `stretch serve` uses
-
-
-def _server_main(conn: Connection, kind: str, env: dict[str, str], sock: socket.socket) -> None:
-    """The child process: serve `kind` ("stretch" or "bare") and obey the parent's commands.
-
-    Commands, each answered: ("cpu",) the process's CPU seconds so far, ("stats",) what the answer queue did since the last call (AnswerStats),
-    ("working",) whether answers are still queued or being worked out, ("post", "pooled" | "plain") which
-    response_url poster to use, ("stop",) stop serving."""
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth" is the load we make
-    settings = load_settings(env, dotenv=Path("/nonexistent/.env"))
-    engine = make_engine(env["DATABASE_URL"])
-    held: list[float] = []
-    if kind == "bare":
-        app = App(client=make_client(settings), signing_secret=SECRET)
-
-        @app.command("/claim-pie")
-        def only_ack(ack: Ack) -> None:
-            ack()
-
-    else:
-        _time_the_pie_lock(engine, held)
-        deps = Deps(session_factory=make_session_factory(engine), settings=settings)
-        app = create_app(settings, deps, client=make_client(settings))
-    server = HttpServer(build_wsgi(app, engine), sock=sock)  # the server's default threads, as served
-    thread = threading.Thread(target=server.serve, daemon=True)
-    thread.start()
-    conn.send(server.port)
-    posters = {"pooled": answers.post_response, "plain": _plain_post}
-    while True:
-        command, *args = conn.recv()
-        if command == "stop":
-            server.stop()
-            thread.join(timeout=10)
-            engine.dispose()
-            conn.send(None)
-            return
-        if command == "held":
-            conn.send(list(held))
-            held.clear()
-            continue
-        if command == "cpu":
-            conn.send(time.process_time())
-            continue
-        if kind == "bare":
-            conn.send(None if command != "stats" else answers.AnswerStats())
-            continue
-        from bot.slack.listeners.commands import pie as pie_listener
-
-        queue = pie_listener._answer_queue()
-        if command == "stats":
-            stats, queue.stats = queue.stats, answers.AnswerStats()
-            conn.send(stats)
-        elif command == "working":
-            conn.send(bool(queue._queued or queue._busy))
-        elif command == "post":
-            queue._post = posters[args[0]]
-            conn.send(None)
-
-
-def _time_the_pie_lock(engine: Engine, held: list[float]) -> None:
-    """Record how long each claim holds its pie's row lock: from the locking UPDATE's result to the
-    connection's return after COMMIT (claims of one team wait for each other that long)."""
-    since = threading.local()
-
-    def executed(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.startswith("UPDATE pies"):
-            since.locked = time.monotonic()
-
-    def returned(*_: Any) -> None:
-        locked = getattr(since, "locked", None)
-        if locked is not None:
-            since.locked = None
-            held.append(time.monotonic() - locked)
-
-    event.listen(engine, "after_cursor_execute", executed)
-    event.listen(engine, "checkin", returned)
-
-
-class _Server:
-    """A server under test: `processes` processes accepting on one socket, as `stretch serve --processes`
-    runs, each steered over a pipe (see _server_main)."""
-
-    def __init__(self, kind: str, env: dict[str, str], processes: int) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._lock = threading.Lock()  # one exchange at a time: the flood thread asks too
-        sock = listening_socket("127.0.0.1", 0)
-        self._conns: list[Connection] = []
-        self.processes: list[multiprocessing.process.BaseProcess] = []
-        for _ in range(processes):
-            conn, child = context.Pipe()
-            process = context.Process(target=_server_main, args=(child, kind, env, sock), daemon=True)
-            process.start()
-            self._conns.append(conn)
-            self.processes.append(process)
-        for conn in self._conns:
-            if not conn.poll(60):
-                raise RuntimeError(f"the {kind} server did not start")
-            conn.recv()
-        self.events = f"http://127.0.0.1:{sock.getsockname()[1]}/slack/events"
-        sock.close()  # the children hold it
-
-    def ask_each(self, *command: Any) -> list[Any]:
-        """Send one command to every child; their answers."""
-        with self._lock:
-            for conn in self._conns:
-                conn.send(command)
-            return [conn.recv() for conn in self._conns]
-
-    def ask(self, *command: Any) -> Any:
-        """One command to every child, answers combined: CPU summed, any still working."""
-        out = self.ask_each(*command)
-        if command[0] == "cpu":
-            return sum(out)
-        if command[0] == "working":
-            return any(out)
-        return out[0]
-
-    def stats(self) -> answers.AnswerStats:
-        """What the pie's answer queues did since the last call, all processes together."""
-        total = answers.AnswerStats()
-        for stats in self.ask_each("stats"):
-            total.in_ack += stats.in_ack
-            total.via_response_url += stats.via_response_url
-            total.shed += stats.shed
-            total.longest_queue = max(total.longest_queue, stats.longest_queue)
-        return total
-
-    def stop(self) -> None:
-        """Stop serving and wait for the processes to end."""
-        self.ask_each("stop")
-        for process in self.processes:
-            process.join(timeout=15)
-
-
-class _Profile:
-    """py-spy recording the server process while a load runs (PIE_BENCH_PROFILE), when py-spy is there."""
-
-    def __init__(self, pid: int) -> None:
-        self.out = os.environ.get("PIE_BENCH_PROFILE")
-        spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
-        self._process: subprocess.Popen[bytes] | None = None
-        if self.out and Path(spy).exists():
-            self._process = subprocess.Popen(
-                [
-                    spy,
-                    "record",
-                    "--pid",
-                    str(pid),
-                    "--threads",
-                    "--gil",
-                    "-r",
-                    "200",
-                    "-f",
-                    "raw",
-                    "-o",
-                    self.out,
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            time.sleep(1)  # attached before the load starts
-
-    def stop(self) -> None:
-        """Stop recording; py-spy writes its file on SIGINT."""
-        if self._process is not None:
-            self._process.send_signal(signal.SIGINT)
-            self._process.wait(timeout=30)
 
 
 @dataclass
@@ -293,90 +120,11 @@ class Answers:
 _names = iter(range(10**9))
 
 
-class Flood:
-    """FLOOD_SENDERS senders in the first team that never wait for answers, each sending its next command
-    as soon as the last was acked, without a pause, until stopped; or, with `bursts`, every rep of the
-    team sending a command at the same instant, once a second (a team's launch, over and over). They run
-    in a process of their own, as the first team's people are not in the second team's: sharing the
-    measuring process's GIL would slow the second team's clients, and the figures would measure the
-    bench."""
-
-    def __init__(
-        self, events: str, response_url: str, texts: list[tuple[str, str]], *, bursts: bool = False
-    ) -> None:
-        self._conn, child = multiprocessing.get_context("spawn").Pipe()
-        self._process = multiprocessing.get_context("spawn").Process(
-            target=_flood_main, args=(child, events, response_url, texts, bursts), daemon=True
-        )
-        self._process.start()
-        if not self._conn.poll(60):
-            raise RuntimeError("the flood did not start")
-        self._conn.recv()
-
-    def mark(self) -> None:
-        """Count from now."""
-        self._conn.send("mark")
-        self._conn.recv()
-
-    def stop(self) -> tuple[float, int, float]:
-        """Stop sending; since the mark: commands acked a second, how many were turned away, and the
-        cores the flood's own senders kept busy (they share this machine with the server)."""
-        self._conn.send("stop")
-        rate, busy, cores = self._conn.recv()
-        self._process.join(timeout=15)
-        time.sleep(2)  # the flood's last answers in flight
-        return rate, busy, cores
-
-
-def _flood_main(
-    conn: Connection, events: str, response_url: str, texts: list[tuple[str, str]], bursts: bool
-) -> None:
-    """The flood's process: its threads sending; told over `conn` when to mark and stop."""
-    stop = threading.Event()
-    lock = threading.Lock()
-    sent: list[tuple[float, bool]] = []  # (acked at, turned away)
-    senders = len(texts) if bursts else FLOOD_SENDERS
-    began = time.monotonic() + 0.2
-
-    def sender(index: int) -> None:
-        second = 0
-        while not stop.is_set():
-            if bursts:  # the next whole second after the start, the same instant for every sender
-                time.sleep(max(0.0, began + second - time.monotonic()))
-                second += 1
-            user, command_text = texts[index % len(texts)]
-            index += senders
-            client = SignedSlack(events, SECRET, response_url=response_url)
-            reply = client.post(
-                client.command_body("/claim-pie", command_text, user=user),
-                "application/x-www-form-urlencoded",
-            )
-            with lock:
-                sent.append((time.perf_counter(), answers.BUSY_TEXT in reply.text))
-
-    threads = [threading.Thread(target=sender, args=(i,), daemon=True) for i in range(senders)]
-    for thread in threads:
-        thread.start()
-    conn.send("flooding")
-    assert conn.recv() == "mark"
-    mark, cpu = time.perf_counter(), time.process_time()
-    conn.send("marked")
-    assert conn.recv() == "stop"
-    stop.set()
-    end, cpu = time.perf_counter(), time.process_time() - cpu
-    for thread in threads:
-        thread.join()
-    recent = [busy for at, busy in sent if mark <= at <= end]
-    conn.send((len(recent) / max(1e-9, end - mark), sum(recent), cpu / max(1e-9, end - mark)))
-
-
 def _send(url: str, fake: FakeSlack, user: str, command_text: str) -> tuple[str, float, float, bool]:
     """One signed /claim-pie; (name, sent at, ack latency, answered in the ack)."""
     name = f"b{next(_names)}"
-    client = SignedSlack(url, SECRET, response_url=fake.response_url(name))
-    body = client.command_body("/claim-pie", command_text, user=user)
     start = time.perf_counter()
-    reply = client.post(body, "application/x-www-form-urlencoded")
+    reply = post_command(url, fake.response_url(name), user, command_text)
     ack = time.perf_counter() - start
     assert reply.status == 200, reply.status
     return name, start, ack, _answered(reply)
@@ -388,7 +136,7 @@ def _answered(reply: Any) -> bool:
 
 
 def closed_loop(
-    server: _Server, fake: FakeSlack, seen: Answers, texts: list[tuple[str, str]], users: int, each: int
+    server: Server, fake: FakeSlack, seen: Answers, texts: list[tuple[str, str]], users: int, each: int
 ) -> Timings:
     """`users` people, each sending `each` commands, the next only once the last was answered."""
     timings = Timings()
@@ -401,10 +149,8 @@ def closed_loop(
             command_text = "" if (index + round_) % 2 else f"{1 + (index + round_) % 7}k"
             name = f"b{next(_names)}"
             event = seen.expect(name)
-            client = SignedSlack(server.events, SECRET, response_url=fake.response_url(name))
-            body = client.command_body("/claim-pie", command_text, user=user)
             start = time.perf_counter()
-            reply = client.post(body, "application/x-www-form-urlencoded")
+            reply = post_command(server.events, fake.response_url(name), user, command_text)
             ack = time.perf_counter() - start
             assert reply.status == 200, reply.status
             in_ack = _answered(reply)
@@ -430,7 +176,7 @@ def closed_loop(
 
 
 def open_loop(
-    server: _Server, fake: FakeSlack, seen: Answers, texts: list[tuple[str, str]], requests: int
+    server: Server, fake: FakeSlack, seen: Answers, texts: list[tuple[str, str]], requests: int
 ) -> Timings:
     """CONCURRENCY senders that never wait for answers; then the answers are collected."""
     timings = Timings()
@@ -460,7 +206,7 @@ def open_loop(
     return timings
 
 
-def burst(server: _Server, fake: FakeSlack, seen: Answers, users: list[str]) -> Timings:
+def burst(server: Server, fake: FakeSlack, seen: Answers, users: list[str]) -> Timings:
     """Every rep claims at the same instant (what the pie's launch looks like)."""
     start = threading.Barrier(len(users))
     out: list[tuple[str, float, float, bool]] = []
@@ -482,7 +228,7 @@ def burst(server: _Server, fake: FakeSlack, seen: Answers, users: list[str]) -> 
     return timings
 
 
-def _unanswered(sent: list[tuple[str, float, float, bool]], seen: Answers, server: _Server) -> bool:
+def _unanswered(sent: list[tuple[str, float, float, bool]], seen: Answers, server: Server) -> bool:
     """Whether an answer may still come: some command was acked empty and its answer hasn't arrived."""
     return bool(server.ask("working")) and any(not in_ack and seen.at(n) is None for n, _, _, in_ack in sent)
 
@@ -498,20 +244,6 @@ def _create_if_missing(url: str) -> None:
         if not exists:
             connection.exec_driver_sql(f'CREATE DATABASE "{target.database}"')
     server.dispose()
-
-
-def _machine_busy(since: Any = None) -> Any:
-    """Linux: the CPU counters of /proc/stat; with `since`, the share of all cores busy since then."""
-    try:
-        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    except (OSError, ValueError):
-        return None
-    idle = fields[3] + fields[4]  # idle + iowait
-    if since is None:
-        return (sum(fields), idle)
-    total, before_idle = since
-    spent = sum(fields) - total
-    return 1 - (idle - before_idle) / spent if spent else None
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -538,15 +270,6 @@ def _queue_line(stats: answers.AnswerStats) -> str:
     return (
         f"      answer queue: {stats.in_ack} in the ack, {stats.via_response_url} at response_url, "
         f"{stats.shed} turned away (busy, nothing changed), longest queue {stats.longest_queue}"
-    )
-
-
-def _plain_post(response_url: str, reply: dict[str, Any]) -> None:
-    WebhookClient(response_url, timeout=10).send(
-        text=reply.get("text"),
-        blocks=reply.get("blocks"),
-        response_type=reply.get("response_type", "ephemeral"),
-        replace_original=False,
     )
 
 
@@ -589,13 +312,13 @@ def main() -> None:
     engine.dispose()
 
     processes = int(os.environ.get("PIE_BENCH_PROCESSES", "2"))
-    server = _Server("stretch", env, processes)
+    server = Server("stretch", env, processes)
     open_loop(server, fake, seen, texts, WARMUP)
     time.sleep(1)
 
     server.stats()
     server.ask_each("held")  # from now on
-    profile = _Profile(server.processes[0].pid or 0)
+    profile = Profile(server.processes[0].pid or 0)
     cpu, closed_began = server.ask("cpu"), time.perf_counter()
     closed = closed_loop(server, fake, seen, texts, CONCURRENCY, REQUESTS // CONCURRENCY)
     cpu = server.ask("cpu") - cpu
@@ -619,10 +342,10 @@ def main() -> None:
     flood = Flood(server.events, fake.response_url("flood"), texts)
     time.sleep(1.0)  # the flood at full strength before the other team starts
     flood.mark()
-    flood_cpu, flood_began, machine = server.ask("cpu"), time.perf_counter(), _machine_busy()
+    flood_cpu, flood_began, machine = server.ask("cpu"), time.perf_counter(), cpu_counters()
     flooded = closed_loop(server, fake, seen, other_texts, OTHER_TEAM, OTHER_EACH)
     server_cores = (server.ask("cpu") - flood_cpu) / (time.perf_counter() - flood_began)
-    machine_share = _machine_busy(since=machine)
+    machine_share = busy_since(machine)
     flood_rate, flood_busy, flood_cores = flood.stop()
     flood_stats = server.stats()
     bursts = Flood(server.events, fake.response_url("flood"), texts, bursts=True)
@@ -634,7 +357,7 @@ def main() -> None:
     launch = burst(server, fake, seen, [r.user_id for r in reps])
     server.stop()
 
-    bare = _Server("bare", env, processes)
+    bare = Server("bare", env, processes)
     open_loop(bare, fake, seen, texts, WARMUP)
     bare_closed = closed_loop_bare(bare, fake, texts)
     bare_open = open_loop(bare, fake, seen, texts, REQUESTS)
@@ -691,7 +414,7 @@ def main() -> None:
     )
 
 
-def closed_loop_bare(server: _Server, fake: FakeSlack, texts: list[tuple[str, str]]) -> Timings:
+def closed_loop_bare(server: Server, fake: FakeSlack, texts: list[tuple[str, str]]) -> Timings:
     """The bare app answers nothing but the ack: each person sends the next command on the ack."""
     timings = Timings()
     lock = threading.Lock()
